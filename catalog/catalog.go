@@ -1,0 +1,387 @@
+// Package catalog holds errtag's error catalogs: for each system, the codes
+// its vendor documents, with the vendor's message verbatim and the
+// remediation an on-call engineer needs. A Catalog is built once at start-up
+// (the built-in data plus any user files) and is read-only afterwards, so it
+// is safe for concurrent use.
+//
+// The file format is specified in docs/FORMATS.md.
+package catalog
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/errtag/errtag/internal/yamlfile"
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data/*.yaml
+var builtinFS embed.FS
+
+// Entry is one catalog row: the meaning of one code in one system.
+type Entry struct {
+	System      string `json:"system"`
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Group       string `json:"group,omitempty"`
+	Message     string `json:"message"`
+	Description string `json:"description,omitempty"`
+	Remediation string `json:"remediation,omitempty"`
+	// MessagePrefix, when set, selects this row among several rows of the
+	// same code: the row applies when the line's own message starts with it.
+	MessagePrefix string `json:"message_prefix,omitempty"`
+	// Source is where the entry was defined, as FILE:LINE.
+	Source string `json:"-"`
+}
+
+// SystemInfo describes one system of the catalog.
+type SystemInfo struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Source string `json:"source,omitempty"` // where the vendor publishes the codes
+	File   string `json:"file"`             // file the system was (last) loaded from
+}
+
+type system struct {
+	info    SystemInfo
+	entries []*Entry            // in file order
+	byCode  map[string][]*Entry // rows per code, in file order
+	byName  map[string]*Entry
+}
+
+// Catalog is a set of systems and their entries.
+type Catalog struct {
+	systems map[string]*system
+}
+
+// New returns an empty catalog.
+func New() *Catalog { return &Catalog{systems: map[string]*system{}} }
+
+// Builtin returns a catalog holding the five built-in systems.
+func Builtin() (*Catalog, error) {
+	c := New()
+	names, err := fs.Glob(builtinFS, "data/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		data, err := builtinFS.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Add("builtin:"+path.Base(n), data); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// LoadFile reads a catalog file and adds it to c (see Add).
+func (c *Catalog) LoadFile(name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return c.Add(name, data)
+}
+
+var (
+	systemIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	codePattern     = regexp.MustCompile(`^[^\s"]+$`)
+)
+
+// Add parses one catalog file (file names it in errors) and merges it into c.
+// A new system is added; for a system c already has, each code the file lists
+// replaces every row c had for that code, and the other codes are kept. The
+// catalog is unchanged when Add returns an error.
+func (c *Catalog) Add(file string, data []byte) error {
+	root, err := yamlfile.Parse(file, data)
+	if err != nil {
+		return err
+	}
+	f, err := yamlfile.Fields(file, root, "system", "title", "source", "entries")
+	if err != nil {
+		return err
+	}
+	sysNode, ok := f["system"]
+	if !ok {
+		return yamlfile.Errorf(file, root, "missing field \"system\"")
+	}
+	id, err := yamlfile.String(file, "system", sysNode)
+	if err != nil {
+		return err
+	}
+	if !systemIDPattern.MatchString(id) {
+		return yamlfile.Errorf(file, sysNode, "system %q: use lower case letters, digits, '.', '_' and '-'", id)
+	}
+	info := SystemInfo{ID: id, File: file}
+	if n, ok := f["title"]; ok {
+		if info.Title, err = yamlfile.String(file, "title", n); err != nil {
+			return err
+		}
+	}
+	if n, ok := f["source"]; ok {
+		if info.Source, err = yamlfile.String(file, "source", n); err != nil {
+			return err
+		}
+	}
+	entriesNode, ok := f["entries"]
+	if !ok {
+		return yamlfile.Errorf(file, root, "missing field \"entries\"")
+	}
+	if entriesNode.Kind != yaml.SequenceNode {
+		return yamlfile.Errorf(file, entriesNode, "field \"entries\" must be a list, found %s", yamlfile.KindName(entriesNode))
+	}
+	var entries []*Entry
+	for _, n := range entriesNode.Content {
+		e, err := parseEntry(file, id, n)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, e)
+	}
+	if err := checkEntries(file, entriesNode, entries); err != nil {
+		return err
+	}
+	c.merge(info, entries)
+	return nil
+}
+
+var entryFields = []string{"code", "name", "category", "group", "message", "description", "remediation", "message_prefix"}
+
+func parseEntry(file, sys string, n *yaml.Node) (*Entry, error) {
+	f, err := yamlfile.Fields(file, n, entryFields...)
+	if err != nil {
+		return nil, err
+	}
+	e := &Entry{System: sys, Source: fmt.Sprintf("%s:%d", file, n.Line)}
+	dst := map[string]*string{
+		"code": &e.Code, "name": &e.Name, "category": &e.Category, "group": &e.Group,
+		"message": &e.Message, "description": &e.Description, "remediation": &e.Remediation,
+		"message_prefix": &e.MessagePrefix,
+	}
+	for k, v := range f {
+		s, err := yamlfile.String(file, k, v)
+		if err != nil {
+			return nil, err
+		}
+		*dst[k] = s
+	}
+	for _, req := range []string{"code", "name", "category", "message"} {
+		if strings.TrimSpace(*dst[req]) == "" {
+			return nil, yamlfile.Errorf(file, n, "entry is missing %q", req)
+		}
+	}
+	if !codePattern.MatchString(e.Code) {
+		return nil, yamlfile.Errorf(file, f["code"], "code %q: a code is one word, with no spaces or quotes", e.Code)
+	}
+	if _, ok := Categories[e.Category]; !ok {
+		return nil, yamlfile.Errorf(file, f["category"], "code %s: unknown category %q (known: %s)", e.Code, e.Category, strings.Join(CategoryNames(), ", "))
+	}
+	return e, nil
+}
+
+// checkEntries enforces the per-file rules: names unique, and a code listed
+// more than once only as distinct rows picked by message_prefix.
+func checkEntries(file string, list *yaml.Node, entries []*Entry) error {
+	names := map[string]*Entry{}
+	byCode := map[string][]*Entry{}
+	for i, e := range entries {
+		node := list.Content[i]
+		if prev, ok := names[e.Name]; ok && prev.Code != e.Code {
+			return yamlfile.Errorf(file, node, "name %s is used by code %s (%s) and code %s", e.Name, prev.Code, prev.Source, e.Code)
+		}
+		names[e.Name] = e
+		for _, prev := range byCode[e.Code] {
+			switch {
+			case prev.Message == e.Message && prev.MessagePrefix == e.MessagePrefix:
+				return yamlfile.Errorf(file, node, "code %s is listed twice (first at %s); keep one entry", e.Code, prev.Source)
+			case prev.MessagePrefix == e.MessagePrefix:
+				return yamlfile.Errorf(file, node, "code %s is listed twice with different texts (first at %s); give each row a distinct message_prefix to say which line message picks it", e.Code, prev.Source)
+			}
+		}
+		byCode[e.Code] = append(byCode[e.Code], e)
+	}
+	return nil
+}
+
+func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
+	s, ok := c.systems[info.ID]
+	if !ok {
+		s = &system{byCode: map[string][]*Entry{}, byName: map[string]*Entry{}}
+		c.systems[info.ID] = s
+		s.info = info
+	} else {
+		if info.Title != "" {
+			s.info.Title = info.Title
+		}
+		if info.Source != "" {
+			s.info.Source = info.Source
+		}
+		s.info.File = info.File
+	}
+	replaced := map[string]bool{}
+	for _, e := range entries {
+		if !replaced[e.Code] {
+			replaced[e.Code] = true
+			delete(s.byCode, e.Code)
+		}
+	}
+	kept := s.entries[:0:0]
+	for _, e := range s.entries {
+		if !replaced[e.Code] {
+			kept = append(kept, e)
+		}
+	}
+	s.entries = append(kept, entries...)
+	s.byName = map[string]*Entry{}
+	s.byCode = map[string][]*Entry{}
+	for _, e := range s.entries {
+		s.byCode[e.Code] = append(s.byCode[e.Code], e)
+		if _, dup := s.byName[e.Name]; !dup {
+			s.byName[e.Name] = e
+		}
+	}
+}
+
+// HasSystem reports whether the catalog defines system id.
+func (c *Catalog) HasSystem(id string) bool { _, ok := c.systems[id]; return ok }
+
+// Systems returns the system ids, sorted.
+func (c *Catalog) Systems() []string {
+	ids := make([]string, 0, len(c.systems))
+	for id := range c.systems {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// System returns the description of system id.
+func (c *Catalog) System(id string) (SystemInfo, bool) {
+	s, ok := c.systems[id]
+	if !ok {
+		return SystemInfo{}, false
+	}
+	return s.info, true
+}
+
+// Entries returns every entry of system id, in file order.
+func (c *Catalog) Entries(id string) []Entry {
+	s, ok := c.systems[id]
+	if !ok {
+		return nil
+	}
+	return copyEntries(s.entries)
+}
+
+// Lookup returns every row for code in system, in file order: one for most
+// codes, several where the vendor gives one code several meanings.
+func (c *Catalog) Lookup(system, code string) []Entry {
+	s, ok := c.systems[system]
+	if !ok {
+		return nil
+	}
+	return copyEntries(s.byCode[code])
+}
+
+// ByName returns the entry of system whose name is exactly name.
+func (c *Catalog) ByName(system, name string) (Entry, bool) {
+	s, ok := c.systems[system]
+	if !ok {
+		return Entry{}, false
+	}
+	e, ok := s.byName[name]
+	if !ok {
+		return Entry{}, false
+	}
+	return *e, true
+}
+
+// Resolution is the outcome of resolving one code found on a line.
+type Resolution struct {
+	Entry Entry
+	// Known is false when the system has no row for the code.
+	Known bool
+	// Alternatives lists the other rows the code may mean, when the line's
+	// message did not pick one row among several.
+	Alternatives []Entry
+}
+
+// Resolve picks the row for code in system. When the code has several rows,
+// lineMessage (the message the line carries next to the code, possibly
+// empty) picks the row whose MessagePrefix it starts with; with no match the
+// row without a prefix is chosen and the others are returned as
+// Alternatives.
+func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
+	s, ok := c.systems[system]
+	if !ok {
+		return Resolution{Entry: Entry{System: system, Code: code}}
+	}
+	rows := s.byCode[code]
+	switch len(rows) {
+	case 0:
+		return Resolution{Entry: Entry{System: system, Code: code}}
+	case 1:
+		return Resolution{Entry: *rows[0], Known: true}
+	}
+	msg := strings.TrimSpace(lineMessage)
+	if msg != "" {
+		for _, e := range rows {
+			if e.MessagePrefix != "" && strings.HasPrefix(msg, e.MessagePrefix) {
+				return Resolution{Entry: *e, Known: true}
+			}
+		}
+	}
+	def := rows[0]
+	for _, e := range rows {
+		if e.MessagePrefix == "" {
+			def = e
+			break
+		}
+	}
+	r := Resolution{Entry: *def, Known: true}
+	for _, e := range rows {
+		if e != def {
+			r.Alternatives = append(r.Alternatives, *e)
+		}
+	}
+	return r
+}
+
+// Search returns the entries whose code, name, message, description or
+// remediation contains word (case-insensitive), in system then file order.
+func (c *Catalog) Search(word string) []Entry {
+	w := strings.ToLower(word)
+	var out []Entry
+	for _, id := range c.Systems() {
+		for _, e := range c.systems[id].entries {
+			for _, field := range []string{e.Code, e.Name, e.Message, e.Description, e.Remediation, e.Group} {
+				if strings.Contains(strings.ToLower(field), w) {
+					out = append(out, *e)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func copyEntries(in []*Entry) []Entry {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]Entry, len(in))
+	for i, e := range in {
+		out[i] = *e
+	}
+	return out
+}
