@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+)
+
+// requiredLiterals returns a set of lower-case strings such that every match
+// of re contains at least one of them, and whether such a set was found. It
+// is the prefilter's view of a regex: a line without any of the strings
+// cannot match, so the regex need not run on it.
+func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return nil, false
+		}
+		return []string{strings.ToLower(string(re.Rune))}, true
+	case syntax.OpCapture:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpPlus:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiterals(re.Sub[0])
+		}
+		return nil, false
+	case syntax.OpConcat:
+		var best []string
+		bestScore := -1
+		for _, sub := range re.Sub {
+			lits, ok := requiredLiterals(sub)
+			if !ok {
+				continue
+			}
+			if s := score(lits); s > bestScore {
+				best, bestScore = lits, s
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			lits, ok := requiredLiterals(sub)
+			if !ok {
+				return nil, false
+			}
+			for _, l := range lits {
+				out = appendUnique(out, l)
+			}
+		}
+		return out, len(out) > 0
+	case syntax.OpCharClass:
+		// A small class of letters in both cases, as (?i) makes of one
+		// letter, is the letter itself.
+		if len(re.Rune) <= 4 {
+			var r rune = -1
+			for i := 0; i < len(re.Rune); i += 2 {
+				for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+					lc := []rune(strings.ToLower(string(c)))[0]
+					if r != -1 && lc != r {
+						return nil, false
+					}
+					r = lc
+				}
+			}
+			if r >= 0 && r < utf8.RuneSelf {
+				return []string{string(r)}, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// score ranks a literal set for the prefilter: the shortest member decides
+// how selective the set is.
+func score(lits []string) int {
+	min := 1 << 30
+	for _, l := range lits {
+		if len(l) < min {
+			min = len(l)
+		}
+	}
+	return min
+}
