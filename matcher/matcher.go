@@ -1,0 +1,279 @@
+// Package matcher finds the error codes in a log line: it runs a compiled
+// rules.Set over the line's text and over every JSON object in it, applies
+// the cues that tie a carrier to one system, drops ambiguous and duplicate
+// finds, and resolves each code against the catalog.
+//
+// A Matcher is read-only after New and safe for concurrent use.
+package matcher
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/prefilter"
+	"github.com/errtag/errtag/rules"
+)
+
+// Options tune a Matcher.
+type Options struct {
+	// System, when set, names the system the input comes from: its marker
+	// rules run without the marker, and generic rules attribute to it.
+	System string
+}
+
+// Annotation is one error found on a line.
+type Annotation struct {
+	// Entry is the catalog row; for an unknown code only System and Code
+	// are set.
+	Entry catalog.Entry
+	// Known is false when the system's catalog has no row for the code.
+	Known bool
+	// Alternatives are other rows the code may mean (see catalog.Resolve).
+	Alternatives []catalog.Entry
+	// Rule is the id of the rule that found the code.
+	Rule string
+	// Offset is where in the line the code was found (for nested,
+	// escaped text: where the enclosing string starts).
+	Offset int
+}
+
+// priority ranks how a find was attributed, for resolving two systems that
+// claim the same carrier.
+type priority int
+
+const (
+	byGeneric priority = iota // a generic rule under --system
+	byRelaxed                 // a marker rule under --system, no marker seen
+	byCue                     // the system's own cue is on the line
+)
+
+type rule struct {
+	*rules.Rule
+	system    string // effective system (a generic rule's is --system)
+	sysIndex  int    // index into Matcher.systems
+	needsMark bool
+	relaxed   bool // marker rule whose system is --system
+	prio      priority
+	lits      *prefilter.Set
+}
+
+// Matcher runs a rule set over lines.
+type Matcher struct {
+	cat     *catalog.Catalog
+	opts    Options
+	text    []*rule // regex and names rules, in file order
+	json    []*rule // JSON rules, in file order
+	systems []string
+	markers []*prefilter.Set // per system index
+	names   map[string]map[string]string
+	gate    *prefilter.Set
+}
+
+// New prepares set for matching against cat.
+func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
+	if opts.System != "" && !cat.HasSystem(opts.System) {
+		return nil, fmt.Errorf("unknown system %q (known: %v)", opts.System, cat.Systems())
+	}
+	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
+	sysIndex := map[string]int{}
+	for _, s := range cat.Systems() {
+		sysIndex[s] = len(m.systems)
+		m.systems = append(m.systems, s)
+		m.markers = append(m.markers, prefilter.New(set.Markers[s]))
+	}
+	var gate []string
+	for _, r := range set.Rules {
+		cr := &rule{Rule: r, system: r.System, prio: byCue}
+		switch r.Cue {
+		case rules.CueCarrier:
+		case rules.CueMarker:
+			if r.System == opts.System {
+				cr.relaxed = true
+			} else {
+				cr.needsMark = true
+			}
+		case rules.CueSystem:
+			switch {
+			case opts.System == "":
+				continue
+			case r.System == rules.AnySystem:
+				cr.system = opts.System
+			case r.System != opts.System:
+				continue
+			}
+			cr.prio = byGeneric
+		}
+		cr.sysIndex = sysIndex[cr.system]
+		cr.lits = prefilter.New(r.Literals)
+		if cr.needsMark {
+			gate = append(gate, set.Markers[r.System]...)
+		} else {
+			gate = append(gate, r.Literals...)
+		}
+		if r.Kind == rules.KindNames {
+			if m.names[cr.system] == nil {
+				byName := map[string]string{}
+				for _, e := range cat.Entries(cr.system) {
+					byName[e.Name] = e.Code
+				}
+				m.names[cr.system] = byName
+			}
+		}
+		if r.Kind == rules.KindJSON {
+			m.json = append(m.json, cr)
+		} else {
+			m.text = append(m.text, cr)
+		}
+	}
+	m.gate = prefilter.New(gate)
+	return m, nil
+}
+
+// Gate returns the prefilter: a line in which none of its literals occurs
+// (ignoring ASCII case) has no annotation, so callers may pass such lines
+// over without calling Match.
+func (m *Matcher) Gate() *prefilter.Set { return m.gate }
+
+// find is one code found by one rule, before cues are weighed.
+type find struct {
+	system  string
+	code    string
+	message string
+	rule    string
+	offset  int
+	prio    priority
+}
+
+// lineState is the per-line work area.
+type lineState struct {
+	m      *Matcher
+	line   []byte
+	marked []bool // per system index: a marker is on the line
+	anyMark bool
+	finds  []find
+	budget int // JSON parse attempts left
+}
+
+// Match returns the annotations for line (without its line terminator), in
+// order of appearance, one per distinct (system, code).
+func (m *Matcher) Match(line []byte) []Annotation {
+	if !m.gate.Contains(line) {
+		return nil
+	}
+	st := &lineState{m: m, line: line, marked: make([]bool, len(m.systems)), budget: maxJSONAttempts}
+	for i, ms := range m.markers {
+		if !ms.Empty() && ms.Contains(line) {
+			st.marked[i] = true
+			st.anyMark = true
+		}
+	}
+	st.scanLine()
+	if len(st.finds) == 0 {
+		return nil
+	}
+	return m.resolve(st.finds)
+}
+
+// applies reports whether r may run on this line, and with what priority.
+func (st *lineState) applies(r *rule) (priority, bool) {
+	if r.needsMark && !st.marked[r.sysIndex] {
+		return 0, false
+	}
+	if r.UnlessMarked {
+		for i, mk := range st.marked {
+			if mk && i != r.sysIndex {
+				return 0, false
+			}
+		}
+	}
+	if r.relaxed && !st.marked[r.sysIndex] {
+		return byRelaxed, true
+	}
+	return r.prio, true
+}
+
+// resolve weighs the finds: where systems claim the same carrier the best
+// attributed wins and a tie drops the carrier (a wrong annotation is worse
+// than none); then one annotation per (system, code), in line order.
+func (m *Matcher) resolve(finds []find) []Annotation {
+	sort.SliceStable(finds, func(i, j int) bool { return finds[i].offset < finds[j].offset })
+	kept := finds[:0:0]
+	for i := 0; i < len(finds); {
+		j := i
+		for j < len(finds) && finds[j].offset == finds[i].offset {
+			j++
+		}
+		group := finds[i:j]
+		best := group[0].prio
+		for _, f := range group {
+			if f.prio > best {
+				best = f.prio
+			}
+		}
+		sys := ""
+		ambiguous := false
+		for _, f := range group {
+			if f.prio != best {
+				continue
+			}
+			if sys == "" {
+				sys = f.system
+			} else if f.system != sys {
+				ambiguous = true
+			}
+		}
+		if !ambiguous {
+			for _, f := range group {
+				if f.prio == best {
+					kept = append(kept, f)
+				}
+			}
+		}
+		i = j
+	}
+	var out []Annotation
+	seen := map[[2]string]bool{}
+	for _, f := range kept {
+		key := [2]string{f.system, f.code}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		res := m.cat.Resolve(f.system, f.code, f.message)
+		out = append(out, Annotation{
+			Entry:        res.Entry,
+			Known:        res.Known,
+			Alternatives: res.Alternatives,
+			Rule:         f.rule,
+			Offset:       f.offset,
+		})
+	}
+	return out
+}
+
+// normalizeCode checks raw against the rule's code type and returns the
+// catalog spelling.
+func normalizeCode(t rules.CodeType, raw string) (string, bool) {
+	if raw == "" {
+		return "", false
+	}
+	if t == rules.CodeName {
+		for i := 0; i < len(raw); i++ {
+			c := raw[i]
+			if !(c == '_' || c == '.' || c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+				return "", false
+			}
+		}
+		return raw, true
+	}
+	if len(raw) > 12 {
+		return "", false
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatInt(n, 10), true
+}

@@ -1,0 +1,272 @@
+package matcher
+
+import (
+	"bytes"
+
+	"github.com/errtag/errtag/rules"
+	"github.com/tidwall/gjson"
+)
+
+const (
+	// maxJSONAttempts bounds how many '{' positions of one text line are
+	// tried as the start of an embedded JSON object.
+	maxJSONAttempts = 16
+	// maxDepth bounds the nesting walked, counting both JSON structure and
+	// JSON held in strings.
+	maxDepth = 64
+)
+
+// scanLine looks at the whole line: as a JSON value when it is one, else as
+// text with possibly some JSON objects embedded in it.
+func (st *lineState) scanLine() {
+	line := st.line
+	trimmed := bytes.TrimLeft(line, " \t")
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed) {
+		off := len(line) - len(trimmed)
+		st.walk(gjson.ParseBytes(trimmed), off, 0)
+		return
+	}
+	st.scanText(line, 0, 0)
+}
+
+// scanText runs the text rules over text (which starts at offset base of the
+// line, or is nested text that stands at base), then looks for JSON objects
+// embedded in it.
+func (st *lineState) scanText(text []byte, base, depth int) {
+	for _, r := range st.m.text {
+		prio, ok := st.applies(r)
+		if !ok {
+			continue
+		}
+		switch r.Kind {
+		case rules.KindRegex:
+			if !r.lits.Contains(text) {
+				continue
+			}
+			for _, loc := range r.Regexp.FindAllSubmatchIndex(text, -1) {
+				cs, ce := loc[2*r.CodeGroup], loc[2*r.CodeGroup+1]
+				if cs < 0 {
+					continue
+				}
+				code, ok := normalizeCode(r.CodeType, string(text[cs:ce]))
+				if !ok {
+					continue
+				}
+				msg := ""
+				if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
+					msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
+				}
+				st.add(r, prio, code, msg, base+cs)
+			}
+		case rules.KindNames:
+			st.scanNames(r, prio, text, base)
+		}
+	}
+	if depth < maxDepth {
+		st.scanEmbeddedJSON(text, base, depth)
+	}
+}
+
+// scanNames finds the system's catalog names written exactly as whole words.
+func (st *lineState) scanNames(r *rule, prio priority, text []byte, base int) {
+	names := st.m.names[r.system]
+	for i := 0; i < len(text); {
+		if !isWord(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		upper := true
+		for j < len(text) && isWord(text[j]) {
+			if 'a' <= text[j] && text[j] <= 'z' {
+				upper = false
+			}
+			j++
+		}
+		if upper && j-i >= 3 {
+			if code, ok := names[string(text[i:j])]; ok {
+				st.add(r, prio, code, "", base+i)
+			}
+		}
+		i = j
+	}
+}
+
+func isWord(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// scanEmbeddedJSON finds JSON objects inside text (an access log line ending
+// in a response body, a console line printing an error object) and walks
+// them.
+func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int) {
+	for i := 0; i < len(text) && st.budget > 0; {
+		k := bytes.IndexByte(text[i:], '{')
+		if k < 0 {
+			return
+		}
+		start := i + k
+		end := objectEnd(text[start:])
+		if end < 0 {
+			st.budget--
+			i = start + 1
+			continue
+		}
+		obj := text[start : start+end]
+		st.budget--
+		if gjson.ValidBytes(obj) {
+			st.walk(gjson.ParseBytes(obj), base+start, depth+1)
+			i = start + end
+			continue
+		}
+		i = start + 1
+	}
+}
+
+// objectEnd returns the length of the brace-balanced span that b (starting
+// with '{') begins with, honouring JSON strings, or -1.
+func objectEnd(b []byte) int {
+	depth := 0
+	inStr := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inStr {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// walk visits a JSON value that stands at offset base of the line: JSON rules
+// on every object, text rules on string values, and JSON held in strings.
+func (st *lineState) walk(v gjson.Result, base, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch {
+	case v.IsObject():
+		st.applyJSONRules(v, base)
+		v.ForEach(func(_, val gjson.Result) bool {
+			st.walk(val, base+val.Index, depth+1)
+			return true
+		})
+	case v.IsArray():
+		v.ForEach(func(_, val gjson.Result) bool {
+			st.walk(val, base+val.Index, depth+1)
+			return true
+		})
+	case v.Type == gjson.String:
+		s := v.Str
+		if len(s) < 3 || !st.m.gate.Contains([]byte(s)) {
+			return
+		}
+		inner := bytes.TrimSpace([]byte(s))
+		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
+			st.walk(gjson.ParseBytes(inner), base, depth+1)
+			return
+		}
+		// Offsets inside a string are approximate (escapes shrink the
+		// text) but stay inside the string's span, so line order holds.
+		st.scanText(inner, base+1, depth+1)
+	}
+}
+
+// applyJSONRules tests every JSON rule against one object.
+func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
+	raw := obj.Raw
+	for _, r := range st.m.json {
+		prio, ok := st.applies(r)
+		if !ok {
+			continue
+		}
+		spec := r.JSON
+		var code gjson.Result
+		for _, p := range spec.Code {
+			if c := gjson.Get(raw, p); c.Exists() {
+				code = c
+				break
+			}
+		}
+		if !code.Exists() {
+			continue
+		}
+		var raws string
+		switch code.Type {
+		case gjson.Number:
+			raws = code.Raw
+		case gjson.String:
+			raws = code.Str
+		default:
+			continue
+		}
+		norm, ok := normalizeCode(r.CodeType, raws)
+		if !ok {
+			continue
+		}
+		if !conditions(raw, spec) {
+			continue
+		}
+		msg, hasMsg := "", false
+		for _, p := range spec.Message {
+			if m := gjson.Get(raw, p); m.Type == gjson.String {
+				msg, hasMsg = m.Str, true
+				break
+			}
+		}
+		if spec.RequireMessage && !hasMsg {
+			continue
+		}
+		off := base + code.Index
+		if code.Type == gjson.String {
+			off++
+		}
+		st.add(r, prio, norm, msg, off)
+	}
+}
+
+func conditions(raw string, spec *rules.JSONSpec) bool {
+	for _, p := range spec.AllOf {
+		if !gjson.Get(raw, p).Exists() {
+			return false
+		}
+	}
+	if len(spec.AnyOf) > 0 {
+		any := false
+		for _, p := range spec.AnyOf {
+			if gjson.Get(raw, p).Exists() {
+				any = true
+				break
+			}
+		}
+		if !any {
+			return false
+		}
+	}
+	for _, p := range spec.NoneOf {
+		if gjson.Get(raw, p).Exists() {
+			return false
+		}
+	}
+	return true
+}
+
+func (st *lineState) add(r *rule, prio priority, code, msg string, off int) {
+	st.finds = append(st.finds, find{system: r.system, code: code, message: msg, rule: r.ID, offset: off, prio: prio})
+}
