@@ -148,12 +148,12 @@ type find struct {
 
 // lineState is the per-line work area.
 type lineState struct {
-	m      *Matcher
-	line   []byte
-	marked []bool // per system index: a marker is on the line
+	m       *Matcher
+	line    []byte
+	marked  []bool // per system index: a marker is on the line
 	anyMark bool
-	finds  []find
-	budget int // JSON parse attempts left
+	finds   []find
+	budget  int // JSON parse attempts left
 }
 
 // Match returns the annotations for line (without its line terminator), in

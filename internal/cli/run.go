@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/input"
+	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/stream"
+	"github.com/spf13/cobra"
+)
+
+// configOptions are the flags that say what to match with.
+type configOptions struct {
+	system   string
+	rules    []string
+	catalogs []string
+}
+
+func (c *configOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&c.system, "system", "", "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
+	f.StringArrayVar(&c.rules, "rules", nil, "add the rules in `FILE` (repeatable)")
+	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
+}
+
+// load builds the catalog, rules and matcher. Every problem is a config
+// error, found before any input is read.
+func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		return nil, nil, configErr(fmt.Errorf("built-in catalog: %w", err))
+	}
+	for _, f := range c.catalogs {
+		if err := cat.LoadFile(f); err != nil {
+			return nil, nil, configErr(err)
+		}
+	}
+	srcs, err := rules.ReadFiles(c.rules)
+	if err != nil {
+		return nil, nil, configErr(err)
+	}
+	set, err := rules.Compile(cat, append([]rules.Source{rules.Builtin()}, srcs...)...)
+	if err != nil {
+		return nil, nil, configErr(err)
+	}
+	m, err := matcher.New(set, cat, matcher.Options{System: c.system})
+	if err != nil {
+		return nil, nil, configErr(fmt.Errorf("--system: %w", err))
+	}
+	return cat, m, nil
+}
+
+// runOptions are the root command's flags.
+type runOptions struct {
+	configOptions
+	format       string
+	fields       string
+	maxLine      int
+	outFile      string
+	withFilename bool
+}
+
+func (o *runOptions) register(cmd *cobra.Command) {
+	o.configOptions.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.format, "output", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
+	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule)")
+	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
+	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst)")
+	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
+}
+
+func (o *runOptions) sinkOptions() (output.Options, error) {
+	so := output.Options{Format: output.Format(o.format)}
+	if so.Format != output.Auto && so.Format != output.JSON {
+		return so, fmt.Errorf("--output: unknown format %q (auto or json)", o.format)
+	}
+	if o.fields != "" {
+		fs, err := output.ParseFields(o.fields)
+		if err != nil {
+			return so, fmt.Errorf("--fields: %w", err)
+		}
+		so.Fields = fs
+	}
+	if o.maxLine < 1 {
+		return so, fmt.Errorf("--max-line must be positive")
+	}
+	return so, nil
+}
+
+// runFilter is errtag's main job: every input, in order, to one output.
+func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
+	sinkOpts, err := o.sinkOptions()
+	if err != nil {
+		return configErr(err)
+	}
+	_, m, err := o.load()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	out, err := openOutput(o.outFile, e.stdout)
+	if err != nil {
+		return &exitError{code: ExitInput, err: err}
+	}
+	w := bufio.NewWriterSize(out, 256<<10)
+	proc := stream.New(m, stream.Options{MaxLine: o.maxLine})
+	failed := false
+	for _, name := range args {
+		src, err := input.Open(name, e.stdin)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "errtag: %s\n", describeOpenError(name, err))
+			failed = true
+			continue
+		}
+		opts := sinkOpts
+		opts.Source, opts.WithSource = displayName(name), o.withFilename
+		sink, err := output.New(w, opts)
+		if err != nil {
+			src.Close()
+			return configErr(err)
+		}
+		_, err = proc.Run(ctx, stream.CancelableReader(ctx, src), sink, w)
+		src.Close()
+		var we *stream.WriteError
+		var re *stream.ReadError
+		switch {
+		case err == nil:
+		case errors.As(err, &we):
+			return writeFailure(we.Err)
+		case errors.Is(err, context.Canceled):
+			return finishOutput(out, nil)
+		case errors.As(err, &re):
+			fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), describeReadError(src, re))
+			failed = true
+		default:
+			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), err)
+			failed = true
+		}
+	}
+	if err := finishOutput(out, w); err != nil {
+		return err
+	}
+	if failed {
+		return &exitError{code: ExitInput}
+	}
+	return nil
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "(standard input)"
+	}
+	return name
+}
+
+func describeOpenError(name string, err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%s: %v", name, pe.Err)
+	}
+	return fmt.Sprintf("%s: %v", displayName(name), err)
+}
+
+func describeReadError(src *input.Source, re *stream.ReadError) string {
+	if src.Compression != input.None {
+		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
+			src.Compression, src.RawOffset(), re.Offset, re.Err)
+	}
+	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, re.Err)
+}
+
+// writeFailure turns an output error into the exit: a closed pipe is the
+// reader saying it has enough (errtag big.log | head), not an error.
+func writeFailure(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	return &exitError{code: ExitInput, err: fmt.Errorf("writing output: %w", err)}
+}
+
+func finishOutput(out io.Writer, w *bufio.Writer) error {
+	if w != nil {
+		if err := w.Flush(); err != nil {
+			return writeFailure(err)
+		}
+	}
+	if c, ok := out.(io.Closer); ok && out != io.Writer(os.Stdout) {
+		if err := c.Close(); err != nil {
+			return writeFailure(err)
+		}
+	}
+	return nil
+}
+
+// openOutput returns the output: w, or FILE compressed as its name says.
+func openOutput(name string, w io.Writer) (io.Writer, error) {
+	if name == "" || name == "-" {
+		return w, nil
+	}
+	return output.Create(name, compressionFor(name))
+}
+
+func compressionFor(name string) input.Compression {
+	switch {
+	case strings.HasSuffix(name, ".gz"):
+		return input.Gzip
+	case strings.HasSuffix(name, ".zst"):
+		return input.Zstd
+	}
+	return input.None
+}

@@ -1,0 +1,262 @@
+package output
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/errtag/errtag/matcher"
+)
+
+// Field names an annotation field that can be emitted.
+type Field string
+
+// The annotation fields, in the order they are written.
+const (
+	FieldSystem       Field = "system"
+	FieldCode         Field = "code"
+	FieldName         Field = "name"
+	FieldCategory     Field = "category"
+	FieldGroup        Field = "group"
+	FieldMessage      Field = "message"
+	FieldRemediation  Field = "remediation"
+	FieldKnown        Field = "known"
+	FieldAlternatives Field = "alternatives"
+	FieldRule         Field = "rule"
+)
+
+// AllFields lists every field in output order.
+var AllFields = []Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule}
+
+// DefaultFields is what is written when the user chooses nothing: enough for
+// the person on call. known is written only when false and alternatives only
+// when there are some.
+var DefaultFields = []Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives}
+
+// ParseFields parses a comma-separated field list ("system,code,name").
+func ParseFields(s string) ([]Field, error) {
+	var out []Field
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		ok := false
+		for _, f := range AllFields {
+			if string(f) == p {
+				out = append(out, f)
+				ok = true
+			}
+		}
+		if !ok {
+			names := make([]string, len(AllFields))
+			for i, f := range AllFields {
+				names[i] = string(f)
+			}
+			return nil, &FieldError{Field: p, Known: names}
+		}
+	}
+	if len(out) == 0 {
+		return nil, &FieldError{Known: nil}
+	}
+	return out, nil
+}
+
+// FieldError reports an unknown --fields entry.
+type FieldError struct {
+	Field string
+	Known []string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return "no fields given"
+	}
+	return "unknown field " + strconv.Quote(e.Field) + " (known: " + strings.Join(e.Known, ", ") + ")"
+}
+
+// value returns the text of field f of a, and whether to write it.
+func value(a *matcher.Annotation, f Field) (string, bool) {
+	e := &a.Entry
+	switch f {
+	case FieldSystem:
+		return e.System, true
+	case FieldCode:
+		return e.Code, true
+	case FieldName:
+		return e.Name, a.Known
+	case FieldCategory:
+		return e.Category, a.Known
+	case FieldGroup:
+		return e.Group, a.Known && e.Group != ""
+	case FieldMessage:
+		return e.Message, a.Known
+	case FieldRemediation:
+		return e.Remediation, a.Known && e.Remediation != ""
+	case FieldRule:
+		return a.Rule, true
+	case FieldAlternatives:
+		names := make([]string, len(a.Alternatives))
+		for i, alt := range a.Alternatives {
+			names[i] = alt.Name
+		}
+		return strings.Join(names, ","), len(names) > 0
+	}
+	return "", false
+}
+
+// appendAnnotationJSON appends the JSON for anns: an object for one, an
+// array of objects for several.
+func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	if len(anns) > 1 {
+		b = append(b, '[')
+	}
+	for i := range anns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendOneJSON(b, &anns[i], fields)
+	}
+	if len(anns) > 1 {
+		b = append(b, ']')
+	}
+	return b
+}
+
+func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
+	b = append(b, '{')
+	first := true
+	key := func(k string) {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+	}
+	for _, f := range fields {
+		switch f {
+		case FieldKnown:
+			if !a.Known {
+				key("known")
+				b = append(b, "false"...)
+			}
+		case FieldAlternatives:
+			if len(a.Alternatives) == 0 {
+				continue
+			}
+			key("alternatives")
+			b = append(b, '[')
+			for i, alt := range a.Alternatives {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, alt.Name)
+			}
+			b = append(b, ']')
+		default:
+			if v, ok := value(a, f); ok {
+				key(string(f))
+				b = appendJSONString(b, v)
+			}
+		}
+	}
+	return append(b, '}')
+}
+
+// appendLogfmt appends " errtag.k=v ..." for each annotation, in order; a
+// line with several errors repeats the group, each starting at
+// errtag.system.
+func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	for i := range anns {
+		a := &anns[i]
+		for _, f := range fields {
+			var v string
+			switch f {
+			case FieldKnown:
+				if a.Known {
+					continue
+				}
+				v = "false"
+			default:
+				var ok bool
+				if v, ok = value(a, f); !ok {
+					continue
+				}
+			}
+			b = append(b, " errtag."...)
+			b = append(b, f...)
+			b = append(b, '=')
+			b = appendLogfmtValue(b, v)
+		}
+	}
+	return b
+}
+
+// appendLogfmtValue writes v bare when it can be, else quoted with Go-style
+// escapes, as logfmt readers expect.
+func appendLogfmtValue(b []byte, v string) []byte {
+	needQuote := v == ""
+	for i := 0; i < len(v) && !needQuote; i++ {
+		c := v[i]
+		if c <= ' ' || c == '=' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			needQuote = true
+		}
+	}
+	if !needQuote {
+		return append(b, v...)
+	}
+	return appendJSONString(b, v)
+}
+
+const hex = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
