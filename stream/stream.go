@@ -124,11 +124,15 @@ func (st *run) loop(ctx context.Context, r io.Reader) error {
 		n, rerr := r.Read(buf[end:])
 		end += n
 		st.stats.Bytes += int64(n)
-		consumed, err := st.lines(buf[start:end])
-		if err != nil {
-			return err
+		// Bytes before the new ones hold no LF (complete lines are always
+		// consumed), so only the new bytes can complete a line.
+		if bytes.IndexByte(buf[end-n:end], '\n') >= 0 {
+			consumed, err := st.lines(buf[start:end])
+			if err != nil {
+				return err
+			}
+			start += consumed
 		}
-		start += consumed
 		if rerr != nil {
 			if errors.Is(rerr, io.EOF) {
 				if err := st.last(buf[start:end]); err != nil {
