@@ -139,6 +139,7 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		},
 	}
 	o.register(root)
+	addCommands(root, e)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
 	return root
 }
