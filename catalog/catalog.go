@@ -318,9 +318,9 @@ type Resolution struct {
 
 // Resolve picks the row for code in system. When the code has several rows,
 // lineMessage (the message the line carries next to the code, possibly
-// empty) picks the row whose MessagePrefix it starts with; with no match the
-// row without a prefix is chosen and the others are returned as
-// Alternatives.
+// empty) picks the row whose MessagePrefix it starts with (or, for the row
+// without a prefix, whose Message it starts with); with no match the row
+// without a prefix is chosen and the others are returned as Alternatives.
 func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	s, ok := c.systems[system]
 	if !ok {
@@ -335,8 +335,14 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	}
 	msg := strings.TrimSpace(lineMessage)
 	if msg != "" {
+		// A row is picked when the line's message starts with its
+		// message_prefix or, for the row without one, with its own text.
 		for _, e := range rows {
-			if e.MessagePrefix != "" && strings.HasPrefix(msg, e.MessagePrefix) {
+			prefix := e.MessagePrefix
+			if prefix == "" {
+				prefix = strings.TrimSpace(e.Message)
+			}
+			if prefix != "" && strings.HasPrefix(msg, prefix) {
 				return Resolution{Entry: *e, Known: true}
 			}
 		}

@@ -53,6 +53,7 @@ type rule struct {
 	*rules.Rule
 	system    string // effective system (a generic rule's is --system)
 	sysIndex  int    // index into Matcher.systems
+	exclude   *prefilter.Set
 	needsMark bool
 	relaxed   bool // marker rule whose system is --system
 	prio      priority
@@ -69,6 +70,11 @@ type Matcher struct {
 	markers []*prefilter.Set // per system index
 	names   map[string]map[string]string
 	gate    *prefilter.Set
+	// carriers holds every active rule's own literals: nested text (a JSON
+	// string) is scanned only when one of them occurs in it, since the
+	// line's markers were already checked on the whole line.
+	carriers *prefilter.Set
+	hasNames bool
 }
 
 // New prepares set for matching against cat.
@@ -83,7 +89,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		m.systems = append(m.systems, s)
 		m.markers = append(m.markers, prefilter.New(set.Markers[s]))
 	}
-	var gate []string
+	var gate, carriers []string
 	for _, r := range set.Rules {
 		cr := &rule{Rule: r, system: r.System, prio: byCue}
 		switch r.Cue {
@@ -107,12 +113,27 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		}
 		cr.sysIndex = sysIndex[cr.system]
 		cr.lits = prefilter.New(r.Literals)
+		if len(r.Exclude) > 0 {
+			cr.exclude = prefilter.New(r.Exclude)
+		}
+		if r.Kind == rules.KindNames && !cr.needsMark {
+			// Under --system the names are the carriers, and so the
+			// prefilter's literals.
+			var names []string
+			for _, e := range cat.Entries(cr.system) {
+				names = append(names, e.Name)
+			}
+			cr.lits = prefilter.New(names)
+			gate = append(gate, names...)
+		}
 		if cr.needsMark {
 			gate = append(gate, set.Markers[r.System]...)
 		} else {
 			gate = append(gate, r.Literals...)
 		}
+		carriers = append(carriers, r.Literals...)
 		if r.Kind == rules.KindNames {
+			m.hasNames = true
 			if m.names[cr.system] == nil {
 				byName := map[string]string{}
 				for _, e := range cat.Entries(cr.system) {
@@ -128,6 +149,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		}
 	}
 	m.gate = prefilter.New(gate)
+	m.carriers = prefilter.New(carriers)
 	return m, nil
 }
 
@@ -153,16 +175,21 @@ type lineState struct {
 	marked  []bool // per system index: a marker is on the line
 	anyMark bool
 	finds   []find
-	budget  int // JSON parse attempts left
+	budget  int    // JSON parse attempts left
+	trace   *Trace // nil unless tracing
 }
 
 // Match returns the annotations for line (without its line terminator), in
 // order of appearance, one per distinct (system, code).
 func (m *Matcher) Match(line []byte) []Annotation {
+	return m.match(line, nil)
+}
+
+func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	if !m.gate.Contains(line) {
 		return nil
 	}
-	st := &lineState{m: m, line: line, marked: make([]bool, len(m.systems)), budget: maxJSONAttempts}
+	st := &lineState{m: m, line: line, marked: make([]bool, len(m.systems)), budget: maxJSONAttempts, trace: tr}
 	for i, ms := range m.markers {
 		if !ms.Empty() && ms.Contains(line) {
 			st.marked[i] = true
@@ -173,12 +200,15 @@ func (m *Matcher) Match(line []byte) []Annotation {
 	if len(st.finds) == 0 {
 		return nil
 	}
-	return m.resolve(st.finds)
+	return m.resolve(st.finds, tr)
 }
 
 // applies reports whether r may run on this line, and with what priority.
 func (st *lineState) applies(r *rule) (priority, bool) {
 	if r.needsMark && !st.marked[r.sysIndex] {
+		return 0, false
+	}
+	if r.exclude != nil && r.exclude.Contains(st.line) {
 		return 0, false
 	}
 	if r.UnlessMarked {
@@ -197,7 +227,7 @@ func (st *lineState) applies(r *rule) (priority, bool) {
 // resolve weighs the finds: where systems claim the same carrier the best
 // attributed wins and a tie drops the carrier (a wrong annotation is worse
 // than none); then one annotation per (system, code), in line order.
-func (m *Matcher) resolve(finds []find) []Annotation {
+func (m *Matcher) resolve(finds []find, tr *Trace) []Annotation {
 	sort.SliceStable(finds, func(i, j int) bool { return finds[i].offset < finds[j].offset })
 	kept := finds[:0:0]
 	for i := 0; i < len(finds); {
@@ -224,11 +254,14 @@ func (m *Matcher) resolve(finds []find) []Annotation {
 				ambiguous = true
 			}
 		}
-		if !ambiguous {
-			for _, f := range group {
-				if f.prio == best {
-					kept = append(kept, f)
-				}
+		for _, f := range group {
+			switch {
+			case ambiguous:
+				tr.drop(f, "another system claims the same carrier equally strongly")
+			case f.prio == best:
+				kept = append(kept, f)
+			default:
+				tr.drop(f, "a better-attributed system claims the same carrier")
 			}
 		}
 		i = j
@@ -238,6 +271,7 @@ func (m *Matcher) resolve(finds []find) []Annotation {
 	for _, f := range kept {
 		key := [2]string{f.system, f.code}
 		if seen[key] {
+			tr.drop(f, "duplicate of an earlier annotation of the same code")
 			continue
 		}
 		seen[key] = true

@@ -36,22 +36,30 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	for _, r := range st.m.text {
 		prio, ok := st.applies(r)
 		if !ok {
+			st.trace.skip(r, st, base)
 			continue
 		}
 		switch r.Kind {
 		case rules.KindRegex:
 			if !r.lits.Contains(text) {
+				st.trace.event(r, base, "none of its literals %q occurs here", r.Literals)
 				continue
 			}
-			for _, loc := range r.Regexp.FindAllSubmatchIndex(text, -1) {
+			locs := r.Regexp.FindAllSubmatchIndex(text, -1)
+			if len(locs) == 0 {
+				st.trace.event(r, base, "regex did not match")
+			}
+			for _, loc := range locs {
 				cs, ce := loc[2*r.CodeGroup], loc[2*r.CodeGroup+1]
 				if cs < 0 {
 					continue
 				}
 				code, ok := normalizeCode(r.CodeType, string(text[cs:ce]))
 				if !ok {
+					st.trace.event(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
 					continue
 				}
+				st.trace.event(r, base+cs, "matched %q", text[loc[0]:loc[1]])
 				msg := ""
 				if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
 					msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
@@ -85,6 +93,7 @@ func (st *lineState) scanNames(r *rule, prio priority, text []byte, base int) {
 		}
 		if upper && j-i >= 3 {
 			if code, ok := names[string(text[i:j])]; ok {
+				st.trace.event(r, base+i, "name %s is code %s", text[i:j], code)
 				st.add(r, prio, code, "", base+i)
 			}
 		}
@@ -174,7 +183,7 @@ func (st *lineState) walk(v gjson.Result, base, depth int) {
 		})
 	case v.Type == gjson.String:
 		s := v.Str
-		if len(s) < 3 || !st.m.gate.Contains([]byte(s)) {
+		if len(s) < 3 || !(st.m.carriers.Contains([]byte(s)) || st.m.hasNames && st.anyMark) {
 			return
 		}
 		inner := bytes.TrimSpace([]byte(s))
@@ -194,6 +203,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 	for _, r := range st.m.json {
 		prio, ok := st.applies(r)
 		if !ok {
+			st.trace.skip(r, st, base)
 			continue
 		}
 		spec := r.JSON
@@ -205,6 +215,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			}
 		}
 		if !code.Exists() {
+			st.trace.event(r, base, "object has no %v", spec.Code)
 			continue
 		}
 		var raws string
@@ -214,13 +225,16 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 		case gjson.String:
 			raws = code.Str
 		default:
+			st.trace.event(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
 			continue
 		}
 		norm, ok := normalizeCode(r.CodeType, raws)
 		if !ok {
+			st.trace.event(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
 			continue
 		}
 		if !conditions(raw, spec) {
+			st.trace.event(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
 			continue
 		}
 		msg, hasMsg := "", false
@@ -231,8 +245,10 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			}
 		}
 		if spec.RequireMessage && !hasMsg {
+			st.trace.event(r, base, "object has no message string at %v", spec.Message)
 			continue
 		}
+		st.trace.event(r, base+code.Index, "object has code %s", code.Raw)
 		off := base + code.Index
 		if code.Type == gjson.String {
 			off++

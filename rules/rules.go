@@ -102,6 +102,12 @@ type Rule struct {
 	CodeGroup    int            // submatch index of "code"
 	MessageGroup int            // submatch index of "message", or -1
 	JSON         *JSONSpec      // KindJSON
+	// Exclude lists lower-case words that veto the rule: on a line
+	// containing any of them (ignoring ASCII case) the rule does not run.
+	// For numbers that look like the system's codes but belong to
+	// something else on the same line (Android's ActivityManager result
+	// codes on a line naming a Knox package).
+	Exclude []string
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
@@ -214,7 +220,7 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 }
 
 var (
-	ruleFields = []string{"id", "system", "cue", "unless_marked", "code_type", "regex", "literals", "json", "names"}
+	ruleFields = []string{"id", "system", "cue", "unless_marked", "exclude", "code_type", "regex", "literals", "json", "names"}
 	jsonFields = []string{"code", "message", "require_message", "all_of", "any_of", "none_of"}
 	idPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
@@ -268,6 +274,18 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	if u, ok := f["unless_marked"]; ok {
 		if r.UnlessMarked, err = yamlfile.Bool(file, "unless_marked", u); err != nil {
 			return nil, fail(u, "unless_marked must be true or false")
+		}
+	}
+	if x, ok := f["exclude"]; ok {
+		words, err := yamlfile.Strings(file, "exclude", x)
+		if err != nil {
+			return nil, fail(x, "exclude must be a list of strings")
+		}
+		for _, w := range words {
+			if len(w) < 3 {
+				return nil, fail(x, "exclude word %q is too short (3 characters at least)", w)
+			}
+			r.Exclude = appendUnique(r.Exclude, strings.ToLower(w))
 		}
 	}
 	if ct, ok := f["code_type"]; ok {

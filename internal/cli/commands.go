@@ -6,6 +6,7 @@ import "github.com/spf13/cobra"
 // file of its own with a constructor taking the env.
 func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(
+		newTestCmd(e),
 	// subcommands: add yours above this line
 	)
 }

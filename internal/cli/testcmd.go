@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/errtag/errtag/matcher"
+	"github.com/spf13/cobra"
+)
+
+// newTestCmd is `errtag test`: for each line, which rule matched which span,
+// which system and catalog entry it resolved to, and why a line did not
+// match.
+func newTestCmd(e *env) *cobra.Command {
+	c := &configOptions{}
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "test [flags] ['LINE'...]",
+		Short: "Show how the rules treat log lines (for rule authors)",
+		Long: `test runs the rules over each LINE (or each line of standard input when no
+LINE is given) and shows what happened: the prefilter literal that let the
+line in, the systems whose markers are on it, what every rule did where, the
+finds that were dropped and why, and the annotations that result.`,
+		Example: `  errtag test 'E EFOTA: download failed resultCode=-1401'
+  errtag test --rules my-rules.yaml < sample.log
+  errtag test --system knox-efota --json 'error code 901'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, m, err := c.load()
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriter(e.stdout)
+			defer w.Flush()
+			each := func(n int, line string) {
+				tr := m.Trace([]byte(line))
+				if asJSON {
+					writeTraceJSON(w, n, line, tr)
+				} else {
+					writeTrace(w, n, line, tr)
+				}
+			}
+			if len(args) > 0 {
+				for i, a := range args {
+					each(i+1, strings.TrimRight(a, "\r\n"))
+				}
+				return nil
+			}
+			r := bufio.NewReader(e.stdin)
+			for n := 1; ; n++ {
+				line, err := r.ReadString('\n')
+				if len(line) > 0 {
+					each(n, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
+				}
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return &exitError{code: ExitInput, err: fmt.Errorf("reading standard input: %w", err)}
+				}
+			}
+		},
+	}
+	c.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
+	return cmd
+}
+
+func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
+	fmt.Fprintf(w, "line %d: %s\n", n, line)
+	if tr.Gate == "" {
+		fmt.Fprintf(w, "  prefilter: no rule's literal occurs on the line, so no rule ran\n")
+		fmt.Fprintf(w, "  => no annotation\n\n")
+		return
+	}
+	fmt.Fprintf(w, "  prefilter: %q at byte %d\n", tr.Gate, tr.GateOffset)
+	if len(tr.Marked) > 0 {
+		fmt.Fprintf(w, "  markers:   %s\n", strings.Join(tr.Marked, ", "))
+	} else {
+		fmt.Fprintf(w, "  markers:   none\n")
+	}
+	seen := map[string]bool{}
+	for _, ev := range tr.Events {
+		key := ev.Rule + "\x00" + ev.What
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		fmt.Fprintf(w, "  %-32s @%-4d %s  (%s)\n", ev.Rule, ev.Offset, ev.What, ev.Where)
+	}
+	for _, d := range tr.Dropped {
+		fmt.Fprintf(w, "  dropped %s @%d: %s\n", d.Rule, d.Offset, d.What)
+	}
+	if len(tr.Annotations) == 0 {
+		fmt.Fprintf(w, "  => no annotation\n\n")
+		return
+	}
+	for _, a := range tr.Annotations {
+		e := a.Entry
+		if !a.Known {
+			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s]\n", e.System, e.Code, e.System, a.Rule)
+			continue
+		}
+		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule)
+		for _, alt := range a.Alternatives {
+			fmt.Fprintf(w, "     or %s: the line's message did not pick a row\n", alt.Name)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+type traceJSON struct {
+	Line        int                  `json:"line"`
+	Text        string               `json:"text"`
+	Prefilter   string               `json:"prefilter,omitempty"`
+	Markers     []string             `json:"markers,omitempty"`
+	Events      []matcher.TraceEvent `json:"events,omitempty"`
+	Dropped     []matcher.TraceEvent `json:"dropped,omitempty"`
+	Annotations []annotationJSON     `json:"annotations"`
+}
+
+type annotationJSON struct {
+	System       string   `json:"system"`
+	Code         string   `json:"code"`
+	Name         string   `json:"name,omitempty"`
+	Category     string   `json:"category,omitempty"`
+	Known        bool     `json:"known"`
+	Rule         string   `json:"rule"`
+	Alternatives []string `json:"alternatives,omitempty"`
+}
+
+func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) {
+	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, Events: tr.Events, Dropped: tr.Dropped, Annotations: []annotationJSON{}}
+	for _, a := range tr.Annotations {
+		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule}
+		for _, alt := range a.Alternatives {
+			aj.Alternatives = append(aj.Alternatives, alt.Name)
+		}
+		out.Annotations = append(out.Annotations, aj)
+	}
+	b, _ := json.Marshal(out)
+	w.Write(append(b, '\n'))
+}
