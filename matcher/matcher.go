@@ -212,6 +212,11 @@ func (st *lineState) applies(r *rule) (priority, bool) {
 		return 0, false
 	}
 	if r.UnlessMarked {
+		// Naming a system with --system is as strong as its marker on
+		// every line.
+		if st.m.opts.System != "" && st.m.opts.System != r.system {
+			return 0, false
+		}
 		for i, mk := range st.marked {
 			if mk && i != r.sysIndex {
 				return 0, false

@@ -84,7 +84,7 @@ func (t *Trace) skip(r *rule, st *lineState, off int) {
 	case r.exclude != nil && r.exclude.Contains(st.line):
 		t.event(r, off, "skipped: the line contains one of its exclude words %q", r.Exclude)
 	case r.UnlessMarked:
-		t.event(r, off, "skipped: the line carries another system's marker")
+		t.event(r, off, "skipped: the line carries another system's marker, or --system names another system")
 	default:
 		t.event(r, off, "skipped")
 	}
