@@ -89,7 +89,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		m.systems = append(m.systems, s)
 		m.markers = append(m.markers, prefilter.New(set.Markers[s]))
 	}
-	var gate, carriers []string
+	var gate, gateExact, carriers, carriersExact []string
 	for _, r := range set.Rules {
 		cr := &rule{Rule: r, system: r.System, prio: byCue}
 		switch r.Cue {
@@ -123,15 +123,25 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			for _, e := range cat.Entries(cr.system) {
 				names = append(names, e.Name)
 			}
-			cr.lits = prefilter.New(names)
-			gate = append(gate, names...)
+			cr.lits = prefilter.NewMixed(nil, names)
+			gateExact = append(gateExact, names...)
 		}
-		if cr.needsMark {
+		if len(r.ExactLiterals) > 0 {
+			cr.lits = prefilter.NewMixed(nil, r.ExactLiterals)
+		}
+		switch {
+		case cr.needsMark:
 			gate = append(gate, set.Markers[r.System]...)
-		} else {
+		case len(r.ExactLiterals) > 0:
+			gateExact = append(gateExact, r.ExactLiterals...)
+		default:
 			gate = append(gate, r.Literals...)
 		}
-		carriers = append(carriers, r.Literals...)
+		if len(r.ExactLiterals) > 0 {
+			carriersExact = append(carriersExact, r.ExactLiterals...)
+		} else {
+			carriers = append(carriers, r.Literals...)
+		}
 		if r.Kind == rules.KindNames {
 			m.hasNames = true
 			if m.names[cr.system] == nil {
@@ -148,8 +158,8 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			m.text = append(m.text, cr)
 		}
 	}
-	m.gate = prefilter.New(gate)
-	m.carriers = prefilter.New(carriers)
+	m.gate = prefilter.NewMixed(gate, gateExact)
+	m.carriers = prefilter.NewMixed(carriers, carriersExact)
 	return m, nil
 }
 

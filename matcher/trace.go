@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/errtag/errtag/rules"
 )
@@ -38,7 +39,7 @@ func (m *Matcher) Trace(line []byte) *Trace {
 	if i := m.gate.Index(line); i >= 0 {
 		tr.GateOffset = i
 		for _, l := range m.gate.Literals() {
-			if i+len(l) <= len(line) && equalFold(line[i:i+len(l)], l) {
+			if i+len(l) <= len(line) && (string(line[i:i+len(l)]) == l || equalFold(line[i:i+len(l)], strings.ToLower(l))) {
 				tr.Gate = l
 				break
 			}

@@ -6,17 +6,21 @@ import (
 	"unicode/utf8"
 )
 
-// requiredLiterals returns a set of lower-case strings such that every match
-// of re contains at least one of them, and whether such a set was found. It
-// is the prefilter's view of a regex: a line without any of the strings
-// cannot match, so the regex need not run on it.
+// requiredLiterals returns a set of strings such that every match of re
+// contains at least one of them, and whether such a set was found. It is the
+// prefilter's view of a regex: a line without any of the strings cannot
+// match, so the regex need not run on it. Literals keep the regex's case;
+// a literal matched ignoring case is marked by foldedLiteral.
 func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if len(re.Rune) == 0 {
 			return nil, false
 		}
-		return []string{strings.ToLower(string(re.Rune))}, true
+		if re.Flags&syntax.FoldCase != 0 {
+			return []string{foldMark + strings.ToLower(string(re.Rune))}, true
+		}
+		return []string{string(re.Rune)}, true
 	case syntax.OpCapture:
 		return requiredLiterals(re.Sub[0])
 	case syntax.OpPlus:
@@ -66,11 +70,35 @@ func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 				}
 			}
 			if r >= 0 && r < utf8.RuneSelf {
-				return []string{string(r)}, true
+				return []string{foldMark + string(r)}, true
 			}
 		}
 	}
 	return nil, false
+}
+
+// foldMark prefixes, inside requiredLiterals, a literal the regex matches
+// ignoring case.
+const foldMark = "\x00"
+
+// splitLiterals turns requiredLiterals' result into the rule's literals:
+// all of them lower-cased (for case-insensitive checks) and, when the regex
+// matches every one of them case-sensitively, the exact ones too.
+func splitLiterals(lits []string) (lower, exact []string) {
+	folded := false
+	for _, l := range lits {
+		if strings.HasPrefix(l, foldMark) {
+			folded = true
+		}
+	}
+	for _, l := range lits {
+		l = strings.TrimPrefix(l, foldMark)
+		lower = appendUnique(lower, strings.ToLower(l))
+		if !folded {
+			exact = appendUnique(exact, l)
+		}
+	}
+	return lower, exact
 }
 
 // score ranks a literal set for the prefilter: the shortest member decides
@@ -78,6 +106,7 @@ func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 func score(lits []string) int {
 	min := 1 << 30
 	for _, l := range lits {
+		l = strings.TrimPrefix(l, foldMark)
 		if len(l) < min {
 			min = len(l)
 		}

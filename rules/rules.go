@@ -111,8 +111,12 @@ type Rule struct {
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
-	File     string
-	Line     int
+	// ExactLiterals, when set, are the same literals in the exact case
+	// every match has (a case-sensitive regex, a JSON key): a sharper and
+	// cheaper prefilter.
+	ExactLiterals []string
+	File          string
+	Line          int
 }
 
 // Where is the rule's location, FILE:LINE.
@@ -323,7 +327,7 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 		if err != nil {
 			return nil, fail(l, "literals must be a list of strings")
 		}
-		r.Literals = nil
+		r.Literals, r.ExactLiterals = nil, nil
 		for _, w := range words {
 			if len(w) < 3 {
 				return nil, fail(l, "literal %q is too short to prefilter on (3 characters at least)", w)
@@ -361,13 +365,13 @@ func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) 
 		return fail(n, "bad regex: %v", err)
 	}
 	lits, _ := requiredLiterals(parsed.Simplify())
-	for _, l := range lits {
+	r.Literals, r.ExactLiterals = splitLiterals(lits)
+	for _, l := range r.Literals {
 		if len(l) < 3 {
-			lits = nil
+			r.Literals, r.ExactLiterals = nil, nil
 			break
 		}
 	}
-	r.Literals = lits
 	return nil
 }
 
@@ -416,11 +420,12 @@ func compileJSON(r *Rule, file string, n *yaml.Node, fail failFunc) error {
 		if i := strings.LastIndexByte(p, '.'); i >= 0 {
 			key = p[i+1:]
 		}
-		key = strings.ToLower(strings.ReplaceAll(key, `\`, ""))
+		key = strings.ReplaceAll(key, `\`, "")
 		if len(key) < 3 || strings.ContainsAny(key, "*?#@|") {
 			return fail(f["code"], "code path %q must end in a plain key of 3 characters or more", p)
 		}
-		r.Literals = appendUnique(r.Literals, key)
+		r.Literals = appendUnique(r.Literals, strings.ToLower(key))
+		r.ExactLiterals = appendUnique(r.ExactLiterals, key)
 	}
 	return nil
 }

@@ -175,8 +175,13 @@ func (st *run) lines(b []byte) (int, error) {
 		done = i + 1
 	}
 	region := b[done : last+1]
+	cur := st.p.gate.NewCursor(region)
+	base := 0 // offset of region in the cursor's block
 	for len(region) > 0 {
-		pos := st.p.gate.Index(region)
+		pos := cur.Next(base)
+		if pos >= 0 {
+			pos -= base
+		}
 		if pos < 0 {
 			st.stats.Lines += int64(bytes.Count(region, nl))
 			if err := st.sink.Plain(region); err != nil {
@@ -197,6 +202,7 @@ func (st *run) lines(b []byte) (int, error) {
 			return 0, err
 		}
 		region = region[le+1:]
+		base += le + 1
 	}
 	return last + 1, nil
 }
