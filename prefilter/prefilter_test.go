@@ -1,0 +1,101 @@
+package prefilter
+
+import (
+	"bytes"
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// naive is the definition Index must agree with.
+func naive(b []byte, fold, exact []string) int {
+	lb := bytes.ToLower(b)
+	best := -1
+	for _, l := range fold {
+		if i := bytes.Index(lb, []byte(strings.ToLower(l))); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	for _, e := range exact {
+		if i := bytes.Index(b, []byte(e)); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+func TestIndexTable(t *testing.T) {
+	fold := []string{"vmxsync", "voltmx", "volt mx", "drupal", "knox", "efota", "e-fota"}
+	exact := []string{"errorCode", "ErrorCode:"}
+	s := NewMixed(fold, exact)
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"", -1},
+		{"nothing here", -1},
+		{"E EFOTA: x", 2},
+		{"[VMXSync] errorCode=1", 1},
+		{"x errorcode=1", -1}, // exact literal: case matters
+		{"x errorCode=1", 2},
+		{"Volt MX and drupal", 0},
+		{"samsungKNOX", 7},
+		{"e-fota", 0},
+		{"xx e-FOTA", 3},
+		{"efot", -1},
+		{"WARNING: ErrorCode:X", 9},
+	} {
+		if got := s.Index([]byte(c.in)); got != c.want {
+			t.Errorf("Index(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+	if got := strings.Join(New([]string{"code", "errorcode", "Code", "resultcode"}).Literals(), ","); got != "code" {
+		t.Errorf("redundant literals kept: %s", got)
+	}
+}
+
+// TestCursorAgreesWithNaive checks Index and a Cursor walking a block, on
+// random text built from pieces of the literals, against brute force.
+func TestCursorAgreesWithNaive(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	fold := []string{"knox", "efota", "e-fota", "drupal", "xo", "abcab"}
+	exact := []string{"errorCode", "Code>", "ab"}
+	s := NewMixed(fold, exact)
+	pieces := []string{"k", "no", "x", "KNO", "X", "e", "-", "f", "OTA", "ota", "dru", "PAL", "error", "Code", ">", "a", "b", "c", " ", "\n", "ab", "AB"}
+	for iter := 0; iter < 3000; iter++ {
+		var sb strings.Builder
+		for n := rng.Intn(40); n > 0; n-- {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		b := []byte(sb.String())
+		if got, want := s.Index(b), naive(b, fold, exact); got != want {
+			t.Fatalf("Index(%q) = %d, want %d", b, got, want)
+		}
+		c := s.NewCursor(b)
+		for pos := 0; pos <= len(b); pos += 1 + rng.Intn(3) {
+			want := naive(b[pos:], fold, exact)
+			if want >= 0 {
+				want += pos
+			}
+			if got := c.Next(pos); got != want {
+				t.Fatalf("Cursor(%q).Next(%d) = %d, want %d", b, pos, got, want)
+			}
+		}
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	for _, c := range []struct {
+		in, lit string
+		want    bool
+	}{
+		{"ActivityManager: x", "activitymanager", true},
+		{"activitymanage", "activitymanager", false},
+		{"", "abc", false},
+		{"xyz", "", true},
+	} {
+		if got := ContainsFold([]byte(c.in), c.lit); got != c.want {
+			t.Errorf("ContainsFold(%q, %q) = %v", c.in, c.lit, got)
+		}
+	}
+}
