@@ -217,56 +217,6 @@ func (s *Set) verifyAt(b []byte, i int, cands []candidate) int {
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool { return s.Index(b) >= 0 }
 
-// ContainsFold reports whether lit (lower case) occurs in b, ignoring ASCII
-// case.
-func ContainsFold(b []byte, lit string) bool {
-	if lit == "" {
-		return true
-	}
-	f := lit[0]
-	u := upper(f)
-	for i := 0; i+len(lit) <= len(b); {
-		j := indexEither(b[i:len(b)-len(lit)+1], f, u)
-		if j < 0 {
-			return false
-		}
-		i += j
-		if equalFoldASCII(b[i:i+len(lit)], lit) {
-			return true
-		}
-		i++
-	}
-	return false
-}
-
-func indexEither(b []byte, x, y byte) int {
-	i := bytes.IndexByte(b, x)
-	if x == y {
-		return i
-	}
-	lim := b
-	if i >= 0 {
-		lim = b[:i]
-	}
-	if j := bytes.IndexByte(lim, y); j >= 0 {
-		return j
-	}
-	return i
-}
-
-func equalFoldASCII(b []byte, lower string) bool {
-	for k := 0; k < len(lower); k++ {
-		c := b[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[k] {
-			return false
-		}
-	}
-	return true
-}
-
 // Cursor finds, one after another, the literal occurrences in one block. It
 // remembers where each anchor byte next occurs, so that asking for the
 // next occurrence after each candidate line costs about one pass over the

@@ -83,19 +83,3 @@ func TestCursorAgreesWithNaive(t *testing.T) {
 		}
 	}
 }
-
-func TestContainsFold(t *testing.T) {
-	for _, c := range []struct {
-		in, lit string
-		want    bool
-	}{
-		{"ActivityManager: x", "activitymanager", true},
-		{"activitymanage", "activitymanager", false},
-		{"", "abc", false},
-		{"xyz", "", true},
-	} {
-		if got := ContainsFold([]byte(c.in), c.lit); got != c.want {
-			t.Errorf("ContainsFold(%q, %q) = %v", c.in, c.lit, got)
-		}
-	}
-}
