@@ -20,7 +20,7 @@ const (
 // text with possibly some JSON objects embedded in it.
 func (st *lineState) scanLine() {
 	line := st.line
-	trimmed := bytes.TrimLeft(line, " \t")
+	trimmed := bytes.TrimLeft(line, " \t\r")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed) {
 		off := len(line) - len(trimmed)
 		st.walk(gjson.ParseBytes(trimmed), off, 0)
@@ -163,22 +163,23 @@ func objectEnd(b []byte) int {
 	return -1
 }
 
-// walk visits a JSON value that stands at offset base of the line: JSON rules
-// on every object, text rules on string values, and JSON held in strings.
-func (st *lineState) walk(v gjson.Result, base, depth int) {
+// walk visits a JSON value of a document that starts at offset doc of the
+// line (gjson's Index is relative to the document): JSON rules on every
+// object, text rules on string values, and JSON held in strings.
+func (st *lineState) walk(v gjson.Result, doc, depth int) {
 	if depth > maxDepth {
 		return
 	}
 	switch {
 	case v.IsObject():
-		st.applyJSONRules(v, base)
+		st.applyJSONRules(v, doc+v.Index)
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, base+val.Index, depth+1)
+			st.walk(val, doc, depth+1)
 			return true
 		})
 	case v.IsArray():
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, base+val.Index, depth+1)
+			st.walk(val, doc, depth+1)
 			return true
 		})
 	case v.Type == gjson.String:
@@ -186,14 +187,15 @@ func (st *lineState) walk(v gjson.Result, base, depth int) {
 		if len(s) < 3 || !(st.m.carriers.Contains([]byte(s)) || st.m.hasNames && st.anyMark) {
 			return
 		}
-		inner := bytes.TrimSpace([]byte(s))
-		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
-			st.walk(gjson.ParseBytes(inner), base, depth+1)
-			return
-		}
 		// Offsets inside a string are approximate (escapes shrink the
 		// text) but stay inside the string's span, so line order holds.
-		st.scanText(inner, base+1, depth+1)
+		at := doc + v.Index + 1
+		inner := bytes.TrimSpace([]byte(s))
+		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
+			st.walk(gjson.ParseBytes(inner), at, depth+1)
+			return
+		}
+		st.scanText(inner, at, depth+1)
 	}
 }
 

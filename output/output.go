@@ -5,10 +5,10 @@
 package output
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/matcher"
@@ -37,6 +37,10 @@ type Options struct {
 	Source string
 	// WithSource turns the Source prefix/field on.
 	WithSource bool
+	// MaxLine, when positive, is the stream's --max-line: the JSON format
+	// writes every longer line as it writes a line streamed in pieces
+	// (marked "errtag_long_line"), however it reached the sink.
+	MaxLine int
 }
 
 // Sink receives the lines of one stream, in order.
@@ -54,8 +58,16 @@ type Sink interface {
 	LongEnd(term []byte) error
 }
 
+// Writer is what a Sink writes to: a *bufio.Writer, or a *bytes.Buffer
+// holding one chunk's output.
+type Writer interface {
+	io.Writer
+	io.StringWriter
+	io.ByteWriter
+}
+
 // New returns the Sink for opts writing to w.
-func New(w *bufio.Writer, opts Options) (Sink, error) {
+func New(w Writer, opts Options) (Sink, error) {
 	if opts.Fields == nil {
 		opts.Fields = DefaultFields
 	}
@@ -70,7 +82,7 @@ func New(w *bufio.Writer, opts Options) (Sink, error) {
 
 // autoSink writes lines back as they came, annotated in place.
 type autoSink struct {
-	w    *bufio.Writer
+	w    Writer
 	opts Options
 	buf  []byte
 }
@@ -137,8 +149,8 @@ func (s *autoSink) LongEnd(term []byte) error {
 // jsonObjectEnd reports whether line is one JSON object and, if so, the
 // offset of its closing brace and whether the object is empty.
 func jsonObjectEnd(line []byte) (at int, empty, ok bool) {
-	t := bytes.TrimRight(line, " \t")
-	l := bytes.TrimLeft(t, " \t")
+	t := bytes.TrimRight(line, jsonSpace)
+	l := bytes.TrimLeft(t, jsonSpace)
 	if len(l) < 2 || l[0] != '{' || t[len(t)-1] != '}' || !gjson.ValidBytes(l) {
 		return 0, false, false
 	}
@@ -149,7 +161,7 @@ func jsonObjectEnd(line []byte) (at int, empty, ok bool) {
 
 // jsonSink writes one JSON object per line.
 type jsonSink struct {
-	w    *bufio.Writer
+	w    Writer
 	opts Options
 	buf  []byte
 	// long-line state: bytes of an incomplete UTF-8 sequence carried
@@ -171,10 +183,15 @@ func (s *jsonSink) Plain(block []byte) error {
 	return nil
 }
 
-func (s *jsonSink) Line(line, _ []byte, anns []matcher.Annotation) error {
+func (s *jsonSink) Line(line, term []byte, anns []matcher.Annotation) error {
+	if s.opts.MaxLine > 0 && len(line) > s.opts.MaxLine {
+		s.LongStart()
+		s.LongChunk(line)
+		return s.LongEnd(term)
+	}
 	b := s.buf[:0]
 	if at, empty, ok := jsonObjectEnd(line); ok && utf8.Valid(line) {
-		l := bytes.TrimLeft(line[:at], " \t")
+		l := bytes.TrimLeft(line[:at], jsonSpace)
 		b = append(b, l...)
 		if s.opts.WithSource {
 			if !empty {
@@ -271,3 +288,7 @@ func (s *jsonSink) LongEnd(_ []byte) error {
 	_, err := s.w.WriteString("}\n")
 	return err
 }
+
+// jsonSpace is the white space JSON allows around a value that can occur
+// inside a line (LF cannot).
+const jsonSpace = " \t\r"

@@ -78,6 +78,10 @@ type run struct {
 	w     *bufio.Writer
 	stats Stats
 	long  bool // inside a line longer than MaxLine
+	// onAnnotated receives the annotations of each annotated line: the
+	// user's callback, or (in a parallel worker) a recorder that replays
+	// them in input order.
+	onAnnotated func([]matcher.Annotation)
 }
 
 // Run reads r to its end (or until ctx is done) and writes every line to
@@ -87,8 +91,23 @@ type run struct {
 // only while input is arriving: a line read from an idle pipe is written at
 // once, and under load output goes out in large blocks.
 func (p *Processor) Run(ctx context.Context, r io.Reader, sink output.Sink, w *bufio.Writer) (Stats, error) {
-	st := &run{p: p, sink: sink, w: w}
+	st := &run{p: p, sink: sink, w: w, onAnnotated: p.opts.OnAnnotated}
 	err := st.loop(ctx, r)
+	return st.stats, err
+}
+
+// Lines writes block to sink as Run would write the same bytes: block holds
+// whole lines, each ending in LF (CRLF kept as the terminator), except that
+// the last may have none, and is then written as a last line without one.
+// It is for sources that find line ends themselves, such as a follower. It
+// does not flush.
+func (p *Processor) Lines(sink output.Sink, block []byte) (Stats, error) {
+	st := &run{p: p, sink: sink, onAnnotated: p.opts.OnAnnotated}
+	n, err := st.lines(block)
+	if err == nil {
+		err = st.last(block[n:])
+	}
+	st.stats.Bytes = int64(len(block))
 	return st.stats, err
 }
 
@@ -226,15 +245,27 @@ func split(b []byte) (line, term []byte) {
 }
 
 func (st *run) line(line, term []byte) error {
-	st.stats.Lines++
-	var anns []matcher.Annotation
-	if len(line) <= st.p.opts.MaxLine {
-		anns = st.p.m.Match(line)
+	if len(line) > st.p.opts.MaxLine {
+		// Written the same way as a too-long line that arrives in
+		// pieces, so that output never depends on read boundaries.
+		if err := st.sink.LongStart(); err != nil {
+			return &WriteError{err}
+		}
+		if err := st.sink.LongChunk(line); err != nil {
+			return &WriteError{err}
+		}
+		st.stats.Lines++
+		if err := st.sink.LongEnd(term); err != nil {
+			return &WriteError{err}
+		}
+		return nil
 	}
+	st.stats.Lines++
+	anns := st.p.m.Match(line)
 	if len(anns) > 0 {
 		st.stats.Annotated++
-		if st.p.opts.OnAnnotated != nil {
-			st.p.opts.OnAnnotated(anns)
+		if st.onAnnotated != nil {
+			st.onAnnotated(anns)
 		}
 	}
 	if err := st.sink.Line(line, term, anns); err != nil {
