@@ -1,0 +1,95 @@
+package rules
+
+import (
+	"regexp/syntax"
+	"strings"
+	"testing"
+
+	"github.com/errtag/errtag/catalog"
+)
+
+func TestRequiredLiterals(t *testing.T) {
+	for _, c := range []struct {
+		re           string
+		lower, exact string // comma-joined; "" when none
+	}{
+		{`errorCode=(?P<code>\d+)`, "errorcode=", "errorCode="},
+		{`(?i)\berrorCode\s*(?:=|:)\s*(?P<code>-?\d+)`, "errorcode", ""},
+		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, "errorcode:", "ErrorCode:"},
+		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, "result,error", ""},
+		{`<(?:\w+:)?ErrorCode>(?P<code>\w+)`, "errorcode>", "ErrorCode>"},
+		{`(?P<code>\d+)`, "", ""},
+		{`a|(?P<code>\d+)`, "", ""},
+		{`(?:abc)+x(?P<code>\d)`, "abc", "abc"},
+		{`(?:abc)*(?P<code>\d)`, "", ""},
+	} {
+		re, err := syntax.Parse(c.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lits, _ := requiredLiterals(re.Simplify())
+		lower, exact := splitLiterals(lits)
+		if got := strings.Join(lower, ","); got != c.lower {
+			t.Errorf("%s: literals %q, want %q", c.re, got, c.lower)
+		}
+		if got := strings.Join(exact, ","); got != c.exact {
+			t.Errorf("%s: exact literals %q, want %q", c.re, got, c.exact)
+		}
+	}
+}
+
+func TestBuiltinRulesCompile(t *testing.T) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := Compile(cat, Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Rules) < 10 {
+		t.Fatalf("only %d built-in rules", len(set.Rules))
+	}
+	for _, r := range set.Rules {
+		if len(r.Literals) == 0 && r.Kind != KindNames {
+			t.Errorf("rule %s has no prefilter literal", r.ID)
+		}
+		if r.System != AnySystem && !cat.HasSystem(r.System) {
+			t.Errorf("rule %s: unknown system %s", r.ID, r.System)
+		}
+	}
+	for _, sys := range []string{"voltmx-sync", "drupal-sdk", "knox-efota"} {
+		if len(set.Markers[sys]) == 0 {
+			t.Errorf("%s has no markers", sys)
+		}
+	}
+}
+
+// TestCompileChecks covers the checks that only Compile makes (the CLI
+// tests cover the messages users read for the common mistakes).
+func TestCompileChecks(t *testing.T) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, src, want string }{
+		{"generic with a cue", "rules:\n  - id: g\n    system: \"*\"\n    cue: marker\n    regex: 'abc=(?P<code>\\d+)'\n", `rule "g": a generic rule (system "*") runs only under --system`},
+		{"names without cue", "rules:\n  - id: n\n    system: drupal-sdk\n    names: true\n", `rule "n": a names rule needs a cue`},
+		{"two kinds", "rules:\n  - id: k\n    system: wusp\n    regex: 'abc=(?P<code>\\w+)'\n    names: true\n", `rule "k": give exactly one of regex, json or names`},
+		{"json without code", "rules:\n  - id: j\n    system: wusp\n    json: {message: m}\n", `rule "j": json rule needs code`},
+		{"json bad path", "rules:\n  - id: j2\n    system: wusp\n    json: {code: a..b}\n", `bad path "a..b"`},
+		{"json modifier", "rules:\n  - id: j3\n    system: wusp\n    json: {code: \"@reverse\"}\n", `modifiers are not supported`},
+		{"require_message without message", "rules:\n  - id: j4\n    system: wusp\n    json: {code: errorCode, require_message: true}\n", `json.require_message needs json.message`},
+		{"short marker", "markers:\n  wusp: [ab]\nrules: []\n", `marker "ab" of wusp is too short`},
+		{"marker for unknown system", "markers:\n  nosuch: [abcd]\n", `unknown field "nosuch"`},
+		{"short exclude", "rules:\n  - id: x\n    system: wusp\n    exclude: [ab]\n    regex: 'abc=(?P<code>\\w+)'\n", `exclude word "ab" is too short`},
+		{"bad code_type", "rules:\n  - id: ct\n    system: wusp\n    code_type: float\n    regex: 'abc=(?P<code>\\w+)'\n", `unknown code_type "float"`},
+		{"bad id", "rules:\n  - id: 'has space'\n    system: wusp\n    regex: 'abc=(?P<code>\\w+)'\n", `needs an id`},
+		{"not a list", "rules: {}\n", `field "rules" must be a list`},
+	} {
+		_, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(c.src)})
+		if err == nil || !strings.HasPrefix(err.Error(), "r.yaml:") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want r.yaml:LINE: ... %s", c.name, err, c.want)
+		}
+	}
+}
