@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"bytes"
+	"unsafe"
 
 	"github.com/errtag/errtag/rules"
 	"github.com/tidwall/gjson"
@@ -184,7 +185,7 @@ func (st *lineState) walk(v gjson.Result, doc, depth int) {
 		})
 	case v.Type == gjson.String:
 		s := v.Str
-		if len(s) < 3 || !(st.m.carriers.Contains([]byte(s)) || st.m.hasNames && st.anyMark) {
+		if len(s) < 3 || !(st.m.carriers.Contains(bytesOf(s)) || st.m.hasNames && st.anyMark) {
 			return
 		}
 		// Offsets inside a string are approximate (escapes shrink the
@@ -206,6 +207,11 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 		prio, ok := st.applies(r)
 		if !ok {
 			st.trace.skip(r, st, base)
+			continue
+		}
+		if !r.lits.Contains(bytesOf(raw)) {
+			// The object cannot hold the code's key: no gjson lookups.
+			st.trace.event(r, base, "object has no %v", r.JSON.Code)
 			continue
 		}
 		spec := r.JSON
@@ -257,6 +263,12 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 		}
 		st.add(r, prio, norm, msg, off)
 	}
+}
+
+// bytesOf views s as bytes without copying, for the read-only prefilter
+// scans of the hot path. The result must not be modified.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 func conditions(raw string, spec *rules.JSONSpec) bool {
