@@ -85,7 +85,7 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 	readErr := p.readChunks(ctx, r, pools, func(j *job) {
 		j.done = make(chan struct{})
 		ordered <- j
-		if j.long != 0 || (j.final && len(j.in) > p.opts.MaxLine) {
+		if j.long != 0 || (j.final && pendingLen(j.in) > p.opts.MaxLine) {
 			close(j.done) // the writer streams it itself
 			return
 		}
@@ -158,7 +158,7 @@ func (p *Processor) readChunks(ctx context.Context, r io.Reader, pools *pools, s
 				emit(buf[:last+1], false, 0)
 				n = copy(buf, buf[last+1:n])
 			}
-			if n > p.opts.MaxLine && rerr == nil {
+			if pendingLen(buf[:n]) > p.opts.MaxLine && rerr == nil {
 				// An unfinished line over MaxLine: stream it out.
 				long = true
 				keep := 0
@@ -231,7 +231,7 @@ func (p *Processor) writeInOrder(ordered <-chan *job, sink output.Sink, w *bufio
 
 func (p *Processor) writeJob(j *job, sink output.Sink, w *bufio.Writer, total *Stats) error {
 	switch {
-	case j.long != 0 || (j.final && len(j.in) > p.opts.MaxLine):
+	case j.long != 0 || (j.final && pendingLen(j.in) > p.opts.MaxLine):
 		st := &run{p: p, sink: sink, w: w, long: j.long&longStart == 0}
 		if j.long&longStart != 0 || j.final {
 			if _, err := st.longChunk(nil); err != nil {

@@ -119,7 +119,7 @@ func (st *run) loop(ctx context.Context, r io.Reader) error {
 			return st.flush(err)
 		}
 		// An unfinished line over MaxLine is streamed out, not held.
-		if st.long || end-start > st.p.opts.MaxLine {
+		if st.long || pendingLen(buf[start:end]) > st.p.opts.MaxLine {
 			n, err := st.longChunk(buf[start:end])
 			if err != nil {
 				return err
@@ -227,6 +227,15 @@ func (st *run) lines(b []byte) (int, error) {
 }
 
 var nl = []byte{'\n'}
+
+// pendingLen is the length of an unfinished line without a trailing CR,
+// which may turn out to be the first half of its CRLF terminator.
+func pendingLen(b []byte) int {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return n - 1
+	}
+	return len(b)
+}
 
 // split separates a line from its terminator (LF or CRLF).
 func split(b []byte) (line, term []byte) {

@@ -47,6 +47,11 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 		return nil, &Error{File: file, Line: 1, Msg: "file is empty"}
 	}
 	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" {
+		// A document with nothing in it ("---", comments only): yaml.v3
+		// puts its null node after the end of the file.
+		return nil, &Error{File: file, Line: 1, Msg: "file is empty"}
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, Errorf(file, root, "expected a mapping at the top level, found %s", KindName(root))
 	}

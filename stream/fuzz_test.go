@@ -1,0 +1,368 @@
+package stream_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/stream"
+)
+
+var (
+	propMatcherOnce sync.Once
+	propMatcher     *matcher.Matcher
+	propMatcherErr  error
+)
+
+// builtinProp returns the built-in matcher (no --system), built once.
+func builtinProp(t testing.TB) *matcher.Matcher {
+	t.Helper()
+	propMatcherOnce.Do(func() {
+		cat, err := catalog.Builtin()
+		if err != nil {
+			propMatcherErr = err
+			return
+		}
+		set, err := rules.Compile(cat, rules.Builtin())
+		if err != nil {
+			propMatcherErr = err
+			return
+		}
+		propMatcher, propMatcherErr = matcher.New(set, cat, matcher.Options{})
+	})
+	if propMatcherErr != nil {
+		t.Fatal(propMatcherErr)
+	}
+	return propMatcher
+}
+
+// cutReader hands out data in reads whose sizes cycle through cuts (each
+// size is the byte plus one; no cuts means one read). With eofWithData the
+// last bytes come with io.EOF, as some readers do.
+type cutReader struct {
+	data        []byte
+	cuts        []byte
+	i           int
+	eofWithData bool
+}
+
+func (r *cutReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := len(r.data)
+	if len(r.cuts) > 0 {
+		n = int(r.cuts[r.i%len(r.cuts)]) + 1
+		r.i++
+	}
+	n = min(n, len(p), len(r.data))
+	copy(p, r.data[:n])
+	r.data = r.data[n:]
+	if r.eofWithData && len(r.data) == 0 {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// runStream runs data through a Processor writing format, with reads cut as
+// cuts say, and returns the output and stats.
+func runStream(t testing.TB, m *matcher.Matcher, format output.Format, maxLine int, data, cuts []byte, eofWithData bool) ([]byte, stream.Stats) {
+	t.Helper()
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	sink, err := output.New(w, output.Options{Format: format, MaxLine: maxLine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := stream.New(m, stream.Options{MaxLine: maxLine}).Run(context.Background(), &cutReader{data: data, cuts: cuts, eofWithData: eofWithData}, sink, w)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return out.Bytes(), st
+}
+
+// splitLines cuts b after every LF; a last piece without LF is a line too.
+func splitLines(b []byte) [][]byte {
+	var out [][]byte
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			out = append(out, b)
+			break
+		}
+		out = append(out, b[:i+1])
+		b = b[i+1:]
+	}
+	return out
+}
+
+// splitTerm separates a piece from splitLines into line and terminator the
+// way errtag does: LF, CRLF, or a bare CR ending the input.
+func splitTerm(piece []byte) (line, term []byte) {
+	n := len(piece)
+	switch {
+	case n >= 2 && piece[n-2] == '\r' && piece[n-1] == '\n':
+		return piece[:n-2], piece[n-2:]
+	case n >= 1 && (piece[n-1] == '\n' || piece[n-1] == '\r'):
+		return piece[:n-1], piece[n-1:]
+	}
+	return piece, nil
+}
+
+// stripCandidates returns what an annotated output piece may have been
+// before the auto sink annotated it, removing exactly what the sink adds:
+//   - a JSON-object line: `,"errtag":V` (or `"errtag":V` in an empty object)
+//     right before the closing brace, V valid JSON. The key is the last
+//     `"errtag":` on the line (inside V every quote is escaped);
+//   - a text line: ` errtag.system=... errtag.k=v ...` before the
+//     terminator, read by a strict logfmt parser. Each ` errtag.system=`
+//     from which the rest of the line parses is a candidate, since the line
+//     itself may hold such text.
+func stripCandidates(piece []byte) [][]byte {
+	body, term := splitTerm(piece)
+	var out [][]byte
+	join := func(a, b []byte) []byte {
+		return append(append(append([]byte{}, a...), b...), term...)
+	}
+	if t := bytes.TrimRight(body, " \t"); len(t) > 0 && t[len(t)-1] == '}' {
+		closing := len(t) - 1
+		if k := bytes.LastIndex(t, []byte(`"errtag":`)); k >= 0 && json.Valid(t[k+len(`"errtag":`):closing]) {
+			start := k
+			if k > 0 && body[k-1] == ',' {
+				start = k - 1
+			}
+			out = append(out, join(body[:start], body[closing:]))
+		}
+	}
+	marker := []byte(" errtag.system=")
+	for from := 0; ; {
+		p := bytes.Index(body[from:], marker)
+		if p < 0 {
+			break
+		}
+		p += from
+		if _, err := parseErrtagLogfmt(body[p:]); err == nil {
+			out = append(out, join(body[:p], nil))
+		}
+		from = p + 1
+	}
+	return out
+}
+
+// checkAuto checks auto-format output against its input: the same lines in
+// the same order, each unchanged or changed only by an annotation that
+// stripCandidates removes, and the stats agreeing. A line is annotated
+// exactly when it is no longer than maxLine and m.Match finds something in
+// it, however the reads were cut.
+func checkAuto(t testing.TB, m *matcher.Matcher, in, out []byte, st stream.Stats, maxLine int) {
+	t.Helper()
+	ins, outs := splitLines(in), splitLines(out)
+	if len(ins) != len(outs) {
+		t.Fatalf("%d lines in, %d out\n in %q\nout %q", len(ins), len(outs), clipQ(in), clipQ(out))
+	}
+	if st.Lines != int64(len(ins)) || st.Bytes != int64(len(in)) {
+		t.Fatalf("stats %+v, want %d lines, %d bytes", st, len(ins), len(in))
+	}
+	changed := 0
+	for i := range ins {
+		line, _ := splitTerm(ins[i])
+		want := len(line) <= maxLine && len(m.Match(line)) > 0
+		if got := !bytes.Equal(ins[i], outs[i]); got != want {
+			t.Fatalf("line %d (%d bytes, MaxLine %d): annotated=%v, want %v (Match finds %d):\n in %s\nout %s", i, len(line), maxLine, got, want, len(m.Match(line)), clipQ(ins[i]), clipQ(outs[i]))
+		}
+		if !want {
+			continue
+		}
+		changed++
+		ok := false
+		for _, c := range stripCandidates(outs[i]) {
+			if bytes.Equal(c, ins[i]) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			t.Fatalf("line %d: output minus the annotation is not the input:\n in %q\nout %q", i, clipQ(ins[i]), clipQ(outs[i]))
+		}
+	}
+	if int64(changed) != st.Annotated {
+		t.Fatalf("%d lines changed, stats say %d annotated", changed, st.Annotated)
+	}
+}
+
+// checkJSONRun checks --output json: one valid JSON record per input line,
+// in order; a line that is not a JSON object comes back from "log" or
+// "log_base64" (a too-long line from "log", with invalid bytes as U+FFFD).
+func checkJSONRun(t testing.TB, in, out []byte, maxLine int) {
+	t.Helper()
+	ins, recs := splitLines(in), splitLines(out)
+	if len(ins) != len(recs) {
+		t.Fatalf("%d lines in, %d JSON records\n in %q\nout %q", len(ins), len(recs), clipQ(in), clipQ(out))
+	}
+	for i, rec := range recs {
+		line, _ := splitTerm(ins[i])
+		if rec[len(rec)-1] != '\n' || !json.Valid(rec) {
+			t.Fatalf("line %d %q: record is not one line of valid JSON: %q", i, clipQ(line), clipQ(rec))
+		}
+		if l := bytes.Trim(line, " \t\r"); len(l) >= 2 && l[0] == '{' && l[len(l)-1] == '}' && json.Valid(l) && utf8.Valid(l) && bytes.HasPrefix(rec, l[:len(l)-1]) {
+			continue // a JSON-object line, kept as written
+		}
+		var fields map[string]json.RawMessage
+		var log string
+		if err := json.Unmarshal(rec, &fields); err != nil || json.Unmarshal(fields["log"], &log) != nil {
+			t.Fatalf("line %d %q: record has no log string: %q", i, clipQ(line), clipQ(rec))
+		}
+		if log != fixUTF8(string(line)) {
+			t.Fatalf("line %d %q: log reads %q", i, clipQ(line), clipQ([]byte(log)))
+		}
+		if long := string(fields["errtag_long_line"]) == "true"; long != (len(line) > maxLine) {
+			t.Fatalf("line %d of %d bytes: errtag_long_line=%v with MaxLine %d", i, len(line), long, maxLine)
+		} else if long {
+			continue
+		}
+		if b64, has := fields["log_base64"]; has {
+			var s string
+			json.Unmarshal(b64, &s)
+			if raw, err := base64.StdEncoding.DecodeString(s); err != nil || !bytes.Equal(raw, line) {
+				t.Fatalf("line %d %q: log_base64 gives %q (%v)", i, clipQ(line), clipQ(raw), err)
+			}
+		} else if !utf8.Valid(line) {
+			t.Fatalf("line %d %q is not valid UTF-8 and its record has no log_base64", i, clipQ(line))
+		}
+	}
+}
+
+func clipQ(b []byte) string {
+	if len(b) > 600 {
+		return fmt.Sprintf("%q...(%d bytes)...%q", b[:300], len(b)-600, b[len(b)-300:])
+	}
+	return fmt.Sprintf("%q", b)
+}
+
+// fixUTF8 replaces each byte that is not part of valid UTF-8 with U+FFFD.
+func fixUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// parseErrtagLogfmt is the strict reader of the pairs the auto sink appends
+// (the same as output's FuzzLogfmtAnnotation uses): ` errtag.KEY=VALUE`
+// pairs, VALUE bare or a JSON string that is valid UTF-8, the first key
+// errtag.system.
+func parseErrtagLogfmt(s []byte) ([][2]string, error) {
+	var out [][2]string
+	for len(s) > 0 {
+		rest, ok := bytes.CutPrefix(s, []byte(" errtag."))
+		if !ok {
+			return nil, fmt.Errorf("expected ' errtag.' at %q", s)
+		}
+		eq := bytes.IndexByte(rest, '=')
+		if eq <= 0 {
+			return nil, fmt.Errorf("pair without a key and '=': %q", s)
+		}
+		for _, c := range rest[:eq] {
+			if !('a' <= c && c <= 'z' || c == '_') {
+				return nil, fmt.Errorf("bad key %q", rest[:eq])
+			}
+		}
+		key := string(rest[:eq])
+		if len(out) == 0 && key != "system" {
+			return nil, fmt.Errorf("first key is %q, not system", key)
+		}
+		s = rest[eq+1:]
+		var v string
+		if len(s) > 0 && s[0] == '"' {
+			i := 1
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(s) || !utf8.Valid(s[:i+1]) || json.Unmarshal(s[:i+1], &v) != nil {
+				return nil, fmt.Errorf("bad quoted value at %q", s)
+			}
+			s = s[i+1:]
+		} else {
+			j := bytes.IndexByte(s, ' ')
+			if j < 0 {
+				j = len(s)
+			}
+			if j == 0 {
+				return nil, fmt.Errorf("empty bare value for %s", key)
+			}
+			for _, c := range s[:j] {
+				if c <= ' ' || c == '=' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+					return nil, fmt.Errorf("bare value %q holds %q", s[:j], c)
+				}
+			}
+			v, s = string(s[:j]), s[j:]
+		}
+		if len(s) > 0 && s[0] != ' ' {
+			return nil, fmt.Errorf("value not followed by a space: %q", s)
+		}
+		out = append(out, [2]string{key, v})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no pairs")
+	}
+	return out, nil
+}
+
+// FuzzStream runs any bytes through the stream, read in pieces cut at fuzzed
+// sizes, with a small MaxLine, in both output formats. Auto output minus the
+// annotations must be the input, line for line; JSON output must be one
+// valid record per line that gives a text line back.
+func FuzzStream(f *testing.F) {
+	seeds := []string{
+		"",
+		"\n",
+		"a\r\nb\r",
+		"x\r\r\n\r",
+		"E EFOTA: download failed resultCode=-1401\nnext\r\n",
+		"E EFOTA: download failed resultCode=-1401\r",
+		"before\nE EFOTA: \xff\x00 resultCode=-1401\r\nafter",
+		`{"source":"knox-efota","deviceId":"R58N3ABCDEF","resultCode":"-2409"}` + "\n" + `{ }` + "\n",
+		`  {"source":"knox-efota","resultCode":"-2409"}  ` + "\r\n",
+		"10.20.1.7 - - \"GET /v1/Books HTTP/1.1\" 403 52 {\"message\":\"Invalid access token.\",\"errorCode\":301}\n",
+		"2024-05-14 08:31:07.415 ERROR [VMXSync] upload failed errorCode=-1012 errorMessage=\"host not available\"\n" +
+			strings.Repeat("knox resultCode=-1401 ", 20) + "\n",
+		"2024-05-14\t10:05:31:204\t 988\t1a3c\tPT\tWARNING:     ErrorCode:ConfigChanged(2)\n<detail><ErrorCode>ServerBusy</ErrorCode></detail>",
+		"[drupal-sdk] ERROR {\"code\":101,\"error\":\"Object not found.\"} DrupalError(209) errtag.system=x\n",
+		"\x00\x00\n\xff\xfe\xc3(\n\xe2\x82",
+		`{"log":"E EFOTA resultCode=-1401\n","stream":"stderr"}` + "\n",
+	}
+	for i, s := range seeds {
+		f.Add([]byte(s), []byte{}, uint16(200))
+		f.Add([]byte(s), []byte{0, 2, 5, 0x83}, uint16(i*7))
+	}
+	f.Fuzz(func(t *testing.T, data, cuts []byte, maxLine uint16) {
+		m := builtinProp(t)
+		ml := 8 + int(maxLine)%512
+		eofWithData := len(cuts) > 0 && cuts[0]&0x80 != 0
+		out, st := runStream(t, m, output.Auto, ml, data, cuts, eofWithData)
+		checkAuto(t, m, data, out, st, ml)
+		out, _ = runStream(t, m, output.JSON, ml, data, cuts, eofWithData)
+		checkJSONRun(t, data, out, ml)
+	})
+}

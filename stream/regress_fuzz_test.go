@@ -1,0 +1,65 @@
+package stream_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/stream"
+)
+
+// TestMaxLineExcludesTerminatorCR: MaxLine counts the line without its
+// terminator, so a line of exactly MaxLine bytes is matched whatever the
+// read boundaries. Found by TestPropertyOutputMinusAnnotationIsInput and
+// FuzzStream: when the CR of the terminator is in the buffer and its LF is
+// not yet (or a last line ends in a bare CR), the held bytes are MaxLine+1
+// and the line was streamed as too long: unannotated in auto output, and
+// marked "errtag_long_line" in JSON output. RunParallel holds lines the
+// same way and is checked too.
+func TestMaxLineExcludesTerminatorCR(t *testing.T) {
+	m := builtinProp(t)
+	line := "05-14 10:11:02.118 E EFOTA : download failed resultCode=-1401"
+	cases := []struct {
+		name string
+		in   string
+		cuts []byte // read sizes minus one; none means one read
+	}{
+		{"CRLF, one read", line + "\r\n", nil},
+		{"CRLF, read cut between CR and LF", line + "\r\n", []byte{byte(len(line)), 0}},
+		{"CRLF then more lines, cut between CR and LF", line + "\r\nnext\n", []byte{byte(len(line)), 10}},
+		{"last line ending in a bare CR", line + "\r", nil},
+		{"LF, one read", line + "\n", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, st := runStream(t, m, output.Auto, len(line), []byte(c.in), c.cuts, false)
+			if st.Annotated != 1 || !bytes.HasPrefix(out, []byte(line+" errtag.system=knox-efota errtag.code=-1401 ")) {
+				t.Errorf("auto: line of exactly MaxLine bytes not annotated (stats %+v):\n%q", st, out)
+			}
+			out, _ = runStream(t, m, output.JSON, len(line), []byte(c.in), c.cuts, false)
+			first, _, _ := strings.Cut(string(out), "\n")
+			if strings.Contains(first, "errtag_long_line") || !strings.Contains(first, `"errtag":{"system":"knox-efota"`) {
+				t.Errorf("json: line of exactly MaxLine bytes treated as too long:\n%s", first)
+			}
+			var par bytes.Buffer
+			w := bufio.NewWriter(&par)
+			newSink := func(w output.Writer) output.Sink {
+				s, err := output.New(w, output.Options{Format: output.Auto, MaxLine: len(line)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			pst, err := stream.New(m, stream.Options{MaxLine: len(line)}).RunParallel(context.Background(), &cutReader{data: []byte(c.in), cuts: c.cuts}, newSink, w, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pst.Annotated != 1 || !bytes.HasPrefix(par.Bytes(), []byte(line+" errtag.system=knox-efota errtag.code=-1401 ")) {
+				t.Errorf("RunParallel: line of exactly MaxLine bytes not annotated (stats %+v):\n%q", pst, par.Bytes())
+			}
+		})
+	}
+}
