@@ -57,7 +57,10 @@ type rule struct {
 	needsMark bool
 	relaxed   bool // marker rule whose system is --system
 	prio      priority
-	lits      *prefilter.Set
+	// litIDs are the rule's prefilter literals in its kind's literal
+	// table (Matcher.textLits or jsonLits): the rule runs on a text or
+	// object only when one of them was found there. None: always runs.
+	litIDs []int
 }
 
 // Matcher runs a rule set over lines.
@@ -67,9 +70,16 @@ type Matcher struct {
 	text    []*rule // regex and names rules, in file order
 	json    []*rule // JSON rules, in file order
 	systems []string
-	markers []*prefilter.Set // per system index
-	names   map[string]map[string]string
-	gate    *prefilter.Set
+	// markers holds every system's marker words; markerSys maps each
+	// to its system index. One scan per line finds which are marked.
+	markers   *prefilter.Set
+	markerSys []int
+	// textLits and jsonLits hold every text (regex, names) and JSON
+	// rule's literals, searched once per text or object.
+	textLits *prefilter.Set
+	jsonLits *prefilter.Set
+	names    map[string]map[string]string
+	gate     *prefilter.Set
 	// carriers holds every active rule's own literals: nested text (a JSON
 	// string) is scanned only when one of them occurs in it, since the
 	// line's markers were already checked on the whole line.
@@ -84,12 +94,18 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	}
 	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
 	sysIndex := map[string]int{}
+	var markerWords []string
 	for _, s := range cat.Systems() {
 		sysIndex[s] = len(m.systems)
+		for _, w := range set.Markers[s] {
+			markerWords = append(markerWords, w)
+			m.markerSys = append(m.markerSys, len(m.systems))
+		}
 		m.systems = append(m.systems, s)
-		m.markers = append(m.markers, prefilter.New(set.Markers[s]))
 	}
+	m.markers = prefilter.NewAll(markerWords, nil)
 	var gate, gateExact, carriers, carriersExact []string
+	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
 		cr := &rule{Rule: r, system: r.System, prio: byCue}
 		switch r.Cue {
@@ -112,22 +128,31 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			cr.prio = byGeneric
 		}
 		cr.sysIndex = sysIndex[cr.system]
-		cr.lits = prefilter.New(r.Literals)
 		if len(r.Exclude) > 0 {
 			cr.exclude = prefilter.New(r.Exclude)
 		}
-		if r.Kind == rules.KindNames && !cr.needsMark {
+		table := textLits
+		if r.Kind == rules.KindJSON {
+			table = jsonLits
+		}
+		switch {
+		case r.Kind == rules.KindNames && !cr.needsMark:
 			// Under --system the names are the carriers, and so the
 			// prefilter's literals.
 			var names []string
 			for _, e := range cat.Entries(cr.system) {
 				names = append(names, e.Name)
+				cr.litIDs = append(cr.litIDs, table.add(e.Name, true))
 			}
-			cr.lits = prefilter.NewMixed(nil, names)
 			gateExact = append(gateExact, names...)
-		}
-		if len(r.ExactLiterals) > 0 {
-			cr.lits = prefilter.NewMixed(nil, r.ExactLiterals)
+		case len(r.ExactLiterals) > 0:
+			for _, l := range r.ExactLiterals {
+				cr.litIDs = append(cr.litIDs, table.add(l, true))
+			}
+		default:
+			for _, l := range r.Literals {
+				cr.litIDs = append(cr.litIDs, table.add(l, false))
+			}
 		}
 		switch {
 		case cr.needsMark:
@@ -158,9 +183,57 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			m.text = append(m.text, cr)
 		}
 	}
+	m.textLits = textLits.build(m.text)
+	m.jsonLits = jsonLits.build(m.json)
 	m.gate = prefilter.NewMixed(gate, gateExact)
 	m.carriers = prefilter.NewMixed(carriers, carriersExact)
 	return m, nil
+}
+
+// litTable collects the literals of many rules into one prefilter.Set that
+// is searched once per text or object, so that the cost of the prefilter
+// does not grow with the number of rules.
+type litTable struct {
+	fold, exact []string
+	ids         map[string]int // "f"+text or "e"+text -> index in fold or exact
+}
+
+// add returns a provisional id for the literal: fold literals count up
+// from 0, exact ones down from -1; build makes them final.
+func (t *litTable) add(text string, exact bool) int {
+	if t.ids == nil {
+		t.ids = map[string]int{}
+	}
+	key := "f" + text
+	if exact {
+		key = "e" + text
+	}
+	if id, ok := t.ids[key]; ok {
+		return id
+	}
+	var id int
+	if exact {
+		t.exact = append(t.exact, text)
+		id = -len(t.exact)
+	} else {
+		t.fold = append(t.fold, text)
+		id = len(t.fold) - 1
+	}
+	t.ids[key] = id
+	return id
+}
+
+// build makes the set (fold literals first, as prefilter.NewAll orders
+// them) and turns the rules' provisional ids into indexes in it.
+func (t *litTable) build(rs []*rule) *prefilter.Set {
+	for _, r := range rs {
+		for i, id := range r.litIDs {
+			if id < 0 {
+				r.litIDs[i] = len(t.fold) + (-id - 1)
+			}
+		}
+	}
+	return prefilter.NewAll(t.fold, t.exact)
 }
 
 // Gate returns the prefilter: a line in which none of its literals occurs
@@ -200,17 +273,40 @@ func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 		return nil
 	}
 	st := &lineState{m: m, line: line, marked: make([]bool, len(m.systems)), budget: maxJSONAttempts, trace: tr}
-	for i, ms := range m.markers {
-		if !ms.Empty() && ms.Contains(line) {
-			st.marked[i] = true
-			st.anyMark = true
-		}
-	}
+	st.markSystems(line)
 	st.scanLine()
 	if len(st.finds) == 0 {
 		return nil
 	}
 	return m.resolve(st.finds, tr)
+}
+
+// markSystems finds which systems' markers are on the line.
+func (st *lineState) markSystems(line []byte) {
+	found := make([]bool, st.m.markers.Len())
+	if !st.m.markers.FindAll(line, found) {
+		return
+	}
+	for i, f := range found {
+		if f {
+			st.marked[st.m.markerSys[i]] = true
+			st.anyMark = true
+		}
+	}
+}
+
+// hasLiteral reports whether r may match, given which literals of its
+// table were found.
+func (r *rule) hasLiteral(found []bool) bool {
+	if len(r.litIDs) == 0 {
+		return true
+	}
+	for _, id := range r.litIDs {
+		if found[id] {
+			return true
+		}
+	}
+	return false
 }
 
 // applies reports whether r may run on this line, and with what priority.

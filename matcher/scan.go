@@ -34,6 +34,8 @@ func (st *lineState) scanLine() {
 // line, or is nested text that stands at base), then looks for JSON objects
 // embedded in it.
 func (st *lineState) scanText(text []byte, base, depth int) {
+	found := make([]bool, st.m.textLits.Len())
+	st.m.textLits.FindAll(text, found)
 	for _, r := range st.m.text {
 		prio, ok := st.applies(r)
 		if !ok {
@@ -42,7 +44,7 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 		}
 		switch r.Kind {
 		case rules.KindRegex:
-			if !r.lits.Contains(text) {
+			if !r.hasLiteral(found) {
 				st.trace.event(r, base, "none of its literals %q occurs here", r.Literals)
 				continue
 			}
@@ -68,7 +70,9 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 				st.add(r, prio, code, msg, base+cs)
 			}
 		case rules.KindNames:
-			st.scanNames(r, prio, text, base)
+			if r.hasLiteral(found) {
+				st.scanNames(r, prio, text, base)
+			}
 		}
 	}
 	if depth < maxDepth {
@@ -203,13 +207,17 @@ func (st *lineState) walk(v gjson.Result, doc, depth int) {
 // applyJSONRules tests every JSON rule against one object.
 func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 	raw := obj.Raw
+	found := make([]bool, st.m.jsonLits.Len())
+	if !st.m.jsonLits.FindAll(bytesOf(raw), found) {
+		return
+	}
 	for _, r := range st.m.json {
 		prio, ok := st.applies(r)
 		if !ok {
 			st.trace.skip(r, st, base)
 			continue
 		}
-		if !r.lits.Contains(bytesOf(raw)) {
+		if !r.hasLiteral(found) {
 			// The object cannot hold the code's key: no gjson lookups.
 			st.trace.event(r, base, "object has no %v", r.JSON.Code)
 			continue

@@ -45,8 +45,10 @@ func (m *Matcher) Trace(line []byte) *Trace {
 			}
 		}
 	}
-	for i, ms := range m.markers {
-		if !ms.Empty() && ms.Contains(line) {
+	st := &lineState{m: m, marked: make([]bool, len(m.systems))}
+	st.markSystems(line)
+	for i, mk := range st.marked {
+		if mk {
 			tr.Marked = append(tr.Marked, m.systems[i])
 		}
 	}

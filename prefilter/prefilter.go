@@ -1,24 +1,53 @@
-// Package prefilter finds, in a block of bytes, the first place where any of
-// a set of ASCII literals occurs, ignoring ASCII case. It is the cheap scan
-// that decides which lines are worth running rules on: most log lines carry
+// Package prefilter finds ASCII literals in blocks of bytes: the cheap scan
+// that decides which lines are worth running rules on. Most log lines carry
 // no error, and they are passed over here in bulk.
+//
+// Literals are either case-folded (matched ignoring ASCII case: the marker
+// words) or exact (JSON keys, case-sensitive regexes). A Set scans in one of
+// two ways, chosen when it is built:
+//
+//   - anchors: each literal is found through its rarest byte, with one
+//     vectorised bytes.IndexByte pass per distinct anchor byte. Fastest for
+//     the few literals of the built-in rules.
+//   - pairs: one pass over the block testing each byte pair, case-folded,
+//     against a 64K-bit table of the literals' first two bytes. Its cost does
+//     not grow with the number of literals, which keeps hundreds of rules
+//     cheap.
 package prefilter
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
+
+// maxAnchorPasses is the most IndexByte passes the anchor scan may need
+// before the single-pass pair scan is used instead.
+const maxAnchorPasses = 8
+
+// literal is one literal: lower case when fold.
+type literal struct {
+	text []byte
+	fold bool
+}
 
 // Set is a compiled set of literals. It is read-only and safe for concurrent
 // use.
 type Set struct {
-	lits [][]byte // lower case, minimal: no literal contains another
-	// exact literals match in their own case only; each is found with
-	// the vectorised bytes.Index.
-	exact [][]byte
-	// Each literal is found through its rarest byte (its anchor): one
-	// vectorised bytes.IndexByte scan per distinct anchor byte, in both
-	// cases, then a check of the whole literal around the hit.
+	lits  []literal
+	lower [256]byte
+	pairs bool // the scan mode
+
+	// anchor mode
 	anchors []anchor
 	maxOff  int
-	lower   [256]byte
+
+	// pair mode: pairBits has a bit per case-folded first byte pair;
+	// pairCands[pairStart[k]:pairStart[k+1]] are the literals starting
+	// with pair k. Literals of one byte are in single.
+	pairBits  []uint64
+	pairStart []uint32
+	pairCands []int32
+	single    []int32
 }
 
 // anchor is a byte to scan for and the literals it may belong to.
@@ -39,11 +68,9 @@ func rarity(b byte) int {
 	const letters = "zqjxkvbywgpfmucdlhrsnioate" // rarest first
 	switch {
 	case 'a' <= b && b <= 'z':
-		for i := 0; i < len(letters); i++ {
-			if letters[i] == b {
-				return 10 + i
-			}
-		}
+		return 10 + strings.IndexByte(letters, b)
+	case 'A' <= b && b <= 'Z':
+		return 10 + strings.IndexByte(letters, b+'a'-'A')
 	case '0' <= b && b <= '9', b == ' ', b == ':', b == '-', b == '.', b == '=', b == '/', b == '"', b == ',':
 		return 60
 	case b >= 0x80:
@@ -57,9 +84,68 @@ func New(lits []string) *Set { return NewMixed(lits, nil) }
 
 // NewMixed compiles fold, literals matched ignoring ASCII case, and exact,
 // literals matched in their own case. A literal that contains another is
-// dropped, since the shorter one finds every line the longer one would.
+// dropped, since the shorter one finds everything the longer one would.
+// Use it for Index, Contains and Cursor.
 func NewMixed(fold, exact []string) *Set {
-	s := &Set{}
+	var lits []literal
+	for _, l := range fold {
+		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+	}
+	for _, l := range exact {
+		lits = append(lits, literal{text: []byte(l)})
+	}
+	var kept []literal
+	for i, l := range lits {
+		if len(l.text) > 0 && !redundant(i, lits) {
+			kept = append(kept, l)
+		}
+	}
+	return build(kept)
+}
+
+// NewAll compiles fold and exact literals keeping every one, in that order
+// (fold first), so that FindAll can say which of them occur.
+func NewAll(fold, exact []string) *Set {
+	var lits []literal
+	for _, l := range fold {
+		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+	}
+	for _, l := range exact {
+		lits = append(lits, literal{text: []byte(l)})
+	}
+	return build(lits)
+}
+
+// redundant reports whether lits[i] can be dropped: another literal occurs
+// wherever it does (a case-folded one it contains ignoring case, or an
+// exact one it contains exactly, being exact itself). Of two equal
+// literals the first is kept.
+func redundant(i int, lits []literal) bool {
+	l := lits[i]
+	for j, m := range lits {
+		if j == i || len(m.text) == 0 || len(m.text) > len(l.text) {
+			continue
+		}
+		var implied bool
+		switch {
+		case m.fold:
+			implied = bytes.Contains(bytes.ToLower(l.text), m.text)
+		case !l.fold:
+			implied = bytes.Contains(l.text, m.text)
+		}
+		if !implied {
+			continue
+		}
+		if m.fold == l.fold && bytes.Equal(m.text, l.text) && j > i {
+			continue // equal literals: keep the first
+		}
+		return true
+	}
+	return false
+}
+
+func build(lits []literal) *Set {
+	s := &Set{lits: lits}
 	for i := range s.lower {
 		b := byte(i)
 		if 'A' <= b && b <= 'Z' {
@@ -67,36 +153,20 @@ func NewMixed(fold, exact []string) *Set {
 		}
 		s.lower[i] = b
 	}
-	var low []string
-	for _, l := range fold {
-		if l == "" {
-			continue
-		}
-		low = append(low, string(bytes.ToLower([]byte(l))))
-	}
-	for i, l := range low {
-		if !redundant(l, i, low, false) {
-			s.lits = append(s.lits, []byte(l))
-		}
-	}
-	for i, e := range exact {
-		if e == "" || redundant(e, i, exact, false) || redundant(string(bytes.ToLower([]byte(e))), -1, low, true) {
-			continue
-		}
-		s.exact = append(s.exact, []byte(e))
-	}
 	byByte := map[byte]int{} // anchor byte -> index in s.anchors
-	for li, l := range s.lits {
+	for li, l := range lits {
 		off := 0
-		for k := range l {
-			if rarity(l[k]) < rarity(l[off]) {
+		for k := range l.text {
+			if rarity(l.text[k]) < rarity(l.text[off]) {
 				off = k
 			}
 		}
-		if off > s.maxOff {
-			s.maxOff = off
+		s.maxOff = max(s.maxOff, off)
+		bs := []byte{l.text[off]}
+		if l.fold && upper(l.text[off]) != l.text[off] {
+			bs = append(bs, upper(l.text[off]))
 		}
-		for _, b := range []byte{l[off], upper(l[off])} {
+		for _, b := range bs {
 			ai, ok := byByte[b]
 			if !ok {
 				ai = len(s.anchors)
@@ -104,27 +174,41 @@ func NewMixed(fold, exact []string) *Set {
 				s.anchors = append(s.anchors, anchor{b: b})
 			}
 			s.anchors[ai].cands = append(s.anchors[ai].cands, candidate{lit: li, off: off})
-			if upper(l[off]) == l[off] {
-				break
-			}
 		}
+	}
+	if len(s.anchors) > maxAnchorPasses {
+		s.buildPairs()
 	}
 	return s
 }
 
-// redundant reports whether l (at index i of list, or -1) contains another
-// literal of list, which then finds everything l would. Of two equal
-// literals the first is kept. strict asks for containment alone.
-func redundant(l string, i int, list []string, strict bool) bool {
-	for j, m := range list {
-		if j == i || m == "" || len(m) > len(l) || !bytes.Contains([]byte(l), []byte(m)) {
+func (s *Set) buildPairs() {
+	s.pairs = true
+	s.pairBits = make([]uint64, 1<<16/64)
+	count := make([]uint32, 1<<16+1)
+	key := func(l literal) int { return int(s.lower[l.text[0]])<<8 | int(s.lower[l.text[1]]) }
+	for li, l := range s.lits {
+		if len(l.text) < 2 {
+			s.single = append(s.single, int32(li))
 			continue
 		}
-		if strict || len(m) < len(l) || j < i {
-			return true
-		}
+		count[key(l)+1]++
 	}
-	return false
+	for k := 1; k < len(count); k++ {
+		count[k] += count[k-1]
+	}
+	s.pairStart = append([]uint32(nil), count...)
+	s.pairCands = make([]int32, count[len(count)-1])
+	fill := append([]uint32(nil), count...)
+	for li, l := range s.lits {
+		if len(l.text) < 2 {
+			continue
+		}
+		k := key(l)
+		s.pairCands[fill[k]] = int32(li)
+		fill[k]++
+		s.pairBits[k>>6] |= 1 << (k & 63)
+	}
 }
 
 func upper(b byte) byte {
@@ -135,104 +219,134 @@ func upper(b byte) byte {
 }
 
 // Empty reports whether the set has no literals (it then matches nothing).
-func (s *Set) Empty() bool { return len(s.lits) == 0 && len(s.exact) == 0 }
+func (s *Set) Empty() bool { return len(s.lits) == 0 }
 
-// Literals returns the set's minimal literals: the case-folded ones in lower
-// case, then the exact ones.
+// Len is the number of literals (for NewAll, the number given).
+func (s *Set) Len() int { return len(s.lits) }
+
+// Literals returns the set's literals: case-folded ones in lower case.
 func (s *Set) Literals() []string {
-	var out []string
-	for _, l := range s.lits {
-		out = append(out, string(l))
-	}
-	for _, l := range s.exact {
-		out = append(out, string(l))
+	out := make([]string, len(s.lits))
+	for i, l := range s.lits {
+		out[i] = string(l.text)
 	}
 	return out
 }
 
-// Index returns the offset of the first occurrence in b of any literal,
-// ignoring ASCII case, or -1.
-func (s *Set) Index(b []byte) int {
-	best := -1
-	for ai := range s.anchors {
-		a := &s.anchors[ai]
-		from := 0
-		for {
-			// An anchor at i starts its literal at i-off >= i-maxOff:
-			// past best+maxOff no hit can start before best.
-			limit := len(b)
-			if best >= 0 && best+s.maxOff+1 < limit {
-				limit = best + s.maxOff + 1
-			}
-			if from >= limit {
-				break
-			}
-			i := bytes.IndexByte(b[from:limit], a.b)
-			if i < 0 {
-				break
-			}
-			i += from
-			if start := s.verifyAt(b, i, a.cands); start >= 0 && (best < 0 || start < best) {
-				best = start
-			}
-			from = i + 1
+// matchAt reports whether literal li occurs at b[start:].
+func (s *Set) matchAt(b []byte, start, li int) bool {
+	l := s.lits[li]
+	if start < 0 || start+len(l.text) > len(b) {
+		return false
+	}
+	if !l.fold {
+		return string(b[start:start+len(l.text)]) == string(l.text)
+	}
+	for k, c := range l.text {
+		if s.lower[b[start+k]] != c {
+			return false
 		}
 	}
-	for _, e := range s.exact {
-		limit := len(b)
-		if best >= 0 && best+len(e) < limit {
-			limit = best + len(e)
-		}
-		if i := bytes.Index(b[:limit], e); i >= 0 && (best < 0 || i < best) {
-			best = i
-		}
-	}
-	return best
+	return true
 }
 
-// verifyAt returns the start of the earliest candidate literal whose anchor
-// byte is at b[i], or -1.
-func (s *Set) verifyAt(b []byte, i int, cands []candidate) int {
-	found := -1
-	for _, c := range cands {
-		l := s.lits[c.lit]
-		start := i - c.off
-		if start < 0 || start+len(l) > len(b) {
-			continue
-		}
-		ok := true
-		for k := 0; k < len(l); k++ {
-			if s.lower[b[start+k]] != l[k] {
-				ok = false
-				break
-			}
-		}
-		if ok && (found < 0 || start < found) {
-			found = start
-		}
+// Index returns the offset of the first occurrence in b of any literal, or
+// -1.
+func (s *Set) Index(b []byte) int {
+	if len(s.lits) == 0 {
+		return -1
 	}
-	return found
+	return s.NewCursor(b).Next(0)
 }
 
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool { return s.Index(b) >= 0 }
 
-// Cursor finds, one after another, the literal occurrences in one block. It
-// remembers where each anchor byte next occurs, so that asking for the
-// next occurrence after each candidate line costs about one pass over the
-// block per anchor in all, however many candidates there are.
+// FindAll sets found[i] for every literal i that occurs in b (found has
+// Len() elements; it is not cleared first) and reports whether any did.
+func (s *Set) FindAll(b []byte, found []bool) bool {
+	any := false
+	if s.pairs {
+		s.eachPairHit(b, 0, func(start, li int) bool {
+			found[li], any = true, true
+			return true
+		})
+		for _, li := range s.single {
+			if s.indexSingle(b, 0, int(li)) >= 0 {
+				found[li], any = true, true
+			}
+		}
+		return any
+	}
+	for ai := range s.anchors {
+		a := &s.anchors[ai]
+		for from := 0; from < len(b); {
+			i := bytes.IndexByte(b[from:], a.b)
+			if i < 0 {
+				break
+			}
+			i += from
+			for _, c := range a.cands {
+				if !found[c.lit] && s.matchAt(b, i-c.off, c.lit) {
+					found[c.lit], any = true, true
+				}
+			}
+			from = i + 1
+		}
+	}
+	return any
+}
+
+// eachPairHit calls fn(start, literal) for every literal occurrence at or
+// after pos, in order of start, until fn returns false.
+func (s *Set) eachPairHit(b []byte, pos int, fn func(start, li int) bool) {
+	bits, lower := s.pairBits, &s.lower
+	for i := pos; i+1 < len(b); i++ {
+		k := int(lower[b[i]])<<8 | int(lower[b[i+1]])
+		if bits[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		for _, li := range s.pairCands[s.pairStart[k]:s.pairStart[k+1]] {
+			if s.matchAt(b, i, int(li)) && !fn(i, int(li)) {
+				return
+			}
+		}
+	}
+}
+
+// indexSingle finds the one-byte literal li at or after pos.
+func (s *Set) indexSingle(b []byte, pos, li int) int {
+	l := s.lits[li]
+	c := l.text[0]
+	i := bytes.IndexByte(b[pos:], c)
+	if l.fold && upper(c) != c {
+		if j := bytes.IndexByte(b[pos:], upper(c)); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+	}
+	if i < 0 {
+		return -1
+	}
+	return pos + i
+}
+
+// Cursor finds, one after another, the literal occurrences in one block. In
+// anchor mode it remembers where each anchor next occurs, so that asking
+// for the next occurrence after each candidate line costs about one pass
+// over the block per anchor in all, however many candidates there are.
 type Cursor struct {
-	s *Set
-	b []byte
-	// per anchor, then per exact literal: the earliest literal start at
-	// or after from; len(b) if none.
-	next []int
+	s    *Set
+	b    []byte
+	next []int // per anchor (or [0] in pair mode): earliest start >= from; len(b) if none
 	from []int
 }
 
 // NewCursor returns a cursor over b.
 func (s *Set) NewCursor(b []byte) *Cursor {
-	n := len(s.anchors) + len(s.exact)
+	n := len(s.anchors)
+	if s.pairs {
+		n = 1
+	}
 	c := &Cursor{s: s, b: b, next: make([]int, n), from: make([]int, n)}
 	for i := range c.from {
 		c.from[i] = -1
@@ -240,28 +354,16 @@ func (s *Set) NewCursor(b []byte) *Cursor {
 	return c
 }
 
-// Reset points the cursor at a new block, keeping its memory.
-func (c *Cursor) Reset(b []byte) {
-	c.b = b
-	for i := range c.from {
-		c.from[i] = -1
-	}
-}
-
 // Next returns the start of the first literal occurrence at or after pos,
 // or -1.
 func (c *Cursor) Next(pos int) int {
 	best := -1
-	na := len(c.s.anchors)
 	for k := range c.next {
 		if c.from[k] < 0 || c.next[k] < pos {
-			if k < na {
-				c.next[k] = c.scan(k, pos)
+			if c.s.pairs {
+				c.next[k] = c.scanPairs(pos)
 			} else {
-				c.next[k] = len(c.b)
-				if i := bytes.Index(c.b[pos:], c.s.exact[k-na]); i >= 0 {
-					c.next[k] = pos + i
-				}
+				c.next[k] = c.scan(k, pos)
 			}
 			c.from[k] = pos
 		}
@@ -270,6 +372,20 @@ func (c *Cursor) Next(pos int) int {
 		}
 	}
 	return best
+}
+
+func (c *Cursor) scanPairs(pos int) int {
+	found := len(c.b)
+	c.s.eachPairHit(c.b, pos, func(start, _ int) bool {
+		found = start
+		return false
+	})
+	for _, li := range c.s.single {
+		if i := c.s.indexSingle(c.b, pos, int(li)); i >= 0 && i < found {
+			found = i
+		}
+	}
+	return found
 }
 
 // scan finds the earliest start >= pos of a literal anchored on anchor ai.
@@ -283,11 +399,7 @@ func (c *Cursor) scan(ai, pos int) int {
 		}
 		i += from
 		for _, cd := range a.cands {
-			start := i - cd.off
-			if start < pos {
-				continue
-			}
-			if start+len(c.s.lits[cd.lit]) <= len(b) && c.s.matchAt(b, start, cd.lit) {
+			if start := i - cd.off; start >= pos && c.s.matchAt(b, start, cd.lit) {
 				return c.earliest(ai, pos, start)
 			}
 		}
@@ -303,30 +415,16 @@ func (c *Cursor) scan(ai, pos int) int {
 func (c *Cursor) earliest(ai, pos, start int) int {
 	a := &c.s.anchors[ai]
 	best := start
-	limit := start + c.s.maxOff + 1
-	if limit > len(c.b) {
-		limit = len(c.b)
-	}
+	limit := min(start+c.s.maxOff+1, len(c.b))
 	for i := start; i < limit; i++ {
 		if c.b[i] != a.b {
 			continue
 		}
 		for _, cd := range a.cands {
-			st := i - cd.off
-			if st >= pos && st < best && st+len(c.s.lits[cd.lit]) <= len(c.b) && c.s.matchAt(c.b, st, cd.lit) {
+			if st := i - cd.off; st >= pos && st < best && c.s.matchAt(c.b, st, cd.lit) {
 				best = st
 			}
 		}
 	}
 	return best
-}
-
-func (s *Set) matchAt(b []byte, start, li int) bool {
-	l := s.lits[li]
-	for k := 0; k < len(l); k++ {
-		if s.lower[b[start+k]] != l[k] {
-			return false
-		}
-	}
-	return true
 }

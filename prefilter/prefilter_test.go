@@ -54,31 +54,57 @@ func TestIndexTable(t *testing.T) {
 	}
 }
 
-// TestCursorAgreesWithNaive checks Index and a Cursor walking a block, on
-// random text built from pieces of the literals, against brute force.
+// TestCursorAgreesWithNaive checks Index, a Cursor walking a block and
+// FindAll, in both scan modes, on random text built from pieces of the
+// literals, against brute force.
 func TestCursorAgreesWithNaive(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	fold := []string{"knox", "efota", "e-fota", "drupal", "xo", "abcab"}
-	exact := []string{"errorCode", "Code>", "ab"}
-	s := NewMixed(fold, exact)
-	pieces := []string{"k", "no", "x", "KNO", "X", "e", "-", "f", "OTA", "ota", "dru", "PAL", "error", "Code", ">", "a", "b", "c", " ", "\n", "ab", "AB"}
-	for iter := 0; iter < 3000; iter++ {
-		var sb strings.Builder
-		for n := rng.Intn(40); n > 0; n-- {
-			sb.WriteString(pieces[rng.Intn(len(pieces))])
+	sets := []struct {
+		name        string
+		fold, exact []string
+		pairs       bool
+	}{
+		{"anchors", []string{"knox", "efota", "e-fota", "xo"}, []string{"errorCode", "Code>"}, false},
+		{"pairs", []string{"knox", "efota", "e-fota", "drupal", "xo", "abcab", "q", "zz"}, []string{"errorCode", "Code>", "ab", "K"}, true},
+	}
+	pieces := []string{"k", "no", "x", "KNO", "X", "e", "-", "f", "OTA", "ota", "dru", "PAL", "error", "Code", ">", "a", "b", "c", " ", "\n", "ab", "AB", "q", "Q", "z", "K"}
+	for _, set := range sets {
+		rng := rand.New(rand.NewSource(1))
+		s := NewMixed(set.fold, set.exact)
+		all := NewAll(set.fold, set.exact)
+		if s.pairs != set.pairs || all.pairs != set.pairs {
+			t.Fatalf("%s: pair mode %v/%v, want %v", set.name, s.pairs, all.pairs, set.pairs)
 		}
-		b := []byte(sb.String())
-		if got, want := s.Index(b), naive(b, fold, exact); got != want {
-			t.Fatalf("Index(%q) = %d, want %d", b, got, want)
-		}
-		c := s.NewCursor(b)
-		for pos := 0; pos <= len(b); pos += 1 + rng.Intn(3) {
-			want := naive(b[pos:], fold, exact)
-			if want >= 0 {
-				want += pos
+		for iter := 0; iter < 3000; iter++ {
+			var sb strings.Builder
+			for n := rng.Intn(40); n > 0; n-- {
+				sb.WriteString(pieces[rng.Intn(len(pieces))])
 			}
-			if got := c.Next(pos); got != want {
-				t.Fatalf("Cursor(%q).Next(%d) = %d, want %d", b, pos, got, want)
+			b := []byte(sb.String())
+			if got, want := s.Index(b), naive(b, set.fold, set.exact); got != want {
+				t.Fatalf("%s: Index(%q) = %d, want %d", set.name, b, got, want)
+			}
+			c := s.NewCursor(b)
+			for pos := 0; pos <= len(b); pos += 1 + rng.Intn(3) {
+				want := naive(b[pos:], set.fold, set.exact)
+				if want >= 0 {
+					want += pos
+				}
+				if got := c.Next(pos); got != want {
+					t.Fatalf("%s: Cursor(%q).Next(%d) = %d, want %d", set.name, b, pos, got, want)
+				}
+			}
+			found := make([]bool, all.Len())
+			all.FindAll(b, found)
+			for i, l := range append(append([]string{}, set.fold...), set.exact...) {
+				var want bool
+				if i < len(set.fold) {
+					want = naive(b, []string{l}, nil) >= 0
+				} else {
+					want = naive(b, nil, []string{l}) >= 0
+				}
+				if found[i] != want {
+					t.Fatalf("%s: FindAll(%q): literal %q found=%v, want %v", set.name, b, l, found[i], want)
+				}
 			}
 		}
 	}
