@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/prefilter"
@@ -85,6 +86,7 @@ type Matcher struct {
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
+	states   sync.Pool // *lineState, reused across lines
 }
 
 // New prepares set for matching against cat.
@@ -93,6 +95,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		return nil, fmt.Errorf("unknown system %q (known: %v)", opts.System, cat.Systems())
 	}
 	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
+	m.states.New = func() any { return &lineState{m: m} }
 	sysIndex := map[string]int{}
 	var markerWords []string
 	for _, s := range cat.Systems() {
@@ -260,6 +263,8 @@ type lineState struct {
 	finds   []find
 	budget  int    // JSON parse attempts left
 	trace   *Trace // nil unless tracing
+	// scratch for the literal tables' FindAll, reused within the line
+	textFound, jsonFound, markerFound []bool
 }
 
 // Match returns the annotations for line (without its line terminator), in
@@ -272,7 +277,9 @@ func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	if !m.gate.Contains(line) {
 		return nil
 	}
-	st := &lineState{m: m, line: line, marked: make([]bool, len(m.systems)), budget: maxJSONAttempts, trace: tr}
+	st := m.states.Get().(*lineState)
+	defer m.states.Put(st)
+	st.reset(line, tr)
 	st.markSystems(line)
 	st.scanLine()
 	if len(st.finds) == 0 {
@@ -281,9 +288,27 @@ func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	return m.resolve(st.finds, tr)
 }
 
+// reset readies a pooled lineState for line.
+func (st *lineState) reset(line []byte, tr *Trace) {
+	st.line, st.trace, st.budget, st.anyMark = line, tr, maxJSONAttempts, false
+	st.marked = clearBools(&st.marked, len(st.m.systems))
+	st.finds = st.finds[:0]
+}
+
+// clearBools returns *buf resized to n and all false, reusing its memory.
+func clearBools(buf *[]bool, n int) []bool {
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	b := (*buf)[:n]
+	clear(b)
+	*buf = b
+	return b
+}
+
 // markSystems finds which systems' markers are on the line.
 func (st *lineState) markSystems(line []byte) {
-	found := make([]bool, st.m.markers.Len())
+	found := clearBools(&st.markerFound, st.m.markers.Len())
 	if !st.m.markers.FindAll(line, found) {
 		return
 	}

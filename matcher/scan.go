@@ -34,23 +34,29 @@ func (st *lineState) scanLine() {
 // line, or is nested text that stands at base), then looks for JSON objects
 // embedded in it.
 func (st *lineState) scanText(text []byte, base, depth int) {
-	found := make([]bool, st.m.textLits.Len())
+	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
 	for _, r := range st.m.text {
 		prio, ok := st.applies(r)
 		if !ok {
-			st.trace.skip(r, st, base)
+			if st.trace != nil {
+				st.trace.skip(r, st, base)
+			}
 			continue
 		}
 		switch r.Kind {
 		case rules.KindRegex:
 			if !r.hasLiteral(found) {
-				st.trace.event(r, base, "none of its literals %q occurs here", r.Literals)
+				if st.trace != nil {
+					st.trace.event(r, base, "none of its literals %q occurs here", r.Literals)
+				}
 				continue
 			}
 			locs := r.Regexp.FindAllSubmatchIndex(text, -1)
 			if len(locs) == 0 {
-				st.trace.event(r, base, "regex did not match")
+				if st.trace != nil {
+					st.trace.event(r, base, "regex did not match")
+				}
 			}
 			for _, loc := range locs {
 				cs, ce := loc[2*r.CodeGroup], loc[2*r.CodeGroup+1]
@@ -59,10 +65,14 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 				}
 				code, ok := normalizeCode(r.CodeType, string(text[cs:ce]))
 				if !ok {
-					st.trace.event(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
+					if st.trace != nil {
+						st.trace.event(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
+					}
 					continue
 				}
-				st.trace.event(r, base+cs, "matched %q", text[loc[0]:loc[1]])
+				if st.trace != nil {
+					st.trace.event(r, base+cs, "matched %q", text[loc[0]:loc[1]])
+				}
 				msg := ""
 				if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
 					msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
@@ -98,7 +108,9 @@ func (st *lineState) scanNames(r *rule, prio priority, text []byte, base int) {
 		}
 		if upper && j-i >= 3 {
 			if code, ok := names[string(text[i:j])]; ok {
-				st.trace.event(r, base+i, "name %s is code %s", text[i:j], code)
+				if st.trace != nil {
+					st.trace.event(r, base+i, "name %s is code %s", text[i:j], code)
+				}
 				st.add(r, prio, code, "", base+i)
 			}
 		}
@@ -207,19 +219,23 @@ func (st *lineState) walk(v gjson.Result, doc, depth int) {
 // applyJSONRules tests every JSON rule against one object.
 func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 	raw := obj.Raw
-	found := make([]bool, st.m.jsonLits.Len())
+	found := clearBools(&st.jsonFound, st.m.jsonLits.Len())
 	if !st.m.jsonLits.FindAll(bytesOf(raw), found) {
 		return
 	}
 	for _, r := range st.m.json {
 		prio, ok := st.applies(r)
 		if !ok {
-			st.trace.skip(r, st, base)
+			if st.trace != nil {
+				st.trace.skip(r, st, base)
+			}
 			continue
 		}
 		if !r.hasLiteral(found) {
 			// The object cannot hold the code's key: no gjson lookups.
-			st.trace.event(r, base, "object has no %v", r.JSON.Code)
+			if st.trace != nil {
+				st.trace.event(r, base, "object has no %v", r.JSON.Code)
+			}
 			continue
 		}
 		spec := r.JSON
@@ -231,7 +247,9 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			}
 		}
 		if !code.Exists() {
-			st.trace.event(r, base, "object has no %v", spec.Code)
+			if st.trace != nil {
+				st.trace.event(r, base, "object has no %v", spec.Code)
+			}
 			continue
 		}
 		var raws string
@@ -241,16 +259,22 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 		case gjson.String:
 			raws = code.Str
 		default:
-			st.trace.event(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
+			if st.trace != nil {
+				st.trace.event(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
+			}
 			continue
 		}
 		norm, ok := normalizeCode(r.CodeType, raws)
 		if !ok {
-			st.trace.event(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
+			if st.trace != nil {
+				st.trace.event(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
+			}
 			continue
 		}
 		if !conditions(raw, spec) {
-			st.trace.event(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
+			if st.trace != nil {
+				st.trace.event(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
+			}
 			continue
 		}
 		msg, hasMsg := "", false
@@ -261,10 +285,14 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			}
 		}
 		if spec.RequireMessage && !hasMsg {
-			st.trace.event(r, base, "object has no message string at %v", spec.Message)
+			if st.trace != nil {
+				st.trace.event(r, base, "object has no message string at %v", spec.Message)
+			}
 			continue
 		}
-		st.trace.event(r, base+code.Index, "object has code %s", code.Raw)
+		if st.trace != nil {
+			st.trace.event(r, base+code.Index, "object has code %s", code.Raw)
+		}
 		off := base + code.Index
 		if code.Type == gjson.String {
 			off++

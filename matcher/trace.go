@@ -45,7 +45,8 @@ func (m *Matcher) Trace(line []byte) *Trace {
 			}
 		}
 	}
-	st := &lineState{m: m, marked: make([]bool, len(m.systems))}
+	st := &lineState{m: m}
+	st.reset(line, nil)
 	st.markSystems(line)
 	for i, mk := range st.marked {
 		if mk {
