@@ -62,6 +62,9 @@ type rule struct {
 	// table (Matcher.textLits or jsonLits): the rule runs on a text or
 	// object only when one of them was found there. None: always runs.
 	litIDs []int
+	// leadLits, for a regex rule whose matches start at most Lead bytes
+	// before a literal, finds those literals: the regex starts there.
+	leadLits *prefilter.Set
 }
 
 // Matcher runs a rule set over lines.
@@ -133,6 +136,13 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		cr.sysIndex = sysIndex[cr.system]
 		if len(r.Exclude) > 0 {
 			cr.exclude = prefilter.New(r.Exclude)
+		}
+		if r.Kind == rules.KindRegex && r.Lead >= 0 {
+			if len(r.ExactLiterals) > 0 {
+				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
+			} else {
+				cr.leadLits = prefilter.New(r.Literals)
+			}
 		}
 		table := textLits
 		if r.Kind == rules.KindJSON {

@@ -52,7 +52,7 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 				}
 				continue
 			}
-			locs := r.Regexp.FindAllSubmatchIndex(text, -1)
+			locs := r.findAll(text)
 			if len(locs) == 0 {
 				if st.trace != nil {
 					st.trace.event(r, base, "regex did not match")
@@ -88,6 +88,70 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	if depth < maxDepth {
 		st.scanEmbeddedJSON(text, base, depth)
 	}
+}
+
+// findAll returns the regex's matches in text, as FindAllSubmatchIndex
+// does. When the rule's matches start at most Lead bytes before one of its
+// literals, only those starts are tried, each with the anchored regex:
+// Go's regexp would otherwise try every byte of the text, having no literal
+// prefix to skip ahead with when a pattern starts with \b or ignores case.
+// The first start that matches, in order, is the leftmost match: a match
+// contains a literal at most Lead bytes after its start, so every earlier
+// start lies in the range of an earlier or the same literal occurrence.
+func (r *rule) findAll(text []byte) [][]int {
+	if r.leadLits == nil {
+		return r.Regexp.FindAllSubmatchIndex(text, -1)
+	}
+	var out [][]int
+	cur := r.leadLits.NewCursor(text)
+	tried := -1 // the last start tried
+	for pos := 0; pos < len(text); {
+		p := cur.Next(pos)
+		if p < 0 {
+			break
+		}
+		matched := false
+		for st := max(pos, p-r.Lead, tried+1); st <= p; st++ {
+			tried = st
+			if loc := r.matchAt(text, st); loc != nil {
+				out = append(out, loc)
+				pos = max(loc[1], loc[0]+1)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			pos = p + 1
+		}
+	}
+	return out
+}
+
+// matchAt returns the match of the rule's regex that starts at st, with
+// submatch offsets in text, or nil.
+func (r *rule) matchAt(text []byte, st int) []int {
+	if st == 0 {
+		// At the start of the text the plain regex sees what the rule
+		// means by ^ and \b; a match there is its leftmost one.
+		if loc := r.Regexp.FindSubmatchIndex(text); loc != nil && loc[0] == 0 {
+			return loc
+		}
+		return nil
+	}
+	// The anchored regex first eats the byte before st, so that \b and
+	// the like see it.
+	loc := r.AnchoredAt.FindSubmatchIndex(text[st-1:])
+	if loc == nil {
+		return nil
+	}
+	shift := st - 1
+	for i := range loc {
+		if loc[i] >= 0 {
+			loc[i] += shift
+		}
+	}
+	loc[0] = st // the whole match starts after the context byte
+	return loc
 }
 
 // scanNames finds the system's catalog names written exactly as whole words.

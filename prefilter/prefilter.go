@@ -253,14 +253,100 @@ func (s *Set) matchAt(b []byte, start, li int) bool {
 // Index returns the offset of the first occurrence in b of any literal, or
 // -1.
 func (s *Set) Index(b []byte) int {
-	if len(s.lits) == 0 {
-		return -1
+	if s.pairs {
+		return s.indexPairs(b, 0)
 	}
-	return s.NewCursor(b).Next(0)
+	best := -1
+	for ai := range s.anchors {
+		limit := len(b)
+		if best >= 0 {
+			limit = min(limit, best+s.maxOff+1)
+		}
+		if st := s.scanAnchor(b, ai, 0, limit); st < len(b) && (best < 0 || st < best) {
+			best = st
+		}
+	}
+	return best
 }
 
 // Contains reports whether any literal occurs in b.
-func (s *Set) Contains(b []byte) bool { return s.Index(b) >= 0 }
+func (s *Set) Contains(b []byte) bool {
+	if s.pairs {
+		return s.indexPairs(b, 0) >= 0
+	}
+	for ai := range s.anchors {
+		a := &s.anchors[ai]
+		for from := 0; from < len(b); {
+			i := bytes.IndexByte(b[from:], a.b)
+			if i < 0 {
+				break
+			}
+			i += from
+			for _, c := range a.cands {
+				if s.matchAt(b, i-c.off, c.lit) {
+					return true
+				}
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+func (s *Set) indexPairs(b []byte, pos int) int {
+	found := -1
+	s.eachPairHit(b, pos, func(start, _ int) bool {
+		found = start
+		return false
+	})
+	for _, li := range s.single {
+		if i := s.indexSingle(b, pos, int(li)); i >= 0 && (found < 0 || i < found) {
+			found = i
+		}
+	}
+	return found
+}
+
+// scanAnchor finds the earliest start >= pos of a literal anchored on
+// anchor ai whose anchor byte lies before limit; len(b) if none.
+func (s *Set) scanAnchor(b []byte, ai, pos, limit int) int {
+	a := &s.anchors[ai]
+	for from := pos; from < limit; {
+		i := bytes.IndexByte(b[from:limit], a.b)
+		if i < 0 {
+			break
+		}
+		i += from
+		for _, cd := range a.cands {
+			if start := i - cd.off; start >= pos && s.matchAt(b, start, cd.lit) {
+				return s.earliest(b, ai, pos, start)
+			}
+		}
+		from = i + 1
+	}
+	return len(b)
+}
+
+// earliest refines a verified start for anchor ai. Another literal sharing
+// the anchor byte but sitting at a larger offset in its literal may start
+// earlier from an anchor byte found a little later: at most maxOff bytes
+// past start, so only those are checked.
+func (s *Set) earliest(b []byte, ai, pos, start int) int {
+	a := &s.anchors[ai]
+	best := start
+	limit := min(start+s.maxOff+1, len(b))
+	for i := start; i < limit; i++ {
+		if b[i] != a.b {
+			continue
+		}
+		for _, cd := range a.cands {
+			if st := i - cd.off; st >= pos && st < best && s.matchAt(b, st, cd.lit) {
+				best = st
+			}
+		}
+	}
+	return best
+}
 
 // FindAll sets found[i] for every literal i that occurs in b (found has
 // Len() elements; it is not cleared first) and reports whether any did.
@@ -375,56 +461,11 @@ func (c *Cursor) Next(pos int) int {
 }
 
 func (c *Cursor) scanPairs(pos int) int {
-	found := len(c.b)
-	c.s.eachPairHit(c.b, pos, func(start, _ int) bool {
-		found = start
-		return false
-	})
-	for _, li := range c.s.single {
-		if i := c.s.indexSingle(c.b, pos, int(li)); i >= 0 && i < found {
-			found = i
-		}
+	if i := c.s.indexPairs(c.b, pos); i >= 0 {
+		return i
 	}
-	return found
+	return len(c.b)
 }
 
 // scan finds the earliest start >= pos of a literal anchored on anchor ai.
-func (c *Cursor) scan(ai, pos int) int {
-	a := &c.s.anchors[ai]
-	b := c.b
-	for from := pos; from < len(b); {
-		i := bytes.IndexByte(b[from:], a.b)
-		if i < 0 {
-			break
-		}
-		i += from
-		for _, cd := range a.cands {
-			if start := i - cd.off; start >= pos && c.s.matchAt(b, start, cd.lit) {
-				return c.earliest(ai, pos, start)
-			}
-		}
-		from = i + 1
-	}
-	return len(b)
-}
-
-// earliest refines a verified start for anchor ai. Another literal sharing
-// the anchor byte but sitting at a larger offset in its literal may start
-// earlier from an anchor byte found a little later: at most maxOff bytes
-// past start, so only those are checked.
-func (c *Cursor) earliest(ai, pos, start int) int {
-	a := &c.s.anchors[ai]
-	best := start
-	limit := min(start+c.s.maxOff+1, len(c.b))
-	for i := start; i < limit; i++ {
-		if c.b[i] != a.b {
-			continue
-		}
-		for _, cd := range a.cands {
-			if st := i - cd.off; st >= pos && st < best && c.s.matchAt(c.b, st, cd.lit) {
-				best = st
-			}
-		}
-	}
-	return best
-}
+func (c *Cursor) scan(ai, pos int) int { return c.s.scanAnchor(c.b, ai, pos, len(c.b)) }

@@ -113,3 +113,113 @@ func score(lits []string) int {
 	}
 	return min
 }
+
+// unbounded marks a width or distance with no limit.
+const unbounded = -1
+
+// maxWidth is the most bytes a match of re can span, or unbounded.
+func maxWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				n += 2 // a folded rune may be longer than its spelling
+			}
+		}
+		return n
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxWidth(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return unbounded
+		}
+		w := maxWidth(re.Sub[0])
+		if w == unbounded {
+			return unbounded
+		}
+		return w * re.Max
+	case syntax.OpConcat:
+		sum := 0
+		for _, s := range re.Sub {
+			w := maxWidth(s)
+			if w == unbounded {
+				return unbounded
+			}
+			sum += w
+		}
+		return sum
+	case syntax.OpAlternate:
+		m := 0
+		for _, s := range re.Sub {
+			w := maxWidth(s)
+			if w == unbounded {
+				return unbounded
+			}
+			m = max(m, w)
+		}
+		return m
+	}
+	return unbounded // star, plus and anything else
+}
+
+// literalLead is how many bytes a match of re can start before the
+// literal that requiredLiterals chose for it (the same choice, made the same
+// way), or unbounded. It lets the matcher start the regex just before each
+// occurrence of the literal instead of at every byte of the line.
+func literalLead(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return literalLead(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return literalLead(re.Sub[0])
+		}
+	case syntax.OpCharClass:
+		return 0
+	case syntax.OpAlternate:
+		m := 0
+		for _, s := range re.Sub {
+			l := literalLead(s)
+			if l == unbounded {
+				return unbounded
+			}
+			m = max(m, l)
+		}
+		return m
+	case syntax.OpConcat:
+		best, bestScore := -1, -1
+		for i, sub := range re.Sub {
+			if lits, ok := requiredLiterals(sub); ok {
+				if s := score(lits); s > bestScore {
+					best, bestScore = i, s
+				}
+			}
+		}
+		if best < 0 {
+			return unbounded
+		}
+		lead := 0
+		for _, s := range re.Sub[:best] {
+			w := maxWidth(s)
+			if w == unbounded {
+				return unbounded
+			}
+			lead += w
+		}
+		inner := literalLead(re.Sub[best])
+		if inner == unbounded {
+			return unbounded
+		}
+		return lead + inner
+	}
+	return unbounded
+}

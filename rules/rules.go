@@ -111,6 +111,13 @@ type Rule struct {
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
+	// Lead, for a regex rule, is how many bytes a match can start before
+	// its literal (Literals), or -1 when that is not bounded: the regex
+	// can then be tried only at the few starts before each literal
+	// occurrence, with AnchoredAt: the regex anchored at the start of its
+	// input, after one byte of context that \b and the like look at.
+	Lead       int
+	AnchoredAt *regexp.Regexp
 	// ExactLiterals, when set, are the same literals in the exact case
 	// every match has (a case-sensitive regex, a JSON key): a sharper and
 	// cheaper prefilter.
@@ -252,7 +259,7 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	if id == "" || !idPattern.MatchString(id) {
 		return nil, fail(n, "needs an id of letters, digits, '.', '_' or '-'")
 	}
-	r := &Rule{ID: id, File: file, Line: n.Line, MessageGroup: -1}
+	r := &Rule{ID: id, File: file, Line: n.Line, MessageGroup: -1, Lead: unbounded}
 	sysNode, ok := f["system"]
 	if !ok {
 		return nil, fail(n, "missing field \"system\"")
@@ -327,7 +334,7 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 		if err != nil {
 			return nil, fail(l, "literals must be a list of strings")
 		}
-		r.Literals, r.ExactLiterals = nil, nil
+		r.Literals, r.ExactLiterals, r.Lead, r.AnchoredAt = nil, nil, unbounded, nil
 		for _, w := range words {
 			if len(w) < 3 {
 				return nil, fail(l, "literal %q is too short to prefilter on (3 characters at least)", w)
@@ -364,8 +371,14 @@ func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) 
 	if err != nil {
 		return fail(n, "bad regex: %v", err)
 	}
-	lits, _ := requiredLiterals(parsed.Simplify())
+	simple := parsed.Simplify()
+	lits, _ := requiredLiterals(simple)
 	r.Literals, r.ExactLiterals = splitLiterals(lits)
+	r.Lead = literalLead(simple)
+	if r.Lead >= 0 {
+		// The wrapping groups capture nothing: submatch numbers stay.
+		r.AnchoredAt = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
+	}
 	for _, l := range r.Literals {
 		if len(l) < 3 {
 			r.Literals, r.ExactLiterals = nil, nil

@@ -93,3 +93,26 @@ func TestCompileChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestLiteralLead(t *testing.T) {
+	for _, c := range []struct {
+		re   string
+		want int
+	}{
+		{`errorCode=(?P<code>\d+)`, 0},
+		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, 0},
+		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, unbounded},
+		{`<(?:[A-Za-z][\w.-]*:)?ErrorCode>(?P<code>\w+)`, unbounded},
+		{`x?abc=(?P<code>\d+)`, 1},
+		{`[ab]c?defg(?P<code>\d)`, 5},
+		{`(?P<code>\d+) errors`, unbounded},
+	} {
+		re, err := syntax.Parse(c.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := literalLead(re.Simplify()); got != c.want {
+			t.Errorf("%s: lead %d, want %d", c.re, got, c.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/errtag/errtag/matcher"
 	"github.com/errtag/errtag/output"
@@ -61,6 +62,7 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 		out: sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 	jobs := make(chan *job, workers)
+	var writeFailed atomic.Bool             // set by the writer before it cancels
 	ordered := make(chan *job, 2*workers+2) // bounds the chunks in flight
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -68,6 +70,11 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				if writeFailed.Load() {
+					// Nothing more will be written: skip the work.
+					close(j.done)
+					continue
+				}
 				p.work(j, newSink, pools)
 			}
 		}()
@@ -76,7 +83,10 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 	var total Stats
 	writeErr := make(chan error, 1)
 	go func() {
-		writeErr <- p.writeInOrder(ordered, newSink(w), w, &total, cancel, pools)
+		writeErr <- p.writeInOrder(ordered, newSink(w), w, &total, func() {
+			writeFailed.Store(true)
+			cancel()
+		}, pools)
 	}()
 
 	// Every job read is sent, even after cancellation: what was read is

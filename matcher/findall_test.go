@@ -1,0 +1,73 @@
+package matcher
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/rules"
+)
+
+// TestFindAllFromLiterals: starting the regex at literal occurrences finds
+// exactly what trying every byte finds, for the built-in rules and for rules
+// whose matches start some bytes before their literal.
+func TestFindAllFromLiterals(t *testing.T) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := rules.Source{Name: "extra.yaml", Data: []byte(`rules:
+  - id: lead2
+    system: wusp
+    code_type: name
+    regex: '(?i)\b[xy]?z?resultCode=(?P<code>\w+)'
+  - id: lead-wordy
+    system: wusp
+    code_type: name
+    regex: '\w?\bcode:(?P<code>\w+)'
+  - id: lead-anchored
+    system: wusp
+    code_type: name
+    regex: '^x?Code(?P<code>\w+)'
+  - id: lead-not-boundary
+    system: wusp
+    code_type: name
+    regex: '\Bode[:=](?P<code>\w+)'
+`)}
+	set, err := rules.Compile(cat, rules.Builtin(), extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(set, cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{"resultCode=", "ResultCode: ", "errorCode=", "error code ", "code:", "code=", "Code", "x", "y", "z", "xz", "-1401", "12", "ab", " ", "_", "=", ":", "\"", "drupal", "DrupalError(", ")", "WARNING: ", "ErrorCode:", "<ErrorCode>", "</ErrorCode>", "Busy", "EFOTA "}
+	rng := rand.New(rand.NewSource(3))
+	checked := 0
+	for iter := 0; iter < 20000; iter++ {
+		var sb strings.Builder
+		for n := rng.Intn(14); n > 0; n-- {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		text := []byte(sb.String())
+		for _, r := range m.text {
+			if r.Kind != rules.KindRegex || r.leadLits == nil {
+				continue
+			}
+			checked++
+			got := r.findAll(text)
+			want := r.Regexp.FindAllSubmatchIndex(text, -1)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.Lead, text, got, want)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no rule started from its literals")
+	}
+	t.Log(fmt.Sprintf("%d comparisons", checked))
+}
