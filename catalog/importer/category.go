@@ -1,0 +1,63 @@
+package importer
+
+import (
+	"regexp"
+	"strings"
+)
+
+// categoryRule assigns category when its pattern matches the text of an
+// entry (name words and message, lower case). Rules are tried in order; the
+// first that matches wins, so the more specific ones come first.
+type categoryRule struct {
+	category string
+	re       *regexp.Regexp
+}
+
+var categoryRules = []categoryRule{
+	{"timeout", regexp.MustCompile(`\b(tim(?:e|ed|es|ing) ?out|timeout|took too long|too long to|pending|waiting for)\b`)},
+	{"cancelled", regexp.MustCompile(`\b(cancel(?:l?ed|s|ling|ing|lation|ation)?|abort(?:ed|s|ing)?|reject(?:ed|s|ing)?|declined?)\b`)},
+	{"not-found", regexp.MustCompile(`\b(not (?:be )?found|(?:does|do|did) not exist|not exists?|no such|unexisting|nonexistent|non-existent|could not find|cannot find|unable to find|unknown (?:user|object|item|device|file))\b`)},
+	{"conflict", regexp.MustCompile(`\b(already|duplicates?|duplicated|in use|taken|conflicts?|conflicting|exists)\b`)},
+	{"quota", regexp.MustCompile(`\b(quota|limits?|limited|exceed(?:s|ed|ing)?|too (?:large|many|big)|maximum|rate|throttl\w*)\b`)},
+	{"storage", regexp.MustCompile(`\b(memory|storage|disk|free space|database|out of space)\b`)},
+	{"validation", regexp.MustCompile(`\b((?:not|no \w+(?: \w+)? (?:was|were)) specified|missing or empty|(?:is|are) missing)\b`)},
+	{"auth", regexp.MustCompile(`\b(tokens?|cookies?|passwords?|credentials?|sessions?|sign[- ]?in|log[- ]?in|authenticat\w*|unauthori[sz]ed|authori[sz]ation|usernames?|mfa|identity|identified|verification code|reset code)\b`)},
+	{"permission", regexp.MustCompile(`\b(forbidden|permissions?|not allowed|not permitted|access denied|denied|blacklist\w*|blocked|disabled|locked|not authori[sz]ed)\b`)},
+	{"unsupported", regexp.MustCompile(`\b(not supported|unsupported|not implemented|incompatible|not compatible|not suitable|does not support|not recogni[sz]ed|missing implementation)\b`)},
+	{"validation", regexp.MustCompile(`\b(invalid|malformed|badly formed|corrupt\w*|validat(?:e|ion) \w+|failed to validate|signature|mismatch|not valid|unreadable|(?:does|did) not match|not acceptable)\b`)},
+	{"server", regexp.MustCompile(`\b(server error|internal server|internal error|gone wrong with the server|server failed)\b`)},
+	{"connectivity", regexp.MustCompile(`\b(network|connect\w*|unreachable|unavailable|not available|not responding|host|offline|dns|proxy|roaming|handshake|tls|ssl)\b`)},
+	{"download", regexp.MustCompile(`\b(download\w*)\b`)},
+	{"install", regexp.MustCompile(`\b(install\w*|firmware|update (?:failed|package|file)|rollback|activation|deactivation|removal|upgrade)\b`)},
+	{"config", regexp.MustCompile(`\b(config\w*|settings?|misconfigur\w*|provision\w*|profile)\b`)},
+	{"validation", regexp.MustCompile(`\b(invalid|malformed|missing|not specified|required|incorrect|bad|badly|wrong|format|empty|not valid|mismatch|expected|parse|syntax)\b`)},
+	{"device", regexp.MustCompile(`\b(device|hardware|battery)\b`)},
+	{"server", regexp.MustCompile(`\b(server|service|maintenance|backend)\b`)},
+	{"internal", regexp.MustCompile(`\b(unexpected|unspecified|undefined|general|unknown|internal|exception|uncaught)\b`)},
+}
+
+var (
+	successRE  = regexp.MustCompile(`\b(success|successful|successfully|succeeded|completed|ok)\b`)
+	negationRE = regexp.MustCompile(`\b(not|no|fail\w*|error|errors|abort\w*|cancel\w*|unsuccessful\w*|partially|partial)\b`)
+	splitCamel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+)
+
+// GuessCategory returns the category for an entry named name with text
+// (message and description), and the word that decided it. When nothing
+// matches it returns "internal" and an empty keyword. The result is always
+// a category of catalog.Categories.
+func GuessCategory(name, text string) (category, keyword string) {
+	n := splitCamel.ReplaceAllString(name, "$1 $2")
+	n = strings.NewReplacer("_", " ", "-", " ").Replace(n)
+	s := strings.ToLower(n + " " + text)
+	s = contractions.Replace(s)
+	if m := successRE.FindString(s); m != "" && !negationRE.MatchString(s) {
+		return "success", m
+	}
+	for _, r := range categoryRules {
+		if m := r.re.FindString(s); m != "" {
+			return r.category, m
+		}
+	}
+	return "internal", ""
+}

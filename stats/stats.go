@@ -1,0 +1,204 @@
+// Package stats counts what errtag found in a run: the codes by system, by
+// code and by category, the codes the catalog does not have, and the lines
+// read and annotated; and renders the counts as a text report with bar
+// charts or as JSON.
+//
+// A Collector is safe for concurrent use: Add and AddInput take a lock, so
+// streams run in parallel can share one Collector. One lock per annotated
+// line costs nothing next to matching the line, and one shared Collector
+// needs no merge step.
+package stats
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/stream"
+)
+
+// Collector accumulates counts. The zero value is not usable; use New.
+type Collector struct {
+	mu             sync.Mutex
+	inputs         []Input
+	annotatedLines int64
+	annotations    int64
+	codes          map[codeKey]*codeCount
+}
+
+type codeKey struct{ system, code string }
+
+type codeCount struct {
+	count    int64
+	known    bool
+	category string // of the row seen most often
+	names    map[string]int64
+	cats     map[string]int64
+}
+
+// New returns an empty Collector.
+func New() *Collector { return &Collector{codes: map[codeKey]*codeCount{}} }
+
+// Add counts the annotations of one annotated line. It has the signature
+// of stream.Options.OnAnnotated.
+func (c *Collector) Add(anns []matcher.Annotation) {
+	if len(anns) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.annotatedLines++
+	for i := range anns {
+		a := &anns[i]
+		c.annotations++
+		k := codeKey{a.Entry.System, a.Entry.Code}
+		cc := c.codes[k]
+		if cc == nil {
+			cc = &codeCount{names: map[string]int64{}, cats: map[string]int64{}}
+			c.codes[k] = cc
+		}
+		cc.count++
+		if a.Known {
+			cc.known = true
+			cc.names[a.Entry.Name]++
+			cc.cats[a.Entry.Category]++
+		}
+	}
+}
+
+// AddInput records one input read to its end (or as far as it was read):
+// its name and the stream's counts. The lines it read count toward the
+// report's Lines; its annotated lines are counted by Add.
+func (c *Collector) AddInput(name string, st stream.Stats) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inputs = append(c.inputs, Input{Name: name, Lines: st.Lines, AnnotatedLines: st.Annotated, Bytes: st.Bytes})
+}
+
+// Input is what was read from one input.
+type Input struct {
+	Name           string `json:"name"`
+	Lines          int64  `json:"lines"`
+	AnnotatedLines int64  `json:"annotated_lines"`
+	Bytes          int64  `json:"bytes"` // decoded (decompressed) bytes
+}
+
+// Count is a number of annotations for one system or category.
+type Count struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+}
+
+// CodeCount is how often one code of one system was found.
+type CodeCount struct {
+	System string `json:"system"`
+	Code   string `json:"code"`
+	// Name and Category are those of the catalog row found most often for
+	// the code (a code with several rows may have been resolved to
+	// several); empty for a code the catalog does not have.
+	Name     string `json:"name,omitempty"`
+	Category string `json:"category,omitempty"`
+	// OtherNames are the other rows' names, for a code with several.
+	OtherNames []string `json:"other_names,omitempty"`
+	Known      bool     `json:"known"`
+	Count      int64    `json:"count"`
+}
+
+// Report is a snapshot of a Collector's counts. Lists are sorted by count,
+// largest first, ties by name.
+type Report struct {
+	Inputs         []Input `json:"inputs"`
+	Lines          int64   `json:"lines"`
+	Bytes          int64   `json:"bytes"`
+	AnnotatedLines int64   `json:"annotated_lines"`
+	// Annotations counts every code found (a line may carry several).
+	Annotations int64 `json:"annotations"`
+	// Unknown counts the codes found that their system's catalog does not
+	// have.
+	Unknown int64   `json:"unknown_annotations"`
+	Systems []Count `json:"systems"`
+	// Categories counts the codes the catalog knows, by category.
+	Categories []Count `json:"categories"`
+	// Codes lists every code found, known or not.
+	Codes []CodeCount `json:"codes"`
+	// UnknownCodes lists the codes their system's catalog does not have.
+	UnknownCodes []CodeCount `json:"unknown_codes"`
+	// Interrupted is set when the run was stopped before the end of its
+	// input (a signal): the counts cover what had been read.
+	Interrupted bool `json:"interrupted,omitempty"`
+}
+
+// Report returns the counts so far.
+func (c *Collector) Report() *Report {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := &Report{
+		Inputs:         append([]Input{}, c.inputs...),
+		AnnotatedLines: c.annotatedLines,
+		Annotations:    c.annotations,
+		Systems:        []Count{},
+		Categories:     []Count{},
+		Codes:          []CodeCount{},
+		UnknownCodes:   []CodeCount{},
+	}
+	for _, in := range c.inputs {
+		r.Lines += in.Lines
+		r.Bytes += in.Bytes
+	}
+	systems := map[string]int64{}
+	cats := map[string]int64{}
+	for k, cc := range c.codes {
+		systems[k.system] += cc.count
+		for cat, n := range cc.cats {
+			cats[cat] += n
+		}
+		x := CodeCount{System: k.system, Code: k.code, Known: cc.known, Count: cc.count}
+		if cc.known {
+			names := byCount(cc.names)
+			x.Name = names[0].Name
+			for _, n := range names[1:] {
+				x.OtherNames = append(x.OtherNames, n.Name)
+			}
+			x.Category = byCount(cc.cats)[0].Name
+			// An unknown find of a code is impossible once the code is
+			// known in its system (the catalog does not change during a
+			// run), so a known code has no unknown part.
+		} else {
+			r.Unknown += cc.count
+			r.UnknownCodes = append(r.UnknownCodes, x)
+		}
+		r.Codes = append(r.Codes, x)
+	}
+	r.Systems = byCount(systems)
+	r.Categories = byCount(cats)
+	sortCodes(r.Codes)
+	sortCodes(r.UnknownCodes)
+	return r
+}
+
+func byCount(m map[string]int64) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, Count{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func sortCodes(cs []CodeCount) {
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.System != b.System {
+			return a.System < b.System
+		}
+		return a.Code < b.Code
+	})
+}
