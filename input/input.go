@@ -114,7 +114,7 @@ func Wrap(name string, r io.Reader) (*Source, error) {
 func wrap(s *Source, r io.Reader) (*Source, error) {
 	s.raw = &countingReader{r: r}
 	br := bufio.NewReaderSize(s.raw, 64<<10)
-	head, err := br.Peek(4)
+	head, err := peekMagic(br)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		s.Close()
 		return nil, err
@@ -141,4 +141,22 @@ func wrap(s *Source, r io.Reader) (*Source, error) {
 		s.Reader = br
 	}
 	return s, nil
+}
+
+// peekMagic returns the first bytes of br: as many as it takes to tell
+// whether they start a gzip or zstd stream, and no more, so that a short
+// first line of text on a pipe is not held back waiting for bytes that
+// could only matter to a compressed stream.
+func peekMagic(br *bufio.Reader) ([]byte, error) {
+	b, err := br.Peek(1)
+	if err != nil {
+		return b, err
+	}
+	switch b[0] {
+	case gzipMagic[0]:
+		return br.Peek(len(gzipMagic))
+	case zstdMagic[0]:
+		return br.Peek(len(zstdMagic))
+	}
+	return b, nil
 }

@@ -33,6 +33,12 @@ func Create(name string, c input.Compression) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Wrap(f, c)
+}
+
+// Wrap wraps f in an encoder for c; Close finishes the encoder, then closes
+// f.
+func Wrap(f *os.File, c input.Compression) (*File, error) {
 	out := &File{Writer: f, closers: []func() error{f.Close}}
 	switch c {
 	case input.Gzip:
