@@ -85,6 +85,8 @@ func signalContext() (context.Context, func(), func() syscall.Signal) {
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	// The parent's death arrives on ch as SIGTERM (parent.go).
+	unwatch := watchParent(ch)
 	got := make(chan syscall.Signal, 1)
 	done := make(chan struct{})
 	go func() {
@@ -108,6 +110,7 @@ func signalContext() (context.Context, func(), func() syscall.Signal) {
 		return sig
 	}
 	stop := func() {
+		unwatch()
 		close(done)
 		signal.Stop(ch)
 		cancel()
@@ -139,6 +142,8 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		},
 	}
 	o.register(root)
+	registerConfigFlag(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd) }
 	addCommands(root, e)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
 	return root

@@ -7,6 +7,9 @@ import "github.com/spf13/cobra"
 func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(
 		newTestCmd(e),
+		newExplainCmd(e),
+		newCatalogCmd(e),
+		newStatsCmd(e),
 	// subcommands: add yours above this line
 	)
 }

@@ -68,6 +68,10 @@ type runOptions struct {
 	maxLine      int
 	outFile      string
 	withFilename bool
+	stats        bool
+	workers      int
+	follow       followOptions // -f and its flags (follow.go)
+	outDir       string        // --out-dir: batch mode (batch.go)
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -77,7 +81,11 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule)")
 	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst)")
+	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
+	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
+	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
+	o.follow.register(cmd)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
@@ -95,11 +103,21 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	if o.maxLine < 1 {
 		return so, fmt.Errorf("--max-line must be positive")
 	}
+	if o.workers < 0 {
+		return so, fmt.Errorf("--workers must be 0 (one per CPU) or more")
+	}
+	so.MaxLine = o.maxLine
 	return so, nil
 }
 
 // runFilter is errtag's main job: every input, in order, to one output.
 func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
+	if o.outDir != "" && (o.follow.on || o.outFile != "") {
+		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
+	}
+	if done, err := runFollowMode(ctx, e, o, args); done {
+		return err
+	}
 	sinkOpts, err := o.sinkOptions()
 	if err != nil {
 		return configErr(err)
@@ -108,6 +126,18 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return err
 	}
+	// --stats (stats.go); finish gets the signal's ctx, bound here before
+	// ctx is rebound below.
+	rs := newStatsHook(o.stats, e)
+	defer rs.finish(ctx)
+	if o.outDir != "" {
+		b := &batch{e: e, outDir: o.outDir, sinkOpts: sinkOpts, workers: o.workers, onInput: rs.addInput,
+			proc: stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})}
+		if len(args) == 0 {
+			return configErr(errors.New("--out-dir needs input files"))
+		}
+		return b.run(ctx, args)
+	}
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
@@ -115,25 +145,39 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}
+	// A pipe or socket output whose reader has gone ends the run, quietly,
+	// even while no input arrives to be written (parent.go).
+	ctx, unwatch := watchOutput(ctx, out)
+	defer unwatch()
+	// Standard input is read through ctx, so that a signal or a gone
+	// output ends errtag even while input.Open waits for the first bytes.
+	stdin := stream.CancelableReader(ctx, e.stdin)
 	w := bufio.NewWriterSize(out, 256<<10)
-	proc := stream.New(m, stream.Options{MaxLine: o.maxLine})
+	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
 	failed := false
 	for _, name := range args {
-		src, err := input.Open(name, e.stdin)
+		src, err := input.Open(name, stdin)
 		if err != nil {
+			if ctx.Err() != nil {
+				return finishOutput(out, w)
+			}
 			fmt.Fprintf(e.stderr, "errtag: %s\n", describeOpenError(name, err))
 			failed = true
 			continue
 		}
 		opts := sinkOpts
 		opts.Source, opts.WithSource = displayName(name), o.withFilename
-		sink, err := output.New(w, opts)
-		if err != nil {
+		if _, err := output.New(w, opts); err != nil {
 			src.Close()
 			return configErr(err)
 		}
-		_, err = proc.Run(ctx, stream.CancelableReader(ctx, src), sink, w)
+		newSink := func(w output.Writer) output.Sink {
+			s, _ := output.New(w, opts) // opts checked just above
+			return s
+		}
+		st, err := proc.RunParallel(ctx, stream.CancelableReader(ctx, src), newSink, w, o.workers)
 		src.Close()
+		rs.addInput(displayName(name), st)
 		var we *stream.WriteError
 		var re *stream.ReadError
 		switch {

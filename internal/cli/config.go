@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/errtag/errtag/internal/yamlfile"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+)
+
+// configEnv names the environment variable that points at a config file
+// when --config is not given.
+const configEnv = "ERRTAG_CONFIG"
+
+// A config file holds what a team would otherwise repeat on every command
+// line: catalog and rule files, and defaults for any flag.
+//
+//	catalogs: [codes/payments.yaml]      # paths relative to the config file
+//	rules: [rules/payments.yaml]
+//	defaults:                            # flag name: value; flags given win
+//	  system: knox-efota
+//	  output: json
+//	  fields: system,code,name,category
+//
+// Catalog and rule files from the config come before those given with
+// --catalog and --rules, so that the command line overrides them.
+type config struct {
+	file     string
+	catalogs []string
+	rules    []string
+	defaults map[string]configValue
+}
+
+type configValue struct {
+	value string
+	line  int
+}
+
+func registerConfigFlag(root *cobra.Command) {
+	root.PersistentFlags().String("config", "", "read catalogs, rules and flag defaults from `FILE` (default: $"+configEnv+")")
+}
+
+// applyConfig loads the config file named by --config or ERRTAG_CONFIG, if
+// any, into cmd's flags.
+func applyConfig(cmd *cobra.Command) error {
+	path, _ := cmd.Flags().GetString("config")
+	if path == "" {
+		path = os.Getenv(configEnv)
+	}
+	if path == "" {
+		return nil
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return configErr(err)
+	}
+	if err := cfg.apply(cmd); err != nil {
+		return configErr(err)
+	}
+	return nil
+}
+
+func loadConfig(path string) (*config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	root, err := yamlfile.Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := yamlfile.Fields(path, root, "catalogs", "rules", "defaults")
+	if err != nil {
+		return nil, err
+	}
+	cfg := &config{file: path, defaults: map[string]configValue{}}
+	dir := filepath.Dir(path)
+	for key, dst := range map[string]*[]string{"catalogs": &cfg.catalogs, "rules": &cfg.rules} {
+		n, ok := f[key]
+		if !ok {
+			continue
+		}
+		list, err := yamlfile.Strings(path, key, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			*dst = append(*dst, p)
+		}
+	}
+	if d, ok := f["defaults"]; ok {
+		if d.Kind != yaml.MappingNode {
+			return nil, yamlfile.Errorf(path, d, "defaults must be a mapping of flag names to values")
+		}
+		for i := 0; i+1 < len(d.Content); i += 2 {
+			k, v := d.Content[i], d.Content[i+1]
+			if v.Kind != yaml.ScalarNode {
+				return nil, yamlfile.Errorf(path, v, "defaults.%s must be a single value", k.Value)
+			}
+			cfg.defaults[k.Value] = configValue{value: v.Value, line: k.Line}
+		}
+	}
+	return cfg, nil
+}
+
+// apply sets, on cmd, every default whose flag the user did not give, and
+// puts the config's catalogs and rules first.
+func (c *config) apply(cmd *cobra.Command) error {
+	flags := cmd.Flags()
+	names := make([]string, 0, len(c.defaults))
+	for k := range c.defaults {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := c.defaults[name]
+		switch name {
+		case "config", "catalog", "rules", "help", "version":
+			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: use the config's own catalogs/rules lists, not a default", name)}
+		}
+		fl := flags.Lookup(name)
+		if fl == nil {
+			if !knownFlag(cmd.Root(), name) {
+				return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: no such flag", name)}
+			}
+			continue // a flag of another command
+		}
+		if fl.Changed {
+			continue // the command line wins
+		}
+		if err := flags.Set(name, v.value); err != nil {
+			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: %v", name, err)}
+		}
+	}
+	for flag, files := range map[string][]string{"catalog": c.catalogs, "rules": c.rules} {
+		fl := flags.Lookup(flag)
+		if fl == nil || len(files) == 0 {
+			continue
+		}
+		sv, ok := fl.Value.(pflag.SliceValue)
+		if !ok {
+			continue
+		}
+		if err := sv.Replace(append(append([]string{}, files...), sv.GetSlice()...)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// knownFlag reports whether any command under root has a flag name.
+func knownFlag(root *cobra.Command, name string) bool {
+	if root.Flags().Lookup(name) != nil || root.PersistentFlags().Lookup(name) != nil {
+		return true
+	}
+	for _, c := range root.Commands() {
+		if knownFlag(c, name) {
+			return true
+		}
+	}
+	return false
+}

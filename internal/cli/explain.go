@@ -1,0 +1,324 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/errtag/errtag/catalog"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// explainOptions are the flags of errtag explain.
+type explainOptions struct {
+	system   string
+	catalogs []string
+	search   string
+	json     bool
+}
+
+func newExplainCmd(e *env) *cobra.Command {
+	o := &explainOptions{}
+	cmd := &cobra.Command{
+		Use:   "explain CODE|NAME",
+		Short: "Show what an error code or name means in every system that has it",
+		Long: `explain looks a code (107, -1401, ConfigChanged) or a name
+(ERROR_HOST_NOT_AVAILABLE) up in every catalog and prints each entry that has
+it: a code several systems use, or one system gives several meanings, shows
+every meaning. Names are matched exactly, then ignoring case. With --search,
+every entry whose code, name, group, message, description or remediation
+contains the word is shown instead.
+
+Negative codes need no quoting: errtag explain -1001.`,
+		Example: `  errtag explain 107
+  errtag explain -1001 --json
+  errtag explain ERROR_HOST_NOT_AVAILABLE
+  errtag explain --system knox-efota -1401
+  errtag explain --search token
+  errtag explain --catalog my-codes.yaml E42`,
+		// Flags are parsed by hand so that a negative code is an argument,
+		// not a cluster of short flags (see parseArgsWithNegatives).
+		DisableFlagParsing: true,
+		Args:               cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, raw []string) error {
+			args, err := parseArgsWithNegatives(cmd.Flags(), raw)
+			if err != nil {
+				return configErr(err)
+			}
+			if help, _ := cmd.Flags().GetBool("help"); help {
+				return cmd.Help()
+			}
+			return runExplain(e, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.system, "system", "", "look only in the catalog of system `NAME`")
+	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
+	f.StringVar(&o.search, "search", "", "show every entry that contains `WORD` (case-insensitive) instead of looking up a code or name")
+	f.BoolVar(&o.json, "json", false, "print a JSON array of entry objects")
+	return cmd
+}
+
+var negativeArg = regexp.MustCompile(`^-[0-9]`)
+
+// parseArgsWithNegatives parses raw with fs, taking an argument that looks
+// like a negative number (-1001, -0x80) as a positional argument rather
+// than as short flags, unless it is the value of the flag before it.
+func parseArgsWithNegatives(fs *pflag.FlagSet, raw []string) ([]string, error) {
+	var flagArgs, positional []string
+	for i := 0; i < len(raw); i++ {
+		a := raw[i]
+		if a == "--" {
+			positional = append(positional, raw[i+1:]...)
+			break
+		}
+		if negativeArg.MatchString(a) && !needsValue(fs, flagArgs) {
+			positional = append(positional, a)
+			continue
+		}
+		flagArgs = append(flagArgs, a)
+	}
+	if err := fs.Parse(append(append(flagArgs, "--"), positional...)); err != nil {
+		return nil, err
+	}
+	return fs.Args(), nil
+}
+
+// needsValue reports whether the last of args is a flag still waiting for
+// its value (--system with the name in the next argument).
+func needsValue(fs *pflag.FlagSet, args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	last := args[len(args)-1]
+	if !strings.HasPrefix(last, "-") || strings.Contains(last, "=") || last == "-" {
+		return false
+	}
+	var f *pflag.Flag
+	if strings.HasPrefix(last, "--") {
+		f = fs.Lookup(last[2:])
+	} else if len(last) == 2 {
+		f = fs.ShorthandLookup(last[1:])
+	}
+	return f != nil && f.NoOptDefVal == ""
+}
+
+func runExplain(e *env, o *explainOptions, args []string) error {
+	switch {
+	case o.search != "" && len(args) > 0:
+		return configErr(fmt.Errorf("explain: give a CODE or NAME, or --search WORD, not both"))
+	case o.search == "" && len(args) != 1:
+		return configErr(fmt.Errorf("explain: give one CODE or NAME (or --search WORD); see errtag explain --help"))
+	}
+	cat, err := loadCatalogs(o.catalogs)
+	if err != nil {
+		return err
+	}
+	systems, err := selectSystems(cat, o.system)
+	if err != nil {
+		return err
+	}
+	var entries []catalog.Entry
+	var query string
+	if o.search != "" {
+		query = o.search
+		entries = searchEntries(cat, systems, o.search)
+	} else {
+		query = args[0]
+		entries = lookupEntries(cat, systems, query)
+	}
+	if len(entries) == 0 {
+		if o.json {
+			fmt.Fprintln(e.stdout, "[]")
+		}
+		where := "the catalogs (" + strings.Join(systems, ", ") + ")"
+		if o.system != "" {
+			where = "the " + o.system + " catalog"
+		}
+		if o.search != "" {
+			return &exitError{code: ExitInput, err: fmt.Errorf("nothing in %s contains %q", where, query)}
+		}
+		return &exitError{code: ExitInput, err: fmt.Errorf("%q is not a code or a name in %s; try: errtag explain --search %s", query, where, shellWord(query))}
+	}
+	if o.json {
+		return writeEntriesJSON(e.stdout, entries)
+	}
+	return writeExplain(e.stdout, displayFor(e.stdout), query, entries)
+}
+
+// loadCatalogs returns the built-in catalog with files added, in order.
+func loadCatalogs(files []string) (*catalog.Catalog, error) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		return nil, configErr(fmt.Errorf("built-in catalog: %w", err))
+	}
+	for _, f := range files {
+		if err := cat.LoadFile(f); err != nil {
+			return nil, configErr(err)
+		}
+	}
+	return cat, nil
+}
+
+// selectSystems returns the systems to look in: system alone when given
+// (an unknown one is a usage error), else all of them, sorted.
+func selectSystems(cat *catalog.Catalog, system string) ([]string, error) {
+	if system == "" {
+		return cat.Systems(), nil
+	}
+	if !cat.HasSystem(system) {
+		return nil, configErr(fmt.Errorf("--system: unknown system %q (known: %s)", system, strings.Join(cat.Systems(), ", ")))
+	}
+	return []string{system}, nil
+}
+
+// lookupEntries returns the entries whose code or name is q, in system then
+// file order; when none is, the ones whose code or name is q ignoring case.
+func lookupEntries(cat *catalog.Catalog, systems []string, q string) []catalog.Entry {
+	for _, eq := range []func(a, b string) bool{
+		func(a, b string) bool { return a == b },
+		strings.EqualFold,
+	} {
+		var out []catalog.Entry
+		for _, sys := range systems {
+			for _, e := range cat.Entries(sys) {
+				if eq(e.Code, q) || eq(e.Name, q) {
+					out = append(out, e)
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+func searchEntries(cat *catalog.Catalog, systems []string, word string) []catalog.Entry {
+	keep := map[string]bool{}
+	for _, s := range systems {
+		keep[s] = true
+	}
+	var out []catalog.Entry
+	for _, e := range cat.Search(word) {
+		if keep[e.System] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// writeEntriesJSON writes entries as an indented JSON array.
+func writeEntriesJSON(w io.Writer, entries []catalog.Entry) error {
+	if entries == nil {
+		entries = []catalog.Entry{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(entries); err != nil {
+		return writeFailure(err)
+	}
+	return nil
+}
+
+// explainLabelWidth is the width of the field labels ("remediation: ").
+const explainLabelWidth = len("remediation:  ")
+
+// writeExplain writes entries as blocks for a person to read: a title line
+// (system, code, name) and one line per field, each value wrapped to the
+// terminal under the values above it.
+func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry) error {
+	var b strings.Builder
+	if len(entries) > 1 {
+		b.WriteString(d.paint(sgrBold, summaryLine(query, entries)))
+		b.WriteString("\n\n")
+	}
+	for i, e := range entries {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(d.paint(sgrBold, e.System+" "+e.Code))
+		if e.Name != e.Code { // wusp's codes are their names
+			b.WriteString(" ")
+			b.WriteString(d.paint(sgrBold+sgrCyan, e.Name))
+		}
+		b.WriteString("\n")
+		field := func(label, value string) {
+			if value == "" {
+				return
+			}
+			indent := 2 + explainLabelWidth
+			lines := wrap(value, d.width-indent)
+			b.WriteString("  ")
+			b.WriteString(d.paint(sgrFaint, padRight(label+":", explainLabelWidth)))
+			for j, l := range lines {
+				if j > 0 {
+					b.WriteString("\n" + strings.Repeat(" ", indent))
+				}
+				b.WriteString(l)
+			}
+			b.WriteString("\n")
+		}
+		field("category", d.paint(categoryStyle(e.Category), e.Category))
+		field("group", e.Group)
+		field("message", e.Message)
+		field("description", e.Description)
+		field("remediation", e.Remediation)
+		if e.MessagePrefix != "" {
+			field("picked when", fmt.Sprintf("the line's message starts with %q", e.MessagePrefix))
+		}
+		if !strings.HasPrefix(e.Source, "builtin:") {
+			field("defined in", e.Source)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	if err != nil {
+		return writeFailure(err)
+	}
+	return nil
+}
+
+// summaryLine heads a multi-entry answer: how many entries, in which
+// systems ("107: 4 entries in 2 systems (backend-services 3, drupal-sdk 1)").
+func summaryLine(query string, entries []catalog.Entry) string {
+	var order []string
+	n := map[string]int{}
+	for _, e := range entries {
+		if n[e.System] == 0 {
+			order = append(order, e.System)
+		}
+		n[e.System]++
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%s %d", s, n[s])
+	}
+	systems := "1 system"
+	if len(order) > 1 {
+		systems = fmt.Sprintf("%d systems", len(order))
+	}
+	return fmt.Sprintf("%s: %d entries in %s (%s)", query, len(entries), systems, strings.Join(parts, ", "))
+}
+
+// categoryStyle colours a category by how bad it usually is.
+func categoryStyle(c string) string {
+	switch c {
+	case "success":
+		return sgrGreen
+	case "server", "internal", "storage", "install", "device":
+		return sgrRed
+	}
+	return sgrYellow
+}
+
+// shellWord quotes s for a shell command line when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,:/=+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

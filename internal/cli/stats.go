@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/errtag/errtag/input"
+	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/stats"
+	"github.com/errtag/errtag/stream"
+	"github.com/spf13/cobra"
+)
+
+// statsOptions are the flags of errtag stats.
+type statsOptions struct {
+	configOptions
+	json    bool
+	top     int
+	workers int
+}
+
+func newStatsCmd(e *env) *cobra.Command {
+	o := &statsOptions{}
+	cmd := &cobra.Command{
+		Use:   "stats [flags] [FILE...]",
+		Short: "Count the error codes in logs by system, code and category",
+		Long: `stats reads the FILEs (standard input when none is given; gzip and zstd are
+recognised) with the same rules and catalog as a normal run, discards the
+lines and prints what it found: lines read and annotated, codes by system
+and by category, the top codes with a bar chart, and the codes the catalog
+does not have. With --json the report is one JSON object listing every
+code. Stopped by a signal, it prints the counts so far.
+
+errtag --stats FILE... writes the same report to standard error at the end
+of a normal run.`,
+		Example: `  errtag stats /var/log/app/*.log.gz
+  errtag stats --top 25 archive-2024-05-*.zst
+  errtag stats --json app.log | jq '.unknown_codes'`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStats(cmd.Context(), e, o, args)
+		},
+	}
+	o.configOptions.register(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
+	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
+	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	return cmd
+}
+
+func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error {
+	if o.top < 0 {
+		return configErr(fmt.Errorf("--top must be 0 or more"))
+	}
+	if o.workers < 0 {
+		return configErr(fmt.Errorf("--workers must be 0 (one per CPU) or more"))
+	}
+	_, m, err := o.load()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	// Standard input is read through ctx, so that a signal ends errtag
+	// even while input.Open waits for the first bytes.
+	stdin := stream.CancelableReader(ctx, e.stdin)
+	col := stats.New()
+	proc := stream.New(m, stream.Options{OnAnnotated: col.Add})
+	discard := bufio.NewWriterSize(io.Discard, 64<<10)
+	failed, interrupted := false, false
+	for _, name := range args {
+		src, err := input.Open(name, stdin)
+		if err != nil {
+			if ctx.Err() != nil {
+				interrupted = true
+				break
+			}
+			fmt.Fprintf(e.stderr, "errtag: %s\n", describeOpenError(name, err))
+			failed = true
+			continue
+		}
+		st, err := proc.RunParallel(ctx, stream.CancelableReader(ctx, src), discardSinks, discard, o.workers)
+		src.Close()
+		col.AddInput(displayName(name), st)
+		var re *stream.ReadError
+		switch {
+		case err == nil:
+		case errors.Is(err, context.Canceled):
+			interrupted = true
+		case errors.As(err, &re):
+			fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), describeReadError(src, re))
+			failed = true
+		default:
+			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), err)
+			failed = true
+		}
+		if interrupted {
+			break
+		}
+	}
+	r := col.Report()
+	r.Interrupted = interrupted
+	if err := writeReport(e.stdout, r, o.json, o.top); err != nil {
+		return writeFailure(err)
+	}
+	if failed {
+		return &exitError{code: ExitInput}
+	}
+	return nil
+}
+
+// writeReport writes r as JSON or as text rendered for w.
+func writeReport(w io.Writer, r *stats.Report, asJSON bool, top int) error {
+	if asJSON {
+		return r.WriteJSON(w)
+	}
+	d := displayFor(w)
+	return r.WriteText(w, stats.TextOptions{Top: top, Color: d.color, Width: d.width})
+}
+
+// discardSink is an output.Sink that writes nothing: stats only counts.
+type discardSink struct{}
+
+func discardSinks(output.Writer) output.Sink { return discardSink{} }
+
+func (discardSink) Plain([]byte) error                             { return nil }
+func (discardSink) Line(_, _ []byte, _ []matcher.Annotation) error { return nil }
+func (discardSink) LongStart() error                               { return nil }
+func (discardSink) LongChunk([]byte) error                         { return nil }
+func (discardSink) LongEnd([]byte) error                           { return nil }
+
+// statsHook is the --stats option of a normal run: it counts through the
+// stream's OnAnnotated hook and the stream.Stats of each input, and writes
+// the report to standard error when the run ends, however it ends (a
+// signal included). A nil *statsHook (--stats not given) does nothing.
+type statsHook struct {
+	col *stats.Collector
+	e   *env
+}
+
+func newStatsHook(on bool, e *env) *statsHook {
+	if !on {
+		return nil
+	}
+	return &statsHook{col: stats.New(), e: e}
+}
+
+// hook is the stream.Options.OnAnnotated to use.
+func (r *statsHook) hook() func([]matcher.Annotation) {
+	if r == nil {
+		return nil
+	}
+	return r.col.Add
+}
+
+// addInput records one input's stream counts.
+func (r *statsHook) addInput(name string, st stream.Stats) {
+	if r != nil {
+		r.col.AddInput(name, st)
+	}
+}
+
+// finish writes the report to standard error; ctx tells whether the run
+// was stopped by a signal.
+func (r *statsHook) finish(ctx context.Context) {
+	if r == nil {
+		return
+	}
+	rep := r.col.Report()
+	rep.Interrupted = ctx.Err() != nil
+	writeReport(r.e.stderr, rep, false, stats.DefaultTop)
+}
