@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -23,8 +24,40 @@ const (
 	ExitConfig = 2 // bad usage, rule or catalog file
 )
 
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
-var Version = "dev"
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3";
+// otherwise version() reads what the Go toolchain recorded.
+var Version = ""
+
+// version is what --version prints: Version, or the module version and
+// VCS revision from the build info.
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		return fmt.Sprintf("%s (%s%s, %s)", v, rev, dirty, bi.GoVersion)
+	}
+	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
+}
 
 // exitError carries an exit code through cobra.
 type exitError struct {
@@ -133,7 +166,7 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
   errtag --output json app.log.gz
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
-		Version:       Version,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
