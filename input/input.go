@@ -56,8 +56,11 @@ type Source struct {
 	io.Reader
 	Name        string // as the user gave it; "-" for standard input
 	Compression Compression
-	raw         *countingReader
-	closers     []func() error
+	// Regular is true for a regular file: reading it never waits for
+	// data to arrive.
+	Regular bool
+	raw     *countingReader
+	closers []func() error
 }
 
 // RawOffset is how many bytes of the underlying (compressed) input have been
@@ -96,9 +99,12 @@ func Open(name string, stdin io.Reader) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			f.Close()
-			return nil, fmt.Errorf("%s: is a directory", name)
+		if fi, err := f.Stat(); err == nil {
+			if fi.IsDir() {
+				f.Close()
+				return nil, fmt.Errorf("%s: is a directory", name)
+			}
+			s.Regular = fi.Mode().IsRegular()
 		}
 		r = f
 		s.closers = append(s.closers, f.Close)

@@ -18,6 +18,15 @@ import (
 // makes one per worker and one for the writer.
 type SinkFactory func(w output.Writer) output.Sink
 
+// NonBlocking marks r as a source whose reads never wait for data to
+// arrive (a regular file, or a decoder reading one). RunParallel then gathers
+// reads into whole chunks before handing them to the workers; from any
+// other reader it hands out what each read returns at once, so that a line
+// from an idle pipe is not held back.
+func NonBlocking(r io.Reader) io.Reader { return nonBlocking{r} }
+
+type nonBlocking struct{ io.Reader }
+
 // chunkSize is how much input one job carries at most.
 const chunkSize = 1 << 20
 
@@ -62,8 +71,8 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 		out: sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 	jobs := make(chan *job, workers)
-	var writeFailed atomic.Bool             // set by the writer before it cancels
-	ordered := make(chan *job, 2*workers+2) // bounds the chunks in flight
+	var writeFailed atomic.Bool           // set by the writer before it cancels
+	ordered := make(chan *job, workers+2) // bounds the chunks in flight, and memory
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
@@ -117,6 +126,8 @@ func (p *Processor) RunParallel(ctx context.Context, r io.Reader, newSink SinkFa
 // readChunks reads r, cutting it into jobs of complete lines, and hands
 // them to send in order. It returns the read error, if any (nil at EOF).
 func (p *Processor) readChunks(ctx context.Context, r io.Reader, pools *pools, send func(*job), total *Stats) error {
+	_, fill := r.(nonBlocking)
+	const fillTarget = chunkSize * 3 / 4
 	buf := make([]byte, chunkSize)
 	n := 0        // bytes in buf
 	long := false // inside a too-long line
@@ -164,7 +175,10 @@ func (p *Processor) readChunks(ctx context.Context, r io.Reader, pools *pools, s
 			}
 		}
 		if !long {
-			if last := bytes.LastIndexByte(buf[:n], '\n'); last >= 0 {
+			// From a source that never waits, reads are gathered into
+			// a full chunk: a decoder's reads are small, and a job per
+			// read costs more than the work in it.
+			if last := bytes.LastIndexByte(buf[:n], '\n'); last >= 0 && (!fill || n >= fillTarget || rerr != nil) {
 				emit(buf[:last+1], false, 0)
 				n = copy(buf, buf[last+1:n])
 			}

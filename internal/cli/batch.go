@@ -150,7 +150,7 @@ func (b *batch) one(ctx context.Context, in, out string, workers int, prog *prog
 		s, _ := output.New(w, opts) // the options were checked at start-up
 		return s
 	}
-	st, runErr := b.proc.RunParallel(ctx, src, newSink, w, workers)
+	st, runErr := b.proc.RunParallel(ctx, stream.NonBlocking(src), newSink, w, workers)
 	if cerr := dst.Close(); cerr != nil && runErr == nil {
 		runErr = &stream.WriteError{Err: cerr}
 	}

@@ -122,6 +122,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return configErr(err)
 	}
+	limitMemory(o.maxLine)
 	_, m, err := o.load()
 	if err != nil {
 		return err
@@ -175,7 +176,11 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 			s, _ := output.New(w, opts) // opts checked just above
 			return s
 		}
-		st, err := proc.RunParallel(ctx, stream.CancelableReader(ctx, src), newSink, w, o.workers)
+		var r io.Reader = stream.CancelableReader(ctx, src)
+		if src.Regular {
+			r = stream.NonBlocking(src) // reads do not block: ctx is checked between them
+		}
+		st, err := proc.RunParallel(ctx, r, newSink, w, o.workers)
 		src.Close()
 		rs.addInput(displayName(name), st)
 		var we *stream.WriteError
