@@ -1,0 +1,248 @@
+// Package bench holds errtag's benchmarks. The Go benchmarks here run only
+// with -bench; the tests are quick checks of the generated inputs.
+//
+//	go test ./bench -run '^$' -bench . -benchtime 3x
+//	go test ./bench -run '^$' -bench Pipeline/text -cpuprofile cpu.prof
+//
+// The end-to-end comparison with baselines is bench/run.sh.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"sync"
+	"testing"
+
+	"github.com/errtag/errtag/bench/loggen"
+	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/stream"
+)
+
+// benchBytes is the size of the in-memory log of the pipeline benchmarks.
+const benchBytes = 32 << 20
+
+var (
+	logMu   sync.Mutex
+	logs    = map[loggen.Format][]byte{}
+	m500    *matcher.Matcher
+	mBuiltn *matcher.Matcher
+)
+
+func genLog(tb testing.TB, f loggen.Format, size int) []byte {
+	tb.Helper()
+	g, err := loggen.New(1, f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	buf := make([]byte, 0, size+4096)
+	for len(buf) < size {
+		buf, _ = g.Next(buf)
+	}
+	return buf
+}
+
+func mixedLog(tb testing.TB, f loggen.Format) []byte {
+	logMu.Lock()
+	defer logMu.Unlock()
+	if b, ok := logs[f]; ok {
+		return b
+	}
+	b := genLog(tb, f, benchBytes)
+	logs[f] = b
+	return b
+}
+
+func builtinMatcher(tb testing.TB) *matcher.Matcher {
+	tb.Helper()
+	logMu.Lock()
+	defer logMu.Unlock()
+	if mBuiltn == nil {
+		cat, err := catalog.Builtin()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		set, err := rules.Compile(cat, rules.Builtin())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if mBuiltn, err = matcher.New(set, cat, matcher.Options{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return mBuiltn
+}
+
+func matcher500(tb testing.TB) *matcher.Matcher {
+	tb.Helper()
+	logMu.Lock()
+	defer logMu.Unlock()
+	if m500 == nil {
+		cat, err := catalog.Builtin()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rf, cats := loggen.Rules500()
+		for _, c := range cats {
+			if err := cat.Add(c.Name, c.Data); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		set, err := rules.Compile(cat, rules.Builtin(), rules.Source{Name: rf.Name, Data: rf.Data})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(set.Rules) < 500 {
+			tb.Fatalf("compiled %d rules, want 500 extra", len(set.Rules))
+		}
+		if m500, err = matcher.New(set, cat, matcher.Options{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return m500
+}
+
+func splitLines(b []byte) [][]byte {
+	var out [][]byte
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		out = append(out, b[:i])
+		b = b[i+1:]
+	}
+	return out
+}
+
+// BenchmarkMatcher calls Match on every line of a mixed log (text and JSON
+// lines): the per-line cost without the stream's bulk skipping.
+func BenchmarkMatcher(b *testing.B) {
+	m := builtinMatcher(b)
+	text := genLog(b, loggen.Text, 4<<20)
+	js := genLog(b, loggen.JSON, 4<<20)
+	lines := append(splitLines(text), splitLines(js)...)
+	var size int64
+	for _, l := range lines {
+		size += int64(len(l) + 1)
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			m.Match(l)
+		}
+	}
+}
+
+func runPipeline(b *testing.B, m *matcher.Matcher, in []byte, format output.Format) {
+	p := stream.New(m, stream.Options{})
+	w := bufio.NewWriterSize(io.Discard, 256<<10)
+	b.SetBytes(int64(len(in)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sink, err := output.New(w, output.Options{Format: format})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Run(context.Background(), bytes.NewReader(in), sink, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPipeline runs the whole stream.Processor over an in-memory mixed
+// log, text and JSON-lines inputs, auto and json output.
+func BenchmarkPipeline(b *testing.B) {
+	m := builtinMatcher(b)
+	for _, in := range []struct {
+		name string
+		f    loggen.Format
+	}{{"text", loggen.Text}, {"jsonlines", loggen.JSON}} {
+		for _, out := range []output.Format{output.Auto, output.JSON} {
+			b.Run(in.name+"/"+string(out), func(b *testing.B) {
+				runPipeline(b, m, mixedLog(b, in.f), out)
+			})
+		}
+	}
+}
+
+// BenchmarkPipelineParallel is BenchmarkPipeline with stream.RunParallel
+// (one matching goroutine per CPU), as the errtag command runs.
+func BenchmarkPipelineParallel(b *testing.B) {
+	m := builtinMatcher(b)
+	for _, in := range []struct {
+		name string
+		f    loggen.Format
+	}{{"text", loggen.Text}, {"jsonlines", loggen.JSON}} {
+		b.Run(in.name, func(b *testing.B) {
+			data := mixedLog(b, in.f)
+			p := stream.New(m, stream.Options{})
+			w := bufio.NewWriterSize(io.Discard, 256<<10)
+			newSink := func(w output.Writer) output.Sink {
+				s, _ := output.New(w, output.Options{Format: output.Auto})
+				return s
+			}
+			b.SetBytes(int64(len(data)))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.RunParallel(context.Background(), bytes.NewReader(data), newSink, w, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPipeline500Rules is BenchmarkPipeline/text/auto with 500 more
+// rules for 25 made-up systems.
+func BenchmarkPipeline500Rules(b *testing.B) {
+	runPipeline(b, matcher500(b), mixedLog(b, loggen.Text), output.Auto)
+}
+
+// TestGeneratedLog checks that a small generated log has the planned mix:
+// the expected lines annotated (about 6%, 8% with the WindowsUpdate blocks'
+// other lines), every system present, and the 500-rule set compiling.
+func TestGeneratedLog(t *testing.T) {
+	m := builtinMatcher(t)
+	for _, f := range []loggen.Format{loggen.Text, loggen.JSON} {
+		g, err := loggen.New(3, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines, want, got int
+		seen := map[string]bool{}
+		var buf []byte
+		for lines < 4000 {
+			var ev loggen.Event
+			buf, ev = g.Next(buf[:0])
+			lines += ev.Lines
+			want += ev.Annotated
+			seen[ev.System] = true
+			for _, l := range splitLines(buf) {
+				if f == loggen.JSON && (len(l) == 0 || l[0] != '{') {
+					t.Fatalf("json variant line is not an object: %q", l)
+				}
+				if len(m.Match(l)) > 0 {
+					got++
+				}
+			}
+		}
+		for _, s := range loggen.Systems {
+			if !seen[s] {
+				t.Errorf("format %d: no %s errors in %d lines", f, s, lines)
+			}
+		}
+		share := float64(want) / float64(lines)
+		if share < 0.04 || share > 0.10 {
+			t.Errorf("format %d: %.1f%% of lines carry an error, want about 6%%", f, 100*share)
+		}
+		// The generator follows shared/logformats.md; a difference is
+		// reported, not failed on: it may be a matcher change in progress.
+		if got != want {
+			t.Logf("format %d: errtag annotated %d lines, the generator planned %d", f, got, want)
+		}
+	}
+	matcher500(t)
+}
