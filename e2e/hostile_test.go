@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestHostileInputByteExact runs the binary over input that log pipelines
+// really carry and that parsers choke on, and requires every byte back,
+// apart from the annotation of the lines that honestly carry an error.
+func TestHostileInputByteExact(t *testing.T) {
+	huge := strings.Repeat("A", 17<<20) // 17 MiB, over --max-line
+	lines := []struct {
+		in        string
+		annotated bool
+	}{
+		{"", false},
+		{huge + " E EFOTA resultCode=-1401", false}, // too long to match: passed through
+		{"E EFOTA resultCode=-1401", true},
+		{`{"message":"Invalid access token.","errorCode":301,"errorCode":302}`, true}, // duplicate keys
+		{strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), false},   // deep nesting
+		{`{"log":"plain text, not JSON: errorCode=5\n","stream":"stdout"}`, false},  // no cue
+		{`{"log":"[VMXSync] upload failed errorCode=-1012\n","stream":"stderr"}`, true},
+		{`{"message":"Invalid access token.","errorCode":301`, false}, // truncated JSON: no object, so no cue
+		{"nul \x00 bytes \x00 E EFOTA resultCode=-1401", true},
+		{"invalid \xff\xfe utf8 E EFOTA resultCode=-1401", true},
+		{"bare\rCR inside", false},
+		{"\t  ", false},
+	}
+	var in bytes.Buffer
+	for i, l := range lines {
+		in.WriteString(l.in)
+		if i%2 == 0 {
+			in.WriteString("\r\n")
+		} else {
+			in.WriteString("\n")
+		}
+	}
+	in.WriteString("last line, no newline")
+	path := filepath.Join(t.TempDir(), "hostile.log")
+	if err := os.WriteFile(path, in.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, path)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	got := strings.SplitAfter(out.String(), "\n")
+	want := strings.SplitAfter(in.String(), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("%d lines out, %d in", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		term := ""
+		for _, t := range []string{"\r\n", "\n"} {
+			if strings.HasSuffix(w, t) {
+				term = t
+				break
+			}
+		}
+		body := strings.TrimSuffix(w, term)
+		annotated := i < len(lines) && lines[i].annotated
+		switch {
+		case !annotated && g != w:
+			t.Errorf("line %d changed:\n got %.120q\nwant %.120q", i, g, w)
+		case annotated && (g == w || !strings.Contains(g, "errtag")):
+			t.Errorf("line %d not annotated: %.200q", i, g)
+		case annotated && !strings.HasSuffix(g, term):
+			t.Errorf("line %d lost its terminator %q: %.200q", i, term, g)
+		case annotated && strings.HasPrefix(body, "{") && !strings.HasPrefix(g, strings.TrimSuffix(body, "}")) && !strings.HasPrefix(g, body):
+			t.Errorf("line %d: JSON line not kept: %.200q", i, g)
+		case annotated && !strings.HasPrefix(body, "{") && !strings.HasPrefix(g, body+" errtag.system="):
+			t.Errorf("line %d: not annotated in place: %.200q", i, g)
+		}
+	}
+	// A 17 MiB line is streamed, not held: memory stays near the limit
+	// errtag sets itself (40 MiB plus three --max-line of 1 MiB).
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if maxRSS := ru.Maxrss * 1024; maxRSS > 96<<20 {
+			t.Errorf("peak RSS %d MiB for a 17 MiB line", maxRSS>>20)
+		}
+	}
+}
