@@ -23,8 +23,8 @@ func TestHostileInputByteExact(t *testing.T) {
 		{huge + " E EFOTA resultCode=-1401", false}, // too long to match: passed through
 		{"E EFOTA resultCode=-1401", true},
 		{`{"message":"Invalid access token.","errorCode":301,"errorCode":302}`, true}, // duplicate keys
-		{strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), false},   // deep nesting
-		{`{"log":"plain text, not JSON: errorCode=5\n","stream":"stdout"}`, false},  // no cue
+		{strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), false},      // deep nesting
+		{`{"log":"plain text, not JSON: errorCode=5\n","stream":"stdout"}`, false},    // no cue
 		{`{"log":"[VMXSync] upload failed errorCode=-1012\n","stream":"stderr"}`, true},
 		{`{"message":"Invalid access token.","errorCode":301`, false}, // truncated JSON: no object, so no cue
 		{"nul \x00 bytes \x00 E EFOTA resultCode=-1401", true},
