@@ -271,26 +271,12 @@ func (s *Set) Index(b []byte) int {
 
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool {
-	if s.pairs {
-		return s.indexPairs(b, 0) >= 0
-	}
-	for ai := range s.anchors {
-		a := &s.anchors[ai]
-		for from := 0; from < len(b); {
-			i := bytes.IndexByte(b[from:], a.b)
-			if i < 0 {
-				break
-			}
-			i += from
-			for _, c := range a.cands {
-				if s.matchAt(b, i-c.off, c.lit) {
-					return true
-				}
-			}
-			from = i + 1
-		}
-	}
-	return false
+	found := false
+	s.eachHit(b, func(_, _ int) bool {
+		found = true
+		return false
+	})
+	return found
 }
 
 func (s *Set) indexPairs(b []byte, pos int) int {
@@ -352,17 +338,31 @@ func (s *Set) earliest(b []byte, ai, pos, start int) int {
 // Len() elements; it is not cleared first) and reports whether any did.
 func (s *Set) FindAll(b []byte, found []bool) bool {
 	any := false
+	s.eachHit(b, func(_, li int) bool {
+		found[li], any = true, true
+		return true
+	})
+	return any
+}
+
+// eachHit calls fn(start, literal) for literal occurrences in b, in no
+// particular order, until fn returns false.
+func (s *Set) eachHit(b []byte, fn func(start, li int) bool) {
 	if s.pairs {
+		stopped := false
 		s.eachPairHit(b, 0, func(start, li int) bool {
-			found[li], any = true, true
-			return true
+			stopped = !fn(start, li)
+			return !stopped
 		})
 		for _, li := range s.single {
-			if s.indexSingle(b, 0, int(li)) >= 0 {
-				found[li], any = true, true
+			if stopped {
+				return
+			}
+			if i := s.indexSingle(b, 0, int(li)); i >= 0 {
+				stopped = !fn(i, int(li))
 			}
 		}
-		return any
+		return
 	}
 	for ai := range s.anchors {
 		a := &s.anchors[ai]
@@ -373,14 +373,13 @@ func (s *Set) FindAll(b []byte, found []bool) bool {
 			}
 			i += from
 			for _, c := range a.cands {
-				if !found[c.lit] && s.matchAt(b, i-c.off, c.lit) {
-					found[c.lit], any = true, true
+				if s.matchAt(b, i-c.off, c.lit) && !fn(i-c.off, c.lit) {
+					return
 				}
 			}
 			from = i + 1
 		}
 	}
-	return any
 }
 
 // eachPairHit calls fn(start, literal) for every literal occurrence at or
