@@ -65,6 +65,9 @@ type rule struct {
 	// leadLits, for a regex rule whose matches start at most Lead bytes
 	// before a literal, finds those literals: the regex starts there.
 	leadLits *prefilter.Set
+	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
+	// keys_fold rules.
+	foldedCode, foldedMsg []string
 }
 
 // Matcher runs a rule set over lines.
@@ -142,6 +145,14 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
+			}
+		}
+		if r.Kind == rules.KindJSON && r.JSON.KeysFold {
+			for _, k := range r.JSON.Code {
+				cr.foldedCode = append(cr.foldedCode, rules.FoldKey(k))
+			}
+			for _, k := range r.JSON.Message {
+				cr.foldedMsg = append(cr.foldedMsg, rules.FoldKey(k))
 			}
 		}
 		table := textLits

@@ -303,13 +303,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			continue
 		}
 		spec := r.JSON
-		var code gjson.Result
-		for _, p := range spec.Code {
-			if c := gjson.Get(raw, p); c.Exists() {
-				code = c
-				break
-			}
-		}
+		code := r.lookup(raw, spec.Code, r.foldedCode)
 		if !code.Exists() {
 			if st.trace != nil {
 				st.trace.event(r, base, "object has no %v", spec.Code)
@@ -342,11 +336,8 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			continue
 		}
 		msg, hasMsg := "", false
-		for _, p := range spec.Message {
-			if m := gjson.Get(raw, p); m.Type == gjson.String {
-				msg, hasMsg = m.Str, true
-				break
-			}
+		if m := r.lookupString(raw, spec.Message, r.foldedMsg); m.Exists() {
+			msg, hasMsg = m.Str, true
 		}
 		if spec.RequireMessage && !hasMsg {
 			if st.trace != nil {
@@ -363,6 +354,46 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 		}
 		st.add(r, prio, norm, msg, off)
 	}
+}
+
+// lookup returns the value of the first of keys the object raw has: by
+// gjson path, or, for a keys_fold rule, by comparing the object's keys
+// folded with folded (keys folded the same way).
+func (r *rule) lookup(raw string, keys, folded []string) gjson.Result {
+	if !r.JSON.KeysFold {
+		for _, p := range keys {
+			if c := gjson.Get(raw, p); c.Exists() {
+				return c
+			}
+		}
+		return gjson.Result{}
+	}
+	best, bestRank := gjson.Result{}, len(folded)
+	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+		fk := rules.FoldKey(k.Str)
+		for i, want := range folded[:bestRank] {
+			if fk == want {
+				best, bestRank = v, i
+				break
+			}
+		}
+		return bestRank > 0
+	})
+	return best
+}
+
+// lookupString is lookup for the first of keys that holds a string.
+func (r *rule) lookupString(raw string, keys, folded []string) gjson.Result {
+	for i := range keys {
+		var f []string
+		if r.JSON.KeysFold {
+			f = folded[i : i+1]
+		}
+		if v := r.lookup(raw, keys[i:i+1], f); v.Type == gjson.String {
+			return v
+		}
+	}
+	return gjson.Result{}
 }
 
 // bytesOf views s as bytes without copying, for the read-only prefilter

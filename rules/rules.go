@@ -83,6 +83,10 @@ type JSONSpec struct {
 	Code           []string // first path present holds the code
 	Message        []string // first path present holding a string is the message
 	RequireMessage bool     // the object must have a message
+	// KeysFold compares Code and Message, which are then plain keys,
+	// with the object's keys ignoring case, '_', '-' and spaces: resultCode
+	// also finds result_code, RESULT-CODE and "result code".
+	KeysFold bool
 	AllOf          []string // every path must exist
 	AnyOf          []string // at least one path must exist
 	NoneOf         []string // no path may exist
@@ -232,7 +236,7 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 
 var (
 	ruleFields = []string{"id", "system", "cue", "unless_marked", "exclude", "code_type", "regex", "literals", "json", "names"}
-	jsonFields = []string{"code", "message", "require_message", "all_of", "any_of", "none_of"}
+	jsonFields = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
 	idPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
@@ -424,8 +428,29 @@ func compileJSON(r *Rule, file string, n *yaml.Node, fail failFunc) error {
 			return fail(rm, "json.require_message needs json.message")
 		}
 	}
+	if kf, ok := f["keys_fold"]; ok {
+		if spec.KeysFold, err = yamlfile.Bool(file, "keys_fold", kf); err != nil {
+			return fail(kf, "json.keys_fold must be true or false")
+		}
+		for _, p := range append(append([]string{}, spec.Code...), spec.Message...) {
+			if strings.ContainsAny(p, `.*?#@|\`) {
+				return fail(kf, "json.keys_fold compares plain keys; %q is a path", p)
+			}
+		}
+	}
 	r.Kind = KindJSON
 	r.JSON = spec
+	if spec.KeysFold {
+		// Every spelling holds the key's longest word, in some case.
+		for _, p := range spec.Code {
+			w := longestWord(p)
+			if len(w) < 3 {
+				return fail(f["code"], "code key %q has no word of 3 letters or more to prefilter on", p)
+			}
+			r.Literals = appendUnique(r.Literals, strings.ToLower(w))
+		}
+		return nil
+	}
 	// A JSON object holding the code holds its key: the last element of each
 	// code path is the prefilter.
 	for _, p := range spec.Code {
@@ -441,6 +466,44 @@ func compileJSON(r *Rule, file string, n *yaml.Node, fail failFunc) error {
 		r.ExactLiterals = appendUnique(r.ExactLiterals, key)
 	}
 	return nil
+}
+
+// FoldKey is how keys_fold compares keys: lower case, without '_', '-' and
+// spaces.
+func FoldKey(k string) string {
+	var b strings.Builder
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// longestWord returns the longest word of a key written in camelCase,
+// snake_case, kebab-case or with spaces.
+func longestWord(k string) string {
+	best, start := "", 0
+	for i := 0; i <= len(k); i++ {
+		end := i == len(k) || k[i] == '_' || k[i] == '-' || k[i] == ' ' ||
+			(i > start && 'A' <= k[i] && k[i] <= 'Z' && 'a' <= k[i-1] && k[i-1] <= 'z')
+		if !end {
+			continue
+		}
+		if w := k[start:i]; len(w) > len(best) {
+			best = w
+		}
+		start = i
+		if i < len(k) && (k[i] == '_' || k[i] == '-' || k[i] == ' ') {
+			start = i + 1
+		}
+	}
+	return best
 }
 
 // checkPath rejects gjson paths that cannot name a key of an object.

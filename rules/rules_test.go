@@ -116,3 +116,21 @@ func TestLiteralLead(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldKey(t *testing.T) {
+	for in, want := range map[string]string{"resultCode": "resultcode", "RESULT_CODE": "resultcode", "result code": "resultcode", "Error-Code": "errorcode"} {
+		if got := FoldKey(in); got != want {
+			t.Errorf("FoldKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"resultCode": "result", "error_code": "error", "x": "x", "deviceResultCode": "device"} {
+		if got := longestWord(in); got != want {
+			t.Errorf("longestWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+	cat, _ := catalog.Builtin()
+	_, err := Compile(cat, Source{Name: "r.yaml", Data: []byte("rules:\n  - id: kf\n    system: wusp\n    json: {code: a.b, keys_fold: true}\n")})
+	if err == nil || !strings.Contains(err.Error(), `keys_fold compares plain keys; "a.b" is a path`) {
+		t.Errorf("dotted key with keys_fold: %v", err)
+	}
+}
