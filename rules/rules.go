@@ -87,9 +87,9 @@ type JSONSpec struct {
 	// with the object's keys ignoring case, '_', '-' and spaces: resultCode
 	// also finds result_code, RESULT-CODE and "result code".
 	KeysFold bool
-	AllOf          []string // every path must exist
-	AnyOf          []string // at least one path must exist
-	NoneOf         []string // no path may exist
+	AllOf    []string // every path must exist
+	AnyOf    []string // at least one path must exist
+	NoneOf   []string // no path may exist
 }
 
 // Rule is one compiled rule.
