@@ -409,6 +409,14 @@ var accCases = []accCase{
 	{name: "knox/neg version and pid",
 		line: `efota client version 24.05.1405 started pid=1401`,
 		want: nil},
+	// A Volt MX error object ties the line to Volt MX: its intermediate
+	// errors (in errorInfo) count too (logformats.md sections 1 and 2).
+	{name: "voltmx/intermediate errors in errorInfo",
+		line: `{"level":"error","err":{"errorCode":-1001,"errrorMessage":"General failure","errorInfo":{"intermediateErrors":[{"errorCode":-1008,"errorMessage":"duplicate item"},{"errorCode":-1012}]}}}`,
+		want: []string{"voltmx-sync:-1001", "voltmx-sync:-1008", "voltmx-sync:-1012"}},
+	{name: "voltmx/neg the same inner errors without the Volt MX object",
+		line: `{"level":"error","err":{"intermediateErrors":[{"errorCode":-1008,"errorMessage":"duplicate item"},{"errorCode":-1012}]}}`,
+		want: nil},
 	// Carrier keys in any case, with _ or a space (logformats.md section 6).
 	{name: "knox/JSON key in lower case",
 		line: `{"service":"knox-efota","resultcode":-1401}`,

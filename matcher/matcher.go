@@ -273,6 +273,9 @@ type find struct {
 	rule    string
 	offset  int
 	prio    priority
+	// sysIndex and marks come from the rule, for markByFinds.
+	sysIndex int
+	marks    bool
 }
 
 // lineState is the per-line work area.
@@ -303,6 +306,12 @@ func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	st.reset(line, tr)
 	st.markSystems(line)
 	st.scanLine()
+	if st.markByFinds() {
+		// A find tied the line to a system it was not tied to: look
+		// again, with that system's marker rules in play.
+		st.finds, st.budget = st.finds[:0], maxJSONAttempts
+		st.scanLine()
+	}
 	if len(st.finds) == 0 {
 		return nil
 	}
@@ -339,6 +348,18 @@ func (st *lineState) markSystems(line []byte) {
 			st.anyMark = true
 		}
 	}
+}
+
+// markByFinds marks the systems of finds made by rules with Marks, and
+// reports whether that marked a system the line was not marked for.
+func (st *lineState) markByFinds() bool {
+	changed := false
+	for _, f := range st.finds {
+		if f.marks && !st.marked[f.sysIndex] {
+			st.marked[f.sysIndex], st.anyMark, changed = true, true, true
+		}
+	}
+	return changed
 }
 
 // hasLiteral reports whether r may match, given which literals of its

@@ -429,5 +429,5 @@ func conditions(raw string, spec *rules.JSONSpec) bool {
 }
 
 func (st *lineState) add(r *rule, prio priority, code, msg string, off int) {
-	st.finds = append(st.finds, find{system: r.system, code: code, message: msg, rule: r.ID, offset: off, prio: prio})
+	st.finds = append(st.finds, find{system: r.system, code: code, message: msg, rule: r.ID, offset: off, prio: prio, sysIndex: r.sysIndex, marks: r.Marks})
 }

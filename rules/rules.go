@@ -100,6 +100,10 @@ type Rule struct {
 	// UnlessMarked skips the rule on lines that carry another system's
 	// marker: then that system's rules apply instead.
 	UnlessMarked bool
+	// Marks makes a find of this rule tie the whole line to its system,
+	// as the system's marker would: a Volt MX error object marks its
+	// nested intermediate errors as Volt MX's.
+	Marks        bool
 	Kind         Kind
 	CodeType     CodeType
 	Regexp       *regexp.Regexp // KindRegex
@@ -235,7 +239,7 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 }
 
 var (
-	ruleFields = []string{"id", "system", "cue", "unless_marked", "exclude", "code_type", "regex", "literals", "json", "names"}
+	ruleFields = []string{"id", "system", "cue", "unless_marked", "marks", "exclude", "code_type", "regex", "literals", "json", "names"}
 	jsonFields = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
 	idPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
@@ -289,6 +293,14 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	if u, ok := f["unless_marked"]; ok {
 		if r.UnlessMarked, err = yamlfile.Bool(file, "unless_marked", u); err != nil {
 			return nil, fail(u, "unless_marked must be true or false")
+		}
+	}
+	if mk, ok := f["marks"]; ok {
+		if r.Marks, err = yamlfile.Bool(file, "marks", mk); err != nil {
+			return nil, fail(mk, "marks must be true or false")
+		}
+		if r.Marks && r.System == AnySystem {
+			return nil, fail(mk, "a generic rule cannot mark a line")
 		}
 	}
 	if x, ok := f["exclude"]; ok {
