@@ -8,7 +8,6 @@ package matcher
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"sync"
 
@@ -406,8 +405,17 @@ func (st *lineState) applies(r *rule) (priority, bool) {
 // attributed wins and a tie drops the carrier (a wrong annotation is worse
 // than none); then one annotation per (system, code), in line order.
 func (m *Matcher) resolve(finds []find, tr *Trace) []Annotation {
-	sort.SliceStable(finds, func(i, j int) bool { return finds[i].offset < finds[j].offset })
-	kept := finds[:0:0]
+	if len(finds) == 1 {
+		return []Annotation{m.annotate(finds[0])}
+	}
+	// Finds come mostly in line order already: an insertion sort keeps
+	// them stable without sort's allocations.
+	for i := 1; i < len(finds); i++ {
+		for j := i; j > 0 && finds[j].offset < finds[j-1].offset; j-- {
+			finds[j], finds[j-1] = finds[j-1], finds[j]
+		}
+	}
+	kept := make([]find, 0, len(finds))
 	for i := 0; i < len(finds); {
 		j := i
 		for j < len(finds) && finds[j].offset == finds[i].offset {
@@ -444,25 +452,30 @@ func (m *Matcher) resolve(finds []find, tr *Trace) []Annotation {
 		}
 		i = j
 	}
-	var out []Annotation
-	seen := map[[2]string]bool{}
+	out := make([]Annotation, 0, len(kept))
+next:
 	for _, f := range kept {
-		key := [2]string{f.system, f.code}
-		if seen[key] {
-			tr.drop(f, "duplicate of an earlier annotation of the same code")
-			continue
+		for _, a := range out {
+			if a.Entry.System == f.system && a.Entry.Code == f.code {
+				tr.drop(f, "duplicate of an earlier annotation of the same code")
+				continue next
+			}
 		}
-		seen[key] = true
-		res := m.cat.Resolve(f.system, f.code, f.message)
-		out = append(out, Annotation{
-			Entry:        res.Entry,
-			Known:        res.Known,
-			Alternatives: res.Alternatives,
-			Rule:         f.rule,
-			Offset:       f.offset,
-		})
+		out = append(out, m.annotate(f))
 	}
 	return out
+}
+
+// annotate resolves one find in the catalog.
+func (m *Matcher) annotate(f find) Annotation {
+	res := m.cat.Resolve(f.system, f.code, f.message)
+	return Annotation{
+		Entry:        res.Entry,
+		Known:        res.Known,
+		Alternatives: res.Alternatives,
+		Rule:         f.rule,
+		Offset:       f.offset,
+	}
 }
 
 // normalizeCode checks raw against the rule's code type and returns the

@@ -24,7 +24,7 @@ func (st *lineState) scanLine() {
 	trimmed := bytes.TrimLeft(line, " \t\r")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed) {
 		off := len(line) - len(trimmed)
-		st.walk(gjson.ParseBytes(trimmed), off, 0)
+		st.walkDoc(trimmed, off, 0)
 		return
 	}
 	st.scanText(line, 0, 0)
@@ -205,7 +205,7 @@ func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int) {
 		obj := text[start : start+end]
 		st.budget--
 		if gjson.ValidBytes(obj) {
-			st.walk(gjson.ParseBytes(obj), base+start, depth+1)
+			st.walkDoc(obj, base+start, depth+1)
 			i = start + end
 			continue
 		}
@@ -244,23 +244,42 @@ func objectEnd(b []byte) int {
 	return -1
 }
 
+// walkDoc walks one JSON document (a valid JSON text) that stands at offset
+// doc of the line. The JSON rules' literals are searched once in the whole
+// document: an object can only hold a key its document holds.
+func (st *lineState) walkDoc(text []byte, doc, depth int) {
+	var found []bool
+	if st.m.jsonLits.Len() > 0 {
+		found = make([]bool, st.m.jsonLits.Len())
+		if depth == 0 {
+			found = clearBools(&st.jsonFound, st.m.jsonLits.Len())
+		}
+		if !st.m.jsonLits.FindAll(text, found) {
+			found = nil // no JSON rule can match in this document
+		}
+	}
+	st.walk(gjson.ParseBytes(text), doc, depth, found)
+}
+
 // walk visits a JSON value of a document that starts at offset doc of the
 // line (gjson's Index is relative to the document): JSON rules on every
 // object, text rules on string values, and JSON held in strings.
-func (st *lineState) walk(v gjson.Result, doc, depth int) {
+func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 	if depth > maxDepth {
 		return
 	}
 	switch {
 	case v.IsObject():
-		st.applyJSONRules(v, doc+v.Index)
+		if found != nil {
+			st.applyJSONRules(v, doc+v.Index, found)
+		}
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1)
+			st.walk(val, doc, depth+1, found)
 			return true
 		})
 	case v.IsArray():
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1)
+			st.walk(val, doc, depth+1, found)
 			return true
 		})
 	case v.Type == gjson.String:
@@ -273,7 +292,7 @@ func (st *lineState) walk(v gjson.Result, doc, depth int) {
 		at := doc + v.Index + 1
 		inner := bytes.TrimSpace([]byte(s))
 		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
-			st.walk(gjson.ParseBytes(inner), at, depth+1)
+			st.walkDoc(inner, at, depth+1)
 			return
 		}
 		st.scanText(inner, at, depth+1)
@@ -281,12 +300,8 @@ func (st *lineState) walk(v gjson.Result, doc, depth int) {
 }
 
 // applyJSONRules tests every JSON rule against one object.
-func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
+func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 	raw := obj.Raw
-	found := clearBools(&st.jsonFound, st.m.jsonLits.Len())
-	if !st.m.jsonLits.FindAll(bytesOf(raw), found) {
-		return
-	}
 	for _, r := range st.m.json {
 		prio, ok := st.applies(r)
 		if !ok {
@@ -296,7 +311,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int) {
 			continue
 		}
 		if !r.hasLiteral(found) {
-			// The object cannot hold the code's key: no gjson lookups.
+			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {
 				st.trace.event(r, base, "object has no %v", r.JSON.Code)
 			}
@@ -370,9 +385,8 @@ func (r *rule) lookup(raw string, keys, folded []string) gjson.Result {
 	}
 	best, bestRank := gjson.Result{}, len(folded)
 	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
-		fk := rules.FoldKey(k.Str)
 		for i, want := range folded[:bestRank] {
-			if fk == want {
+			if foldedEqual(k.Str, want) {
 				best, bestRank = v, i
 				break
 			}
@@ -380,6 +394,26 @@ func (r *rule) lookup(raw string, keys, folded []string) gjson.Result {
 		return bestRank > 0
 	})
 	return best
+}
+
+// foldedEqual reports whether key folds (as rules.FoldKey does) to want,
+// without building the folded key.
+func foldedEqual(key, want string) bool {
+	j := 0
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if j >= len(want) || want[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
 }
 
 // lookupString is lookup for the first of keys that holds a string.
