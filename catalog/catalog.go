@@ -183,7 +183,7 @@ func parseEntry(file, sys string, n *yaml.Node) (*Entry, error) {
 	if !codePattern.MatchString(e.Code) {
 		return nil, yamlfile.Errorf(file, f["code"], "code %q: a code is one word, with no spaces or quotes", e.Code)
 	}
-	if _, ok := Categories[e.Category]; !ok {
+	if !IsCategory(e.Category) {
 		return nil, yamlfile.Errorf(file, f["category"], "code %s: unknown category %q (known: %s)", e.Code, e.Category, strings.Join(CategoryNames(), ", "))
 	}
 	return e, nil

@@ -2,10 +2,9 @@ package catalog
 
 import "sort"
 
-// Categories is the cross-system vocabulary of entry categories, with what
-// each one means. Every entry's Category is one of these keys. It is never
-// modified.
-var Categories = map[string]string{
+// categories is the cross-system vocabulary of entry categories, with what
+// each one means. Every entry's Category is one of these keys.
+var categories = map[string]string{
 	"success":      "not an error: the operation completed",
 	"auth":         "credentials, tokens, sessions, cookies, sign-in",
 	"permission":   "the caller is known but not allowed to do this",
@@ -26,10 +25,19 @@ var Categories = map[string]string{
 	"internal":     "an unspecified or client-side internal failure",
 }
 
+// IsCategory reports whether name is in the category vocabulary.
+func IsCategory(name string) bool {
+	_, ok := categories[name]
+	return ok
+}
+
+// CategoryMeaning returns what category name means, or "".
+func CategoryMeaning(name string) string { return categories[name] }
+
 // CategoryNames returns the category vocabulary, sorted.
 func CategoryNames() []string {
-	out := make([]string, 0, len(Categories))
-	for k := range Categories {
+	out := make([]string, 0, len(categories))
+	for k := range categories {
 		out = append(out, k)
 	}
 	sort.Strings(out)

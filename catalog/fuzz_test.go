@@ -162,7 +162,7 @@ func checkLoaded(t *testing.T, c *catalog.Catalog) {
 			if e.System != id || strings.TrimSpace(e.Code) == "" || strings.TrimSpace(e.Name) == "" || strings.TrimSpace(e.Message) == "" {
 				t.Fatalf("system %q: malformed entry %+v", id, e)
 			}
-			if _, ok := catalog.Categories[e.Category]; !ok {
+			if !catalog.IsCategory(e.Category) {
 				t.Fatalf("system %q: entry %+v has an unknown category", id, e)
 			}
 			if !strings.HasPrefix(e.Source, info.File+":") && !strings.HasPrefix(e.Source, "base.yaml:") {

@@ -25,13 +25,16 @@ const (
 	FieldRule         Field = "rule"
 )
 
-// AllFields lists every field in output order.
-var AllFields = []Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule}
+// allFields lists every field in output order.
+var allFields = [...]Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule}
 
-// DefaultFields is what is written when the user chooses nothing: enough for
-// the person on call. known is written only when false and alternatives only
-// when there are some.
-var DefaultFields = []Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives}
+// AllFields returns every field, in output order.
+func AllFields() []Field { return append([]Field(nil), allFields[:]...) }
+
+// DefaultFields returns what is written when the user chooses nothing:
+// every field but rule, enough for the person on call. known is written only
+// when false and alternatives only when there are some.
+func DefaultFields() []Field { return AllFields()[:len(allFields)-1] }
 
 // ParseFields parses a comma-separated field list ("system,code,name").
 func ParseFields(s string) ([]Field, error) {
@@ -42,15 +45,15 @@ func ParseFields(s string) ([]Field, error) {
 			continue
 		}
 		ok := false
-		for _, f := range AllFields {
+		for _, f := range allFields {
 			if string(f) == p {
 				out = append(out, f)
 				ok = true
 			}
 		}
 		if !ok {
-			names := make([]string, len(AllFields))
-			for i, f := range AllFields {
+			names := make([]string, len(allFields))
+			for i, f := range allFields {
 				names[i] = string(f)
 			}
 			return nil, &FieldError{Field: p, Known: names}

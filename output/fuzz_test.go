@@ -359,9 +359,9 @@ func FuzzLogfmtAnnotation(f *testing.F) {
 		if two {
 			anns = append(anns, fixedAnnotations...)
 		}
-		fields := output.DefaultFields
+		fields := output.DefaultFields()
 		if all {
-			fields = output.AllFields
+			fields = output.AllFields()
 		}
 		var want []kv
 		for i := range anns {

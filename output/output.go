@@ -31,7 +31,7 @@ const (
 // Options configure a Sink.
 type Options struct {
 	Format Format
-	Fields []Field // nil means DefaultFields
+	Fields []Field // nil means DefaultFields()
 	// Source names the input the lines come from. When set, Auto prefixes
 	// each line with "Source:" and JSON adds a "file" field.
 	Source string
@@ -69,7 +69,7 @@ type Writer interface {
 // New returns the Sink for opts writing to w.
 func New(w Writer, opts Options) (Sink, error) {
 	if opts.Fields == nil {
-		opts.Fields = DefaultFields
+		opts.Fields = DefaultFields()
 	}
 	switch opts.Format {
 	case Auto, "":

@@ -45,7 +45,7 @@ var (
 // GuessCategory returns the category for an entry named name with text
 // (message and description), and the word that decided it. When nothing
 // matches it returns "internal" and an empty keyword. The result is always
-// a category of catalog.Categories.
+// a category of catalog.CategoryNames().
 func GuessCategory(name, text string) (category, keyword string) {
 	n := splitCamel.ReplaceAllString(name, "$1 $2")
 	n = strings.NewReplacer("_", " ", "-", " ").Replace(n)

@@ -205,12 +205,12 @@ func TestGuessCategory(t *testing.T) {
 		if got != c.want {
 			t.Errorf("GuessCategory(%q, %q) = %s, want %s", c.name, c.msg, got, c.want)
 		}
-		if _, ok := catalog.Categories[got]; !ok {
+		if !catalog.IsCategory(got) {
 			t.Errorf("%s is not a category", got)
 		}
 	}
 	for _, r := range categoryRules {
-		if _, ok := catalog.Categories[r.category]; !ok {
+		if !catalog.IsCategory(r.category) {
 			t.Errorf("rule category %s is not in the vocabulary", r.category)
 		}
 	}
