@@ -71,3 +71,34 @@ func TestFindAllFromLiterals(t *testing.T) {
 	}
 	t.Log(fmt.Sprintf("%d comparisons", checked))
 }
+
+// TestMatchGatedAgrees: for every accuracy line that holds a gate literal,
+// MatchGated (the stream's path) finds what Match finds.
+func TestMatchGatedAgrees(t *testing.T) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Compile(cat, rules.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(set, cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range append(append([]accCase{}, accCases...), accCollisionCases()...) {
+		line := []byte(c.line)
+		if !m.Gate().Contains(line) {
+			continue
+		}
+		n++
+		if got, want := m.MatchGated(line), m.Match(line); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: MatchGated %v, Match %v", c.name, got, want)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d gated lines checked", n)
+	}
+}

@@ -293,13 +293,19 @@ type lineState struct {
 // Match returns the annotations for line (without its line terminator), in
 // order of appearance, one per distinct (system, code).
 func (m *Matcher) Match(line []byte) []Annotation {
-	return m.match(line, nil)
-}
-
-func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	if !m.gate.Contains(line) {
 		return nil
 	}
+	return m.match(line, nil)
+}
+
+// MatchGated is Match for a line in which the caller has already found one
+// of Gate's literals (the stream's block scan does): the gate is not
+// searched again.
+func (m *Matcher) MatchGated(line []byte) []Annotation { return m.match(line, nil) }
+
+// match matches a line that holds a gate literal.
+func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
 	st := m.states.Get().(*lineState)
 	defer m.states.Put(st)
 	st.reset(line, tr)

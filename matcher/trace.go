@@ -53,7 +53,9 @@ func (m *Matcher) Trace(line []byte) *Trace {
 			tr.Marked = append(tr.Marked, m.systems[i])
 		}
 	}
-	tr.Annotations = m.match(line, tr)
+	if tr.Gate != "" {
+		tr.Annotations = m.match(line, tr)
+	}
 	return tr
 }
 

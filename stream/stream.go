@@ -217,7 +217,7 @@ func (st *run) lines(b []byte) (int, error) {
 		}
 		le := ls + bytes.IndexByte(region[ls:], '\n')
 		line, term := split(region[ls : le+1])
-		if err := st.line(line, term); err != nil {
+		if err := st.line(line, term, true); err != nil {
 			return 0, err
 		}
 		region = region[le+1:]
@@ -253,7 +253,9 @@ func split(b []byte) (line, term []byte) {
 	return b, nil
 }
 
-func (st *run) line(line, term []byte) error {
+// line writes one line; gated says the block scan found a gate literal in
+// it, so the matcher need not look for one again.
+func (st *run) line(line, term []byte, gated bool) error {
 	if len(line) > st.p.opts.MaxLine {
 		// Written the same way as a too-long line that arrives in
 		// pieces, so that output never depends on read boundaries.
@@ -270,7 +272,12 @@ func (st *run) line(line, term []byte) error {
 		return nil
 	}
 	st.stats.Lines++
-	anns := st.p.m.Match(line)
+	var anns []matcher.Annotation
+	if gated {
+		anns = st.p.m.MatchGated(line)
+	} else {
+		anns = st.p.m.Match(line)
+	}
 	if len(anns) > 0 {
 		st.stats.Annotated++
 		if st.onAnnotated != nil {
@@ -292,7 +299,7 @@ func (st *run) last(b []byte) error {
 		return nil
 	}
 	line, term := split(b)
-	return st.line(line, term)
+	return st.line(line, term, false)
 }
 
 // longChunk writes the bytes of a too-long line that have arrived and
