@@ -17,10 +17,10 @@ import (
 
 	"github.com/errtag/errtag/bench/loggen"
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/rules"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 // benchBytes is the size of the in-memory log of the pipeline benchmarks.

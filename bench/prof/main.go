@@ -21,11 +21,11 @@ import (
 	"time"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/input"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/rules"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 type list []string

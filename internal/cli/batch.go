@@ -12,9 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/errtag/errtag/input"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 // batch is `errtag --out-dir DIR FILE...`: one output file per input, in

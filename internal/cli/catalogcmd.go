@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/catalog/importer"
+	"github.com/errtag/errtag/internal/importer"
 	"github.com/spf13/cobra"
 )
 

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/errtag/errtag/follow"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/follow"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
 

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/errtag/errtag/input"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/stats"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/stats"
+	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
 

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/internal/matcher"
 	"github.com/spf13/cobra"
 )
 

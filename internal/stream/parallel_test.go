@@ -12,8 +12,8 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
 )
 
 func sinkFactory(t testing.TB, format output.Format, maxLine int) SinkFactory {
@@ -62,7 +62,7 @@ func runBoth(t *testing.T, m *matcher.Matcher, opts Options, format output.Forma
 func TestParallelMatchesSequential(t *testing.T) {
 	m := builtinMatcher(t)
 	var mixed strings.Builder
-	logs, _ := filepath.Glob(filepath.Join("..", "testdata", "logs", "*.log"))
+	logs, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "logs", "*.log"))
 	for _, l := range logs {
 		b, err := os.ReadFile(l)
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/output"
 )
 
 // TestLinesMatchesRun: Lines, given the same bytes in blocks of whole lines,

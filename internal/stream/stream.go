@@ -13,9 +13,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/prefilter"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/prefilter"
 )
 
 // DefaultMaxLine is the longest line held whole for matching.

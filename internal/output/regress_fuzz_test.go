@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/output"
 )
 
 // TestJSONObjectLineWithCR: CR is JSON white space, and a line may hold one

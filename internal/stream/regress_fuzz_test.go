@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 // TestMaxLineExcludesTerminatorCR: MaxLine counts the line without its

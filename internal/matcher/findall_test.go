@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // TestFindAllFromLiterals: starting the regex at literal occurrences finds

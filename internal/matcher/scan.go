@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"unsafe"
 
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/tidwall/gjson"
 )
 

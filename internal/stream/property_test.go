@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/output"
 )
 
 // realErrorLines are examples from the log-format spec

@@ -14,10 +14,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/rules"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 var (

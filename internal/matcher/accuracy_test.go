@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 type accCase struct {

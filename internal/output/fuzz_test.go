@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
 )
 
 // The fuzz targets here check each format against an independent reader:

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/yamlfile"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/rules"
 )
 
 // fuzzRulesName is the file name FuzzRulesCompile compiles under.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/internal/matcher"
 )
 
 // Field names an annotation field that can be emitted.

@@ -12,8 +12,8 @@ import (
 	"sync"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/prefilter"
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/prefilter"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // Options tune a Matcher.

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 func ann(system, code, name, category string, known bool) matcher.Annotation {

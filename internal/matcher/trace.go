@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // Trace records why a line did or did not get its annotations: what the

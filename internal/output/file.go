@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/errtag/errtag/input"
+	"github.com/errtag/errtag/internal/input"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )

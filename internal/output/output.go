@@ -11,7 +11,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"github.com/errtag/errtag/matcher"
+	"github.com/errtag/errtag/internal/matcher"
 	"github.com/tidwall/gjson"
 )
 

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
 )
 
 // SinkFactory makes a sink of the chosen format writing to w. RunParallel

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // fuzzSystems are the --system choices FuzzMatch runs under: none, then each

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/stream"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/stream"
 )
 
 // Collector accumulates counts. The zero value is not usable; use New.

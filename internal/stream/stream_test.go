@@ -10,9 +10,9 @@ import (
 	"testing/iotest"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/matcher"
-	"github.com/errtag/errtag/output"
-	"github.com/errtag/errtag/rules"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 func builtinMatcher(t testing.TB) *matcher.Matcher {
