@@ -85,7 +85,10 @@ type Matcher struct {
 	textLits *prefilter.Set
 	jsonLits *prefilter.Set
 	names    map[string]map[string]string
-	gate     *prefilter.Set
+	// gate holds literals one of which occurs (ignoring ASCII case) in
+	// every line that has an annotation: Match and Candidates pass over
+	// the lines without one.
+	gate *prefilter.Set
 	// carriers holds every active rule's own literals: nested text (a JSON
 	// string) is scanned only when one of them occurs in it, since the
 	// line's markers were already checked on the whole line.
