@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -22,11 +22,12 @@ import (
 // processed in parallel, and within a file matching runs on the cores the
 // files leave free.
 type batch struct {
-	e        *env
-	outDir   string
-	proc     *stream.Processor
-	sinkOpts output.Options
-	workers  int
+	e            *env
+	outDir       string
+	proc         *stream.Processor
+	sinkOpts     output.Options
+	withFilename bool // -H: the input's name on each line or record
+	workers      int
 	// onInput, when set, is told each input's stats when it is done.
 	onInput func(name string, st stream.Stats)
 }
@@ -128,29 +129,36 @@ func (b *batch) one(ctx context.Context, in, out string, workers int, prog *prog
 		return stream.Stats{}, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
 	}
 	defer f.Close()
-	src, err := input.Wrap(in, &countingReader{r: f, prog: prog})
+	src, err := input.Wrap(ctx, in, &countingReader{r: f, prog: prog})
 	if err != nil {
 		return stream.Stats{}, fmt.Errorf("%s: %w", in, err)
 	}
 	defer src.Close()
+	return b.write(src, in, out, workers)
+}
+
+// write writes src, read from the input file in, to out.
+func (b *batch) write(src *input.Source, in, out string, workers int) (stream.Stats, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
 		return stream.Stats{}, &stream.WriteError{Err: err}
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	dst, err := output.Wrap(tmp, src.Compression)
+	dst, err := compress.Wrap(tmp, src.Compression)
 	if err != nil {
 		tmp.Close()
 		return stream.Stats{}, &stream.WriteError{Err: err}
 	}
-	w := bufio.NewWriterSize(dst, 256<<10)
 	opts := b.sinkOpts
-	opts.Source = in
-	newSink := func(w output.Writer) output.Sink {
-		s, _ := output.New(w, opts) // the options were checked at start-up
-		return s
+	if b.withFilename {
+		opts.Source = in
 	}
-	st, runErr := b.proc.RunParallel(ctx, stream.NonBlocking(src), newSink, w, workers)
+	sink, err := output.NewSink(output.NewWriter(dst), opts)
+	if err != nil {
+		dst.Close()
+		return stream.Stats{}, err
+	}
+	st, runErr := b.proc.RunParallel(stream.NonBlocking(src), sink, workers)
 	if cerr := dst.Close(); cerr != nil && runErr == nil {
 		runErr = &stream.WriteError{Err: cerr}
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -91,14 +90,17 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
-	w := bufio.NewWriterSize(out, 256<<10)
+	// One sink per file: the writer keeps the files' lines apart.
+	w := output.NewWriter(out)
 	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
-	sinks := map[string]output.Sink{}
+	sinks := map[string]*output.Sink{}
 	counts := map[string]*stream.Stats{}
 	for _, name := range args {
 		opts := sinkOpts
-		opts.Source, opts.WithSource = name, o.withFilename
-		if sinks[name], err = output.New(w, opts); err != nil {
+		if o.withFilename {
+			opts.Source = name
+		}
+		if sinks[name], err = output.NewSink(w, opts); err != nil {
 			return configErr(err)
 		}
 		counts[name] = &stream.Stats{}

@@ -1,16 +1,15 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
@@ -90,8 +89,8 @@ func (o *runOptions) register(cmd *cobra.Command) {
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
 	so := output.Options{Format: output.Format(o.format)}
-	if so.Format != output.Auto && so.Format != output.JSON {
-		return so, fmt.Errorf("--output: unknown format %q (auto or json)", o.format)
+	if err := output.CheckOptions(so); err != nil {
+		return so, fmt.Errorf("--output: %w", err)
 	}
 	if o.fields != "" {
 		fs, err := output.ParseFields(o.fields)
@@ -106,7 +105,6 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	if o.workers < 0 {
 		return so, fmt.Errorf("--workers must be 0 (one per CPU) or more")
 	}
-	so.MaxLine = o.maxLine
 	return so, nil
 }
 
@@ -132,7 +130,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
 	if o.outDir != "" {
-		b := &batch{e: e, outDir: o.outDir, sinkOpts: sinkOpts, workers: o.workers, onInput: rs.addInput,
+		b := &batch{e: e, outDir: o.outDir, sinkOpts: sinkOpts, withFilename: o.withFilename, workers: o.workers, onInput: rs.addInput,
 			proc: stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})}
 		if len(args) == 0 {
 			return configErr(errors.New("--out-dir needs input files"))
@@ -150,14 +148,14 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// even while no input arrives to be written (parent.go).
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
-	// Standard input is read through ctx, so that a signal or a gone
-	// output ends errtag even while input.Open waits for the first bytes.
-	stdin := stream.CancelableReader(ctx, e.stdin)
-	w := bufio.NewWriterSize(out, 256<<10)
+	// Inputs are read through ctx: a signal or a gone output ends their
+	// reads, even while input.Open waits for the first bytes, and every
+	// byte read before is written.
+	w := output.NewWriter(out)
 	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
 	failed := false
 	for _, name := range args {
-		src, err := input.Open(name, stdin)
+		src, err := input.Open(ctx, name, e.stdin)
 		if err != nil {
 			if ctx.Err() != nil {
 				return finishOutput(out, w)
@@ -167,20 +165,19 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 			continue
 		}
 		opts := sinkOpts
-		opts.Source, opts.WithSource = displayName(name), o.withFilename
-		if _, err := output.New(w, opts); err != nil {
+		if o.withFilename {
+			opts.Source = displayName(name)
+		}
+		sink, err := output.NewSink(w, opts)
+		if err != nil {
 			src.Close()
 			return configErr(err)
 		}
-		newSink := func(w output.Writer) output.Sink {
-			s, _ := output.New(w, opts) // opts checked just above
-			return s
-		}
-		var r io.Reader = stream.CancelableReader(ctx, src)
+		var r io.Reader = src
 		if src.Regular {
-			r = stream.NonBlocking(src) // reads do not block: ctx is checked between them
+			r = stream.NonBlocking(src)
 		}
-		st, err := proc.RunParallel(ctx, r, newSink, w, o.workers)
+		st, err := proc.RunParallel(r, sink, o.workers)
 		src.Close()
 		rs.addInput(displayName(name), st)
 		var we *stream.WriteError
@@ -224,7 +221,7 @@ func describeOpenError(name string, err error) string {
 }
 
 func describeReadError(src *input.Source, re *stream.ReadError) string {
-	if src.Compression != input.None {
+	if src.Compression != compress.None {
 		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
 			src.Compression, src.RawOffset(), re.Offset, re.Err)
 	}
@@ -240,7 +237,7 @@ func writeFailure(err error) error {
 	return &exitError{code: ExitInput, err: fmt.Errorf("writing output: %w", err)}
 }
 
-func finishOutput(out io.Writer, w *bufio.Writer) error {
+func finishOutput(out io.Writer, w *output.Writer) error {
 	if w != nil {
 		if err := w.Flush(); err != nil {
 			return writeFailure(err)
@@ -259,15 +256,5 @@ func openOutput(name string, w io.Writer) (io.Writer, error) {
 	if name == "" || name == "-" {
 		return w, nil
 	}
-	return output.Create(name, compressionFor(name))
-}
-
-func compressionFor(name string) input.Compression {
-	switch {
-	case strings.HasSuffix(name, ".gz"):
-		return input.Gzip
-	case strings.HasSuffix(name, ".zst"):
-		return input.Zstd
-	}
-	return input.None
+	return compress.Create(name, compress.ForName(name))
 }

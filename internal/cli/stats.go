@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/matcher"
-	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stats"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
@@ -67,15 +65,13 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
-	// Standard input is read through ctx, so that a signal ends errtag
-	// even while input.Open waits for the first bytes.
-	stdin := stream.CancelableReader(ctx, e.stdin)
+	// Inputs are read through ctx, so that a signal ends errtag even
+	// while input.Open waits for the first bytes.
 	col := stats.New()
 	proc := stream.New(m, stream.Options{OnAnnotated: col.Add})
-	discard := bufio.NewWriterSize(io.Discard, 64<<10)
 	failed, interrupted := false, false
 	for _, name := range args {
-		src, err := input.Open(name, stdin)
+		src, err := input.Open(ctx, name, e.stdin)
 		if err != nil {
 			if ctx.Err() != nil {
 				interrupted = true
@@ -85,7 +81,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 			failed = true
 			continue
 		}
-		st, err := proc.RunParallel(ctx, stream.CancelableReader(ctx, src), discardSinks, discard, o.workers)
+		st, err := proc.RunParallel(src, stream.Discard, o.workers)
 		src.Close()
 		col.AddInput(displayName(name), st)
 		var re *stream.ReadError
@@ -123,17 +119,6 @@ func writeReport(w io.Writer, r *stats.Report, asJSON bool, top int) error {
 	d := displayFor(w)
 	return r.WriteText(w, stats.TextOptions{Top: top, Color: d.color, Width: d.width})
 }
-
-// discardSink is an output.Sink that writes nothing: stats only counts.
-type discardSink struct{}
-
-func discardSinks(output.Writer) output.Sink { return discardSink{} }
-
-func (discardSink) Plain([]byte) error                             { return nil }
-func (discardSink) Line(_, _ []byte, _ []matcher.Annotation) error { return nil }
-func (discardSink) LongStart() error                               { return nil }
-func (discardSink) LongChunk([]byte) error                         { return nil }
-func (discardSink) LongEnd([]byte) error                           { return nil }
 
 // statsHook is the --stats option of a normal run: it counts through the
 // stream's OnAnnotated hook and the stream.Stats of each input, and writes

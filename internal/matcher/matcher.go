@@ -262,11 +262,6 @@ func (t *litTable) build(rs []*rule) *prefilter.Set {
 	return prefilter.NewAll(t.fold, t.exact)
 }
 
-// Gate returns the prefilter: a line in which none of its literals occurs
-// (ignoring ASCII case) has no annotation, so callers may pass such lines
-// over without calling Match.
-func (m *Matcher) Gate() *prefilter.Set { return m.gate }
-
 // find is one code found by one rule, before cues are weighed.
 type find struct {
 	system  string
@@ -301,11 +296,6 @@ func (m *Matcher) Match(line []byte) []Annotation {
 	}
 	return m.match(line, nil)
 }
-
-// MatchGated is Match for a line in which the caller has already found one
-// of Gate's literals (the stream's block scan does): the gate is not
-// searched again.
-func (m *Matcher) MatchGated(line []byte) []Annotation { return m.match(line, nil) }
 
 // match matches a line that holds a gate literal.
 func (m *Matcher) match(line []byte, tr *Trace) []Annotation {

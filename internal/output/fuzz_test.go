@@ -1,7 +1,6 @@
 package output_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -26,8 +25,8 @@ import (
 func runSink(t *testing.T, opts output.Options, line, term []byte, anns []matcher.Annotation) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
-	sink, err := output.New(w, opts)
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +412,10 @@ func FuzzJSONOutput(f *testing.F) {
 		if withAnn {
 			anns = fixedAnnotations[:1]
 		}
-		opts := output.Options{Format: output.JSON, Source: "dir/fuzz \"x\".log", WithSource: withSource}
+		opts := output.Options{Format: output.JSON}
+		if withSource {
+			opts.Source = "dir/fuzz \"x\".log"
+		}
 		out := runSink(t, opts, line, []byte("\n"), anns)
 		rec := checkOneRecord(t, line, out)
 		if withSource && string(rec["file"]) != `"dir/fuzz \"x\".log"` {
@@ -438,8 +440,8 @@ func FuzzJSONOutput(f *testing.F) {
 
 		// The same line as a too-long line, in chunks cut where cuts say.
 		var buf bytes.Buffer
-		w := bufio.NewWriter(&buf)
-		sink, err := output.New(w, opts)
+		w := output.NewWriter(&buf)
+		sink, err := output.NewSink(w, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

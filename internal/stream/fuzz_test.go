@@ -1,9 +1,7 @@
 package stream_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -76,21 +74,113 @@ func (r *cutReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// runStream runs data through a Processor writing format, with reads cut as
-// cuts say, and returns the output and stats.
-func runStream(t testing.TB, m *matcher.Matcher, format output.Format, maxLine int, data, cuts []byte, eofWithData bool) ([]byte, stream.Stats) {
+// config says how a test runs the stream: the format, MaxLine, how reads
+// are cut, and which driver.
+type config struct {
+	format  output.Format
+	source  string // output.Options.Source
+	maxLine int
+	// cuts and eofWithData drive a cutReader.
+	cuts        []byte
+	eofWithData bool
+	// fill marks the reader stream.NonBlocking.
+	fill bool
+	// workers > 0 runs RunParallel with that many workers; 0 runs Run.
+	workers int
+}
+
+func (c config) String() string {
+	return fmt.Sprintf("%s source=%q maxLine=%d cuts=%v eofWithData=%v fill=%v workers=%d",
+		c.format, c.source, c.maxLine, c.cuts, c.eofWithData, c.fill, c.workers)
+}
+
+// runWith runs data through a Processor as c says, and returns the output
+// and stats.
+func runWith(t testing.TB, m *matcher.Matcher, c config, data []byte) ([]byte, stream.Stats) {
 	t.Helper()
 	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
-	sink, err := output.New(w, output.Options{Format: format, MaxLine: maxLine})
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, output.Options{Format: c.format, Source: c.source})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := stream.New(m, stream.Options{MaxLine: maxLine}).Run(context.Background(), &cutReader{data: data, cuts: cuts, eofWithData: eofWithData}, sink, w)
+	var r io.Reader = &cutReader{data: data, cuts: c.cuts, eofWithData: c.eofWithData}
+	if c.fill {
+		r = stream.NonBlocking(r)
+	}
+	p := stream.New(m, stream.Options{MaxLine: c.maxLine})
+	var st stream.Stats
+	if c.workers > 0 {
+		st, err = p.RunParallel(r, sink, c.workers)
+	} else {
+		st, err = p.Run(r, sink)
+	}
 	if err != nil {
-		t.Fatalf("Run: %v", err)
+		t.Fatalf("%v: %v", c, err)
 	}
 	return out.Bytes(), st
+}
+
+// runStream runs data through Run writing format, with reads cut as cuts
+// say, and returns the output and stats.
+func runStream(t testing.TB, m *matcher.Matcher, format output.Format, maxLine int, data, cuts []byte, eofWithData bool) ([]byte, stream.Stats) {
+	t.Helper()
+	return runWith(t, m, config{format: format, maxLine: maxLine, cuts: cuts, eofWithData: eofWithData}, data)
+}
+
+// oracle is the reference line splitter the engine is checked against: it
+// holds the whole input, cuts it after every LF, and writes each line
+// through Line, or LongStart, LongChunk and LongEnd when it is longer than
+// maxLine. The engine must write exactly what it writes, whatever the
+// reads, MaxLine, driver and workers.
+func oracle(t testing.TB, m *matcher.Matcher, c config, data []byte) ([]byte, stream.Stats) {
+	t.Helper()
+	var out bytes.Buffer
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, output.Options{Format: c.format, Source: c.source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stream.Stats{Bytes: int64(len(data))}
+	for _, piece := range splitLines(data) {
+		line, term := splitTerm(piece)
+		st.Lines++
+		if len(line) > c.maxLine {
+			sink.LongStart()
+			sink.LongChunk(line)
+			sink.LongEnd(term)
+			continue
+		}
+		anns := m.Match(line)
+		if len(anns) > 0 {
+			st.Annotated++
+		}
+		sink.Line(line, term, anns)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes(), st
+}
+
+// checkOracle runs data as c says and compares output and stats with the
+// oracle's.
+func checkOracle(t testing.TB, m *matcher.Matcher, c config, data []byte) []byte {
+	t.Helper()
+	got, gst := runWith(t, m, c, data)
+	want, wst := oracle(t, m, c, data)
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("%v: output differs from the oracle's at byte %d (len %d, want %d)\n got ...%s\nwant ...%s\ninput %s",
+			c, i, len(got), len(want), clipQ(got[max(0, i-80):min(len(got), i+80)]), clipQ(want[max(0, i-80):min(len(want), i+80)]), clipQ(data))
+	}
+	if gst != wst {
+		t.Fatalf("%v: stats %+v, oracle %+v", c, gst, wst)
+	}
+	return got
 }
 
 // splitLines cuts b after every LF; a last piece without LF is a line too.
@@ -330,7 +420,9 @@ func parseErrtagLogfmt(s []byte) ([][2]string, error) {
 }
 
 // FuzzStream runs any bytes through the stream, read in pieces cut at fuzzed
-// sizes, with a small MaxLine, in both output formats. Auto output minus the
+// sizes, with a fuzzed MaxLine (1 to 512), through Run and through
+// RunParallel (fill mode or not, 1 to 3 workers, chosen by mode). Each
+// output must be the oracle's, byte for byte; auto output minus the
 // annotations must be the input, line for line; JSON output must be one
 // valid record per line that gives a text line back.
 func FuzzStream(f *testing.F) {
@@ -351,18 +443,31 @@ func FuzzStream(f *testing.F) {
 		"[drupal-sdk] ERROR {\"code\":101,\"error\":\"Object not found.\"} DrupalError(209) errtag.system=x\n",
 		"\x00\x00\n\xff\xfe\xc3(\n\xe2\x82",
 		`{"log":"E EFOTA resultCode=-1401\n","stream":"stderr"}` + "\n",
+		strings.Repeat("short line\n", 300),
 	}
 	for i, s := range seeds {
-		f.Add([]byte(s), []byte{}, uint16(200))
-		f.Add([]byte(s), []byte{0, 2, 5, 0x83}, uint16(i*7))
+		f.Add([]byte(s), []byte{}, uint16(200), uint8(i))
+		f.Add([]byte(s), []byte{0, 2, 5, 0x83}, uint16(i*7), uint8(i*5))
 	}
-	f.Fuzz(func(t *testing.T, data, cuts []byte, maxLine uint16) {
+	f.Fuzz(func(t *testing.T, data, cuts []byte, maxLine uint16, mode uint8) {
 		m := builtinProp(t)
-		ml := 8 + int(maxLine)%512
+		ml := 1 + int(maxLine)%512
 		eofWithData := len(cuts) > 0 && cuts[0]&0x80 != 0
-		out, st := runStream(t, m, output.Auto, ml, data, cuts, eofWithData)
-		checkAuto(t, m, data, out, st, ml)
-		out, _ = runStream(t, m, output.JSON, ml, data, cuts, eofWithData)
-		checkJSONRun(t, data, out, ml)
+		par := config{maxLine: ml, cuts: cuts, eofWithData: eofWithData, fill: mode&1 != 0, workers: 1 + int(mode>>1)%3}
+		if mode&8 != 0 {
+			par.source = "a.log"
+		}
+		for _, format := range []output.Format{output.Auto, output.JSON} {
+			seq := config{format: format, maxLine: ml, cuts: cuts, eofWithData: eofWithData, fill: mode&16 != 0}
+			out := checkOracle(t, m, seq, data)
+			if format == output.Auto {
+				_, st := runWith(t, m, seq, data)
+				checkAuto(t, m, data, out, st, ml)
+			} else {
+				checkJSONRun(t, data, out, ml)
+			}
+			par.format = format
+			checkOracle(t, m, par, data)
+		}
 	})
 }
