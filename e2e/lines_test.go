@@ -111,6 +111,56 @@ func TestInputsNeverShareALine(t *testing.T) {
 	}
 }
 
+// TestDetectionPassesOrDecodes: a .zst that starts with a skippable frame
+// (as every pzstd file does) is decoded; a plain log whose first bytes are
+// gzip's magic number is passed through as text with a warning that does
+// not repeat itself, exit 0; a directory is named once (issue 8, items 5
+// and 14).
+func TestDetectionPassesOrDecodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := "first line\n" + errLine + "\nlast line\n"
+	_, want, _ := errtag(t, strings.NewReader(log))
+
+	// A skippable frame of 4 bytes, as pzstd writes (its payload is
+	// the size of the frame that follows).
+	n := len(zstdBytes(t, log))
+	frame := []byte{0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)}
+	pz := filepath.Join(dir, "skippable.log.zst")
+	os.WriteFile(pz, append(frame, zstdBytes(t, log)...), 0o644)
+	inputs := []string{pz}
+	if _, err := exec.LookPath("pzstd"); err == nil {
+		plain := filepath.Join(dir, "p.log")
+		os.WriteFile(plain, []byte(log), 0o644)
+		if err := exec.Command("pzstd", "-q", plain, "-o", plain+".zst").Run(); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, plain+".zst")
+	}
+	for _, p := range inputs {
+		if code, out, stderr := errtag(t, nil, p); code != 0 || out != want || stderr != "" {
+			t.Errorf("%s: exit %d, stderr %q, output %q", filepath.Base(p), code, stderr, out)
+		}
+	}
+
+	for _, head := range []string{"\x1f\x8b", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"} {
+		p := filepath.Join(dir, "magic.log")
+		os.WriteFile(p, []byte(head+log), 0o644)
+		code, out, stderr := errtag(t, nil, p)
+		if code != 0 || !strings.HasSuffix(out, want[len("first line\n"):]) || !strings.HasPrefix(out, head+"first line\n") {
+			t.Errorf("%q+log: exit %d, output %q", head, code, out)
+		}
+		if !strings.Contains(stderr, "magic.log: starts like gzip data") || strings.Count(stderr, "gzip") != 1 {
+			t.Errorf("%q+log: stderr %q", head, stderr)
+		}
+	}
+
+	code, _, stderr := errtag(t, nil, dir)
+	if code != 1 || strings.Count(stderr, dir) != 1 || !strings.Contains(stderr, "is a directory") {
+		t.Errorf("a directory: exit %d, stderr %q", code, stderr)
+	}
+}
+
 // TestStopLosesNothingRead: SIGTERM while errtag reads a pipe that a writer
 // keeps filling: every byte written is either in errtag's output or still in
 // the pipe; none is taken from the pipe and dropped (issue 8, item 3: up to

@@ -85,8 +85,11 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 				}
 				in := inputs[i]
 				out := filepath.Join(b.outDir, filepath.Base(in))
-				st, err := b.one(ctx, in, out, perFile, prog)
+				st, warning, err := b.one(ctx, in, out, perFile, prog)
 				mu.Lock()
+				if warning != nil {
+					fmt.Fprintf(b.e.stderr, "errtag: %s: %v\n", in, warning)
+				}
 				if b.onInput != nil {
 					b.onInput(in, st)
 				}
@@ -122,19 +125,20 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 // one processes one input into out. The output is written to a temporary
 // file beside out and renamed when done, so a file in DIR under the final
 // name is complete (or holds all that could be read of a damaged input, as
-// reported).
-func (b *batch) one(ctx context.Context, in, out string, workers int, prog *progress) (stream.Stats, error) {
+// reported). warning is what input noticed and got past.
+func (b *batch) one(ctx context.Context, in, out string, workers int, prog *progress) (st stream.Stats, warning, err error) {
 	f, err := os.Open(in)
 	if err != nil {
-		return stream.Stats{}, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
+		return st, nil, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
 	}
 	defer f.Close()
 	src, err := input.Wrap(ctx, in, &countingReader{r: f, prog: prog})
 	if err != nil {
-		return stream.Stats{}, fmt.Errorf("%s: %w", in, err)
+		return st, nil, fmt.Errorf("%s: %w", in, err)
 	}
 	defer src.Close()
-	return b.write(src, in, out, workers)
+	st, err = b.write(src, in, out, workers)
+	return st, src.Warning, err
 }
 
 // write writes src, read from the input file in, to out.

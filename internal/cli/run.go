@@ -164,6 +164,9 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 			failed = true
 			continue
 		}
+		if src.Warning != nil {
+			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), src.Warning)
+		}
 		opts := sinkOpts
 		if o.withFilename {
 			opts.Source = displayName(name)

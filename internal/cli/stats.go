@@ -81,6 +81,9 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 			failed = true
 			continue
 		}
+		if src.Warning != nil {
+			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), src.Warning)
+		}
 		st, err := proc.RunParallel(src, stream.Discard, o.workers)
 		src.Close()
 		col.AddInput(displayName(name), st)

@@ -1,6 +1,7 @@
 // Package input opens errtag's sources: files and standard input, decoded
-// from gzip (multi-member too) or zstd when their first bytes say so, and
-// read so that stopping them loses no byte already taken from a pipe.
+// when they hold gzip or zstd data, passed through as text when they do
+// not, and read so that stopping them loses no byte already taken from a
+// pipe.
 package input
 
 import (
@@ -16,7 +17,8 @@ import (
 	"github.com/errtag/errtag/internal/compress"
 )
 
-// headBuffer is how much of a source is buffered.
+// headBuffer is how much of a source is buffered to tell what it is; a
+// source that only looks compressed is judged on up to this much of it.
 const headBuffer = 64 << 10
 
 // Source is an opened input: its decoded bytes, and what it was.
@@ -33,6 +35,10 @@ type Source struct {
 	// Regular is true for a regular file: reading it never waits for
 	// data to arrive.
 	Regular bool
+	// Warning, when not nil, is what was noticed and got past: input that
+	// starts like compressed data but does not decode, and is passed
+	// through as text.
+	Warning error
 
 	ctx     context.Context
 	r       io.Reader
@@ -121,8 +127,12 @@ func wrap(ctx context.Context, s *Source, r io.Reader) (*Source, error) {
 	// A failed read (or a stop) is left for the first Read to report,
 	// after the bytes that came before it.
 	head, _ := peekHead(br)
-	c := compress.Detect(head)
+	if compress.Detect(head) == compress.None {
+		return s, nil
+	}
+	c, why := probe(br)
 	if c == compress.None {
+		s.Warning = fmt.Errorf("starts like %s data but is not (%w); passed through as text", compress.Detect(head), why)
 		return s, nil
 	}
 	zr, err := compress.NewReader(br, c)
@@ -146,6 +156,25 @@ func peekHead(br *bufio.Reader) ([]byte, error) {
 		if err != nil || n == compress.HeadLen || !compress.MayStart(b) {
 			return b, err
 		}
+	}
+}
+
+// probe tells, without consuming any of it, whether br, whose first bytes
+// are a magic number, holds compressed data (see compress.Probe): it
+// probes what br buffers, reading more (up to headBuffer bytes) while that
+// is too little to tell.
+func probe(br *bufio.Reader) (compress.Compression, error) {
+	n := max(br.Buffered(), compress.HeadLen)
+	for {
+		head, err := br.Peek(n)
+		// Nothing more will come (the end, a failure, or a stop), or
+		// nothing more fits.
+		final := err != nil || len(head) == headBuffer
+		c, more, why := compress.Probe(head, final)
+		if !more {
+			return c, why
+		}
+		n = min(2*len(head), headBuffer)
 	}
 }
 

@@ -3,6 +3,7 @@ package input_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"io/fs"
@@ -37,6 +38,14 @@ func zstded(t testing.TB, s string) []byte {
 	return zw.EncodeAll([]byte(s), nil)
 }
 
+// skippable is a zstd skippable frame holding payload, as pzstd writes one
+// before its frames.
+func skippable(payload []byte) []byte {
+	b := []byte{0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0}
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(payload)))
+	return append(b, payload...)
+}
+
 // readAll wraps data and reads it to the end.
 func readAll(t *testing.T, data []byte) (*input.Source, []byte, error) {
 	t.Helper()
@@ -50,34 +59,58 @@ func readAll(t *testing.T, data []byte) (*input.Source, []byte, error) {
 }
 
 // TestDetection: what is compressed is decoded, what is not is passed
-// through byte for byte.
+// through byte for byte, with a warning when it starts like compressed
+// data; nothing comes out empty.
 func TestDetection(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat(text+"\n", 5000)
+	gzipHeader := "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
 	cases := []struct {
-		name string
-		data []byte
-		want string
-		c    compress.Compression
+		name    string
+		data    []byte
+		want    string
+		c       compress.Compression
+		warning bool
 	}{
-		{"text", []byte(text), text, compress.None},
-		{"empty", nil, "", compress.None},
-		{"gzip", gzipped(t, text), text, compress.Gzip},
-		{"gzip, two members", append(gzipped(t, text[:20]), gzipped(t, text[20:])...), text, compress.Gzip},
-		{"gzip, long", gzipped(t, long), long, compress.Gzip},
-		{"gzip of nothing", gzipped(t, ""), "", compress.Gzip},
-		{"zstd", zstded(t, text), text, compress.Zstd},
-		{"one byte of gzip magic", []byte("\x1f"), "\x1f", compress.None},
+		{"text", []byte(text), text, compress.None, false},
+		{"empty", nil, "", compress.None, false},
+		{"gzip", gzipped(t, text), text, compress.Gzip, false},
+		{"gzip, two members", append(gzipped(t, text[:20]), gzipped(t, text[20:])...), text, compress.Gzip, false},
+		{"gzip, long", gzipped(t, long), long, compress.Gzip, false},
+		{"gzip of nothing", gzipped(t, ""), "", compress.Gzip, false},
+		{"zstd", zstded(t, text), text, compress.Zstd, false},
+		{"zstd after a skippable frame (pzstd)", append(skippable([]byte{1, 2, 3, 4}), zstded(t, long)...), long, compress.Zstd, false},
+		{"zstd, skippable frames around", append(append(skippable(nil), zstded(t, text)...), skippable([]byte("x"))...), text, compress.Zstd, false},
+		// Text whose first bytes are a compressed stream's magic.
+		{"gzip magic, then text", []byte("\x1f\x8b" + text), "\x1f\x8b" + text, compress.None, true},
+		{"gzip header, then text", []byte(gzipHeader + text), gzipHeader + text, compress.None, true},
+		{"gzip header with a name that never ends", []byte("\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\x03" + long), "\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\x03" + long, compress.None, true},
+		{"gzip magic, too short for a header", []byte("\x1f\x8b\x08\x00ab\n"), "\x1f\x8b\x08\x00ab\n", compress.None, true},
+		{"zstd magic, then text", []byte("\x28\xb5\x2f\xfd" + text), "\x28\xb5\x2f\xfd" + text, compress.None, true},
+		{"skippable magic, then text", []byte("\x50\x2a\x4d\x18" + text), "\x50\x2a\x4d\x18" + text, compress.None, true},
+		{"gzip magic, unknown method", []byte("\x1f\x8b\x07" + text), "\x1f\x8b\x07" + text, compress.None, true},
+		{"one byte of gzip magic", []byte("\x1f"), "\x1f", compress.None, false},
 	}
 	for _, c := range cases {
 		src, got, err := readAll(t, c.data)
 		if err != nil {
 			t.Errorf("%s: read: %v", c.name, err)
 		}
-		if string(got) != c.want || src.Compression != c.c {
-			t.Errorf("%s: %v, %d bytes; want %v, %d", c.name, src.Compression, len(got), c.c, len(c.want))
+		if string(got) != c.want || src.Compression != c.c || (src.Warning != nil) != c.warning {
+			t.Errorf("%s: %v, warning %v, %d bytes: %q; want %v, warning %v, %q",
+				c.name, src.Compression, src.Warning, len(got), clip(got), c.c, c.warning, clip([]byte(c.want)))
+		}
+		if src.Warning != nil && strings.Count(src.Warning.Error(), "gzip") > 1 {
+			t.Errorf("%s: warning repeats itself: %v", c.name, src.Warning)
 		}
 	}
+}
+
+func clip(b []byte) string {
+	if len(b) > 80 {
+		return string(b[:40]) + "..." + string(b[len(b)-40:])
+	}
+	return string(b)
 }
 
 // TestTruncatedGzip: a gzip stream cut short is gzip all the same: what
@@ -89,8 +122,8 @@ func TestTruncatedGzip(t *testing.T) {
 	data := gzipped(t, long)
 	for _, n := range []int{12, 200, len(data) / 2} {
 		src, got, err := readAll(t, data[:n])
-		if src.Compression != compress.Gzip {
-			t.Errorf("cut at %d: %v; want gzip", n, src.Compression)
+		if src.Compression != compress.Gzip || src.Warning != nil {
+			t.Errorf("cut at %d: %v, warning %v; want gzip", n, src.Compression, src.Warning)
 		}
 		if err == nil || !strings.HasPrefix(long, string(got)) || strings.Contains(err.Error(), "gzip") {
 			t.Errorf("cut at %d: %d bytes, err %v", n, len(got), err)
