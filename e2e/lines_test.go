@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -159,6 +160,61 @@ func TestDetectionPassesOrDecodes(t *testing.T) {
 	if code != 1 || strings.Count(stderr, dir) != 1 || !strings.Contains(stderr, "is a directory") {
 		t.Errorf("a directory: exit %d, stderr %q", code, stderr)
 	}
+}
+
+// TestNoKeyTwice: --output json -H on records that have a "file" key of
+// their own (logrus writes one) writes errtag's as "errtag_file"; and
+// errtag run over its own output, in either format, changes nothing: no
+// second errtag key, no second annotation group (issue 8, item 6).
+func TestNoKeyTwice(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	os.WriteFile(p, []byte(`{"level":"error","file":"main.go:12","msg":"register failed","response":{"status":400,"body":{"errorCode":201}}}`+"\n"+
+		errLine+"\n"+`{"level":"info","msg":"ok"}`+"\n"), 0o644)
+	_, out, _ := errtag(t, nil, "--output", "json", "-H", p)
+	for i, rec := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		keys := jsonKeys(t, rec)
+		seen := map[string]bool{}
+		for _, k := range keys {
+			if seen[k] {
+				t.Errorf("record %d has %q twice: %s", i, k, rec)
+			}
+			seen[k] = true
+		}
+		if i == 0 && !seen["errtag_file"] {
+			t.Errorf("record 0 lacks errtag_file: %s", rec)
+		}
+	}
+	for _, args := range [][]string{nil, {"--output", "json"}} {
+		_, once, _ := errtag(t, nil, append(args, p)...)
+		_, twice, _ := errtag(t, strings.NewReader(once), args...)
+		if twice != once {
+			t.Errorf("%v: errtag over its own output changed it:\n once %q\ntwice %q", args, once, twice)
+		}
+	}
+}
+
+// jsonKeys returns a JSON object's top-level keys, duplicates included.
+func jsonKeys(t *testing.T, rec string) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(rec))
+	if _, err := dec.Token(); err != nil {
+		t.Fatalf("%q: %v", rec, err)
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatalf("%q: %v", rec, err)
+		}
+		keys = append(keys, k.(string))
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%q: %v", rec, err)
+		}
+	}
+	return keys
 }
 
 // TestStopLosesNothingRead: SIGTERM while errtag reads a pipe that a writer

@@ -81,7 +81,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst)")
 	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
-	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
+	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json; \"errtag_file\" when the record has a \"file\")")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.follow.register(cmd)

@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/internal/matcher"
@@ -41,23 +42,28 @@ func (s *autoEncoder) Plain(block []byte) error {
 
 func (s *autoEncoder) Line(line, term []byte, anns []matcher.Annotation) error {
 	s.prefix()
-	if len(anns) == 0 {
+	b := s.buf[:0]
+	if len(anns) > 0 {
+		if at, empty, ok := jsonObjectEnd(line); ok {
+			if !keysOf(line).errtag {
+				b = append(b, line[:at]...)
+				if !empty {
+					b = append(b, ',')
+				}
+				b = append(b, `"errtag":`...)
+				b = appendAnnotationJSON(b, anns, s.opts.Fields)
+				b = append(b, line[at:]...)
+			}
+		} else if !hasLogfmtAnnotation(line) {
+			b = append(b, line...)
+			b = appendLogfmt(b, anns, s.opts.Fields)
+		}
+	}
+	if len(b) == 0 {
+		// No annotation, or the line carries errtag's already.
 		s.w.Write(line)
 		_, err := s.w.Write(term)
 		return err
-	}
-	b := s.buf[:0]
-	if at, empty, ok := jsonObjectEnd(line); ok {
-		b = append(b, line[:at]...)
-		if !empty {
-			b = append(b, ',')
-		}
-		b = append(b, `"errtag":`...)
-		b = appendAnnotationJSON(b, anns, s.opts.Fields)
-		b = append(b, line[at:]...)
-	} else {
-		b = append(b, line...)
-		b = appendLogfmt(b, anns, s.opts.Fields)
 	}
 	b = append(b, term...)
 	s.buf = b
@@ -89,6 +95,107 @@ func jsonObjectEnd(line []byte) (at int, empty, ok bool) {
 	return at, len(inner) == 0, true
 }
 
+// ownKeys says which of the keys errtag writes the top level of a JSON
+// object already has.
+type ownKeys struct {
+	errtag, file, fileAlt bool
+}
+
+// keysOf reads the top-level keys of obj, a valid JSON object (escapes in
+// keys are decoded: "\u0066ile" is "file").
+func keysOf(obj []byte) ownKeys {
+	var k ownKeys
+	if !bytes.Contains(obj, []byte("errtag")) && !bytes.Contains(obj, []byte(FileKey)) && !bytes.Contains(obj, []byte(`\u`)) {
+		return k // none of them, even spelled with escapes
+	}
+	gjson.ParseBytes(obj).ForEach(func(key, _ gjson.Result) bool {
+		switch key.Str {
+		case "errtag":
+			k.errtag = true
+		case FileKey:
+			k.file = true
+		case FileKeyAlt:
+			k.fileAlt = true
+		}
+		return true
+	})
+	return k
+}
+
+// hasLogfmtAnnotation reports whether a text line ends with logfmt pairs
+// as errtag appends them: from a " errtag." on, nothing but
+// ` errtag.FIELD=VALUE` pairs for errtag's fields, each VALUE bare or a
+// JSON string, as appendLogfmtValue writes it.
+func hasLogfmtAnnotation(line []byte) bool {
+	for from := 0; ; {
+		i := bytes.Index(line[from:], []byte(" errtag."))
+		if i < 0 {
+			return false
+		}
+		if logfmtPairs(line[from+i:]) {
+			return true
+		}
+		from += i + 1
+	}
+}
+
+// logfmtPairs reports whether s is one or more ` errtag.FIELD=VALUE` pairs.
+func logfmtPairs(s []byte) bool {
+	for len(s) > 0 {
+		rest, ok := bytes.CutPrefix(s, []byte(" errtag."))
+		if !ok {
+			return false
+		}
+		eq := bytes.IndexByte(rest, '=')
+		if eq < 0 || !isField(rest[:eq]) {
+			return false
+		}
+		s = rest[eq+1:]
+		n := logfmtValueLen(s)
+		if n == 0 {
+			return false
+		}
+		s = s[n:]
+	}
+	return true
+}
+
+func isField(name []byte) bool {
+	for _, f := range allFields {
+		if string(f) == string(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// logfmtValueLen is the length of the value at the start of s, which ends
+// at a space or at the end of s, or 0 if s starts with none: a JSON string
+// of valid UTF-8, or bare bytes as appendLogfmtValue leaves them.
+func logfmtValueLen(s []byte) int {
+	if len(s) > 0 && s[0] == '"' {
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '"':
+				if (i+1 == len(s) || s[i+1] == ' ') && utf8.Valid(s[:i+1]) && json.Valid(s[:i+1]) {
+					return i + 1
+				}
+				return 0
+			}
+		}
+		return 0
+	}
+	i := 0
+	for ; i < len(s) && s[i] != ' '; i++ {
+		if c := s[i]; c < ' ' || c == '=' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return 0
+		}
+	}
+	return i
+}
+
 // jsonEncoder writes one JSON object per line.
 type jsonEncoder struct {
 	w    byteWriter
@@ -117,20 +224,34 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 	b := s.buf[:0]
 	if at, empty, ok := jsonObjectEnd(line); ok && utf8.Valid(line) {
 		b = append(b, bytes.TrimLeft(line[:at], jsonSpace)...)
-		if s.opts.Source != "" {
-			if !empty {
-				b = append(b, ',')
-			}
-			b = append(b, `"file":`...)
-			b = appendJSONString(b, s.opts.Source)
-			empty = false
+		var keys ownKeys
+		if s.opts.Source != "" || len(anns) > 0 {
+			keys = keysOf(line)
 		}
-		if len(anns) > 0 {
-			if !empty {
-				b = append(b, ',')
+		// A record that carries errtag's annotation is written as it
+		// is: errtag's output run through errtag again is unchanged.
+		if !keys.errtag {
+			if s.opts.Source != "" && !(keys.file && keys.fileAlt) {
+				if !empty {
+					b = append(b, ',')
+				}
+				b = append(b, '"')
+				if keys.file {
+					b = append(b, FileKeyAlt...)
+				} else {
+					b = append(b, FileKey...)
+				}
+				b = append(b, `":`...)
+				b = appendJSONString(b, s.opts.Source)
+				empty = false
 			}
-			b = append(b, `"errtag":`...)
-			b = appendAnnotationJSON(b, anns, s.opts.Fields)
+			if len(anns) > 0 {
+				if !empty {
+					b = append(b, ',')
+				}
+				b = append(b, `"errtag":`...)
+				b = appendAnnotationJSON(b, anns, s.opts.Fields)
+			}
 		}
 		b = append(b, '}')
 	} else {
@@ -144,10 +265,10 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 			b = append(b, '"')
 		}
 		if s.opts.Source != "" {
-			b = append(b, `,"file":`...)
+			b = append(b, `,"`+FileKey+`":`...)
 			b = appendJSONString(b, s.opts.Source)
 		}
-		if len(anns) > 0 {
+		if len(anns) > 0 && !hasLogfmtAnnotation(line) {
 			b = append(b, `,"errtag":`...)
 			b = appendAnnotationJSON(b, anns, s.opts.Fields)
 		}
@@ -202,7 +323,7 @@ func (s *jsonEncoder) LongEnd(_ []byte) error {
 	}
 	s.w.WriteString(`"`)
 	if s.opts.Source != "" {
-		s.w.WriteString(`,"file":`)
+		s.w.WriteString(`,"` + FileKey + `":`)
 		s.w.Write(appendJSONString(nil, s.opts.Source))
 	}
 	s.w.WriteString(`,"errtag_long_line":true`)

@@ -33,9 +33,19 @@ type Options struct {
 	Fields []Field // nil means DefaultFields()
 	// Source, when not empty, is the name of the input the lines come
 	// from: Auto prefixes each line with "Source:", and JSON adds it to
-	// each record as "file".
+	// each record as "file" (see FileKey for a record that has a "file"
+	// of its own).
 	Source string
 }
+
+// FileKey and FileKeyAlt are the keys under which the JSON format writes
+// Options.Source: FileKey, unless a JSON-object line already has a
+// top-level key of that name; then FileKeyAlt; and if it has both, the
+// name is not written, since no key is ever written twice.
+const (
+	FileKey    = "file"
+	FileKeyAlt = "errtag_file"
+)
 
 // bufferSize is how much a Writer buffers.
 const bufferSize = 256 << 10
