@@ -1,4 +1,4 @@
-package cli
+package lifecycle
 
 import (
 	"bytes"
@@ -102,7 +102,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	ctx, stop := watchOutput(context.Background(), w)
+	ctx, stop := WatchOutput(context.Background(), w)
 	defer stop()
 	select {
 	case <-ctx.Done():
@@ -120,7 +120,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal("not cancelled after the reader closed the pipe")
 	}
 
-	if ctx, _ := watchOutput(context.Background(), &bytes.Buffer{}); ctx != context.Background() {
+	if ctx, _ := WatchOutput(context.Background(), &bytes.Buffer{}); ctx != context.Background() {
 		t.Error("a bytes.Buffer is watched")
 	}
 
@@ -130,7 +130,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r2.Close()
-	ctx2, stop2 := watchOutput(context.Background(), w2)
+	ctx2, stop2 := WatchOutput(context.Background(), w2)
 	stop2()
 	stop2()
 	<-ctx2.Done()
