@@ -457,7 +457,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 		records, annotated, longest := 0, 0, 0
 		for {
 			chunk := fgets(br, bufSize)
-			if chunk == nil || len(chunk) == 0 {
+			if len(chunk) == 0 {
 				break
 			}
 			if chunk[len(chunk)-1] != '\n' {
