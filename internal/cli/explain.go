@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -152,14 +153,9 @@ func runExplain(e *env, o *explainOptions, args []string) error {
 
 // loadCatalogs returns the built-in catalog with files added, in order.
 func loadCatalogs(files []string) (*catalog.Catalog, error) {
-	cat, err := catalog.Builtin()
+	cat, err := loader.Catalog(files)
 	if err != nil {
-		return nil, configErr(fmt.Errorf("built-in catalog: %w", err))
-	}
-	for _, f := range files {
-		if err := cat.LoadFile(f); err != nil {
-			return nil, configErr(err)
-		}
+		return nil, configErr(err)
 	}
 	return cat, nil
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
-	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
@@ -31,28 +31,15 @@ func (c *configOptions) register(cmd *cobra.Command) {
 // load builds the catalog, rules and matcher. Every problem is a config
 // error, found before any input is read.
 func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
-	cat, err := catalog.Builtin()
-	if err != nil {
-		return nil, nil, configErr(fmt.Errorf("built-in catalog: %w", err))
-	}
-	for _, f := range c.catalogs {
-		if err := cat.LoadFile(f); err != nil {
-			return nil, nil, configErr(err)
-		}
-	}
-	srcs, err := rules.ReadFiles(c.rules)
-	if err != nil {
-		return nil, nil, configErr(err)
-	}
-	set, err := rules.Compile(cat, append([]rules.Source{rules.Builtin()}, srcs...)...)
-	if err != nil {
-		return nil, nil, configErr(err)
-	}
-	m, err := matcher.New(set, cat, matcher.Options{System: c.system})
-	if err != nil {
+	l, err := loader.Load(loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system})
+	var se *loader.SystemError
+	switch {
+	case errors.As(err, &se):
 		return nil, nil, configErr(fmt.Errorf("--system: %w", err))
+	case err != nil:
+		return nil, nil, configErr(err)
 	}
-	return cat, m, nil
+	return l.Catalog, l.Matcher, nil
 }
 
 // runOptions are the root command's flags.
