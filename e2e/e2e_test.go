@@ -319,7 +319,7 @@ func TestDiskFull(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Errorf("exit %v, want 1", err)
 	}
-	if !strings.Contains(stderr.String(), "writing output: write /dev/stdout: no space left on device") {
+	if !strings.Contains(stderr.String(), "errtag: writing standard output: no space left on device\n") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -83,7 +84,7 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 		return err
 	}
 	if err := os.MkdirAll(b.outDir, 0o777); err != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("--out-dir: %w", err)}
+		return &exitError{code: ExitInput, err: describeMkdirError(b.outDir, err)}
 	}
 	reportRemoved(b.e, outfile.RemoveStale(b.outDir, ""))
 	cpus := b.d.workers
@@ -131,7 +132,7 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 					// fail the same way.
 					b.mu.Lock()
 					if fatal == nil {
-						fatal = &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", jobs[i].out, we.Err)}
+						fatal = &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", jobs[i].out, withoutPath(we.Err))}
 					}
 					b.mu.Unlock()
 					cancel()
@@ -160,6 +161,16 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 		return &exitError{code: ExitInput}
 	}
 	return nil
+}
+
+// describeMkdirError says why --out-dir DIR could not be made, naming the
+// part of DIR that failed when it is not DIR itself.
+func describeMkdirError(dir string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
+		return fmt.Errorf("--out-dir %s: %s: %w", dir, pe.Path, pe.Err)
+	}
+	return fmt.Errorf("--out-dir %s: %w", dir, withoutPath(err))
 }
 
 // say writes one message to standard error.

@@ -149,13 +149,25 @@ func (d *destination) writeError(err error) error {
 	if errors.Is(err, syscall.EPIPE) {
 		return nil
 	}
+	err = withoutPath(err)
 	if d.name == "" {
-		return &exitError{code: ExitInput, err: fmt.Errorf("writing output: %w", err)}
+		return &exitError{code: ExitInput, err: fmt.Errorf("writing standard output: %w", err)}
 	}
 	if d.tmp != nil {
 		return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w (%s left as it was)", d.name, err, d.name)}
 	}
 	return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", d.name, err)}
+}
+
+// withoutPath returns the cause of a *os.PathError, whose path the
+// message around it already names (a temporary file's name, /dev/stdout),
+// and other errors as they are.
+func withoutPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // reportRemoved says which leftovers of killed runs were removed.

@@ -69,7 +69,11 @@ func Create(dest string) (*File, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("creating a temporary file beside %s: %w", dest, err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the temporary file's name says nothing
+			}
+			return nil, fmt.Errorf("cannot create a file in %s: %w", dir, err)
 		}
 		if err := lock(tf); err != nil {
 			tf.Close()
@@ -87,7 +91,7 @@ func Create(dest string) (*File, error) {
 		}
 		return &File{File: tf, dest: dest}, nil
 	}
-	return nil, fmt.Errorf("creating a temporary file beside %s: no free name", dest)
+	return nil, fmt.Errorf("cannot create a file in %s: no free name", dir)
 }
 
 // Commit makes the output the destination: it syncs and closes the

@@ -60,10 +60,10 @@ const (
 // Paint wraps s in style when colour is on.
 func (d Display) Paint(style, s string) string { return Paint(d.Color, style, s) }
 
-// Paint wraps s in style, followed by Reset, when color is true and s is
-// not empty.
+// Paint wraps s in style, followed by Reset, when color is true and
+// neither style nor s is empty.
 func Paint(color bool, style, s string) string {
-	if !color || s == "" {
+	if !color || style == "" || s == "" {
 		return s
 	}
 	return style + s + Reset
