@@ -182,7 +182,8 @@ func (l *ledger) unwritten() []string {
 		out = append(out, "not written: "+strings.Join(notRead, ", ")+" (not read)")
 	}
 	if len(l.tracks) == 0 {
-		out = append(out, "what was read and not yet written is lost")
+		// Follow mode: its inputs are not tracked here.
+		out = append(out, "lines read and not yet written were dropped; with --state, the next run starts from the last position saved")
 	}
 	return append(out, l.kept...)
 }
