@@ -111,22 +111,24 @@ func openDestination(ctx context.Context, e *env, name string) (*destination, er
 }
 
 // commit ends the output: the compressed stream is finished, and -o's
-// temporary file takes FILE's place.
+// temporary file takes FILE's place (or -o's FIFO or device is closed).
 func (d *destination) commit() error {
 	if d.file == nil {
-		return nil
+		return nil // standard output
 	}
 	var err error
 	if d.finish != nil {
 		err = d.finish()
 	}
-	if err == nil && d.tmp != nil {
+	switch {
+	case err != nil:
+		d.abandon()
+	case d.tmp != nil:
 		err = d.tmp.Commit()
-	} else if cerr := d.file.Close(); err == nil && d.tmp == nil {
-		err = cerr
+	default:
+		err = d.file.Close()
 	}
 	if err != nil {
-		d.abandon()
 		return d.writeError(err)
 	}
 	return nil

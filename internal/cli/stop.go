@@ -76,8 +76,8 @@ const abortReportWait = time.Second
 // abort ends errtag at once on a second signal s: it says what it could
 // not write, removes its temporary outputs and calls exit.
 func (e *env) abort(s os.Signal, exit func(int)) {
-	report := e.ledger.unwritten()
 	e.ledger.discard()
+	report := e.ledger.unwritten()
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -102,10 +102,15 @@ func (e *env) abort(s os.Signal, exit func(int)) {
 type ledger struct {
 	mu     sync.Mutex
 	tracks []*track
-	temps  []*outfile.File
-	// kept says what became of the output when the temporary files are
-	// removed ("out.log left as it was").
-	kept []string
+	temps  []tempOutput
+	kept   []string // what discard left as it was
+}
+
+// tempOutput is a temporary output and what to say when discard removes
+// it ("out.log left as it was"), if anything.
+type tempOutput struct {
+	f    *outfile.File
+	kept string
 }
 
 func newLedger() *ledger { return &ledger{} }
@@ -139,10 +144,7 @@ func (l *ledger) add(name string) *track {
 // first; kept is what to say then.
 func (l *ledger) addTemp(f *outfile.File, kept string) {
 	l.mu.Lock()
-	l.temps = append(l.temps, f)
-	if kept != "" {
-		l.kept = append(l.kept, kept)
-	}
+	l.temps = append(l.temps, tempOutput{f, kept})
 	l.mu.Unlock()
 }
 
@@ -150,8 +152,10 @@ func (l *ledger) addTemp(f *outfile.File, kept string) {
 func (l *ledger) discard() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, f := range l.temps {
-		f.Abort()
+	for _, t := range l.temps {
+		if t.f.Abort() && t.kept != "" {
+			l.kept = append(l.kept, t.kept)
+		}
 	}
 }
 

@@ -118,18 +118,20 @@ func (f *File) Commit() error {
 	return nil
 }
 
-// Abort removes the temporary file, leaving the destination as it was. It
-// does nothing after Commit or a first Abort. The file is removed before it
-// is closed, so that a writer blocked on it cannot hold Abort up.
-func (f *File) Abort() {
+// Abort removes the temporary file, leaving the destination as it was, and
+// reports whether it did: it does nothing after Commit or a first Abort.
+// The file is removed before it is closed, so that a writer blocked on it
+// cannot hold Abort up.
+func (f *File) Abort() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.done {
-		return
+		return false
 	}
 	f.done = true
 	os.Remove(f.File.Name())
 	go f.File.Close()
+	return true
 }
 
 // tempName is the name of a temporary file for base, written by pid.
