@@ -76,7 +76,7 @@ func (d *destination) lines() int64 { return d.count.lines.Load() }
 // It returns context.Canceled if ctx ends while it waits (a FIFO with no
 // reader).
 func openDestination(ctx context.Context, e *env, name string) (*destination, error) {
-	d := &destination{e: e}
+	d := &destination{}
 	if name == "" || name == "-" {
 		d.w, d.watch = e.stdout, e.stdout
 		return d, nil
