@@ -49,7 +49,6 @@ type destination struct {
 	tmp    *outfile.File // the temporary file, if -o names a regular file
 	watch  io.Writer     // what lifecycle.WatchOutput watches for a gone reader
 	count  lineCounter   // lines written
-	e      *env
 }
 
 // Write writes p in pieces no larger than a pipe's buffer, so that the
