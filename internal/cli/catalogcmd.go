@@ -11,6 +11,7 @@ import (
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/importer"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -91,10 +92,9 @@ func runCatalogList(e *env, o *catalogOptions) error {
 	}
 	rows := make([][]string, len(entries))
 	for i, x := range entries {
-		rows[i] = []string{x.System, x.Code, x.Name, x.Category, oneLine(x.Message)}
+		rows[i] = []string{x.System, x.Code, x.Name, x.Category, textui.OneLine(x.Message)}
 	}
-	d := displayFor(e.stdout)
-	return writeTable(e.stdout, d, []string{"SYSTEM", "CODE", "NAME", "CATEGORY", "MESSAGE"}, rows, -1, 4, 2, 1)
+	return writeTable(e.stdout, e.display(e.stdout), []string{"SYSTEM", "CODE", "NAME", "CATEGORY", "MESSAGE"}, rows, -1, 4, 2, 1)
 }
 
 // systemRow is one line of errtag catalog systems.
@@ -132,7 +132,7 @@ that adds or overrides entries).`,
 				entries := cat.Entries(id)
 				rows = append(rows, systemRow{ID: id, Title: info.Title, Source: info.Source, Entries: len(entries), Files: entryFiles(info, entries)})
 			}
-			return writeSystems(e.stdout, o.format, rows)
+			return writeSystems(e.stdout, e.display(e.stdout), o.format, rows)
 		},
 	}
 	o.register(cmd, false)
@@ -162,7 +162,7 @@ func entryFiles(info catalog.SystemInfo, entries []catalog.Entry) []string {
 	return files
 }
 
-func writeSystems(w io.Writer, format string, rows []systemRow) error {
+func writeSystems(w io.Writer, d textui.Display, format string, rows []systemRow) error {
 	switch format {
 	case "json":
 		if rows == nil {
@@ -184,9 +184,18 @@ func writeSystems(w io.Writer, format string, rows []systemRow) error {
 	}
 	out := make([][]string, len(rows))
 	for i, r := range rows {
-		out[i] = []string{r.ID, oneLine(r.Title), strconv.Itoa(r.Entries), strings.Join(r.Files, ", ")}
+		out[i] = []string{r.ID, textui.OneLine(r.Title), strconv.Itoa(r.Entries), strings.Join(r.Files, ", ")}
 	}
-	return writeTable(w, displayFor(w), []string{"SYSTEM", "TITLE", "ENTRIES", "FILES"}, out, 2, 1, 3)
+	return writeTable(w, d, []string{"SYSTEM", "TITLE", "ENTRIES", "FILES"}, out, 2, 1, 3)
+}
+
+// writeTable writes rows as a table for d (textui.Display.Table), and
+// turns a write failure into errtag's exit.
+func writeTable(w io.Writer, d textui.Display, header []string, rows [][]string, right int, shrink ...int) error {
+	if err := d.Table(w, header, rows, right, shrink...); err != nil {
+		return writeFailure(err)
+	}
+	return nil
 }
 
 func writeCSV(w io.Writer, header []string, rows [][]string) error {
@@ -198,69 +207,6 @@ func writeCSV(w io.Writer, header []string, rows [][]string) error {
 	}
 	return nil
 }
-
-// writeTable writes rows under header in columns two spaces apart. On a
-// terminal (d.width > 0) the columns in shrink are cut to fit its width,
-// with "…": each in turn, the first as far as needed, down to 12 columns.
-// Column right, if >= 0, is aligned to the right (counts). The last column
-// is not padded.
-func writeTable(w io.Writer, d display, header []string, rows [][]string, right int, shrink ...int) error {
-	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
-		for i, c := range r {
-			widths[i] = max(widths[i], textWidth(c))
-		}
-	}
-	if d.width > 0 {
-		const minCol = 12
-		over := 2*(len(widths)-1) - d.width
-		for _, wd := range widths {
-			over += wd
-		}
-		for _, i := range shrink {
-			if over <= 0 {
-				break
-			}
-			cut := min(over, max(widths[i]-minCol, 0))
-			widths[i] -= cut
-			over -= cut
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string, style string) {
-		var l strings.Builder
-		for i, c := range cells {
-			if d.width > 0 {
-				c = truncate(c, widths[i])
-			}
-			switch {
-			case i == right:
-				l.WriteString(strings.Repeat(" ", max(0, widths[i]-textWidth(c))) + c)
-			case i == len(cells)-1:
-				l.WriteString(c)
-			default:
-				l.WriteString(padRight(c, widths[i]))
-			}
-			if i < len(cells)-1 {
-				l.WriteString("  ")
-			}
-		}
-		b.WriteString(d.paint(style, strings.TrimRight(l.String(), " ")))
-		b.WriteString("\n")
-	}
-	line(header, sgrBold)
-	for _, r := range rows {
-		line(r, "")
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return writeFailure(err)
-	}
-	return nil
-}
-
-// oneLine folds the white space of s (line breaks included) into single
-// spaces, for a table cell.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // importOptions are the flags of errtag catalog import.
 type importOptions struct {
@@ -324,7 +270,7 @@ func runImport(e *env, o *importOptions, name string) error {
 		data, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("%s", describeOpenError(name, err))}
+		return &exitError{code: ExitInput, err: fmt.Errorf("%s: %s", displayName(name), describeOpenError(err))}
 	}
 	res, err := importer.Import(importer.Format(o.from), data, importer.Options{System: o.system, Title: o.title, Source: displayName(name)})
 	if err != nil {

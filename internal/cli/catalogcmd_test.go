@@ -35,11 +35,9 @@ func TestCatalogTable(t *testing.T) {
 }
 
 // TestCatalogTerminal: on a terminal the table fits its width, messages
-// (then names) cut with "…"; colour only without NO_COLOR.
+// (then names) cut with "…"; colour only when colour is on.
 func TestCatalogTerminal(t *testing.T) {
-	fakeTerminal(t, 80)
-	t.Setenv("NO_COLOR", "1")
-	_, out, _ := run(t, "", "catalog")
+	_, out, _ := runEnv(t, onTerminal(80, false), "", "catalog")
 	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		if n := len([]rune(l)); n > 80 {
 			t.Errorf("%d columns: %q", n, l)
@@ -52,13 +50,11 @@ func TestCatalogTerminal(t *testing.T) {
 	if !strings.Contains(out, "\nknox-efota        -1401                 DOWNLOAD_RE…  cancelled     The device…\n") {
 		t.Errorf("no truncated -1401 row:\n%s", out)
 	}
-	fakeTerminal(t, 100)
-	_, out, _ = run(t, "", "catalog", "--system", "knox-efota")
+	_, out, _ = runEnv(t, onTerminal(100, false), "", "catalog", "--system", "knox-efota")
 	if !strings.Contains(out, "\nknox-efota  -1401  DOWNLOAD_REJECTED_BY_USER                 cancelled     The device user rejected…\n") {
 		t.Errorf("no truncated -1401 row:\n%s", out)
 	}
-	t.Setenv("NO_COLOR", "")
-	_, out, _ = run(t, "", "catalog", "--system", "wusp")
+	_, out, _ = runEnv(t, onTerminal(100, true), "", "catalog", "--system", "wusp")
 	if !strings.HasPrefix(out, "\x1b[1mSYSTEM  CODE") {
 		t.Errorf("no bold header: %q", out[:30])
 	}
@@ -184,7 +180,7 @@ func TestCatalogImport(t *testing.T) {
 	}
 
 	// Standard input.
-	code, out, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
+	code, _, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
 	if code != ExitInput {
 		t.Errorf("empty stdin: exit %d", code)
 	}

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -306,13 +305,3 @@ var codeRE = regexp.MustCompile(`^[^\s"]+$`)
 // numericCode matches the codes parsers look for in running text and
 // unlabelled columns: decimal (signed) or hexadecimal numbers.
 var numericCode = regexp.MustCompile(`^(?:[-+]?[0-9]+|0[xX][0-9A-Fa-f]+)$`)
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
