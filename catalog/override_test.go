@@ -71,7 +71,7 @@ entries:
 	}
 	type view struct {
 		name, category, group, message, description, remediation string
-		catGuess, nameGuess                                       bool
+		catGuess, nameGuess                                      bool
 	}
 	get := func(code string) view {
 		t.Helper()
