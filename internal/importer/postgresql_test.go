@@ -189,3 +189,71 @@ func checkPGCategories(t *testing.T, c *catalog.Catalog) {
 	}
 	t.Logf("%d of %d codes are internal", internal, len(c.Entries("postgresql")))
 }
+
+// TestPostgreSQLExampleCatalog: examples/systems/postgresql/catalog.yaml
+// loads with --catalog as it is, holds every code of errcodes.txt with the
+// vendor's text as the importer reads it (message, group, constants), has
+// hand-written categories and remediations for the common codes (no guess
+// left on them), and knows every SQLSTATE the server wrote in the logs of
+// testdata/postgresql (but the two the workload raises itself).
+func TestPostgreSQLExampleCatalog(t *testing.T) {
+	c, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LoadFile(filepath.Join("..", "..", "examples", "systems", "postgresql", "catalog.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(Text, pgPage(t, "errcodes.txt"), Options{System: "postgresql"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, _ := errcodesTxt(t)
+	got := c.Entries("postgresql")
+	if len(got) != len(codes) {
+		t.Errorf("%d entries, errcodes.txt has %d codes", len(got), len(codes))
+	}
+	hand := 0
+	for _, imp := range res.Entries {
+		rows := c.Lookup("postgresql", imp.Code)
+		if len(rows) != 1 {
+			t.Errorf("code %s: %d rows in the example", imp.Code, len(rows))
+			continue
+		}
+		e := rows[0]
+		if e.Message != imp.Message || e.Group != imp.Group || e.Description != imp.Description || e.Name != imp.Name {
+			t.Errorf("code %s: the example's vendor text differs from errcodes.txt:\n%+v\n%+v", imp.Code, e, imp)
+		}
+		if !e.CategoryGuessed {
+			hand++
+			if len(e.Remediation) < 40 {
+				t.Errorf("code %s: category written by hand but remediation %q", imp.Code, e.Remediation)
+			}
+		} else if e.Remediation != "" {
+			t.Errorf("code %s: a remediation, but the category is still a guess", imp.Code)
+		}
+	}
+	if hand < 60 {
+		t.Errorf("%d codes written by hand, want 60 or more", hand)
+	}
+	// Every SQLSTATE in the jsonlog of the produced logs.
+	stateCode := regexp.MustCompile(`"state_code":"([0-9A-Z]{5})"`)
+	seen := map[string]bool{}
+	for _, m := range stateCode.FindAllSubmatch(pgPage(t, "default.json"), -1) {
+		seen[string(m[1])] = true
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d SQLSTATEs in default.json", len(seen))
+	}
+	for code := range seen {
+		if code == "AB123" || code == "XY001" { // RAISE ... USING ERRCODE in the workload
+			continue
+		}
+		rows := c.Lookup("postgresql", code)
+		if len(rows) == 0 {
+			t.Errorf("SQLSTATE %s of the logs is not in the example catalog", code)
+		} else if rows[0].CategoryGuessed {
+			t.Errorf("SQLSTATE %s (%s) occurs in the logs but has no hand-written category", code, rows[0].Name)
+		}
+	}
+}
