@@ -184,7 +184,7 @@ func TestCatalogImport(t *testing.T) {
 	}
 
 	// Standard input.
-	code, out, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
+	code, _, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
 	if code != ExitInput {
 		t.Errorf("empty stdin: exit %d", code)
 	}

@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -535,14 +534,4 @@ func plausibleCode(s string) bool {
 		return true
 	}
 	return alnumCode.MatchString(s) && strings.Contains(s, "_")
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
