@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -83,10 +84,10 @@ func runCatalogList(e *env, o *catalogOptions) error {
 	case "json":
 		return writeEntriesJSON(e.stdout, entries)
 	case "csv":
-		header := []string{"system", "code", "name", "category", "group", "message", "description", "remediation", "message_prefix"}
+		header := []string{"system", "code", "name", "category", "group", "message", "description", "remediation", "message_prefix", "guessed"}
 		rows := make([][]string, len(entries))
 		for i, x := range entries {
-			rows[i] = []string{x.System, x.Code, x.Name, x.Category, x.Group, x.Message, x.Description, x.Remediation, x.MessagePrefix}
+			rows[i] = []string{x.System, x.Code, x.Name, x.Category, x.Group, x.Message, x.Description, x.Remediation, x.MessagePrefix, guessedFields(x)}
 		}
 		return writeCSV(e.stdout, header, rows)
 	}
@@ -95,6 +96,19 @@ func runCatalogList(e *env, o *catalogOptions) error {
 		rows[i] = []string{x.System, x.Code, x.Name, x.Category, textui.OneLine(x.Message)}
 	}
 	return writeTable(e.stdout, e.display(e.stdout), []string{"SYSTEM", "CODE", "NAME", "CATEGORY", "MESSAGE"}, rows, -1, 4, 2, 1)
+}
+
+// guessedFields lists the fields of e that are guesses, space-separated
+// (the catalog file's "guessed" list).
+func guessedFields(e catalog.Entry) string {
+	var f []string
+	if e.CategoryGuessed {
+		f = append(f, "category")
+	}
+	if e.NameGuessed {
+		f = append(f, "name")
+	}
+	return strings.Join(f, " ")
 }
 
 // systemRow is one line of errtag catalog systems.
@@ -210,57 +224,83 @@ func writeCSV(w io.Writer, header []string, rows [][]string) error {
 
 // importOptions are the flags of errtag catalog import.
 type importOptions struct {
-	from   string
-	system string
-	title  string
-	out    string
+	from    string
+	system  string
+	title   string
+	out     string
+	columns string
 }
 
 func newCatalogImportCmd(e *env) *cobra.Command {
 	o := &importOptions{}
 	cmd := &cobra.Command{
-		Use:   "import --from FORMAT --system NAME FILE",
+		Use:   "import [--from FORMAT] --system NAME FILE",
 		Short: "Turn a vendor's error-code table into a catalog file to edit",
 		Long: `import reads a vendor's page of error codes (FILE, or - for standard input)
 and writes a catalog skeleton in errtag's catalog format: for every code its
-name (the vendor's constant where the page has a column of them, otherwise
-one made from the message), the message verbatim, a category guessed from
-keywords (marked as guessed: check it), the group the page puts it in
-(section headings, HTTP status columns) and an empty remediation for you to
-write. Load the result with --catalog FILE.
+name (the vendor's constant or condition name where the page has a column of
+them, otherwise one made from the message), the message verbatim, a category
+guessed from keywords of the name, message or group (listed under "guessed":
+check it), the group the page puts it in (section headings, a group or class
+column, HTTP status columns) and an empty remediation for you to write. Load
+the result with --catalog FILE.
 
-Formats:
+Formats (--from):
+  auto      the default: html if the page has a <table>, markdown if it has
+            a pipe table, tsv if most lines have tabs, text otherwise
   markdown  pipe tables (| CODE | NAME | DESCRIPTION |), headings as groups
-  html      <table> rows, <h1>-<h6> headings as groups
+  html      <table> rows, <h1>-<h6> headings and rows spanning the table as
+            groups; navigation tables (Prev, Up, Next) are skipped
   tsv       tab-separated columns with a header line
-  text      plain text: lines starting with a code (an optional HTTP status
-            after it), sectioned under headings; or prose, a name paragraph
-            followed by its description paragraph
+  text      plain text: lines starting with a code (digits or upper-case
+            letters and digits: 404, 42P01), an optional HTTP status after it,
+            under headings or "Section:" lines; fixed-width columns (fields
+            two spaces apart, as in PostgreSQL's errcodes.txt); or prose, a
+            name paragraph followed by its description paragraph
 
-Columns are recognised by their headers (code, name/constant, message,
-description, HTTP status).`,
-		Example: `  errtag catalog import --from markdown --system drupal-sdk errors.md > drupal.yaml
-  errtag catalog import --from html --system voltmx-sync --title "Volt MX Sync" page.html
-  errtag catalog import --from text --system acme -o acme.yaml codes.txt`,
+Columns are told by their header names (code, name/constant/condition,
+message, description, group/class/category, status, remediation/action; see
+docs/FORMATS.md), else by their contents; a column that is not used is
+reported. --columns maps them yourself, by position (code,-,name,message) or
+by header ("Error=code,Class=group"). A table with no message column gives
+each entry its name as the message.
+
+The import fails (exit 1) when what it read makes no sense: codes that are
+not codes, one message for most codes, rows without text.`,
+		Example: `  errtag catalog import --system postgresql -o pg.yaml /usr/share/postgresql/15/errcodes.txt
+  errtag catalog import --system drupal-sdk-2 errors.md > drupal.yaml
+  errtag catalog import --from tsv --columns code,-,name,message --system acme codes.tsv
+  errtag catalog import --system acme --columns "Error=code,Text=message" page.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(e, o, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.from, "from", "", "the page's `FORMAT`: markdown, html, tsv or text (required)")
+	f.StringVar(&o.from, "from", string(importer.Auto), "the page's `FORMAT`: "+strings.Join(importer.Formats(), ", "))
 	f.StringVar(&o.system, "system", "", "the system id to give the catalog, such as acme-api (required)")
 	f.StringVar(&o.title, "title", "", "the catalog's `TITLE`")
-	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output")
+	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output (never the page itself)")
+	f.StringVar(&o.columns, "columns", "", "what the table's columns hold: `ROLES` by position (code,-,name,message) or HEADER=ROLE pairs; roles: "+strings.Join(importer.Roles(), ", "))
 	return cmd
 }
 
 func runImport(e *env, o *importOptions, name string) error {
 	if o.from == "" {
-		return configErr(fmt.Errorf("catalog import: --from is required (%s)", strings.Join(importer.Formats(), ", ")))
+		return configErr(fmt.Errorf("catalog import: --from: give a format (%s)", strings.Join(importer.Formats(), ", ")))
 	}
 	if o.system == "" {
 		return configErr(fmt.Errorf("catalog import: --system is required"))
+	}
+	var spec *importer.Columns
+	if o.columns != "" {
+		var err error
+		if spec, err = importer.ParseColumns(o.columns); err != nil {
+			return configErr(err)
+		}
+	}
+	if o.out != "" && o.out != "-" && name != "-" && sameFile(o.out, name) {
+		return configErr(fmt.Errorf("catalog import: -o %s is the page being imported: write the catalog to another file", o.out))
 	}
 	var data []byte
 	var err error
@@ -272,7 +312,7 @@ func runImport(e *env, o *importOptions, name string) error {
 	if err != nil {
 		return &exitError{code: ExitInput, err: fmt.Errorf("%s: %s", displayName(name), describeOpenError(err))}
 	}
-	res, err := importer.Import(importer.Format(o.from), data, importer.Options{System: o.system, Title: o.title, Source: displayName(name)})
+	res, err := importer.Import(importer.Format(o.from), data, importer.Options{System: o.system, Title: o.title, Source: displayName(name), Columns: spec})
 	if err != nil {
 		if importer.IsUsage(err) {
 			return configErr(err)
@@ -290,10 +330,36 @@ func runImport(e *env, o *importOptions, name string) error {
 	} else if _, err := e.stdout.Write(res.YAML); err != nil {
 		return writeFailure(err)
 	}
+	if res.Detected != "" {
+		fmt.Fprintf(e.stderr, "errtag: %s: read as %s (%s); give --from to choose\n", displayName(name), res.Format, res.Detected)
+	}
 	for _, wmsg := range res.Warnings {
 		fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), wmsg)
 	}
-	fmt.Fprintf(e.stderr, "errtag: imported %d entries for system %s (%d categories guessed); review each category and write each remediation\n",
-		len(res.Entries), o.system, res.Guessed)
+	if builtin, err := catalog.Builtin(); err == nil && builtin.HasSystem(o.system) {
+		fmt.Fprintf(e.stderr, "errtag: warning: %s is a built-in system: loaded with --catalog, this file overrides its codes field by field (empty fields, and categories and names still under \"guessed\", keep the built-in values; see docs/FORMATS.md); to keep both, import under another --system\n", o.system)
+	}
+	fallback := ""
+	if res.Fallback > 0 {
+		fallback = fmt.Sprintf(", %d of them internal for want of a keyword", res.Fallback)
+	}
+	fmt.Fprintf(e.stderr, "errtag: imported %d entries for system %s (%d categories guessed%s); review each category and write each remediation\n",
+		len(res.Entries), o.system, res.Guessed, fallback)
 	return nil
+}
+
+// sameFile reports whether paths a and b name the same file (b existing).
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(sa, sb)
 }
