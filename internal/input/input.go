@@ -71,22 +71,36 @@ func (s *Source) Close() error {
 }
 
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	add func(int64) // CountRaw's, or nil
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.add != nil && n > 0 {
+		c.add(int64(n))
+	}
 	return n, err
+}
+
+// Option is an option of Open and Wrap.
+type Option func(*Source)
+
+// CountRaw has add told how many bytes are read from the underlying
+// (compressed) input, as they are read: the first bytes during Open or
+// Wrap, the rest as the Source is read.
+func CountRaw(add func(n int64)) Option {
+	return func(s *Source) { s.raw.add = add }
 }
 
 // Open opens name ("-" for stdin) and finds what it holds. It reads the
 // first bytes, so on a pipe it waits for them (or for ctx).
-func Open(ctx context.Context, name string, stdin io.Reader) (*Source, error) {
+func Open(ctx context.Context, name string, stdin io.Reader, opts ...Option) (*Source, error) {
 	s := &Source{Name: name}
 	if name == "-" {
-		return wrap(ctx, s, stdin)
+		return wrap(ctx, s, stdin, opts)
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -97,16 +111,16 @@ func Open(ctx context.Context, name string, stdin io.Reader) (*Source, error) {
 		s.Close()
 		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EISDIR}
 	}
-	return wrap(ctx, s, f)
+	return wrap(ctx, s, f, opts)
 }
 
 // Wrap finds what r holds and returns it as a Source. Close does not close
 // r.
-func Wrap(ctx context.Context, name string, r io.Reader) (*Source, error) {
-	return wrap(ctx, &Source{Name: name}, r)
+func Wrap(ctx context.Context, name string, r io.Reader, opts ...Option) (*Source, error) {
+	return wrap(ctx, &Source{Name: name}, r, opts)
 }
 
-func wrap(ctx context.Context, s *Source, r io.Reader) (*Source, error) {
+func wrap(ctx context.Context, s *Source, r io.Reader, opts []Option) (*Source, error) {
 	s.ctx = ctx
 	if f, ok := r.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil {
@@ -122,6 +136,9 @@ func wrap(ctx context.Context, s *Source, r io.Reader) (*Source, error) {
 		s.closers = append(s.closers, closeFn)
 	}
 	s.raw = &countingReader{r: raw}
+	for _, o := range opts {
+		o(s)
+	}
 	br := bufio.NewReaderSize(s.raw, headBuffer)
 	s.r = br
 	// A failed read (or a stop) is left for the first Read to report,
