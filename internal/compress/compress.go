@@ -1,7 +1,7 @@
 // Package compress is errtag's gzip and zstd, in both directions: it tells
-// a compressed stream by its first bytes, decodes input and encodes output
-// files. Reading policy (what to do with data that only looks compressed)
-// belongs to input; output formats to output.
+// a compressed stream by its first bytes (Detect, Probe), decodes input and
+// encodes output. The policy for data that only looks compressed belongs to
+// input; output files themselves (written beside their place) to outfile.
 package compress
 
 import (
