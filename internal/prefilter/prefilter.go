@@ -36,6 +36,9 @@ type Set struct {
 	lits  []literal
 	lower [256]byte
 	pairs bool // the scan mode
+	// empty lists the empty literals (NewAll keeps them): they occur
+	// everywhere.
+	empty []int
 
 	// anchor mode
 	anchors []anchor
@@ -89,14 +92,18 @@ func New(lits []string) *Set { return NewMixed(lits, nil) }
 func NewMixed(fold, exact []string) *Set {
 	var lits []literal
 	for _, l := range fold {
-		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+		lits = append(lits, literal{text: foldASCII(l), fold: true})
 	}
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
 	}
 	var kept []literal
+	folded := make([][]byte, len(lits))
 	for i, l := range lits {
-		if len(l.text) > 0 && !redundant(i, lits) {
+		folded[i] = foldASCII(string(l.text))
+	}
+	for i, l := range lits {
+		if len(l.text) > 0 && !redundant(i, lits, folded) {
 			kept = append(kept, l)
 		}
 	}
@@ -108,7 +115,7 @@ func NewMixed(fold, exact []string) *Set {
 func NewAll(fold, exact []string) *Set {
 	var lits []literal
 	for _, l := range fold {
-		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+		lits = append(lits, literal{text: foldASCII(l), fold: true})
 	}
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
@@ -119,8 +126,8 @@ func NewAll(fold, exact []string) *Set {
 // redundant reports whether lits[i] can be dropped: another literal occurs
 // wherever it does (a case-folded one it contains ignoring case, or an
 // exact one it contains exactly, being exact itself). Of two equal
-// literals the first is kept.
-func redundant(i int, lits []literal) bool {
+// literals the first is kept. folded are the literals' texts folded.
+func redundant(i int, lits []literal, folded [][]byte) bool {
 	l := lits[i]
 	for j, m := range lits {
 		if j == i || len(m.text) == 0 || len(m.text) > len(l.text) {
@@ -129,7 +136,7 @@ func redundant(i int, lits []literal) bool {
 		var implied bool
 		switch {
 		case m.fold:
-			implied = bytes.Contains(bytes.ToLower(l.text), m.text)
+			implied = bytes.Contains(folded[i], m.text)
 		case !l.fold:
 			implied = bytes.Contains(l.text, m.text)
 		}
@@ -155,6 +162,10 @@ func build(lits []literal) *Set {
 	}
 	byByte := map[byte]int{} // anchor byte -> index in s.anchors
 	for li, l := range lits {
+		if len(l.text) == 0 {
+			s.empty = append(s.empty, li)
+			continue
+		}
 		off := 0
 		for k := range l.text {
 			if rarity(l.text[k]) < rarity(l.text[off]) {
@@ -188,6 +199,9 @@ func (s *Set) buildPairs() {
 	count := make([]uint32, 1<<16+1)
 	key := func(l literal) int { return int(s.lower[l.text[0]])<<8 | int(s.lower[l.text[1]]) }
 	for li, l := range s.lits {
+		if len(l.text) == 0 {
+			continue
+		}
 		if len(l.text) < 2 {
 			s.single = append(s.single, int32(li))
 			continue
@@ -209,6 +223,19 @@ func (s *Set) buildPairs() {
 		fill[k]++
 		s.pairBits[k>>6] |= 1 << (k & 63)
 	}
+}
+
+// foldASCII returns s with ASCII upper-case letters in lower case and every
+// other byte as it is (bytes.ToLower would fold non-ASCII letters, which
+// matching does not, and rewrite invalid UTF-8).
+func foldASCII(s string) []byte {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
 }
 
 func upper(b byte) byte {
@@ -253,6 +280,9 @@ func (s *Set) matchAt(b []byte, start, li int) bool {
 // Index returns the offset of the first occurrence in b of any literal, or
 // -1.
 func (s *Set) Index(b []byte) int {
+	if len(s.empty) > 0 {
+		return 0
+	}
 	if s.pairs {
 		return s.indexPairs(b, 0)
 	}
@@ -271,6 +301,9 @@ func (s *Set) Index(b []byte) int {
 
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool {
+	if len(s.empty) > 0 {
+		return true
+	}
 	found := false
 	s.eachHit(b, func(_, _ int) bool {
 		found = true
@@ -338,6 +371,9 @@ func (s *Set) earliest(b []byte, ai, pos, start int) int {
 // Len() elements; it is not cleared first) and reports whether any did.
 func (s *Set) FindAll(b []byte, found []bool) bool {
 	any := false
+	for _, li := range s.empty {
+		found[li], any = true, true
+	}
 	s.eachHit(b, func(_, li int) bool {
 		found[li], any = true, true
 		return true
@@ -442,6 +478,9 @@ func (s *Set) NewCursor(b []byte) *Cursor {
 // Next returns the start of the first literal occurrence at or after pos,
 // or -1.
 func (c *Cursor) Next(pos int) int {
+	if len(c.s.empty) > 0 {
+		return pos
+	}
 	best := -1
 	for k := range c.next {
 		if c.from[k] < 0 || c.next[k] < pos {

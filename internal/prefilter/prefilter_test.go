@@ -7,12 +7,26 @@ import (
 	"testing"
 )
 
+// asciiLower is b with ASCII upper-case letters in lower case (and
+// nothing else changed, unlike bytes.ToLower, which rewrites invalid
+// UTF-8).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // naive is the definition Index must agree with.
 func naive(b []byte, fold, exact []string) int {
-	lb := bytes.ToLower(b)
+	lb := asciiLower(b)
 	best := -1
 	for _, l := range fold {
-		if i := bytes.Index(lb, []byte(strings.ToLower(l))); i >= 0 && (best < 0 || i < best) {
+		if i := bytes.Index(lb, asciiLower([]byte(l))); i >= 0 && (best < 0 || i < best) {
 			best = i
 		}
 	}
@@ -107,5 +121,45 @@ func TestCursorAgreesWithNaive(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFoldIsASCII checks that folding is ASCII only, in the literals as in
+// the text: a non-ASCII letter matches only itself, and invalid UTF-8 in a
+// literal is matched byte for byte.
+func TestFoldIsASCII(t *testing.T) {
+	for _, c := range []struct {
+		lit, in string
+		want    bool
+	}{
+		{"CAFÉ", "at cafÉ", true},
+		{"CAFÉ", "at CAFÉ", true},
+		{"CAFÉ", "at café", false},
+		{"a\xffb", "xA\xffB", true},
+		{"a\xffb", "xa\uFFFDb", false},
+	} {
+		if got := New([]string{c.lit}).Contains([]byte(c.in)); got != c.want {
+			t.Errorf("New(%q).Contains(%q) = %v, want %v", c.lit, c.in, got, c.want)
+		}
+		found := make([]bool, 1)
+		if got := NewAll([]string{c.lit}, nil).FindAll([]byte(c.in), found); got != c.want {
+			t.Errorf("NewAll(%q).FindAll(%q) = %v, want %v", c.lit, c.in, got, c.want)
+		}
+	}
+}
+
+// TestEmptyLiteral checks that NewAll keeps an empty literal, which occurs
+// everywhere (as bytes.Index says), instead of panicking.
+func TestEmptyLiteral(t *testing.T) {
+	s := NewAll([]string{"knox", ""}, []string{"Code"})
+	found := make([]bool, 3)
+	if !s.FindAll([]byte("x Code"), found) || found[0] || !found[1] || !found[2] {
+		t.Errorf("FindAll = %v, want [false true true]", found)
+	}
+	if !s.Contains(nil) || s.Index([]byte("abc")) != 0 || s.NewCursor([]byte("abc")).Next(2) != 2 {
+		t.Error("an empty literal does not occur everywhere")
+	}
+	if got := NewMixed([]string{""}, nil).Len(); got != 0 {
+		t.Errorf("NewMixed kept an empty literal: Len = %d", got)
 	}
 }
