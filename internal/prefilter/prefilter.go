@@ -4,15 +4,25 @@
 //
 // Literals are either case-folded (matched ignoring ASCII case: the marker
 // words) or exact (JSON keys, case-sensitive regexes). A Set scans in one of
-// two ways, chosen when it is built:
+// three ways, chosen when it is built:
 //
+//   - teddy: on amd64 CPUs with AVX2 or AVX-512 VBMI, a SIMD filter tests
+//     64 positions at a time for where a literal may start, and the few
+//     candidates are verified exactly (see the teddy type). Its cost hardly
+//     grows with the number of literals. The scalar scans below are used on
+//     other CPUs, under the purego build tag, for sets with an empty
+//     literal, and for sets the filter would serve badly (short or common
+//     literals: many candidates).
 //   - anchors: each literal is found through its rarest byte, with one
-//     vectorised bytes.IndexByte pass per distinct anchor byte. Fastest for
-//     the few literals of the built-in rules.
+//     vectorised bytes.IndexByte pass per distinct anchor byte. Fastest
+//     scalar scan for the few literals of the built-in rules.
 //   - pairs: one pass over the block testing each byte pair, case-folded,
 //     against a 64K-bit table of the literals' first two bytes. Its cost does
 //     not grow with the number of literals, which keeps hundreds of rules
 //     cheap.
+//
+// The SIMD kernel is chosen once, by CPU feature (golang.org/x/sys/cpu;
+// GODEBUG=cpu.avx512=off or cpu.avx2=off turns one off).
 package prefilter
 
 import (
@@ -35,7 +45,8 @@ type literal struct {
 type Set struct {
 	lits  []literal
 	lower [256]byte
-	pairs bool // the scan mode
+	pairs bool   // the scan mode, unless teddy is set
+	teddy *teddy // the SIMD scan, if the set uses it
 	// empty lists the empty literals (NewAll keeps them): they occur
 	// everywhere.
 	empty []int
@@ -82,6 +93,14 @@ func rarity(b byte) int {
 	return 30 // other punctuation: fairly rare
 }
 
+// defaultKernel is the SIMD kernel Sets use: the best this CPU runs.
+var defaultKernel = func() kernel {
+	if len(cpuKernels) > 0 {
+		return cpuKernels[0]
+	}
+	return kernelNone
+}()
+
 // New compiles lits, matched ignoring ASCII case.
 func New(lits []string) *Set { return NewMixed(lits, nil) }
 
@@ -90,6 +109,18 @@ func New(lits []string) *Set { return NewMixed(lits, nil) }
 // dropped, since the shorter one finds everything the longer one would.
 // Use it for Index, Contains and Cursor.
 func NewMixed(fold, exact []string) *Set {
+	return newMixed(fold, exact, buildOpts{kernel: defaultKernel})
+}
+
+// buildOpts choose a Set's scan: the SIMD kernel, or kernelNone for the
+// scalar scans; force uses the kernel even where it would not pay (tests).
+type buildOpts struct {
+	kernel  kernel
+	force   bool
+	buckets int // 8 or 16 buckets if there are more than 8 groups; 0: as they pay
+}
+
+func newMixed(fold, exact []string, o buildOpts) *Set {
 	var lits []literal
 	for _, l := range fold {
 		lits = append(lits, literal{text: foldASCII(l), fold: true})
@@ -107,12 +138,14 @@ func NewMixed(fold, exact []string) *Set {
 			kept = append(kept, l)
 		}
 	}
-	return build(kept)
+	return build(kept, o)
 }
 
 // NewAll compiles fold and exact literals keeping every one, in that order
 // (fold first), so that FindAll can say which of them occur.
-func NewAll(fold, exact []string) *Set {
+func NewAll(fold, exact []string) *Set { return newAll(fold, exact, buildOpts{kernel: defaultKernel}) }
+
+func newAll(fold, exact []string, o buildOpts) *Set {
 	var lits []literal
 	for _, l := range fold {
 		lits = append(lits, literal{text: foldASCII(l), fold: true})
@@ -120,7 +153,7 @@ func NewAll(fold, exact []string) *Set {
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
 	}
-	return build(lits)
+	return build(lits, o)
 }
 
 // redundant reports whether lits[i] can be dropped: another literal occurs
@@ -151,7 +184,9 @@ func redundant(i int, lits []literal, folded [][]byte) bool {
 	return false
 }
 
-func build(lits []literal) *Set {
+// build compiles lits for the SIMD kernel o.kernel, or for the scalar scans
+// if that is kernelNone or the SIMD filter would not pay.
+func build(lits []literal, o buildOpts) *Set {
 	s := &Set{lits: lits}
 	for i := range s.lower {
 		b := byte(i)
@@ -160,10 +195,20 @@ func build(lits []literal) *Set {
 		}
 		s.lower[i] = b
 	}
-	byByte := map[byte]int{} // anchor byte -> index in s.anchors
 	for li, l := range lits {
 		if len(l.text) == 0 {
 			s.empty = append(s.empty, li)
+		}
+	}
+	if o.kernel != kernelNone && len(lits) > 0 && len(s.empty) == 0 {
+		if t := buildTeddy(lits, &s.lower, o.kernel, o.buckets); t.rate <= maxRate || o.force {
+			s.teddy = t
+			return s
+		}
+	}
+	byByte := map[byte]int{} // anchor byte -> index in s.anchors
+	for li, l := range lits {
+		if len(l.text) == 0 {
 			continue
 		}
 		off := 0
@@ -280,10 +325,12 @@ func (s *Set) matchAt(b []byte, start, li int) bool {
 // Index returns the offset of the first occurrence in b of any literal, or
 // -1.
 func (s *Set) Index(b []byte) int {
-	if len(s.empty) > 0 {
+	switch {
+	case len(s.empty) > 0:
 		return 0
-	}
-	if s.pairs {
+	case s.teddy != nil:
+		return s.teddy.run(s, b, 0, scanFirst, nil)
+	case s.pairs:
 		return s.indexPairs(b, 0)
 	}
 	best := -1
@@ -301,8 +348,11 @@ func (s *Set) Index(b []byte) int {
 
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool {
-	if len(s.empty) > 0 {
+	switch {
+	case len(s.empty) > 0:
 		return true
+	case s.teddy != nil:
+		return s.teddy.run(s, b, 0, scanAny, nil) >= 0
 	}
 	found := false
 	s.eachHit(b, func(_, _ int) bool {
@@ -370,6 +420,9 @@ func (s *Set) earliest(b []byte, ai, pos, start int) int {
 // FindAll sets found[i] for every literal i that occurs in b (found has
 // Len() elements; it is not cleared first) and reports whether any did.
 func (s *Set) FindAll(b []byte, found []bool) bool {
+	if s.teddy != nil {
+		return s.teddy.run(s, b, 0, scanAll, found) >= 0
+	}
 	any := false
 	for _, li := range s.empty {
 		found[li], any = true, true
@@ -454,18 +507,20 @@ func (s *Set) indexSingle(b []byte, pos, li int) int {
 // Cursor finds, one after another, the literal occurrences in one block. In
 // anchor mode it remembers where each anchor next occurs, so that asking
 // for the next occurrence after each candidate line costs about one pass
-// over the block per anchor in all, however many candidates there are.
+// over the block per anchor in all, however many candidates there are; in
+// teddy and pair mode it remembers the next occurrence, and each scan goes
+// on from where it is asked to.
 type Cursor struct {
 	s    *Set
 	b    []byte
-	next []int // per anchor (or [0] in pair mode): earliest start >= from; len(b) if none
+	next []int // per anchor (or [0] in pair and teddy mode): earliest start >= from; len(b) if none
 	from []int
 }
 
 // NewCursor returns a cursor over b.
 func (s *Set) NewCursor(b []byte) *Cursor {
 	n := len(s.anchors)
-	if s.pairs {
+	if s.pairs || s.teddy != nil {
 		n = 1
 	}
 	c := &Cursor{s: s, b: b, next: make([]int, n), from: make([]int, n)}
@@ -483,10 +538,13 @@ func (c *Cursor) Next(pos int) int {
 	}
 	best := -1
 	for k := range c.next {
-		if c.from[k] < 0 || c.next[k] < pos {
-			if c.s.pairs {
+		if c.from[k] < 0 || c.from[k] > pos || c.next[k] < pos {
+			switch {
+			case c.s.teddy != nil:
+				c.next[k] = c.scanTeddy(pos)
+			case c.s.pairs:
 				c.next[k] = c.scanPairs(pos)
-			} else {
+			default:
 				c.next[k] = c.scan(k, pos)
 			}
 			c.from[k] = pos
@@ -496,6 +554,13 @@ func (c *Cursor) Next(pos int) int {
 		}
 	}
 	return best
+}
+
+func (c *Cursor) scanTeddy(pos int) int {
+	if i := c.s.teddy.run(c.s, c.b, pos, scanFirst, nil); i >= 0 {
+		return i
+	}
+	return len(c.b)
 }
 
 func (c *Cursor) scanPairs(pos int) int {
