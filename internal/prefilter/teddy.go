@@ -521,9 +521,10 @@ const (
 // scanAll, which sets found for every literal that occurs), or -1.
 func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int {
 	result := -1
-	// stop is where no window that matters can start: the end of b or,
-	// once a literal is found (scanFirst), maxOff past its start.
-	stop := len(b)
+	// stop is where no window that matters can start: where too few
+	// bytes are left for one or, once a literal is found (scanFirst),
+	// maxOff past its start.
+	stop := len(b) - t.win + 1
 	for i := pos; i < stop; {
 		var base int
 		var cand uint64
@@ -596,7 +597,11 @@ func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int 
 func (t *teddy) scanPadded(b []byte) (int, uint64) {
 	var pad [step + minKernelLen]byte
 	copy(pad[:], b)
-	off, cand := t.scan(pad[:])
+	n := len(pad)
+	if len(b) <= step {
+		n = minKernelLen // one step covers b
+	}
+	off, cand := t.scan(pad[:n])
 	if off >= len(b) {
 		return 0, 0
 	}
