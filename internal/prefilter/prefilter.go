@@ -21,8 +21,10 @@
 //     not grow with the number of literals, which keeps hundreds of rules
 //     cheap.
 //
-// The SIMD kernel is chosen once, by CPU feature (golang.org/x/sys/cpu;
-// GODEBUG=cpu.avx512=off or cpu.avx2=off turns one off).
+// The SIMD kernel is chosen once, by CPU feature (golang.org/x/sys/cpu).
+// GODEBUG=cpu.avx512f=off leaves AVX2; cpu.avx2=off leaves the scalar
+// scans (and slows the runtime's own byte searches); the purego build tag
+// builds without the assembly.
 package prefilter
 
 import (

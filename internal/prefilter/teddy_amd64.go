@@ -34,7 +34,7 @@ func teddyFatVBMI(m *byteMasks, p *byte, n int) (off int, cand uint64)
 // cpuKernels are the kernels this CPU runs, best first.
 var cpuKernels = func() []kernel {
 	var ks []kernel
-	if cpu.X86.HasAVX512 && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI {
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI {
 		ks = append(ks, kernelVBMI)
 	}
 	if cpu.X86.HasAVX2 {

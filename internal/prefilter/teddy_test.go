@@ -361,7 +361,7 @@ func BenchmarkKernel(b *testing.B) {
 				}
 				t := *s.teddy
 				t.ascii = ascii
-				name := fmt.Sprintf("%v/%d", k, t.buckets)
+				name := fmt.Sprintf("%s/%v/%d", bs.name, k, t.buckets)
 				if k == kernelAVX2 && !ascii {
 					name += "/any"
 				}
