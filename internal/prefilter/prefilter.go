@@ -130,17 +130,7 @@ func newMixed(fold, exact []string, o buildOpts) *Set {
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
 	}
-	var kept []literal
-	folded := make([][]byte, len(lits))
-	for i, l := range lits {
-		folded[i] = foldASCII(string(l.text))
-	}
-	for i, l := range lits {
-		if len(l.text) > 0 && !redundant(i, lits, folded) {
-			kept = append(kept, l)
-		}
-	}
-	return build(kept, o)
+	return build(dropRedundant(lits), o)
 }
 
 // NewAll compiles fold and exact literals keeping every one, in that order
@@ -158,32 +148,49 @@ func newAll(fold, exact []string, o buildOpts) *Set {
 	return build(lits, o)
 }
 
-// redundant reports whether lits[i] can be dropped: another literal occurs
-// wherever it does (a case-folded one it contains ignoring case, or an
-// exact one it contains exactly, being exact itself). Of two equal
-// literals the first is kept. folded are the literals' texts folded.
-func redundant(i int, lits []literal, folded [][]byte) bool {
-	l := lits[i]
-	for j, m := range lits {
-		if j == i || len(m.text) == 0 || len(m.text) > len(l.text) {
-			continue
+// dropRedundant returns lits without the empty ones and those another
+// literal implies: a literal is dropped when another occurs wherever it
+// does (a case-folded one it contains ignoring case, or an exact one it
+// contains exactly, being exact itself). Of two equal literals the first
+// is kept. Each pair is first tested for whether the shorter's first byte
+// occurs in the longer at all, which rules out most pairs cheaply.
+func dropRedundant(lits []literal) []literal {
+	folded := make([][]byte, len(lits))
+	has := make([]byteSet, len(lits)) // the bytes of each literal, folded
+	for i, l := range lits {
+		folded[i] = foldASCII(string(l.text))
+		for _, c := range folded[i] {
+			has[i].add(c)
 		}
-		var implied bool
-		switch {
-		case m.fold:
-			implied = bytes.Contains(folded[i], m.text)
-		case !l.fold:
-			implied = bytes.Contains(l.text, m.text)
-		}
-		if !implied {
-			continue
-		}
-		if m.fold == l.fold && bytes.Equal(m.text, l.text) && j > i {
-			continue // equal literals: keep the first
-		}
-		return true
 	}
-	return false
+	var kept []literal
+	for i, l := range lits {
+		if len(l.text) == 0 {
+			continue
+		}
+		drop := false
+		for j, m := range lits {
+			if j == i || len(m.text) == 0 || len(m.text) > len(l.text) || !has[i].has(folded[j][0]) {
+				continue
+			}
+			var implied bool
+			switch {
+			case m.fold:
+				implied = bytes.Contains(folded[i], m.text)
+			case !l.fold:
+				implied = bytes.Contains(l.text, m.text)
+			}
+			// Of equal literals, the first is kept.
+			if implied && !(m.fold == l.fold && j > i && bytes.Equal(m.text, l.text)) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			kept = append(kept, l)
+		}
+	}
+	return kept
 }
 
 // build compiles lits for the SIMD kernel o.kernel, or for the scalar scans

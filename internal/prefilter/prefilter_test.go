@@ -3,6 +3,7 @@ package prefilter
 import (
 	"bytes"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -161,5 +162,60 @@ func TestEmptyLiteral(t *testing.T) {
 	}
 	if got := NewMixed([]string{""}, nil).Len(); got != 0 {
 		t.Errorf("NewMixed kept an empty literal: Len = %d", got)
+	}
+}
+
+// redundantNaive is the definition dropRedundant must agree with: lits[i]
+// is dropped when another literal occurs wherever it does (a case-folded
+// one it contains ignoring case, or an exact one it contains exactly,
+// being exact itself); of two equal literals the first is kept.
+func redundantNaive(i int, lits []literal) bool {
+	l := lits[i]
+	for j, m := range lits {
+		if j == i || len(m.text) == 0 || len(m.text) > len(l.text) {
+			continue
+		}
+		var implied bool
+		switch {
+		case m.fold:
+			implied = bytes.Contains(asciiLower(l.text), m.text)
+		case !l.fold:
+			implied = bytes.Contains(l.text, m.text)
+		}
+		if !implied {
+			continue
+		}
+		if m.fold == l.fold && bytes.Equal(m.text, l.text) && j > i {
+			continue // equal literals: keep the first
+		}
+		return true
+	}
+	return false
+}
+
+func TestDropRedundant(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	for iter := 0; iter < 3000; iter++ {
+		var lits []literal
+		for n := rng.Intn(12); n > 0; n-- {
+			b := make([]byte, rng.Intn(5))
+			for k := range b {
+				b[k] = "aAbB-"[rng.Intn(5)]
+			}
+			if rng.Intn(2) == 0 {
+				lits = append(lits, literal{text: asciiLower(b), fold: true})
+			} else {
+				lits = append(lits, literal{text: b})
+			}
+		}
+		var want []literal
+		for i, l := range lits {
+			if len(l.text) > 0 && !redundantNaive(i, lits) {
+				want = append(want, l)
+			}
+		}
+		if got := dropRedundant(lits); !reflect.DeepEqual(got, want) {
+			t.Fatalf("dropRedundant(%v) = %v, want %v", lits, got, want)
+		}
 	}
 }

@@ -86,7 +86,8 @@ func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 // byteSet is a set of byte values.
 type byteSet [4]uint64
 
-func (s *byteSet) add(c byte) { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 func (s *byteSet) union(t *byteSet) {
 	s[0], s[1], s[2], s[3] = s[0]|t[0], s[1]|t[1], s[2]|t[2], s[3]|t[3]
 }
@@ -98,13 +99,6 @@ func (s *byteSet) each(fn func(c byte)) {
 			fn(byte(w*64 + bits.TrailingZeros64(x)))
 		}
 	}
-}
-
-// prob is the estimated chance that a byte of log text is in s.
-func (s *byteSet) prob() float64 {
-	var p float64
-	s.each(func(c byte) { p += byteProb[c] })
-	return p
 }
 
 // acceptProb is the estimated chance that a byte of log text passes a
@@ -268,83 +262,236 @@ func (k kernel) fatRate() float64 {
 // frequency in log text (at least windowFloor), until every literal has
 // one. Literals with the same window form a group.
 func chooseWindows(lits []literal, lower *[256]byte, win int, maxOff *int) []*teddyGroup {
-	type cand struct {
-		acc   [maxWindow]byteSet
-		prob  float64
-		lits  []int32 // pairs of literal and offset
-		count int     // literals in lits not yet given a window
+	if len(lits) <= 8 {
+		// Each window can have a bucket of its own: sharing buys
+		// nothing, and each literal takes its rarest window.
+		var groups []*teddyGroup
+		for li, l := range lits {
+			best, bestP := 0, 2.0
+			for off := 0; off+win <= len(l.text); off++ {
+				if p := windowProb(l, off, win); p < bestP {
+					best, bestP = off, p
+				}
+			}
+			groups = append(groups, newGroup(l, li, best, win, bestP, lower))
+			*maxOff = max(*maxOff, best)
+		}
+		return groups
 	}
-	var cands []*cand
-	// A window's byte sets follow from its bytes and which of them are
-	// folded letters: 9 bits a byte.
-	byKey := map[uint64]int{}
-	litCands := make([][]int32, len(lits))
+	// Every window of every literal, literal by literal (an occurrence
+	// of a window a literal has twice is kept once). A window is known by
+	// its bytes and which of them are folded letters: 9 bits a byte.
+	type occ struct{ cand, lit, off int32 }
+	type cand struct {
+		key   uint64
+		prob  float64
+		count int // literals with the window not yet given one
+	}
+	var (
+		occs  []occ
+		cands []cand
+		byKey map[uint64]int32 // once there are many
+	)
+	find := func(key uint64) (int32, bool) {
+		if byKey != nil {
+			ci, ok := byKey[key]
+			return ci, ok
+		}
+		for ci := range cands {
+			if cands[ci].key == key {
+				return int32(ci), true
+			}
+		}
+		return 0, false
+	}
 	for li, l := range lits {
+		first := len(occs)
+	windows:
 		for off := 0; off+win <= len(l.text); off++ {
 			var key uint64
 			for k := 0; k < win; k++ {
-				c, folded := l.text[off+k], uint64(0)
-				if l.fold && upper(c) != c {
-					folded = 1
-				}
-				key |= (uint64(c)<<1 | folded) << (9 * k)
+				key |= uint64(l.text[off+k])<<1<<(9*k) | windowFolded(l, off+k)<<(9*k)
 			}
-			ci, ok := byKey[key]
+			ci, ok := find(key)
 			if !ok {
-				var acc [maxWindow]byteSet
-				p := 1.0
-				for k := 0; k < win; k++ {
-					c := l.text[off+k]
-					acc[k].add(c)
-					if l.fold {
-						acc[k].add(upper(c))
+				ci = int32(len(cands))
+				cands = append(cands, cand{key: key, prob: windowProb(l, off, win)})
+				if byKey != nil {
+					byKey[key] = ci
+				} else if len(cands) > 32 {
+					byKey = make(map[uint64]int32, 4*len(cands))
+					for i, c := range cands {
+						byKey[c.key] = int32(i)
 					}
-					p *= acc[k].prob()
 				}
-				if off > 0 && isLetter(l.text[off-1]) && isLetter(l.text[off]) {
-					p *= midWord
+			}
+			for _, o := range occs[first:] {
+				if o.cand == ci {
+					continue windows // the same window again in this literal
 				}
-				ci = len(cands)
-				byKey[key] = ci
-				cands = append(cands, &cand{acc: acc, prob: max(p, windowFloor)})
 			}
-			c := cands[ci]
-			if n := len(c.lits); n > 0 && c.lits[n-2] == int32(li) {
-				continue // the same window again in this literal
-			}
-			c.lits = append(c.lits, int32(li), int32(off))
-			c.count++
-			litCands[li] = append(litCands[li], int32(ci))
+			occs = append(occs, occ{cand: ci, lit: int32(li), off: int32(off)})
+			cands[ci].count++
 		}
+	}
+	// byCand lists the occurrences window by window; byLit[li] is where
+	// literal li's occurrences start in occs.
+	byCandStart := make([]int32, len(cands)+1)
+	for _, o := range occs {
+		byCandStart[o.cand+1]++
+	}
+	for i := range cands {
+		byCandStart[i+1] += byCandStart[i]
+	}
+	byCand := make([]int32, len(occs))
+	fill := slices.Clone(byCandStart)
+	byLit := make([]int32, len(lits)+1)
+	for i, o := range occs {
+		byCand[fill[o.cand]] = int32(i)
+		fill[o.cand]++
+		byLit[o.lit+1] = int32(i + 1)
+	}
+	for li := range lits {
+		byLit[li+1] = max(byLit[li+1], byLit[li])
+	}
+	// Lazy greedy: a window's cost per literal only grows as literals
+	// get windows, so a window popped with an outdated cost is pushed
+	// back with its current one, and one popped with its current cost is
+	// the cheapest.
+	h := &candHeap{}
+	for ci, c := range cands {
+		h.push(candItem{cost: c.prob / float64(c.count), cand: int32(ci), count: int32(c.count)})
 	}
 	done := make([]bool, len(lits))
 	var groups []*teddyGroup
 	for left := len(lits); left > 0; {
-		best := -1
-		for ci, c := range cands {
-			// c.prob/c.count < best's, without dividing
-			if c.count > 0 && (best < 0 || c.prob*float64(cands[best].count) < cands[best].prob*float64(c.count)) {
-				best = ci
-			}
+		it := h.pop()
+		c := &cands[it.cand]
+		if c.count == 0 {
+			continue
 		}
-		c := cands[best]
-		g := &teddyGroup{acc: c.acc, prob: c.prob}
-		for i := 0; i < len(c.lits); i += 2 {
-			li, off := c.lits[i], int(c.lits[i+1])
-			if done[li] {
+		if int(it.count) != c.count {
+			h.push(candItem{cost: c.prob / float64(c.count), cand: it.cand, count: int32(c.count)})
+			continue
+		}
+		var g *teddyGroup
+		for _, oi := range byCand[byCandStart[it.cand]:byCandStart[it.cand+1]] {
+			o := occs[oi]
+			if done[o.lit] {
 				continue
 			}
-			done[li] = true
+			done[o.lit] = true
 			left--
-			for _, ci := range litCands[li] {
-				cands[ci].count--
+			for _, o2 := range occs[byLit[o.lit]:byLit[o.lit+1]] {
+				cands[o2.cand].count--
 			}
-			g.ents = append(g.ents, teddyEnt{key: windowKey(lits[li].text[off:], win, lower), lit: li, off: int32(off)})
-			*maxOff = max(*maxOff, off)
+			if g == nil {
+				g = newGroup(lits[o.lit], int(o.lit), int(o.off), win, c.prob, lower)
+			} else {
+				g.ents = append(g.ents, teddyEnt{key: windowKey(lits[o.lit].text[o.off:], win, lower), lit: o.lit, off: o.off})
+			}
+			*maxOff = max(*maxOff, int(o.off))
 		}
 		groups = append(groups, g)
 	}
 	return groups
+}
+
+// newGroup returns a group of one literal, l (lits[li]), with its window
+// at off.
+func newGroup(l literal, li, off, win int, prob float64, lower *[256]byte) *teddyGroup {
+	g := &teddyGroup{prob: prob}
+	for k := 0; k < win; k++ {
+		g.acc[k].add(l.text[off+k])
+		if l.fold {
+			g.acc[k].add(upper(l.text[off+k]))
+		}
+	}
+	g.ents = []teddyEnt{{key: windowKey(l.text[off:], win, lower), lit: int32(li), off: int32(off)}}
+	return g
+}
+
+// windowFolded is 1 if byte i of l is a folded letter (matching either
+// case), else 0.
+func windowFolded(l literal, i int) uint64 {
+	if l.fold && upper(l.text[i]) != l.text[i] {
+		return 1
+	}
+	return 0
+}
+
+// windowProb is the estimated frequency in log text of l's window at off,
+// at least windowFloor.
+func windowProb(l literal, off, win int) float64 {
+	p := 1.0
+	for k := 0; k < win; k++ {
+		c := l.text[off+k]
+		q := byteProb[c]
+		if windowFolded(l, off+k) == 1 {
+			q += byteProb[upper(c)]
+		}
+		p *= q
+	}
+	if off > 0 && isLetter(l.text[off-1]) && isLetter(l.text[off]) {
+		p *= midWord
+	}
+	return max(p, windowFloor)
+}
+
+// candItem is a window in chooseWindows's heap: its cost per literal when
+// it served count literals.
+type candItem struct {
+	cost  float64
+	cand  int32
+	count int32
+}
+
+// candHeap is a binary min-heap of windows by cost, ties by index (the
+// earlier window first, for a deterministic choice).
+type candHeap []candItem
+
+func (h candHeap) less(i, j int) bool {
+	if h[i].cost != h[j].cost {
+		return h[i].cost < h[j].cost
+	}
+	return h[i].cand < h[j].cand
+}
+
+func (h *candHeap) push(it candItem) {
+	*h = append(*h, it)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (h *candHeap) pop() candItem {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s = s[:n]
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < n && s.less(l, m) {
+			m = l
+		}
+		if r < n && s.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
 }
 
 // windowKey is the first win bytes of b, folded, little-endian.
