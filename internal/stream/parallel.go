@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -72,6 +73,11 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 		emit: func(u unit, b []byte) error {
 			j := &job{kind: u, done: make(chan struct{})}
 			nb := pools.in.Get().(*[]byte)
+			if cap(*nb) < len(b) {
+				// A power of two, so that buffers of chunks of
+				// about the same size are reused, not regrown.
+				*nb = make([]byte, 0, 1<<bits.Len(uint(len(b)-1)))
+			}
 			j.in = append((*nb)[:0], b...)
 			j.bufPtr = nb
 			ordered <- j
