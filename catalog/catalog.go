@@ -311,6 +311,11 @@ type Resolution struct {
 	Entry Entry
 	// Known is false when the system has no row for the code.
 	Known bool
+	// Agrees reports whether the line's message agrees with Entry (see
+	// MessageAgrees; for a row with a message_prefix, a message starting
+	// with the prefix agrees too). A line without a message agrees with
+	// nothing.
+	Agrees bool
 	// Alternatives lists the other rows the code may mean, when the line's
 	// message did not pick one row among several.
 	Alternatives []Entry
@@ -318,9 +323,9 @@ type Resolution struct {
 
 // Resolve picks the row for code in system. When the code has several rows,
 // lineMessage (the message the line carries next to the code, possibly
-// empty) picks the row whose MessagePrefix it starts with (or, for the row
-// without a prefix, whose Message it starts with); with no match the row
-// without a prefix is chosen and the others are returned as Alternatives.
+// empty) picks the first row, in file order, that it agrees with (see
+// Resolution.Agrees); when it agrees with none, the row without a
+// message_prefix is chosen and the others are returned as Alternatives.
 func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	s, ok := c.systems[system]
 	if !ok {
@@ -331,20 +336,11 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	case 0:
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	case 1:
-		return Resolution{Entry: *rows[0], Known: true}
+		return Resolution{Entry: *rows[0], Known: true, Agrees: rowAgrees(rows[0], lineMessage)}
 	}
-	msg := strings.TrimSpace(lineMessage)
-	if msg != "" {
-		// A row is picked when the line's message starts with its
-		// message_prefix or, for the row without one, with its own text.
-		for _, e := range rows {
-			prefix := e.MessagePrefix
-			if prefix == "" {
-				prefix = strings.TrimSpace(e.Message)
-			}
-			if prefix != "" && strings.HasPrefix(msg, prefix) {
-				return Resolution{Entry: *e, Known: true}
-			}
+	for _, e := range rows {
+		if rowAgrees(e, lineMessage) {
+			return Resolution{Entry: *e, Known: true, Agrees: true}
 		}
 	}
 	def := rows[0]
