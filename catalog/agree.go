@@ -14,6 +14,9 @@ func NormalizeMessage(s string) string { return strings.TrimRight(foldSpace(s), 
 // foldSpace lower-cases s, makes every run of white space one space and
 // trims white space at both ends.
 func foldSpace(s string) string {
+	if isFolded(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -29,6 +32,27 @@ func foldSpace(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isFolded reports whether foldSpace(s) is s: ASCII without upper-case
+// letters, white space only as single spaces between words.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf, 'A' <= c && c <= 'Z':
+			return false
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case c <= ' ' || c == 0x7f:
+			if c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // MessageAgrees reports whether a line's message agrees with a vendor's
@@ -81,18 +105,42 @@ func wordEnds(head, tail string) bool {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// rowAgrees reports whether a line's message agrees with row e: with its
+// rowText is a row's texts as messages are compared with them, computed
+// once when the catalog is built.
+type rowText struct {
+	message    string // NormalizeMessage(Message)
+	prefix     string // NormalizeMessage(MessagePrefix)
+	prefixFold string // foldSpace(MessagePrefix)
+}
+
+func newRowText(e *Entry) rowText {
+	return rowText{message: NormalizeMessage(e.Message), prefix: NormalizeMessage(e.MessagePrefix), prefixFold: foldSpace(e.MessagePrefix)}
+}
+
+// lineText is a line's message as it is compared with rows.
+type lineText struct {
+	norm, fold string
+}
+
+func newLineText(msg string) lineText {
+	f := foldSpace(msg)
+	return lineText{norm: strings.TrimRight(f, ".! "), fold: f}
+}
+
+// agrees reports whether a line's message agrees with a row: with its
 // vendor message, or, for a row picked by a message_prefix, when the
 // message starts with the prefix (ignoring case and runs of white space:
 // the rest of such a row's text names things, such as a field and a
 // content type, that vary from line to line) or is cut short inside it.
-func rowAgrees(e *Entry, msg string) bool {
-	l := NormalizeMessage(msg)
-	if normalizedAgree(l, NormalizeMessage(e.Message)) {
-		return true
-	}
-	if e.MessagePrefix == "" || l == "" {
+func (r *rowText) agrees(l lineText) bool {
+	if l.norm == "" {
 		return false
 	}
-	return strings.HasPrefix(foldSpace(msg), foldSpace(e.MessagePrefix)) || normalizedAgree(l, NormalizeMessage(e.MessagePrefix))
+	if normalizedAgree(l.norm, r.message) {
+		return true
+	}
+	if r.prefixFold == "" {
+		return false
+	}
+	return strings.HasPrefix(l.fold, r.prefixFold) || normalizedAgree(l.norm, r.prefix)
 }

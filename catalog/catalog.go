@@ -54,6 +54,7 @@ type system struct {
 	entries []*Entry            // in file order
 	byCode  map[string][]*Entry // rows per code, in file order
 	byName  map[string]*Entry
+	text    map[*Entry]*rowText // each row's texts, normalised for Resolve
 }
 
 // Catalog is a set of systems and their entries.
@@ -244,7 +245,10 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 	s.entries = append(kept, entries...)
 	s.byName = map[string]*Entry{}
 	s.byCode = map[string][]*Entry{}
+	s.text = map[*Entry]*rowText{}
 	for _, e := range s.entries {
+		t := newRowText(e)
+		s.text[e] = &t
 		s.byCode[e.Code] = append(s.byCode[e.Code], e)
 		if _, dup := s.byName[e.Name]; !dup {
 			s.byName[e.Name] = e
@@ -332,14 +336,15 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	}
 	rows := s.byCode[code]
-	switch len(rows) {
-	case 0:
+	if len(rows) == 0 {
 		return Resolution{Entry: Entry{System: system, Code: code}}
-	case 1:
-		return Resolution{Entry: *rows[0], Known: true, Agrees: rowAgrees(rows[0], lineMessage)}
+	}
+	line := newLineText(lineMessage)
+	if len(rows) == 1 {
+		return Resolution{Entry: *rows[0], Known: true, Agrees: s.text[rows[0]].agrees(line)}
 	}
 	for _, e := range rows {
-		if rowAgrees(e, lineMessage) {
+		if s.text[e].agrees(line) {
 			return Resolution{Entry: *e, Known: true, Agrees: true}
 		}
 	}

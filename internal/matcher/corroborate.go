@@ -34,12 +34,7 @@ func (st *lineState) shapeHolds(r *rule, f *find, msg string) reason {
 			why.kind = dropUnlisted
 			return why
 		}
-		found := clearBools(&st.contextFound, len(r.context.words))
-		r.context.find(st.line, found, nil, func(i int) {
-			if why.word == "" {
-				why.word = r.context.words[i]
-			}
-		})
+		why.word = st.contextOn(r)
 		if why.word == "" {
 			why.kind, why.words = dropNoContext, r.Corroborate.Context
 			return why

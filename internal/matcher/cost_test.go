@@ -122,3 +122,37 @@ func TestRegexLinear(t *testing.T) {
 		t.Errorf("fault line: %v", s8Format(anns))
 	}
 }
+
+// TestManyObjectsLinear: the rules run on every JSON object of a line and
+// corroborate every find, but the line-wide checks (exclude words, context
+// words) are made once per line.
+func TestManyObjectsLinear(t *testing.T) {
+	t.Parallel()
+	m := accMatcher(t, "")
+	line := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"logger":"drupal-sdk","device":"EFOTA","items":[`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":%d,"state":"ok"}`, i)
+		}
+		b.WriteString(`],"err":{"code":101,"message":"Object not found."}}`)
+		for i := 0; i < n/100; i++ {
+			fmt.Fprintf(&b, " <ErrorCode>Unlisted%d</ErrorCode>", i)
+		}
+		return []byte(b.String())
+	}
+	const n = 5000
+	var work [2]workCount
+	for k, size := range []int{n, 4 * n} {
+		anns := m.matchCounting(line(size), nil, &work[k])
+		if got := s8Format(anns); len(got) != 1 || got[0] != "drupal-sdk:101/marker" {
+			t.Fatalf("%d objects: %v", size, got)
+		}
+	}
+	if g := float64(work[1].lineBytes) / float64(max(work[0].lineBytes, 1)); work[0].lineBytes == 0 || g > maxGrowth {
+		t.Errorf("%d then %d objects: line-wide scans read %d then %d bytes, %.1f times (linear: about 4)", n, 4*n, work[0].lineBytes, work[1].lineBytes, g)
+	}
+}

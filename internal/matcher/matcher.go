@@ -67,6 +67,8 @@ type rule struct {
 	system    string // effective system (a generic rule's is --system)
 	sysIndex  int    // index into Matcher.systems
 	exclude   *prefilter.Set
+	exclIndex int // the rule's slot in lineState.excluded
+	ctxIndex  int // the rule's slot in lineState.context
 	needsMark bool
 	relaxed   bool      // marker rule whose system is --system
 	cue       rules.Cue // the find's cue when the line holds no marker of the system
@@ -107,6 +109,8 @@ type Matcher struct {
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
+	excludes int       // rules with exclude words
+	contexts int       // rules with context words
 	states   sync.Pool // *lineState, reused across lines
 }
 
@@ -154,10 +158,14 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		cr.named = opts.System != "" && cr.system == opts.System
 		if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
 			cr.context = newWordList(r.Corroborate.Context)
+			cr.ctxIndex = m.contexts
+			m.contexts++
 		}
 		cr.sysIndex = sysIndex[cr.system]
 		if len(r.Exclude) > 0 {
 			cr.exclude = prefilter.New(r.Exclude)
+			cr.exclIndex = m.excludes
+			m.excludes++
 		}
 		if r.Kind == rules.KindRegex && r.Lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
@@ -307,6 +315,13 @@ type lineState struct {
 	marked   []bool
 	markedBy []rules.Cue
 	anyMark  bool
+	// excluded caches, per rule with exclude words, whether one is on
+	// the line: 0 not looked for yet, 1 no, 2 yes. A line with many JSON
+	// objects asks for each of them.
+	excluded []uint8
+	// context caches, per rule with context words, the first of them
+	// found on the line ("" for none), once looked for.
+	context  []contextWord
 	finds    []find
 	budget   int        // JSON parse attempts left
 	trace    *Trace     // nil unless tracing
@@ -365,6 +380,54 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 	}
 	st.markedBy = st.markedBy[:len(st.m.systems)]
 	st.finds = st.finds[:0]
+	if cap(st.excluded) < st.m.excludes {
+		st.excluded = make([]uint8, st.m.excludes)
+	}
+	st.excluded = st.excluded[:st.m.excludes]
+	clear(st.excluded)
+	if cap(st.context) < st.m.contexts {
+		st.context = make([]contextWord, st.m.contexts)
+	}
+	st.context = st.context[:st.m.contexts]
+	clear(st.context)
+}
+
+type contextWord struct {
+	done bool
+	word string
+}
+
+// contextOn returns the first of r's context words on the line, as a
+// whole word, or "".
+func (st *lineState) contextOn(r *rule) string {
+	c := &st.context[r.ctxIndex]
+	if !c.done {
+		c.done = true
+		st.work.scan(len(st.line))
+		found := clearBools(&st.contextFound, len(r.context.words))
+		r.context.find(st.line, found, nil, func(i int) {
+			if c.word == "" {
+				c.word = r.context.words[i]
+			}
+		})
+	}
+	return c.word
+}
+
+// isExcluded reports whether one of r's exclude words is on the line.
+func (st *lineState) isExcluded(r *rule) bool {
+	if r.exclude == nil {
+		return false
+	}
+	x := &st.excluded[r.exclIndex]
+	if *x == 0 {
+		*x = 1
+		st.work.scan(len(st.line))
+		if r.exclude.Contains(st.line) {
+			*x = 2
+		}
+	}
+	return *x == 2
 }
 
 // clearBools returns *buf resized to n and all false, reusing its memory.
@@ -428,7 +491,7 @@ func (st *lineState) applies(r *rule) (rules.Cue, reason) {
 	if r.needsMark && !st.marked[r.sysIndex] {
 		return 0, reason{kind: skipNoMarker, system: r.system}
 	}
-	if r.exclude != nil && r.exclude.Contains(st.line) {
+	if st.isExcluded(r) {
 		why := reason{kind: skipExcluded, words: r.Exclude}
 		if st.trace != nil {
 			why.word = literalAt(r.exclude, st.line, r.exclude.Index(st.line))

@@ -44,8 +44,12 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 			continue
 		}
 		n := len(wl.words[i])
-		cur := wl.one[i].NewCursor(line)
-		for p := cur.Next(0); p >= 0; p = cur.Next(p + 1) {
+		for from := 0; from < len(line); {
+			k := wl.one[i].Index(line[from:])
+			if k < 0 {
+				break
+			}
+			p := from + k
 			if isWholeWord(line, p, p+n) {
 				fn(i)
 				break
@@ -53,6 +57,7 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 			if rejected != nil {
 				*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p})
 			}
+			from = p + 1
 		}
 	}
 }

@@ -12,6 +12,13 @@ import (
 type workCount struct {
 	regexBytes int // bytes the regexp engine read
 	steps      int // comparisons made sorting and deduplicating finds
+	lineBytes  int // bytes of whole-line scans (exclude words)
+}
+
+func (w *workCount) scan(n int) {
+	if w != nil {
+		w.lineBytes += n
+	}
 }
 
 func (w *workCount) step() {
