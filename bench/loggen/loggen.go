@@ -897,7 +897,7 @@ func (g *Gen) voltmx(b []byte, c code, jsonOnly bool) []byte {
 		b = append(b, pick(g, []string{"Orders", "Customers", "Visits", "Assets"})...)
 		b = append(b, `"}`...)
 	case 2:
-		b = g.iso(b[:len(b)])
+		b = g.iso(b)
 		b = append(b, " fieldops-web["...)
 		b = apn(b, 1000+g.n(9000))
 		b = append(b, "]: voltmx.sync.startSession error, errorCode: "...)

@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"fmt"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -69,7 +68,7 @@ func TestFindAllFromLiterals(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no rule started from its literals")
 	}
-	t.Log(fmt.Sprintf("%d comparisons", checked))
+	t.Logf("%d comparisons", checked)
 }
 
 // TestMatchGatedAgrees: for every accuracy line that holds a gate literal,
