@@ -98,6 +98,8 @@ var s8Cases = []s8Case{
 	{name: "wusp element in Autodiscover response", line: `<Response xmlns="http://schemas.microsoft.com/exchange/2010/Autodiscover"><ErrorCode>ServerBusy</ErrorCode><ErrorMessage>busy</ErrorMessage></Response>`},
 	{name: "wusp WindowsUpdate.log carrier, unknown name", line: "2024-05-14\t10:05:31:204\t 988\t1a3c\tPT\tWARNING:     ErrorCode:QuotaExceeded(12)", want: []string{"wusp:QuotaExceeded?/carrier"}},
 	{name: "wusp server log ThrowException", line: `2024-05-14 10:05:31.204 UTC	Error	w3wp.25	SoapUtilities.CreateException	ThrowException: actor = http://wsus01:8530/ClientWebService/client.asmx, ID=3f2a1b7c-1d2e-4f50-9a8b-7c6d5e4f3a2b, ErrorCode=InvalidParameters, Message=parameters.InstalledNonLeafUpdateIDs, Client=?`, want: []string{"wusp:InvalidParameters/carrier"}},
+	{name: "wusp ThrowException of another .NET service", line: `2024-01-01 ERROR MyApp.Soap ThrowException: fault raised, ErrorCode=InternalServerError`},
+	{name: "wusp server log SoapUtilities, ServerSyncWebService", line: `<Date> <Time> Error WsusService.25 SoapUtilities.LogException USS ThrowException: Actor = https://fe2.update.microsoft.com/v6/ServerSyncWebService/ServerSyncWebService.asmx, Method = "http://www.microsoft.com/SoftwareDistribution/GetUpdateData", ID=<ID>, ErrorCode=InternalServerError, Message=`, want: []string{"wusp:InternalServerError/carrier"}},
 	{name: "wusp --system wusp: unknown element name", system: "wusp", line: `<ErrorCode>AccountLocked</ErrorCode>`, want: []string{"wusp:AccountLocked?/system"}},
 
 	// ------------------------------------------------ Volt MX key set needs nothing more
