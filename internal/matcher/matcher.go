@@ -321,11 +321,11 @@ type lineState struct {
 	excluded []uint8
 	// context caches, per rule with context words, the first of them
 	// found on the line ("" for none), once looked for.
-	context  []contextWord
-	finds    []find
-	budget   int        // JSON parse attempts left
-	trace    *Trace     // nil unless tracing
-	work     *workCount // nil unless counting
+	context []contextWord
+	finds   []find
+	budget  int        // JSON parse attempts left
+	trace   *Trace     // nil unless tracing
+	work    *workCount // nil unless counting
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, jsonFound, markerFound, contextFound []bool
 }
