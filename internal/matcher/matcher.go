@@ -67,7 +67,7 @@ type rule struct {
 	system    string // effective system (a generic rule's is --system)
 	sysIndex  int    // index into Matcher.systems
 	exclude   *prefilter.Set
-	exclIndex int // the rule's slot in lineState.excluded
+	exclIndex int // the exclude list's slot in lineState.excluded
 	ctxIndex  int // the rule's slot in lineState.context
 	needsMark bool
 	relaxed   bool      // marker rule whose system is --system
@@ -109,7 +109,7 @@ type Matcher struct {
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
-	excludes int       // rules with exclude words
+	excludes int       // distinct exclude lists
 	contexts int       // rules with context words
 	states   sync.Pool // *lineState, reused across lines
 }
@@ -132,6 +132,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		m.systems = append(m.systems, s)
 	}
 	m.markers = newWordList(markerWords)
+	excludes := map[string]excludeSet{}
 	var gate, gateExact, carriers, carriersExact []string
 	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
@@ -163,9 +164,16 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		}
 		cr.sysIndex = sysIndex[cr.system]
 		if len(r.Exclude) > 0 {
-			cr.exclude = prefilter.New(r.Exclude)
-			cr.exclIndex = m.excludes
-			m.excludes++
+			// Rules with the same words share one set and one look
+			// per line.
+			key := strings.Join(r.Exclude, "\x00")
+			x, ok := excludes[key]
+			if !ok {
+				x = excludeSet{set: prefilter.New(r.Exclude), index: m.excludes}
+				excludes[key] = x
+				m.excludes++
+			}
+			cr.exclude, cr.exclIndex = x.set, x.index
 		}
 		if r.Kind == rules.KindRegex && r.Lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
@@ -239,6 +247,13 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	m.gate = prefilter.NewMixed(gate, gateExact)
 	m.carriers = prefilter.NewMixed(carriers, carriersExact)
 	return m, nil
+}
+
+// excludeSet is a compiled exclude list and its slot in
+// lineState.excluded.
+type excludeSet struct {
+	set   *prefilter.Set
+	index int
 }
 
 // litTable collects the literals of many rules into one prefilter.Set that
@@ -315,7 +330,7 @@ type lineState struct {
 	marked   []bool
 	markedBy []rules.Cue
 	anyMark  bool
-	// excluded caches, per rule with exclude words, whether one is on
+	// excluded caches, per exclude list, whether one of its words is on
 	// the line: 0 not looked for yet, 1 no, 2 yes. A line with many JSON
 	// objects asks for each of them.
 	excluded []uint8
