@@ -37,6 +37,13 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
 	for _, r := range st.m.text {
+		// The literal check is the cheapest: before the line-wide ones.
+		if !r.hasLiteral(found) {
+			if st.trace != nil && r.Kind == rules.KindRegex {
+				st.trace.eventf(r, base, "none of its literals %q occurs here", r.Literals)
+			}
+			continue
+		}
 		cue, why := st.applies(r)
 		if why.kind != runs {
 			st.trace.event(r, base, why)
@@ -44,12 +51,6 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 		}
 		switch r.Kind {
 		case rules.KindRegex:
-			if !r.hasLiteral(found) {
-				if st.trace != nil {
-					st.trace.eventf(r, base, "none of its literals %q occurs here", r.Literals)
-				}
-				continue
-			}
 			locs := r.findAll(text, st.work)
 			if len(locs) == 0 {
 				if st.trace != nil {
@@ -78,9 +79,7 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 				st.add(r, cue, code, msg, base+cs)
 			}
 		case rules.KindNames:
-			if r.hasLiteral(found) {
-				st.scanNames(r, cue, text, base)
-			}
+			st.scanNames(r, cue, text, base)
 		}
 	}
 	if depth < maxDepth {
@@ -307,16 +306,16 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 	raw := obj.Raw
 	for _, r := range st.m.json {
-		cue, why := st.applies(r)
-		if why.kind != runs {
-			st.trace.event(r, base, why)
-			continue
-		}
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {
 				st.trace.eventf(r, base, "object has no %v", r.JSON.Code)
 			}
+			continue
+		}
+		cue, why := st.applies(r)
+		if why.kind != runs {
+			st.trace.event(r, base, why)
 			continue
 		}
 		spec := r.JSON
