@@ -308,6 +308,7 @@ func checkShipperRecord(t *testing.T, i int, line []byte) {
 // its line is read, before the next line is written, with its errtag
 // fields; the end of input ends errtag with status 0.
 func TestPipelineRecordAtOnce(t *testing.T) {
+	t.Parallel()
 	c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
 	for i, in := range shipperInput {
 		if _, err := io.WriteString(c.stdin, in.line+"\n"); err != nil {
@@ -328,6 +329,7 @@ func TestPipelineRecordAtOnce(t *testing.T) {
 // record on one line, whatever the line holds: CR, CRLF, NUL, invalid
 // UTF-8, U+2028, JSON with odd whitespace, and lines longer than --max-line.
 func TestPipelineOneLinePerRecord(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("x", 3<<20) + " errorCode=-1012 [VMXSync]"  // over --max-line: streamed
 	big := strings.Repeat("y", 300<<10) + " [VMXSync] errorCode=-1012" // under it: matched
 	inputs := []string{
@@ -437,6 +439,7 @@ func fgets(r *bufio.Reader, size int) []byte {
 // a record that does not is split into pieces that are not JSON, which is
 // what Buf_Size must be raised for.
 func TestPipelineFluentBitBufSize(t *testing.T) {
+	t.Parallel()
 	logs, err := filepath.Glob(filepath.Join("..", "testdata", "logs", "*.log"))
 	if err != nil || len(logs) == 0 {
 		t.Fatalf("no sample logs: %v", err)
@@ -454,7 +457,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 		records, annotated, longest := 0, 0, 0
 		for {
 			chunk := fgets(br, bufSize)
-			if chunk == nil || len(chunk) == 0 {
+			if len(chunk) == 0 {
 				break
 			}
 			if chunk[len(chunk)-1] != '\n' {
@@ -494,6 +497,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 // TestPipelineSIGTERM: stopped with SIGTERM, errtag has delivered every
 // record read so far and exits 143, also when no input has arrived yet.
 func TestPipelineSIGTERM(t *testing.T) {
+	t.Parallel()
 	t.Run("after records", func(t *testing.T) {
 		c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
 		for i := 0; i < 3; i++ {
@@ -510,7 +514,7 @@ func TestPipelineSIGTERM(t *testing.T) {
 	})
 	t.Run("before any input", func(t *testing.T) {
 		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
-		time.Sleep(200 * time.Millisecond) // let it reach the first read
+		waitBlockedIn(t, c.cmd.Process.Pid, pipeReadWaits...) // its first read
 		c.cmd.Process.Signal(syscall.SIGTERM)
 		if code := c.mustExit(); code != 143 {
 			t.Errorf("exit %d, want 143; stderr %q", code, c.stderr.String())
@@ -532,6 +536,7 @@ func sigpipeIgnored(argv ...string) []string {
 // 0: while output is flowing (the write fails with EPIPE), and while errtag
 // waits for input with nothing to write (it sees the reader gone).
 func TestPipelineSIGPIPEIgnored(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc")
 	}
@@ -574,6 +579,12 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 	})
 }
 
+// subreaper makes the test process a child subreaper, once.
+var (
+	subreaper    sync.Once
+	subreaperErr error
+)
+
 // orphanedErrtag starts errtag through an intermediate shell that puts it
 // in the background, as a shipper's shell or a wrapper would, and returns
 // the shell and errtag's pid. errtag's stdin and stdout are the child's
@@ -582,14 +593,19 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 // its exit status.
 func orphanedErrtag(t *testing.T, env []string, stdout *os.File, args ...string) (*pipedChild, int) {
 	t.Helper()
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		t.Skipf("cannot become a subreaper: %v", err)
+	// The test process stays a subreaper once it is one, so that tests
+	// running in parallel do not take it from each other.
+	subreaper.Do(func() { subreaperErr = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+	if subreaperErr != nil {
+		t.Skipf("cannot become a subreaper: %v", subreaperErr)
 	}
-	t.Cleanup(func() { unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) })
 	// fd 3 carries stdin past the shell's /dev/null for background jobs.
-	script := `exec 3<&0; "$0" "$@" <&3 3<&- & echo $! >&2; exec 3<&-; wait`
+	// errtag's stderr is a file, so that the shell's stderr pipe closes
+	// when the shell dies.
+	env = append(env, "ERRTAG_TEST_ERR="+filepath.Join(t.TempDir(), "stderr"))
+	script := `exec 3<&0; "$0" "$@" <&3 3<&- 2>"$ERRTAG_TEST_ERR" & echo $! >&2; exec 3<&-; wait`
 	if stdout != nil {
-		script = `exec 3<&0; "$0" "$@" <&3 3<&- >"$ERRTAG_TEST_OUT" & echo $! >&2; exec 3<&-; wait`
+		script = `exec 3<&0; "$0" "$@" <&3 3<&- >"$ERRTAG_TEST_OUT" 2>"$ERRTAG_TEST_ERR" & echo $! >&2; exec 3<&-; wait`
 		env = append(env, "ERRTAG_TEST_OUT="+stdout.Name())
 	}
 	c := startPiped(t, nil, env, append([]string{"/bin/sh", "-c", script}, errtagArgv(args...)...)...)
@@ -645,6 +661,7 @@ func reapOrphan(t *testing.T, pid int, d time.Duration) int {
 // within seconds with 143, having delivered every record, even though its
 // input pipe is still open and its reader still there.
 func TestPipelineParentDeath(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
@@ -671,6 +688,7 @@ func TestPipelineParentDeath(t *testing.T) {
 // -f app.log > out &) or ERRTAG_PARENT_WATCH=off, errtag outlives its
 // parent and ends with its input as usual.
 func TestPipelineParentDeathOptOut(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
@@ -692,10 +710,9 @@ func TestPipelineParentDeathOptOut(t *testing.T) {
 			c, pid := orphanedErrtag(t, tc.env, outFile, "--output", "json")
 			c.cmd.Process.Kill()
 			c.mustExit()
-			time.Sleep(1500 * time.Millisecond)
-			if code := reapPid(pid, 0); code != -1 && code != -2 {
-				t.Fatalf("errtag ended with its parent (exit %d)", code)
-			}
+			// Once errtag is ours, the kernel has sent it any parent-death
+			// signal; the exit status at the end says whether it got one.
+			waitUntil(t, "errtag to be reparented to the test", func() bool { return parentOf(pid) == os.Getpid() })
 			io.WriteString(c.stdin, errLine+"\n")
 			c.stdin.Close()
 			if code := reapOrphan(t, pid, recordDeadline); code != 0 {
@@ -715,6 +732,7 @@ func TestPipelineParentDeathOptOut(t *testing.T) {
 // stdin /dev/null as Vector gives it, once errtag has -f. Lines appended to
 // the file come out as records; SIGTERM ends it with 143.
 func TestPipelineFollow(t *testing.T) {
+	t.Parallel()
 	help, _ := exec.Command(binary, "--help").CombinedOutput()
 	if !bytes.Contains(help, []byte("-f, --")) {
 		t.Skip("errtag has no -f yet")
@@ -766,6 +784,7 @@ func TestPipelineFollow(t *testing.T) {
 // shell's child and idle, sees its output has no reader and exits 0, and
 // the shell with it.
 func TestPipelineShellBetween(t *testing.T) {
+	t.Parallel()
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -796,7 +815,7 @@ func TestPipelineShellBetween(t *testing.T) {
 	outW.Close()
 	defer sh.Process.Kill()
 	io.WriteString(inW, errLine+"\n")
-	time.Sleep(200 * time.Millisecond)
+	waitConsumed(t, inW)
 
 	shipper.Process.Kill()
 	shipper.Wait()
@@ -827,6 +846,7 @@ func needFollow(t *testing.T) {
 // chunk parsed as JSON. Lines appended to the file arrive as records; when
 // Fluent Bit's end of the pipe closes, errtag exits 0.
 func TestPipelineFluentBitExec(t *testing.T) {
+	t.Parallel()
 	needFollow(t)
 	logPath := filepath.Join(t.TempDir(), "app.log")
 	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
@@ -874,6 +894,7 @@ func TestPipelineFluentBitExec(t *testing.T) {
 // TestPipelineParentDeathFollow: the same as TestPipelineParentDeath in
 // follow mode, idle on its file, as the shipper configs run errtag.
 func TestPipelineParentDeathFollow(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
@@ -897,6 +918,7 @@ func TestPipelineParentDeathFollow(t *testing.T) {
 // TestPipelineShortFirstLine: a first line shorter than a compression magic
 // number (4 bytes) comes out at once too, not when more input arrives.
 func TestPipelineShortFirstLine(t *testing.T) {
+	t.Parallel()
 	for _, first := range []string{"ok", "1", ""} {
 		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
 		io.WriteString(c.stdin, first+"\n")

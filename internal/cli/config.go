@@ -46,10 +46,10 @@ func registerConfigFlag(root *cobra.Command) {
 
 // applyConfig loads the config file named by --config or ERRTAG_CONFIG, if
 // any, into cmd's flags.
-func applyConfig(cmd *cobra.Command) error {
+func applyConfig(cmd *cobra.Command, getenv func(string) string) error {
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
-		path = os.Getenv(configEnv)
+		path = getenv(configEnv)
 	}
 	if path == "" {
 		return nil

@@ -44,12 +44,17 @@ defaults:
 	if _, out, _ := run(t, in, "--config", cfg, "--output", "auto"); !strings.HasPrefix(out, "paygw decline_code=E42 errtag.system=payments errtag.code=E42 errtag.name=CARD_DECLINED") {
 		t.Errorf("--output auto over the config: %q", out)
 	}
-	t.Setenv(configEnv, cfg)
-	if _, out, _ := run(t, in); out != want {
+	withConfig := Env{Getenv: func(k string) string {
+		if k == configEnv {
+			return cfg
+		}
+		return ""
+	}}
+	if _, out, _ := runEnv(t, withConfig, in); out != want {
 		t.Errorf("%s: %q", configEnv, out)
 	}
 	// Other commands read it too.
-	if code, out, _ := run(t, "", "catalog", "systems"); code != 0 || !strings.Contains(out, "payments") {
+	if code, out, _ := runEnv(t, withConfig, "", "catalog", "systems"); code != 0 || !strings.Contains(out, "payments") {
 		t.Errorf("catalog systems with the config: exit %d, %q", code, out)
 	}
 }

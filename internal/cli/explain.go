@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/loader"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -146,19 +148,14 @@ func runExplain(e *env, o *explainOptions, args []string) error {
 	if o.json {
 		return writeEntriesJSON(e.stdout, entries)
 	}
-	return writeExplain(e.stdout, displayFor(e.stdout), query, entries)
+	return writeExplain(e.stdout, e.display(e.stdout), query, entries)
 }
 
 // loadCatalogs returns the built-in catalog with files added, in order.
 func loadCatalogs(files []string) (*catalog.Catalog, error) {
-	cat, err := catalog.Builtin()
+	cat, err := loader.Catalog(files)
 	if err != nil {
-		return nil, configErr(fmt.Errorf("built-in catalog: %w", err))
-	}
-	for _, f := range files {
-		if err := cat.LoadFile(f); err != nil {
-			return nil, configErr(err)
-		}
+		return nil, configErr(err)
 	}
 	return cat, nil
 }
@@ -231,20 +228,20 @@ const explainLabelWidth = len("remediation:  ")
 // writeExplain writes entries as blocks for a person to read: a title line
 // (system, code, name) and one line per field, each value wrapped to the
 // terminal under the values above it.
-func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry) error {
+func writeExplain(w io.Writer, d textui.Display, query string, entries []catalog.Entry) error {
 	var b strings.Builder
 	if len(entries) > 1 {
-		b.WriteString(d.paint(sgrBold, summaryLine(query, entries)))
+		b.WriteString(d.Paint(textui.Bold, summaryLine(query, entries)))
 		b.WriteString("\n\n")
 	}
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(d.paint(sgrBold, e.System+" "+e.Code))
+		b.WriteString(d.Paint(textui.Bold, e.System+" "+e.Code))
 		if e.Name != e.Code { // wusp's codes are their names
 			b.WriteString(" ")
-			b.WriteString(d.paint(sgrBold+sgrCyan, e.Name))
+			b.WriteString(d.Paint(textui.Bold+textui.Cyan, e.Name))
 		}
 		b.WriteString("\n")
 		field := func(label, value string) {
@@ -252,9 +249,9 @@ func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry)
 				return
 			}
 			indent := 2 + explainLabelWidth
-			lines := wrap(value, d.width-indent)
+			lines := textui.Wrap(value, d.Width-indent)
 			b.WriteString("  ")
-			b.WriteString(d.paint(sgrFaint, padRight(label+":", explainLabelWidth)))
+			b.WriteString(d.Paint(textui.Faint, textui.PadRight(label+":", explainLabelWidth)))
 			for j, l := range lines {
 				if j > 0 {
 					b.WriteString("\n" + strings.Repeat(" ", indent))
@@ -263,7 +260,7 @@ func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry)
 			}
 			b.WriteString("\n")
 		}
-		field("category", d.paint(categoryStyle(e.Category), e.Category))
+		field("category", d.Paint(categoryStyle(e.Category), e.Category))
 		field("group", e.Group)
 		field("message", e.Message)
 		field("description", e.Description)
@@ -308,11 +305,11 @@ func summaryLine(query string, entries []catalog.Entry) string {
 func categoryStyle(c string) string {
 	switch c {
 	case "success":
-		return sgrGreen
+		return textui.Green
 	case "server", "internal", "storage", "install", "device":
-		return sgrRed
+		return textui.Red
 	}
-	return sgrYellow
+	return textui.Yellow
 }
 
 // shellWord quotes s for a shell command line when it needs it.

@@ -85,7 +85,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
-	out, err := openOutput(o.outFile, e.stdout)
+	out, err := openFollowOutput(e, o.outFile, o.follow.state != "")
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}

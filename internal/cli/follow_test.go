@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -42,7 +41,7 @@ func startFollow(t *testing.T, args ...string) *following {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	fw := &following{out: &syncBuffer{}, errb: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	e := &env{stdin: strings.NewReader(""), stdout: fw.out, stderr: fw.errb, signal: func() syscall.Signal { return 0 }}
+	e := newEnv(Env{Stdin: strings.NewReader(""), Stdout: fw.out, Stderr: fw.errb})
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetOut(fw.out)

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"io"
-	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // progress shows, on a terminal's stderr, how much of a batch run's input has
@@ -19,13 +17,15 @@ type progress struct {
 	done atomic.Int64
 	stop chan struct{}
 	wait chan struct{}
+	once sync.Once
 }
 
-// newProgress starts a progress display for total bytes, or returns nil
-// when stderr is not a terminal. Every method is safe on a nil *progress.
-func newProgress(stderr io.Writer, total int64, what string) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) || total <= 0 {
+// newProgress starts a progress display for total bytes on e's standard
+// error, or returns nil when that is not a terminal. Every method is safe
+// on a nil *progress.
+func newProgress(e *env, total int64, what string) *progress {
+	stderr := e.stderr
+	if !e.display(stderr).Terminal || total <= 0 {
 		return nil
 	}
 	p := &progress{
@@ -68,10 +68,12 @@ func (p *progress) run() {
 	}
 }
 
-// finish removes the display.
+// finish removes the display; later calls do nothing.
 func (p *progress) finish() {
 	if p != nil {
-		close(p.stop)
-		<-p.wait
+		p.once.Do(func() {
+			close(p.stop)
+			<-p.wait
+		})
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"regexp"
 	"regexp/syntax"
-	"sort"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
@@ -640,14 +639,4 @@ func appendUnique(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
-}
-
-// SortedSystems returns the systems that have markers, sorted.
-func (s *Set) SortedSystems() []string {
-	out := make([]string, 0, len(s.Markers))
-	for k := range s.Markers {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
