@@ -68,7 +68,8 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 // followed by an upper-case first letter (a camel-case word start:
 // myKnoxAgent); and the character after it is not a lower-case letter or
 // digit (an upper-case letter starts the next word: DrupalError,
-// EFOTAClient). A letter that ends a JSON escape (\n, \t, \u00e9) is not
+// EFOTAClient; but after a marker written in capitals, only a capital
+// followed by a lower-case letter does, so KNOXVILLE is one word). A letter that ends a JSON escape (\n, \t, \u00e9) is not
 // part of the word that follows it.
 func isWholeWord(line []byte, start, end int) bool {
 	if start > 0 {
@@ -82,9 +83,20 @@ func isWholeWord(line []byte, start, end int) bool {
 		}
 	}
 	if end < len(line) {
-		after, _ := utf8.DecodeRune(line[end:])
+		after, size := utf8.DecodeRune(line[end:])
 		if unicode.IsLower(after) || unicode.IsDigit(after) {
 			return false
+		}
+		if unicode.IsUpper(after) && end > start {
+			// After a marker written in capitals, a capital starts
+			// the next word only when a lower-case letter follows
+			// it (EFOTAClient); otherwise the capitals run on as one
+			// word (KNOXVILLE, EFOTAS).
+			last, _ := utf8.DecodeLastRune(line[start:end])
+			next, _ := utf8.DecodeRune(line[end+size:])
+			if unicode.IsUpper(last) && !unicode.IsLower(next) {
+				return false
+			}
 		}
 	}
 	return true

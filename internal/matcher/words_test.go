@@ -17,26 +17,32 @@ func TestIsWholeWord(t *testing.T) {
 		{"x [knox] y", true},
 		{"com.samsung.android.[knox].efota", true},
 		{"[KNOX]_agent", true},
-		{"my[Knox]Agent", true},  // camel-case start and end
-		{"[EFOTA]Client", true},  // an upper-case letter starts the next word
-		{"[Drupal]Error", true},  // likewise
-		{"2[Knox]", true},        // a digit before an upper-case start
-		{"[knox]ville", false},   // a lower-case letter after
-		{"[knox]2", false},       // a digit after
-		{"Ce[fota]xime", false},  // a lower-case letter after
-		{"CE[FOTA]XIME", false},  // an upper-case letter before an upper-case start
-		{"my[knox]", false},      // a lower-case letter before a lower-case start
-		{"MY[Knox]", false},      // an upper-case letter before
-		{"é[knox]", false},       // a non-ASCII letter is a letter
-		{`\n[drupal]: x`, true},  // a JSON escape is no letter
-		{`\t[drupal]`, true},     //
-		{`\\n[drupal]`, false},   // an escaped backslash, then the letter n
-		{`\u00e9[knox]`, true},   // \u escape
-		{`x\u00e9[knox]`, true},  //
-		{"[knox]é", false},       // a non-ASCII lower-case letter after
-		{"[knox]Ä", true},        // a non-ASCII upper-case letter after
-		{"[knox]-dc01", true},    //
-		{"[volt mx] sync", true}, // a marker with a space
+		{"my[Knox]Agent", true},     // camel-case start and end
+		{"[EFOTA]Client", true},     // an upper-case letter starts the next word
+		{"[Drupal]Error", true},     // likewise
+		{"2[Knox]", true},           // a digit before an upper-case start
+		{"[knox]ville", false},      // a lower-case letter after
+		{"[knox]2", false},          // a digit after
+		{"Ce[fota]xime", false},     // a lower-case letter after
+		{"CE[FOTA]XIME", false},     // an upper-case letter before an upper-case start
+		{"my[knox]", false},         // a lower-case letter before a lower-case start
+		{"MY[Knox]", false},         // an upper-case letter before
+		{"é[knox]", false},          // a non-ASCII letter is a letter
+		{`\n[drupal]: x`, true},     // a JSON escape is no letter
+		{`\t[drupal]`, true},        //
+		{`\\n[drupal]`, false},      // an escaped backslash, then the letter n
+		{`\u00e9[knox]`, true},      // \u escape
+		{`x\u00e9[knox]`, true},     //
+		{"[knox]é", false},          // a non-ASCII lower-case letter after
+		{"[knox]Ä", true},           // a non-ASCII upper-case letter after
+		{"[KNOX]VILLE-DC01", false}, // capitals run on: one word
+		{"[EFOTA]S", false},         // likewise
+		{"[EFOTA]CLIENT", false},    // likewise
+		{"[EFOTA]Client", true},     // a capital, then lower case: a new word
+		{"[KNOX]Ä", false},          // capitals run on, non-ASCII too
+		{"[VMXSync]Agent", true},    // a marker ending in lower case
+		{"[knox]-dc01", true},       //
+		{"[volt mx] sync", true},    // a marker with a space
 	} {
 		i := strings.IndexByte(c.text, '[')
 		j := strings.IndexByte(c.text, ']')
@@ -68,9 +74,14 @@ func refWholeWord(line string, start, end int) bool {
 		}
 	}
 	if end < len(line) {
-		after, _ := utf8.DecodeRuneInString(line[end:])
+		after, size := utf8.DecodeRuneInString(line[end:])
 		if unicode.IsLower(after) || unicode.IsDigit(after) {
 			return false
+		}
+		last, _ := utf8.DecodeLastRuneInString(line[start:end])
+		next, _ := utf8.DecodeRuneInString(line[end+size:])
+		if end > start && unicode.IsUpper(after) && unicode.IsUpper(last) && !unicode.IsLower(next) {
+			return false // capitals run on: KNOXVILLE
 		}
 	}
 	return true
