@@ -63,9 +63,10 @@ type splitter struct {
 // run reads to the end of the input. It returns nil at io.EOF, a
 // *ReadError when a read fails, or emit's or idle's error.
 func (s *splitter) run() error {
-	// The buffer starts small, for small inputs, and doubles up to size
-	// while reads fill it.
+	// The buffer starts small, for small inputs, and doubles (to size)
+	// as it fills.
 	buf := make([]byte, min(s.size, firstSize))
+	target := s.size * 3 / 4 // fill mode: hand lines on once this many are held
 	n := 0        // bytes held: buf[:n]
 	done := 0     // buf[:done] are complete lines (when not long)
 	long := false // buf[:n] continues a line over maxLine
@@ -74,15 +75,15 @@ func (s *splitter) run() error {
 		if s.stop != nil && s.stop() {
 			return nil
 		}
-		// Grow when full of one unfinished line no longer than maxLine
-		// (everything else was handed on), or when the last read filled
-		// a buffer smaller than size.
-		if n == len(buf) || filled && len(buf) < s.size {
+		// Grow when full: of one unfinished line no longer than maxLine,
+		// or in fill mode of the lines gathered toward target; or, from
+		// a source that may wait, when the last read filled a buffer
+		// smaller than size (the source has more to give at once).
+		if n == len(buf) || !s.fill && filled && len(buf) < s.size {
 			nb := make([]byte, 2*len(buf))
 			copy(nb, buf[:n])
 			buf = nb
 		}
-		target := min(len(buf), s.size) * 3 / 4
 		if s.idle != nil && !s.fill {
 			if err := s.idle(); err != nil {
 				return err
@@ -124,7 +125,7 @@ func (s *splitter) run() error {
 				done = lo + k + 1
 			}
 			over := rerr == nil && pendingLen(buf[done:n]) > s.maxLine
-			if done > used && (!s.fill || n >= target || n == len(buf) || over || rerr != nil) {
+			if done > used && (!s.fill || n >= target || n == len(buf) && len(buf) >= s.size || over || rerr != nil) {
 				if err := s.emit(unitLines, buf[used:done]); err != nil {
 					return err
 				}

@@ -141,3 +141,29 @@ func TestFindLong(t *testing.T) {
 		}
 	}
 }
+
+// TestFillModeGathersChunks: from a source that never waits but hands out
+// little per read (a decoder), fill mode still gathers units of about size
+// bytes: one job per read would cost more than the matching in it.
+func TestFillModeGathersChunks(t *testing.T) {
+	t.Parallel()
+	var in bytes.Buffer
+	for in.Len() < 4<<20 {
+		in.WriteString("a short line of log text\n")
+	}
+	const size = 1 << 20
+	var units []int
+	sp := &splitter{r: &chunkedReader{data: in.Bytes(), sizes: []int{16 << 10, 9000}}, maxLine: 1000, size: size, fill: true}
+	sp.emit = func(u unit, b []byte) error {
+		units = append(units, len(b))
+		return nil
+	}
+	if err := sp.run(); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range units[:len(units)-1] {
+		if n < size*3/4-1000 {
+			t.Fatalf("unit %d of %d is %d bytes, want about %d (units %v)", i, len(units), n, size, units)
+		}
+	}
+}
