@@ -45,7 +45,7 @@ func (s *autoEncoder) Line(line, term []byte, anns []matcher.Annotation) error {
 	b := s.buf[:0]
 	if len(anns) > 0 {
 		if at, empty, ok := jsonObjectEnd(line); ok {
-			if !keysOf(line).errtag {
+			if !keysOf(line, false).errtag {
 				b = append(b, line[:at]...)
 				if !empty {
 					b = append(b, ',')
@@ -102,10 +102,11 @@ type ownKeys struct {
 }
 
 // keysOf reads the top-level keys of obj, a valid JSON object (escapes in
-// keys are decoded: "\u0066ile" is "file").
-func keysOf(obj []byte) ownKeys {
+// keys are decoded: "\u0066ile" is "file"). The file keys are looked for
+// only when withFile says so.
+func keysOf(obj []byte, withFile bool) ownKeys {
 	var k ownKeys
-	if !bytes.Contains(obj, []byte("errtag")) && !bytes.Contains(obj, []byte(FileKey)) && !bytes.Contains(obj, []byte(`\u`)) {
+	if !bytes.Contains(obj, []byte("errtag")) && !(withFile && bytes.Contains(obj, []byte(FileKey))) && !bytes.Contains(obj, []byte(`\u`)) {
 		return k // none of them, even spelled with escapes
 	}
 	gjson.ParseBytes(obj).ForEach(func(key, _ gjson.Result) bool {
@@ -226,7 +227,7 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 		b = append(b, bytes.TrimLeft(line[:at], jsonSpace)...)
 		var keys ownKeys
 		if s.opts.Source != "" || len(anns) > 0 {
-			keys = keysOf(line)
+			keys = keysOf(line, s.opts.Source != "")
 		}
 		// A record that carries errtag's annotation is written as it
 		// is: errtag's output run through errtag again is unchanged.
