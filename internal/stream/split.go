@@ -67,9 +67,9 @@ func (s *splitter) run() error {
 	// as it fills.
 	buf := make([]byte, min(s.size, firstSize))
 	target := s.size * 3 / 4 // fill mode: hand lines on once this many are held
-	n := 0        // bytes held: buf[:n]
-	done := 0     // buf[:done] are complete lines (when not long)
-	long := false // buf[:n] continues a line over maxLine
+	n := 0                   // bytes held: buf[:n]
+	done := 0                // buf[:done] are complete lines (when not long)
+	long := false            // buf[:n] continues a line over maxLine
 	filled := false
 	for {
 		if s.stop != nil && s.stop() {
