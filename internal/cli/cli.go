@@ -182,7 +182,7 @@ and remediation where a code was found, byte-identical where none was.
 
 Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		Example: `  tail -f app.log | errtag
-  errtag --output json app.log.gz
+  errtag --format json app.log.gz
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
 		Version:       version(),
@@ -190,13 +190,21 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkNotCommand(cmd, args); err != nil {
+				return err
+			}
+			if err := noteRenamed(cmd, e); err != nil {
+				return err
+			}
 			return runFilter(cmd.Context(), e, o, args)
 		},
 	}
 	o.register(root)
+	registerRenamed(root)
 	registerConfigFlag(root)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e.getenv) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e) }
+	markReadsLogs(root)
 	addCommands(root, e)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	return root
 }

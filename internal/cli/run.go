@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/loader"
@@ -23,7 +24,7 @@ type configOptions struct {
 
 func (c *configOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&c.system, "system", "", "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
+	systemFlag(f, &c.system, "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
 	f.StringArrayVar(&c.rules, "rules", nil, "add the rules in `FILE` (repeatable)")
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
@@ -35,7 +36,7 @@ func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
-		return nil, nil, configErr(fmt.Errorf("--system: %w", err))
+		return nil, nil, unknownSystem(se.System, se.Known)
 	case err != nil:
 		return nil, nil, configErr(err)
 	}
@@ -59,11 +60,11 @@ type runOptions struct {
 func (o *runOptions) register(cmd *cobra.Command) {
 	o.configOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.format, "output", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
+	f.StringVar(&o.format, "format", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
 	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule)")
-	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
+	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M); longer lines pass through unannotated without being held in memory")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst); FILE is written beside itself and replaced only when done")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
@@ -71,9 +72,9 @@ func (o *runOptions) register(cmd *cobra.Command) {
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
-	so := output.Options{Format: output.Format(o.format)}
+	so := output.Options{Format: output.Format(strings.ToLower(o.format))}
 	if so.Format != output.Auto && so.Format != output.JSON {
-		return so, fmt.Errorf("--output: unknown format %q (auto or json)", o.format)
+		return so, fmt.Errorf("--format: unknown format %q: auto or json (to write to a file, use -o FILE)", o.format)
 	}
 	if o.fields != "" {
 		fs, err := output.ParseFields(o.fields)
@@ -96,6 +97,9 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 // (standard output or -o), each input to its own (--out-dir, batch.go), or
 // files followed as they grow (-f, follow.go).
 func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
+	if err := checkOutputName(o.outFile, "for JSON lines use --format json"); err != nil {
+		return err
+	}
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}

@@ -46,10 +46,11 @@ of a normal run.`,
 		},
 	}
 	o.configOptions.register(cmd)
+	markReadsLogs(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
 	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0: one per CPU)")
 	return cmd
 }
 

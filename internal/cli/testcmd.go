@@ -64,6 +64,7 @@ finds that were dropped and why, and the annotations that result.`,
 		},
 	}
 	c.register(cmd)
+	markReadsLogs(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
 	return cmd
 }
