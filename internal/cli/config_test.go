@@ -36,13 +36,13 @@ defaults:
   fields: system,code,name
 `), 0o644)
 	in := "paygw decline_code=E42\n"
-	want := `{"log":"paygw decline_code=E42","errtag":{"system":"payments","code":"E42","name":"CARD_DECLINED"}}` + "\n"
+	want := `{"log":"paygw decline_code=E42","errtag":[{"system":"payments","code":"E42","name":"CARD_DECLINED"}]}` + "\n"
 	if code, out, stderr := run(t, in, "--config", cfg); code != 0 || out != want {
 		t.Errorf("--config: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 	// The command line wins over a default.
-	if _, out, _ := run(t, in, "--config", cfg, "--output", "auto"); !strings.HasPrefix(out, "paygw decline_code=E42 errtag.system=payments errtag.code=E42 errtag.name=CARD_DECLINED") {
-		t.Errorf("--output auto over the config: %q", out)
+	if _, out, _ := run(t, in, "--config", cfg, "--format", "auto"); !strings.HasPrefix(out, "paygw decline_code=E42 errtag.system=payments errtag.code=E42 errtag.name=CARD_DECLINED") {
+		t.Errorf("--format auto over the config: %q", out)
 	}
 	withConfig := Env{Getenv: func(k string) string {
 		if k == configEnv {
@@ -88,7 +88,7 @@ func TestConfigDefaultsOnlyForLogs(t *testing.T) {
 	cfg := filepath.Join(dir, "errtag.yaml")
 	os.WriteFile(cfg, []byte("catalogs: [pay.yaml]\ndefaults:\n  system: knox-efota\n  format: json\n  fields: system,code\n"), 0o644)
 	// The commands that read logs take them.
-	if code, out, stderr := run(t, "error code 901\n", "--config", cfg); code != 0 || out != jsonLine("error code 901", `{"system":"knox-efota","code":"901"}`) {
+	if code, out, stderr := run(t, "error code 901\n", "--config", cfg); code != 0 || out != jsonLine("error code 901", `[{"system":"knox-efota","code":"901"}]`) {
 		t.Errorf("errtag: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 	if _, out, _ := run(t, "error code 901\n", "--config", cfg, "test", "--json"); !strings.Contains(out, `"system":"knox-efota","code":"901"`) {

@@ -61,7 +61,7 @@ func TestFlagMistakes(t *testing.T) {
 // still works and says so; a config file's defaults.output too.
 func TestFormatSpellings(t *testing.T) {
 	t.Parallel()
-	want := jsonLine("E EFOTA: download failed resultCode=-1401", `{"system":"knox-efota","code":"-1401"}`)
+	want := jsonLine("E EFOTA: download failed resultCode=-1401", `[{"system":"knox-efota","code":"-1401"}]`)
 	for _, c := range []struct {
 		args []string
 		note string
@@ -173,4 +173,36 @@ func TestHelpMetavars(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestFieldsList: known, named in --fields, is written for known codes too;
+// a field named twice is written once; names take any case.
+func TestFieldsList(t *testing.T) {
+	t.Parallel()
+	const unknown = "E EFOTA: download failed resultCode=-9999\n"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--fields", "known"}, "E EFOTA: download failed resultCode=-1401 errtag.known=true\nE EFOTA: download failed resultCode=-9999 errtag.known=false\n"},
+		{[]string{"--fields", "code,known"}, "E EFOTA: download failed resultCode=-1401 errtag.code=-1401 errtag.known=true\nE EFOTA: download failed resultCode=-9999 errtag.code=-9999 errtag.known=false\n"},
+		{[]string{"--fields", "code,code,CODE"}, "E EFOTA: download failed resultCode=-1401 errtag.code=-1401\nE EFOTA: download failed resultCode=-9999 errtag.code=-9999\n"},
+		{[]string{"--fields", "code,known,code", "--format", "json"},
+			jsonLine("E EFOTA: download failed resultCode=-1401", `[{"code":"-1401","known":true}]`) +
+				jsonLine("E EFOTA: download failed resultCode=-9999", `[{"code":"-9999","known":false}]`)},
+		// The default list writes known only when false.
+		{[]string{"--fields", "system,code,name,category,group,message,remediation,alternatives"}, ""},
+	} {
+		code, out, stderr := run(t, efotaLine+unknown, c.args...)
+		if c.want == "" {
+			_, def, _ := run(t, efotaLine+unknown)
+			if strings.Contains(def, "known=true") || !strings.Contains(def, "errtag.code=-9999 errtag.known=false") || strings.Contains(out, "known") {
+				t.Errorf("default fields: %q", def)
+			}
+			continue
+		}
+		if code != 0 || out != c.want {
+			t.Errorf("%v: exit %d, stderr %q\n got %q\nwant %q", c.args, code, stderr, out, c.want)
+		}
+	}
 }
