@@ -31,35 +31,56 @@ const (
 // otherwise version() reads what the Go toolchain recorded.
 var Version = ""
 
-// version is what --version prints: Version, or the module version and
-// VCS revision from the build info.
+// version is what --version prints: Version, or what the build info says.
 func version() string {
 	if Version != "" {
 		return Version
 	}
 	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
+	return versionFrom(bi, ok)
+}
+
+// versionFrom says which errtag bi is: the module version that go install
+// module@version records (v1.2.3), or "devel" for a build from a source
+// tree, with the VCS revision, its time and whether the tree was modified
+// when the build recorded them; and the Go version.
+func versionFrom(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "devel (no build information)"
 	}
 	v := bi.Main.Version
-	var rev, dirty string
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var rev, when string
+	modified := false
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
 			rev = s.Value
+		case "vcs.time":
+			when = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
+			modified = s.Value == "true"
 		}
 	}
+	var details []string
 	if rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
-		return fmt.Sprintf("%s (%s%s, %s)", v, rev, dirty, bi.GoVersion)
+		details = append(details, "revision "+rev)
+		if modified {
+			details = append(details, "modified")
+		}
+		if when != "" {
+			details = append(details, when)
+		}
+	} else if v == "devel" {
+		details = append(details, "built without version control information")
 	}
-	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
+	details = append(details, bi.GoVersion)
+	return fmt.Sprintf("%s (%s)", v, strings.Join(details, ", "))
 }
 
 // exitError carries an exit code through cobra.
