@@ -123,11 +123,15 @@ type Env struct {
 // env is what a command runs against: the Env, with defaults for what it
 // leaves out, and the ledger of the run for a second signal's report.
 type env struct {
-	stdin       io.Reader
-	stdout      io.Writer
-	stderr      io.Writer
-	getenv      func(string) string
-	display     func(io.Writer) textui.Display
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
+	display func(io.Writer) textui.Display
+	// baseDisplay is Env.Display; display is it as --color says.
+	baseDisplay func(io.Writer) textui.Display
+	// color is --color: auto, always or never.
+	color       string
 	limitMemory func(int)
 	ledger      *ledger
 }
@@ -150,6 +154,7 @@ func newEnv(e Env) *env {
 	if ne.display == nil {
 		ne.display = func(io.Writer) textui.Display { return textui.Display{} }
 	}
+	ne.baseDisplay, ne.color = ne.display, "auto"
 	if ne.limitMemory == nil {
 		ne.limitMemory = func(int) {}
 	}
@@ -217,13 +222,21 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 			if err := noteRenamed(cmd, e); err != nil {
 				return err
 			}
+			o.formatGiven = givenAs(cmd.Flags(), "format")
 			return runFilter(cmd.Context(), e, o, args)
 		},
 	}
 	o.register(root)
 	registerRenamed(root)
 	registerConfigFlag(root)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e) }
+	registerColorFlag(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyConfig(cmd, e); err != nil {
+			return err
+		}
+		applyColor(cmd, e)
+		return nil
+	}
 	markReadsLogs(root)
 	addCommands(root, e)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })

@@ -58,6 +58,7 @@ Negative codes need no quoting: errtag explain -1001.`,
 			if err := applyConfig(cmd, e); err != nil {
 				return err
 			}
+			applyColor(cmd, e)
 			return runExplain(e, o, args)
 		},
 	}
@@ -283,7 +284,7 @@ func writeExplain(w io.Writer, d textui.Display, query string, entries []catalog
 			}
 			b.WriteString("\n")
 		}
-		field("category", d.Paint(categoryStyle(e.Category), e.Category))
+		field("category", d.Paint(textui.CategoryStyle(e.Category), e.Category))
 		field("group", e.Group)
 		field("message", e.Message)
 		field("description", e.Description)
@@ -322,17 +323,6 @@ func summaryLine(query string, entries []catalog.Entry) string {
 		systems = fmt.Sprintf("%d systems", len(order))
 	}
 	return fmt.Sprintf("%s: %d entries in %s (%s)", query, len(entries), systems, strings.Join(parts, ", "))
-}
-
-// categoryStyle colours a category by how bad it usually is.
-func categoryStyle(c string) string {
-	switch c {
-	case "success":
-		return textui.Green
-	case "server", "internal", "storage", "install", "device":
-		return textui.Red
-	}
-	return textui.Yellow
 }
 
 // shellWord quotes s for a shell command line when it needs it.

@@ -46,6 +46,7 @@ func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
 // runOptions are the root command's flags.
 type runOptions struct {
 	configOptions
+	outputOptions
 	format       string
 	fields       string
 	maxLine      int
@@ -68,6 +69,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
+	o.outputOptions.register(f)
 	o.follow.register(cmd)
 }
 
@@ -103,6 +105,10 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
+	if err := o.checkCount(); err != nil {
+		return err
+	}
+	o.chooseView(e)
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
 	}
@@ -122,8 +128,12 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	d := &driver{
 		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
 		workers: workersFor(o.workers),
-		sinks:   formatSinks(sinkOpts, o.withFilename),
+		sinks:   o.sinks(sinkOpts),
 		onInput: rs.addInput,
+	}
+	if o.count {
+		named := o.withFilename || len(args) > 1
+		d.after = func(w *bufio.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	}
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
@@ -187,7 +197,12 @@ inputs:
 			opened = true
 			base := dst.lines()
 			t.written = func() int64 { return dst.lines() - base }
-			_, err = d.process(ctx, src, t, w)
+			var st stream.Stats
+			st, err = d.process(ctx, src, t, w)
+			var ie *inputError
+			if d.after != nil && (err == nil || errors.As(err, &ie)) {
+				d.after(w, t.name, st)
+			}
 		}
 		t.state.Store(finished)
 		var ie *inputError

@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal cols columns wide and returns its two
+// ends; the test is skipped where there is none.
+func openPTY(t *testing.T, cols uint16) (master, tty *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	fd := int(m.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		m.Close()
+		t.Skipf("unlockpt: %v", err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		m.Close()
+		t.Skipf("ptsname: %v", err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		m.Close()
+		t.Skipf("open pts: %v", err)
+	}
+	if err := unix.IoctlSetWinsize(int(s.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: cols}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(); s.Close() })
+	return m, s
+}
+
+// onTerminal runs errtag with its standard output (and standard error if
+// errToo) on a terminal cols columns wide, and returns what the terminal
+// got (CRLF turned back into LF) and, if stderr is not the terminal, what
+// errtag wrote to stderr.
+func onTerminal(t *testing.T, cols uint16, env []string, errToo bool, args ...string) (term, stderr string) {
+	t.Helper()
+	master, tty := openPTY(t, cols)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout = tty
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if errToo {
+		cmd.Stderr = tty
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(master) // ends with EIO once the terminal is closed
+		got <- b
+	}()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("%v: %v; stderr %q", args, err, errb.String())
+	}
+	return strings.ReplaceAll(string(<-got), "\r\n", "\n"), errb.String()
+}
+
+// TestTerminalView: on a real terminal 80 columns wide, errtag writes the
+// view, in colour unless NO_COLOR is set or --color never is given; the
+// annotation blocks fit the width.
+func TestTerminalView(t *testing.T) {
+	t.Parallel()
+	log := filepath.Join(t.TempDir(), "app.log")
+	os.WriteFile(log, []byte("plain line\n"+errLine+"\n"), 0o644)
+	for _, c := range []struct {
+		env    []string
+		args   []string
+		colour bool
+	}{
+		{[]string{"NO_COLOR="}, nil, true},
+		{[]string{"NO_COLOR=1"}, nil, false},
+		{nil, []string{"--color", "never"}, false},
+		{[]string{"NO_COLOR=1"}, []string{"--color", "always"}, true},
+	} {
+		out, _ := onTerminal(t, 80, c.env, false, append(c.args, log)...)
+		if strings.Contains(out, "\x1b[") != c.colour {
+			t.Errorf("%v %v: colour %v: %q", c.env, c.args, !c.colour, out)
+		}
+		plain := stripANSI(out)
+		if !strings.HasPrefix(plain, "plain line\n"+errLine+"\n  => knox-efota -1401 DOWNLOAD_REJECTED_BY_USER (cancelled)\n     The device user rejected") {
+			t.Errorf("%v %v: not the view:\n%s", c.env, c.args, plain)
+		}
+		for _, l := range strings.Split(plain, "\n")[2:] {
+			if len(l) > 80 {
+				t.Errorf("over 80 columns: %q", l)
+			}
+		}
+	}
+	// --format auto on a terminal: the exact bytes.
+	out, _ := onTerminal(t, 80, nil, false, "--format", "auto", "--fields", "code", log)
+	if out != "plain line\n"+errLine+" errtag.code=-1401\n" {
+		t.Errorf("--format auto on a terminal: %q", out)
+	}
+}
+
+// stripANSI removes SGR sequences.
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
