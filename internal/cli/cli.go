@@ -239,6 +239,7 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 	}
 	markReadsLogs(root)
 	addCommands(root, e)
+	registerCompletions(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	return root
 }

@@ -47,6 +47,7 @@ Negative codes need no quoting: errtag explain -1001.`,
 		Args:               cobra.ArbitraryArgs,
 		// The config file is read once the flags are parsed, in RunE.
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		ValidArgsFunction: completeExplain,
 		RunE: func(cmd *cobra.Command, raw []string) error {
 			args, err := parseArgsWithNegatives(cmd.Flags(), raw)
 			if err != nil {
