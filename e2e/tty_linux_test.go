@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -127,4 +128,59 @@ func stripANSI(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// TestProgressOnTerminal: with standard error on a terminal and the output
+// in a file, a run on files shows which file it reads and how far it has
+// got, then leaves a summary line. The second input is a FIFO, so the run
+// lasts until the test has seen the progress line.
+func TestProgressOnTerminal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := filepath.Join(dir, "first.log")
+	os.WriteFile(log, []byte(strings.Repeat("plain line\n", 1000)+errLine+"\n"), 0o644)
+	fifo := filepath.Join(dir, "second.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	master, tty := openPTY(t, 120)
+	cmd := exec.Command(binary, "-o", filepath.Join(dir, "out.log.gz"), log, fifo)
+	cmd.Stderr = tty
+	var seen syncBuffer
+	go io.Copy(&seen, master)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	want := "errtag: 1 of 2 files · " + fifo + " · "
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(seen.String(), want) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no progress line %q on the terminal: %q", want, seen.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString(errLine + "\n")
+	w.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v; terminal %q", err, seen.String())
+	}
+	summary := "errtag: read 2 of 2 files, "
+	deadline = time.Now().Add(10 * time.Second)
+	for !strings.Contains(seen.String(), "lines annotated") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := seen.String()
+	i := strings.LastIndex(got, summary)
+	if i < 0 || !strings.HasSuffix(got, "; 2 of 1002 lines annotated\r\n") {
+		t.Errorf("no summary %q...: %q", summary, got)
+	}
+	if !strings.Contains(got, "(100%)") {
+		t.Errorf("the first file's bytes were not counted: %q", got)
+	}
 }

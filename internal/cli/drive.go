@@ -34,6 +34,8 @@ type driver struct {
 	// after, when set, writes to the output after each input that was
 	// read, to its end or as far as it could be (the filter's -c).
 	after func(w *bufio.Writer, name string, st stream.Stats)
+	// prog shows the run's progress (nil: none).
+	prog *progress
 }
 
 // workersFor is how many goroutines match within one input for --workers

@@ -138,6 +138,9 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
 	}
+	toStdout := o.outFile == "" || o.outFile == "-"
+	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
+	defer d.prog.finish()
 	return filter(ctx, e, d, o.outFile, args)
 }
 
@@ -192,12 +195,13 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 inputs:
 	for i, name := range args {
 		t := tracks[i]
-		src, err := d.open(ctx, name, nil)
+		d.prog.begin(t.name)
+		src, err := d.open(ctx, name, d.prog.counter())
+		var st stream.Stats
 		if err == nil {
 			opened = true
 			base := dst.lines()
 			t.written = func() int64 { return dst.lines() - base }
-			var st stream.Stats
 			st, err = d.process(ctx, src, t, w)
 			var ie *inputError
 			if d.after != nil && (err == nil || errors.As(err, &ie)) {
@@ -205,11 +209,13 @@ inputs:
 			}
 		}
 		t.state.Store(finished)
+		d.prog.end(t.name, st)
 		var ie *inputError
 		var we *stream.WriteError
 		switch {
 		case err == nil:
 		case errors.As(err, &ie):
+			d.prog.clear()
 			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
 			failed = true
 		case errors.As(err, &we):
