@@ -184,3 +184,26 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Errorf("the first file's bytes were not counted: %q", got)
 	}
 }
+
+// runOnTerminal runs the shell command cmd in dir with its standard output
+// and error on a terminal 80 columns wide, and returns what the terminal
+// got (CRLF turned back into LF), whether it exited 0, and whether it could
+// run at all.
+func runOnTerminal(t *testing.T, dir string, env []string, cmd string) (string, bool, bool) {
+	t.Helper()
+	master, tty := openPTY(t, 80)
+	c := exec.Command("sh", "-c", cmd)
+	c.Dir, c.Env = dir, env
+	c.Stdout, c.Stderr = tty, tty
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(master)
+		got <- b
+	}()
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	err := c.Wait()
+	return strings.ReplaceAll(string(<-got), "\r\n", "\n"), err == nil, true
+}
