@@ -71,6 +71,7 @@ type system struct {
 	entries []*Entry            // in file order
 	byCode  map[string][]*Entry // rows per code, in file order
 	byName  map[string]*Entry
+	text    map[*Entry]*rowText // each row's texts, normalised for Resolve
 }
 
 // Catalog is a set of systems and their entries.
@@ -303,7 +304,10 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 	s.entries = append(kept, entries...)
 	s.byName = map[string]*Entry{}
 	s.byCode = map[string][]*Entry{}
+	s.text = map[*Entry]*rowText{}
 	for _, e := range s.entries {
+		t := newRowText(e)
+		s.text[e] = &t
 		s.byCode[e.Code] = append(s.byCode[e.Code], e)
 		if _, dup := s.byName[e.Name]; !dup {
 			s.byName[e.Name] = e
@@ -416,6 +420,11 @@ type Resolution struct {
 	Entry Entry
 	// Known is false when the system has no row for the code.
 	Known bool
+	// Agrees reports whether the line's message agrees with Entry (see
+	// MessageAgrees; for a row with a message_prefix, a message starting
+	// with the prefix agrees too). A line without a message agrees with
+	// nothing.
+	Agrees bool
 	// Alternatives lists the other rows the code may mean, when the line's
 	// message did not pick one row among several.
 	Alternatives []Entry
@@ -423,33 +432,25 @@ type Resolution struct {
 
 // Resolve picks the row for code in system. When the code has several rows,
 // lineMessage (the message the line carries next to the code, possibly
-// empty) picks the row whose MessagePrefix it starts with (or, for the row
-// without a prefix, whose Message it starts with); with no match the row
-// without a prefix is chosen and the others are returned as Alternatives.
+// empty) picks the first row, in file order, that it agrees with (see
+// Resolution.Agrees); when it agrees with none, the row without a
+// message_prefix is chosen and the others are returned as Alternatives.
 func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	s, ok := c.systems[system]
 	if !ok {
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	}
 	rows := s.byCode[code]
-	switch len(rows) {
-	case 0:
+	if len(rows) == 0 {
 		return Resolution{Entry: Entry{System: system, Code: code}}
-	case 1:
-		return Resolution{Entry: *rows[0], Known: true}
 	}
-	msg := strings.TrimSpace(lineMessage)
-	if msg != "" {
-		// A row is picked when the line's message starts with its
-		// message_prefix or, for the row without one, with its own text.
-		for _, e := range rows {
-			prefix := e.MessagePrefix
-			if prefix == "" {
-				prefix = strings.TrimSpace(e.Message)
-			}
-			if prefix != "" && strings.HasPrefix(msg, prefix) {
-				return Resolution{Entry: *e, Known: true}
-			}
+	line := newLineText(lineMessage)
+	if len(rows) == 1 {
+		return Resolution{Entry: *rows[0], Known: true, Agrees: s.text[rows[0]].agrees(line)}
+	}
+	for _, e := range rows {
+		if s.text[e].agrees(line) {
+			return Resolution{Entry: *e, Known: true, Agrees: true}
 		}
 	}
 	def := rows[0]

@@ -24,7 +24,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"__complete", "catalog", "--format", ""}, "table\njson\ncsv\n:4\n"},
 		{[]string{"__complete", "catalog", "import", "--from", ""}, "auto\nhtml\nmarkdown\ntext\ntsv\n:4\n"},
 		{[]string{"__complete", "--color", ""}, "auto\nalways\nnever\n:4\n"},
-		{[]string{"__complete", "--fields", "system,code,"}, "system,code,name\nsystem,code,category\nsystem,code,group\nsystem,code,message\nsystem,code,remediation\nsystem,code,known\nsystem,code,alternatives\nsystem,code,rule\n:6\n"},
+		{[]string{"__complete", "--fields", "system,code,"}, "system,code,name\nsystem,code,category\nsystem,code,group\nsystem,code,message\nsystem,code,remediation\nsystem,code,known\nsystem,code,alternatives\nsystem,code,rule\nsystem,code,cue\n:6\n"},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != 0 || out != c.want {

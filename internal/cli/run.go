@@ -62,7 +62,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	o.configOptions.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
-	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule)")
+	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule, cue)")
 	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M); longer lines pass through unannotated without being held in memory")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst); FILE is written beside itself and replaced only when done")
 	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")

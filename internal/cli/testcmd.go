@@ -76,17 +76,24 @@ finds that were dropped and why, and the annotations that result.`,
 
 func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	fmt.Fprintf(w, "line %d: %s\n", n, line)
+	writeMarkers := func() {
+		if len(tr.Marked) > 0 {
+			fmt.Fprintf(w, "  markers:   %s\n", strings.Join(tr.Marked, ", "))
+		} else {
+			fmt.Fprintf(w, "  markers:   none\n")
+		}
+		for _, nm := range tr.NotMarkers {
+			fmt.Fprintf(w, "  no marker: %s\n", nm)
+		}
+	}
 	if tr.Gate == "" {
 		fmt.Fprintf(w, "  prefilter: no rule's literal occurs on the line, so no rule ran\n")
+		writeMarkers()
 		fmt.Fprintf(w, "  => no annotation\n\n")
 		return
 	}
 	fmt.Fprintf(w, "  prefilter: %q at byte %d\n", tr.Gate, tr.GateOffset)
-	if len(tr.Marked) > 0 {
-		fmt.Fprintf(w, "  markers:   %s\n", strings.Join(tr.Marked, ", "))
-	} else {
-		fmt.Fprintf(w, "  markers:   none\n")
-	}
+	writeMarkers()
 	seen := map[string]bool{}
 	for _, ev := range tr.Events {
 		key := ev.Rule + "\x00" + ev.What
@@ -106,10 +113,10 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	for _, a := range tr.Annotations {
 		e := a.Entry
 		if !a.Known {
-			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s]\n", e.System, e.Code, e.System, a.Rule)
+			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s, cue %s]\n", e.System, e.Code, e.System, a.Rule, a.Cue)
 			continue
 		}
-		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule)
+		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s, cue %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule, a.Cue)
 		for _, alt := range a.Alternatives {
 			fmt.Fprintf(w, "     or %s: the line's message did not pick a row\n", alt.Name)
 		}
@@ -126,6 +133,7 @@ type traceJSON struct {
 	Prefilter       string           `json:"prefilter,omitempty"`
 	PrefilterOffset *int             `json:"prefilter_offset,omitempty"`
 	Markers         []string         `json:"markers"`
+	NotMarkers      []string         `json:"not_markers"`
 	Events          []traceEventJSON `json:"events"`
 	Dropped         []traceEventJSON `json:"dropped"`
 	Annotations     []annotationJSON `json:"annotations"`
@@ -146,6 +154,7 @@ type annotationJSON struct {
 	Category     string   `json:"category,omitempty"`
 	Known        bool     `json:"known"`
 	Rule         string   `json:"rule"`
+	Cue          string   `json:"cue"`
 	Alternatives []string `json:"alternatives,omitempty"`
 }
 
@@ -158,7 +167,7 @@ func traceEvents(evs []matcher.TraceEvent) []traceEventJSON {
 }
 
 func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) error {
-	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked,
+	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers,
 		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}}
 	if tr.Gate != "" {
 		out.PrefilterOffset = &tr.GateOffset
@@ -166,8 +175,11 @@ func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) error {
 	if out.Markers == nil {
 		out.Markers = []string{}
 	}
+	if out.NotMarkers == nil {
+		out.NotMarkers = []string{}
+	}
 	for _, a := range tr.Annotations {
-		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule}
+		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule, Cue: a.Cue.String()}
 		for _, alt := range a.Alternatives {
 			aj.Alternatives = append(aj.Alternatives, alt.Name)
 		}

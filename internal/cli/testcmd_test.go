@@ -2,88 +2,62 @@ package cli
 
 import (
 	"encoding/json"
-	"runtime/debug"
-	"sort"
 	"strings"
 	"testing"
 )
 
-// TestTestJSON: errtag test --json writes snake_case keys, every list
-// present, and log text as it is (> is not escaped as for HTML).
-func TestTestJSON(t *testing.T) {
-	t.Parallel()
-	code, out, stderr := run(t, "", "test", "--json", `{"message":"x > y & z","errorCode":107}`, "nothing here")
+// TestTestCommandSaysWhy: `errtag test` shows each corroboration decision
+// in the matcher's words, the marker words it did not count, and each
+// annotation's cue.
+func TestTestCommandSaysWhy(t *testing.T) {
+	code, out, stderr := run(t, "", "test",
+		`{"errorCode":301,"message":"Moved Permanently","location":"https://new.example.com"}`,
+		`403 {"message":"invalid access token","errorCode":301}`,
+		`drug=Cefotaxime result code: -1001`)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("%d lines: %q", len(lines), out)
-	}
-	if !strings.Contains(lines[0], `"text":"{\"message\":\"x > y & z\",\"errorCode\":107}"`) {
-		t.Errorf("text escaped: %s", lines[0])
-	}
-	keys := func(m map[string]json.RawMessage) string {
-		var ks []string
-		for k := range m {
-			ks = append(ks, k)
+	for _, want := range []string{
+		`backend-services 301: message "Moved Permanently" is not code 301's "Invalid access token.": a shared shape needs the vendor's message`,
+		`counts: message "invalid access token" agrees with code 301's "Invalid access token."`,
+		`=> backend-services 301 INVALID_ACCESS_TOKEN (auth) [rule backend-services.error-body, cue shape]`,
+		`no marker: "efota" at 6 is part of a longer word`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
-		sort.Strings(ks)
-		return strings.Join(ks, ",")
 	}
-	var first, second map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
-		t.Fatal(err)
+	code, out, _ = run(t, "", "test", "--json", `E EFOTA: resultCode=-1401`)
+	var tr struct {
+		Markers     []string `json:"markers"`
+		Annotations []struct {
+			Cue string `json:"cue"`
+		} `json:"annotations"`
 	}
-	json.Unmarshal([]byte(lines[1]), &second)
-	if got := keys(first); got != "annotations,dropped,events,line,markers,prefilter,prefilter_offset,text" {
-		t.Errorf("keys %s", got)
-	}
-	if got := keys(second); got != "annotations,dropped,events,line,markers,text" {
-		t.Errorf("keys of a line no rule looked at: %s", got)
-	}
-	var events []map[string]json.RawMessage
-	json.Unmarshal(first["events"], &events)
-	if len(events) == 0 || keys(events[0]) != "offset,rule,what,where" {
-		t.Errorf("events %s", first["events"])
-	}
-	if string(first["annotations"]) != `[{"system":"backend-services","code":"107","name":"GENERAL_DATABASE_ERROR","category":"storage","known":true,"rule":"backend-services.error-body","alternatives":["DUPLICATE_UNIQUE_KEY","DUPLICATE_FIELD_VALUES"]}]` {
-		t.Errorf("annotations %s", first["annotations"])
+	if code != 0 || json.Unmarshal([]byte(out), &tr) != nil || len(tr.Annotations) != 1 || tr.Annotations[0].Cue != "marker" || len(tr.Markers) != 1 {
+		t.Errorf("--json: exit %d, %s", code, out)
 	}
 }
 
-// TestVersion: --version names the module version go install records, or
-// says devel, with the revision when the build recorded one.
-func TestVersion(t *testing.T) {
-	t.Parallel()
-	settings := func(kv ...string) []debug.BuildSetting {
-		var s []debug.BuildSetting
-		for i := 0; i < len(kv); i += 2 {
-			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
-		}
-		return s
+// TestFieldsCue: the cue field is written when asked for, and not by
+// default.
+func TestFieldsCue(t *testing.T) {
+	in := "E EFOTA: resultCode=-1401\n{\"message\":\"Invalid access token.\",\"errorCode\":301}\n"
+	code, out, stderr := run(t, in, "--fields", "system,code,cue")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, c := range []struct {
-		bi   *debug.BuildInfo
-		want string
-	}{
-		{&debug.BuildInfo{GoVersion: "go1.25.3", Main: debug.Module{Version: "v1.4.0"}}, "v1.4.0 (go1.25.3)"},
-		{&debug.BuildInfo{GoVersion: "go1.25.3", Main: debug.Module{Version: "v1.4.1-0.20261122100000-0123456789ab"}},
-			"v1.4.1-0.20261122100000-0123456789ab (go1.25.3)"},
-		{&debug.BuildInfo{GoVersion: "go1.25.3", Main: debug.Module{Version: "(devel)"},
-			Settings: settings("vcs", "git", "vcs.revision", "0123456789abcdef0123", "vcs.time", "2026-11-22T10:00:00Z", "vcs.modified", "true")},
-			"devel (revision 0123456789ab, modified, 2026-11-22T10:00:00Z, go1.25.3)"},
-		{&debug.BuildInfo{GoVersion: "go1.25.3", Main: debug.Module{Version: "(devel)"}},
-			"devel (built without version control information, go1.25.3)"},
-	} {
-		if got := versionFrom(c.bi, true); got != c.want {
-			t.Errorf("got %q, want %q", got, c.want)
-		}
+	want := "E EFOTA: resultCode=-1401 errtag.system=knox-efota errtag.code=-1401 errtag.cue=marker\n" +
+		`{"message":"Invalid access token.","errorCode":301,"errtag":[{"system":"backend-services","code":"301","cue":"shape"}]}` + "\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
-	if got := versionFrom(nil, false); got != "devel (no build information)" {
-		t.Errorf("no build info: %q", got)
+	_, out, _ = run(t, in)
+	if strings.Contains(out, "cue") {
+		t.Errorf("cue written by default:\n%s", out)
 	}
-	if code, out, _ := run(t, "", "--version"); code != 0 || !strings.HasPrefix(out, "errtag version ") || strings.Contains(out, "(devel)") {
-		t.Errorf("--version: exit %d, %q", code, out)
+	_, out, _ = run(t, "sync failed errorCode=-1001\n", "--system", "knox-efota", "--fields", "code,cue")
+	if out != "sync failed errorCode=-1001 errtag.code=-1001 errtag.cue=system\n" {
+		t.Errorf("--system: %q", out)
 	}
 }

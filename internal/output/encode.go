@@ -23,18 +23,29 @@ const (
 	FieldKnown        Field = "known"
 	FieldAlternatives Field = "alternatives"
 	FieldRule         Field = "rule"
+	// FieldCue says what tied the line to the system: marker, carrier,
+	// shape or system (see matcher.Annotation.Cue).
+	FieldCue Field = "cue"
 )
 
 // allFields lists every field in output order.
-var allFields = [...]Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule}
+var allFields = [...]Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule, FieldCue}
 
 // AllFields returns every field, in output order.
 func AllFields() []Field { return append([]Field(nil), allFields[:]...) }
 
 // DefaultFields returns what is written when the user chooses nothing:
-// every field but rule, enough for the person on call. known is written only
-// when false and alternatives only when there are some.
-func DefaultFields() []Field { return AllFields()[:len(allFields)-1] }
+// every field but rule and cue, enough for the person on call. known is
+// written only when false and alternatives only when there are some.
+func DefaultFields() []Field {
+	var out []Field
+	for _, f := range allFields {
+		if f != FieldRule && f != FieldCue {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // fieldKnownAsked is FieldKnown as ParseFields returns it: a list that
 // names known asks for it, so it is written for known codes too
@@ -113,6 +124,8 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 		return e.Remediation, a.Known && e.Remediation != ""
 	case FieldRule:
 		return a.Rule, true
+	case FieldCue:
+		return a.Cue.String(), true
 	case FieldAlternatives:
 		names := make([]string, len(a.Alternatives))
 		for i, alt := range a.Alternatives {

@@ -312,6 +312,8 @@ func expectedPairs(a *matcher.Annotation, fields []output.Field) []kv {
 			}
 		case output.FieldRule:
 			add(f, a.Rule)
+		case output.FieldCue:
+			add(f, a.Cue.String())
 		}
 	}
 	return out

@@ -155,7 +155,7 @@ const (
 func (s *viewSink) block(b []byte, a *matcher.Annotation) []byte {
 	e := &a.Entry
 	var head []string
-	var message, remediation, group, rule, alternatives string
+	var message, remediation, group, rule, cue, alternatives string
 	known := ""
 	for _, f := range s.opts.Fields {
 		switch f {
@@ -187,6 +187,8 @@ func (s *viewSink) block(b []byte, a *matcher.Annotation) []byte {
 			}
 		case FieldRule:
 			rule = a.Rule
+		case FieldCue:
+			cue, _ = value(a, f)
 		}
 	}
 	if known != "" {
@@ -200,6 +202,7 @@ func (s *viewSink) block(b []byte, a *matcher.Annotation) []byte {
 	b = s.text(b, "or: ", alternatives)
 	b = s.text(b, "group: ", group)
 	b = s.text(b, "rule: ", rule)
+	b = s.text(b, "cue: ", cue)
 	return b
 }
 

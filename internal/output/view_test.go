@@ -60,8 +60,8 @@ func TestView(t *testing.T) {
 			line + "\r\n  => -1401\n     The device user rejected the download file. This result code can be returned before or after the download.\n"},
 		{"unknown, file name, no line end", output.Options{WithSource: true, Source: "app.log"}, output.View{Width: 80}, "x DrupalError(603)", "", []matcher.Annotation{unknown},
 			"app.log:x DrupalError(603)\n  => drupal-sdk 603 not in the drupal-sdk catalog\n"},
-		{"alternatives and rule", output.Options{Fields: []output.Field{output.FieldSystem, output.FieldCode, output.FieldAlternatives, output.FieldRule}}, output.View{Width: 80}, line, "\n", []matcher.Annotation{alts},
-			line + "\n  => knox-efota -1401\n     or: ONE, TWO (the line's message did not pick one)\n     rule: knox-efota.result-code\n"},
+		{"alternatives, rule and cue", output.Options{Fields: []output.Field{output.FieldSystem, output.FieldCode, output.FieldAlternatives, output.FieldRule, output.FieldCue}}, output.View{Width: 80}, line, "\n", []matcher.Annotation{alts},
+			line + "\n  => knox-efota -1401\n     or: ONE, TWO (the line's message did not pick one)\n     rule: knox-efota.result-code\n     cue: " + alts.Cue.String() + "\n"},
 		{"colour", output.Options{Fields: []output.Field{output.FieldSystem, output.FieldCode, output.FieldName, output.FieldCategory}}, output.View{Color: true, Width: 80}, line, "\n", []matcher.Annotation{viewAnn},
 			"E EFOTA: download failed resultCode=\x1b[1m\x1b[33m-1401\x1b[0m\n" +
 				"  => knox-efota \x1b[1m\x1b[33m-1401\x1b[0m \x1b[1m\x1b[36mDOWNLOAD_REJECTED_BY_USER\x1b[0m (\x1b[33mcancelled\x1b[0m)\n"},
