@@ -208,7 +208,10 @@ and remediation where a code was found, byte-identical where none was.
 
 Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		Example: `  tail -f app.log | errtag
-  errtag --format json app.log.gz
+  errtag -f app.log                  # follow it like tail -F, through rotation
+  errtag -a -H app-*.log.gz          # only the annotated lines, like grep
+  errtag --format json app.log.gz | jq -c '.errtag[]?'
+  errtag -c app-*.log.gz             # annotated lines per file, like grep -c
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
 		Version:       version(),
