@@ -27,11 +27,17 @@ type driver struct {
 	// stdin is standard input (input reads it through the run's context).
 	stdin   io.Reader
 	workers int
-	// sink makes the sink for the input shown as name, writing to w.
+	// sink makes the sink for the input shown as name, writing to w: one
+	// per input, which is how w keeps the inputs' lines apart.
 	sink func(w *output.Writer, name string) (stream.ParallelSink, error)
 	// onInput, when set, is told each input's counts when it is done; it
 	// may be called from several goroutines at once (--out-dir).
 	onInput func(name string, st stream.Stats)
+	// after, when set, writes to the output after each input that was
+	// read, to its end or as far as it could be (the filter's -c).
+	after func(w *output.Writer, name string, st stream.Stats)
+	// prog shows the run's progress (nil: none).
+	prog *progress
 	// warn, when set, is told what input noticed and got past in an
 	// input (data that only looks compressed); it may be called from
 	// several goroutines at once (--out-dir).
@@ -184,27 +190,6 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 	return st, &inputError{name: src.shown, msg: err.Error(), read: true}
 }
 
-// formatSink returns the sinks of the chosen output format, naming each
-// input (with -H) as it is shown. Each input gets its own sink, which is
-// how the writer keeps the inputs' lines apart.
-func formatSink(opts output.Options, withSource bool) func(w *output.Writer, name string) (stream.ParallelSink, error) {
-	return func(w *output.Writer, name string) (stream.ParallelSink, error) {
-		o := opts
-		if withSource {
-			o.Source = name
-		}
-		return output.NewSink(w, o)
-	}
-}
-
-// warnTo returns a driver's warn that writes to w, for one goroutine.
-func warnTo(w io.Writer) func(name string, err error) {
-	return func(name string, err error) { fmt.Fprintf(w, "errtag: %s: %v\n", name, err) }
-}
-
-// discardSink is for stats, which only counts.
-func discardSink(*output.Writer, string) (stream.ParallelSink, error) { return stream.Discard, nil }
-
 // countingReader counts what is read through it.
 type countingReader struct {
 	r io.Reader
@@ -215,6 +200,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.c.count(p[:n])
 	return n, err
+}
+
+// warnTo returns a driver's warn that writes to w, for one goroutine.
+func warnTo(w io.Writer) func(name string, err error) {
+	return func(name string, err error) { fmt.Fprintf(w, "errtag: %s: %v\n", name, err) }
 }
 
 func displayName(name string) string {

@@ -93,14 +93,10 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// One sink per file: the writer keeps the files' lines apart.
 	w := output.NewWriter(out)
 	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
-	sinks := map[string]*output.Sink{}
+	sinks := map[string]stream.Sink{}
 	counts := map[string]*stream.Stats{}
 	for _, name := range args {
-		opts := sinkOpts
-		if o.withFilename {
-			opts.Source = name
-		}
-		if sinks[name], err = output.NewSink(w, opts); err != nil {
+		if sinks[name], err = o.newSink(w, sinkOpts, name); err != nil {
 			return configErr(err)
 		}
 		counts[name] = &stream.Stats{}

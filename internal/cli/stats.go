@@ -45,10 +45,11 @@ of a normal run.`,
 		},
 	}
 	o.configOptions.register(cmd)
+	markReadsLogs(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
 	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0: one per CPU)")
 	return cmd
 }
 
@@ -76,25 +77,31 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 		// even while it waits for input.
 		stdin:   e.stdin,
 		workers: workersFor(o.workers),
-		sink:    discardSink,
-		onInput: col.AddInput,
+		sink:    func(*output.Writer, string) (stream.ParallelSink, error) { return stream.Discard, nil },
 		warn:    warnTo(e.stderr),
+		onInput: col.AddInput,
 	}
 	discard := output.NewWriter(io.Discard)
+	prog := newProgress(e, args, false)
+	defer prog.finish()
 	failed, interrupted := false, false
 	for _, name := range args {
 		t := e.ledger.add(displayName(name))
-		src, err := d.open(ctx, name, nil)
+		prog.begin(t.name)
+		src, err := d.open(ctx, name, prog.counter())
+		var st stream.Stats
 		if err == nil {
-			_, err = d.process(src, t, discard)
+			st, err = d.process(src, t, discard)
 		}
 		t.state.Store(finished)
+		prog.end(t.name, st)
 		var ie *inputError
 		switch {
 		case err == nil:
 		case errors.Is(err, context.Canceled):
 			interrupted = true
 		case errors.As(err, &ie):
+			prog.clear()
 			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
 			failed = true
 		default:
@@ -104,6 +111,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 			break
 		}
 	}
+	prog.finish()
 	r := col.Report()
 	r.Interrupted = interrupted
 	if err := writeReport(e.stdout, e.display(e.stdout), r, o.json, o.top); err != nil {

@@ -33,20 +33,25 @@ finds that were dropped and why, and the annotations that result.`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
-					writeTraceJSON(w, n, line, tr)
+					writeTraceJSON(w, n, line, tr) // w keeps the error for Flush
 				} else {
 					writeTrace(w, n, line, tr)
 				}
+			}
+			done := func() error {
+				if err := w.Flush(); err != nil {
+					return writeFailure(err)
+				}
+				return nil
 			}
 			if len(args) > 0 {
 				for i, a := range args {
 					each(i+1, strings.TrimRight(a, "\r\n"))
 				}
-				return nil
+				return done()
 			}
 			r := bufio.NewReader(e.stdin)
 			for n := 1; ; n++ {
@@ -55,7 +60,7 @@ finds that were dropped and why, and the annotations that result.`,
 					each(n, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
 				}
 				if err == io.EOF {
-					return nil
+					return done()
 				}
 				if err != nil {
 					return &exitError{code: ExitInput, err: fmt.Errorf("reading standard input: %w", err)}
@@ -64,6 +69,7 @@ finds that were dropped and why, and the annotations that result.`,
 		},
 	}
 	c.register(cmd)
+	markReadsLogs(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
 	return cmd
 }
@@ -118,15 +124,27 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	fmt.Fprintln(w)
 }
 
+// traceJSON is one line of errtag test --json. Its keys are snake_case like
+// the rest of errtag's JSON, and its lists are always present (empty when
+// there is nothing), so that scripts need no test for a missing key.
 type traceJSON struct {
-	Line        int                  `json:"line"`
-	Text        string               `json:"text"`
-	Prefilter   string               `json:"prefilter,omitempty"`
-	Markers     []string             `json:"markers,omitempty"`
-	NotMarkers  []string             `json:"not_markers,omitempty"`
-	Events      []matcher.TraceEvent `json:"events,omitempty"`
-	Dropped     []matcher.TraceEvent `json:"dropped,omitempty"`
-	Annotations []annotationJSON     `json:"annotations"`
+	Line            int              `json:"line"`
+	Text            string           `json:"text"`
+	Prefilter       string           `json:"prefilter,omitempty"`
+	PrefilterOffset *int             `json:"prefilter_offset,omitempty"`
+	Markers         []string         `json:"markers"`
+	NotMarkers      []string         `json:"not_markers"`
+	Events          []traceEventJSON `json:"events"`
+	Dropped         []traceEventJSON `json:"dropped"`
+	Annotations     []annotationJSON `json:"annotations"`
+}
+
+// traceEventJSON is a matcher.TraceEvent in errtag test --json.
+type traceEventJSON struct {
+	Rule   string `json:"rule"`
+	Offset int    `json:"offset"`
+	What   string `json:"what"`
+	Where  string `json:"where"`
 }
 
 type annotationJSON struct {
@@ -140,8 +158,26 @@ type annotationJSON struct {
 	Alternatives []string `json:"alternatives,omitempty"`
 }
 
-func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) {
-	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers, Events: tr.Events, Dropped: tr.Dropped, Annotations: []annotationJSON{}}
+func traceEvents(evs []matcher.TraceEvent) []traceEventJSON {
+	out := make([]traceEventJSON, len(evs))
+	for i, ev := range evs {
+		out[i] = traceEventJSON{Rule: ev.Rule, Offset: ev.Offset, What: ev.What, Where: ev.Where}
+	}
+	return out
+}
+
+func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) error {
+	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers,
+		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}}
+	if tr.Gate != "" {
+		out.PrefilterOffset = &tr.GateOffset
+	}
+	if out.Markers == nil {
+		out.Markers = []string{}
+	}
+	if out.NotMarkers == nil {
+		out.NotMarkers = []string{}
+	}
 	for _, a := range tr.Annotations {
 		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule, Cue: a.Cue.String()}
 		for _, alt := range a.Alternatives {
@@ -149,6 +185,7 @@ func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) {
 		}
 		out.Annotations = append(out.Annotations, aj)
 	}
-	b, _ := json.Marshal(out)
-	w.Write(append(b, '\n'))
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // log lines are not HTML: > stays >
+	return enc.Encode(out)
 }

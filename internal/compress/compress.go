@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -157,13 +158,13 @@ func isShort(err error) bool {
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
-// ForName returns the compression a file name asks for: gzip for .gz, zstd
-// for .zst, None otherwise.
+// ForName returns the compression a file name's extension asks for, in any
+// case: gzip for .gz and .gzip, zstd for .zst and .zstd, None otherwise.
 func ForName(name string) Compression {
-	switch {
-	case strings.HasSuffix(name, ".gz"):
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".gz", ".gzip":
 		return Gzip
-	case strings.HasSuffix(name, ".zst"):
+	case ".zst", ".zstd":
 		return Zstd
 	}
 	return None

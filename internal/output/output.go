@@ -70,6 +70,13 @@ func NewWriter(w io.Writer) *Writer {
 // Flush writes the buffered output to the underlying writer.
 func (w *Writer) Flush() error { return w.bw.Flush() }
 
+// Write writes p as output of its own, not an input's (such as a count
+// after an input): after a line break if the output ends inside a line.
+func (w *Writer) Write(p []byte) (int, error) { return w.write(nil, p) }
+
+// WriteString is Write for a string.
+func (w *Writer) WriteString(p string) (int, error) { return w.writeString(nil, p) }
+
 // write writes p for s, after a line break if the output ends inside a
 // line that another Sink wrote.
 func (w *Writer) write(s *Sink, p []byte) (int, error) {
@@ -125,6 +132,9 @@ type Sink struct {
 	w    *Writer
 	opts Options
 	enc  stream.Sink
+	// encoder makes the encoder of the Sink's format writing to a
+	// writer: the Sink's Writer, or a Renderer's buffer.
+	encoder func(w byteWriter, opts Options) stream.Sink
 }
 
 // NewSink returns the Sink for one input, writing to w.
@@ -138,16 +148,13 @@ func NewSink(w *Writer, opts Options) (*Sink, error) {
 	if opts.Format != Auto && opts.Format != JSON {
 		return nil, fmt.Errorf("unknown format %q (auto or json)", opts.Format)
 	}
-	s := &Sink{w: w, opts: opts}
-	s.enc = newEncoder(sinkWriter{w, s}, opts)
-	return s, nil
+	return newSink(w, opts, newEncoder), nil
 }
 
-// CheckOptions reports what NewSink would say of opts, for a caller that
-// checks its options before it has an output.
-func CheckOptions(opts Options) error {
-	_, err := NewSink(NewWriter(io.Discard), opts)
-	return err
+func newSink(w *Writer, opts Options, encoder func(byteWriter, Options) stream.Sink) *Sink {
+	s := &Sink{w: w, opts: opts, encoder: encoder}
+	s.enc = encoder(sinkWriter{w, s}, opts)
+	return s
 }
 
 func newEncoder(w byteWriter, opts Options) stream.Sink {
@@ -180,7 +187,7 @@ func (s *Sink) Flush() error { return s.w.Flush() }
 // Renderer returns a sink rendering this Sink's format into buf, for
 // stream.RunParallel's workers. It is safe to call from several goroutines
 // at once.
-func (s *Sink) Renderer(buf *bytes.Buffer) stream.Sink { return newEncoder(buf, s.opts) }
+func (s *Sink) Renderer(buf *bytes.Buffer) stream.Sink { return s.encoder(buf, s.opts) }
 
 // WriteRendered writes what a Renderer rendered.
 func (s *Sink) WriteRendered(b []byte) error {

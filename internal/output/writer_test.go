@@ -95,14 +95,3 @@ func TestRenderedGoesThroughTheWriter(t *testing.T) {
 		t.Errorf("wrote %q", out.String())
 	}
 }
-
-// TestCheckOptions: an unknown format is an error, found before any output.
-func TestCheckOptions(t *testing.T) {
-	t.Parallel()
-	if err := output.CheckOptions(output.Options{Format: "xml"}); err == nil {
-		t.Error("format xml accepted")
-	}
-	if err := output.CheckOptions(output.Options{Format: output.JSON}); err != nil {
-		t.Error(err)
-	}
-}

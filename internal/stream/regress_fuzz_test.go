@@ -38,7 +38,7 @@ func TestMaxLineExcludesTerminatorCR(t *testing.T) {
 			}
 			out, _ = runStream(t, m, output.JSON, len(line), []byte(c.in), c.cuts, false)
 			first, _, _ := strings.Cut(string(out), "\n")
-			if strings.Contains(first, "errtag_long_line") || !strings.Contains(first, `"errtag":{"system":"knox-efota"`) {
+			if strings.Contains(first, "errtag_long_line") || !strings.Contains(first, `"errtag":[{"system":"knox-efota"`) {
 				t.Errorf("json: line of exactly MaxLine bytes treated as too long:\n%s", first)
 			}
 			par, pst := runWith(t, m, config{format: output.Auto, maxLine: len(line), cuts: c.cuts, workers: 2}, []byte(c.in))
