@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,9 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -23,19 +24,24 @@ import (
 // with no writer yet, an idle pipe.
 type driver struct {
 	proc *stream.Processor
-	// stdin is standard input, read through the run's context.
+	// stdin is standard input (input reads it through the run's context).
 	stdin   io.Reader
 	workers int
-	// sinks makes the sinks for the input shown as name.
-	sinks func(name string) (stream.SinkFactory, error)
+	// sink makes the sink for the input shown as name, writing to w: one
+	// per input, which is how w keeps the inputs' lines apart.
+	sink func(w *output.Writer, name string) (stream.ParallelSink, error)
 	// onInput, when set, is told each input's counts when it is done; it
 	// may be called from several goroutines at once (--out-dir).
 	onInput func(name string, st stream.Stats)
 	// after, when set, writes to the output after each input that was
 	// read, to its end or as far as it could be (the filter's -c).
-	after func(w *bufio.Writer, name string, st stream.Stats)
+	after func(w *output.Writer, name string, st stream.Stats)
 	// prog shows the run's progress (nil: none).
 	prog *progress
+	// warn, when set, is told what input noticed and got past in an
+	// input (data that only looks compressed); it may be called from
+	// several goroutines at once (--out-dir).
+	warn func(name string, err error)
 }
 
 // workersFor is how many goroutines match within one input for --workers
@@ -101,17 +107,16 @@ func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*
 			f.Close()
 			return nil, &inputError{name: name, msg: "is a directory"}
 		}
-		src.file, src.regular = f, fi.Mode().IsRegular()
+		src.file = f
 		raw = f
-		if !src.regular {
-			// A FIFO or a device: reads may wait for data.
-			raw = stream.CancelableReader(ctx, f)
-		}
 	}
+	// A FIFO, a device or standard input may wait for data: input reads
+	// them so that ctx's end stops a waiting read without losing a byte.
+	var opts []input.Option
 	if countRaw != nil {
-		raw = &rawCounter{r: raw, add: countRaw}
+		opts = append(opts, input.CountRaw(countRaw))
 	}
-	s, err := input.Wrap(name, raw)
+	s, err := input.Wrap(ctx, name, raw, opts...)
 	if err != nil {
 		if src.file != nil {
 			src.file.Close()
@@ -122,6 +127,7 @@ func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*
 		return nil, &inputError{name: src.shown, msg: err.Error()}
 	}
 	src.Source = s
+	src.regular = s.Regular
 	return src, nil
 }
 
@@ -152,23 +158,24 @@ func openFile(ctx context.Context, name string, flag int) (*os.File, error) {
 }
 
 // process runs src through the stream to w, recording its progress in t,
-// and closes src. It is the one place where the CLI runs the stream.
-func (d *driver) process(ctx context.Context, src *source, t *track, w *bufio.Writer) (stream.Stats, error) {
+// and closes src. It is the one place where the CLI runs the stream. It
+// returns when src ends: at its end, on a read error, or with ctx's error
+// once ctx is done (after writing every byte read).
+func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats, error) {
 	defer src.close()
-	newSink, err := d.sinks(src.shown)
+	sink, err := d.sink(w, src.shown)
 	if err != nil {
 		return stream.Stats{}, configErr(err)
 	}
-	var r io.Reader = src.Source
-	if !src.regular {
-		r = stream.CancelableReader(ctx, r)
+	if src.Warning != nil && d.warn != nil {
+		d.warn(src.shown, src.Warning)
 	}
-	r = &countingReader{r: r, c: &t.read}
+	var r io.Reader = &countingReader{r: src.Source, c: &t.read}
 	if src.regular {
-		r = stream.NonBlocking(r) // reads do not block: ctx is checked between them
+		r = stream.NonBlocking(r) // reads do not wait for data
 	}
 	t.state.Store(inProgress)
-	st, err := d.proc.RunParallel(ctx, r, newSink, w, d.workers)
+	st, err := d.proc.RunParallel(r, sink, d.workers)
 	if d.onInput != nil {
 		d.onInput(src.shown, st)
 	}
@@ -195,16 +202,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rawCounter tells add how many bytes are read through it.
-type rawCounter struct {
-	r   io.Reader
-	add func(int64)
-}
-
-func (c *rawCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.add(int64(n))
-	return n, err
+// warnTo returns a driver's warn that writes to w, for one goroutine.
+func warnTo(w io.Writer) func(name string, err error) {
+	return func(name string, err error) { fmt.Fprintf(w, "errtag: %s: %v\n", name, err) }
 }
 
 func displayName(name string) string {
@@ -225,7 +225,7 @@ func describeOpenError(err error) string {
 }
 
 func describeReadError(src *input.Source, re *stream.ReadError) string {
-	if src.Compression != input.None {
+	if src.Compression != compress.None {
 		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
 			src.Compression, src.RawOffset(), re.Offset, re.Err)
 	}

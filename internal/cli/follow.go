@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -91,9 +90,10 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
-	w := bufio.NewWriterSize(out, 256<<10)
+	// One sink per file: the writer keeps the files' lines apart.
+	w := output.NewWriter(out)
 	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
-	sinks := map[string]output.Sink{}
+	sinks := map[string]stream.Sink{}
 	counts := map[string]*stream.Stats{}
 	for _, name := range args {
 		if sinks[name], err = o.newSink(w, sinkOpts, name); err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -91,7 +90,6 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	if o.workers < 0 {
 		return so, fmt.Errorf("--workers must be 0 (one per CPU) or more")
 	}
-	so.MaxLine = o.maxLine
 	return so, nil
 }
 
@@ -127,13 +125,15 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	defer rs.finish(ctx)
 	d := &driver{
 		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		stdin:   e.stdin,
 		workers: workersFor(o.workers),
-		sinks:   o.sinks(sinkOpts),
+		sink:    o.sinks(sinkOpts),
 		onInput: rs.addInput,
+		warn:    warnTo(e.stderr),
 	}
 	if o.count {
 		named := o.withFilename || len(args) > 1
-		d.after = func(w *bufio.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
+		d.after = func(w *output.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	}
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
@@ -187,10 +187,11 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 	// even while no input arrives to be written (lifecycle.WatchOutput).
 	ctx, unwatch := watchOutput(ctx, dst)
 	defer unwatch()
-	// Standard input is read through ctx, so that a signal or a gone
-	// output ends errtag even while it waits for input.
-	d.stdin = stream.CancelableReader(ctx, e.stdin)
-	w := bufio.NewWriterSize(dst, 256<<10)
+	// Inputs are read through ctx, so that a signal or a gone output
+	// ends errtag even while it waits for input, having written every
+	// byte it read. Each input writes through its own sink to w, which
+	// keeps their lines apart.
+	w := output.NewWriter(dst)
 	opened, failed := false, false
 inputs:
 	for i, name := range args {
@@ -202,7 +203,7 @@ inputs:
 			opened = true
 			base := dst.lines()
 			t.written = func() int64 { return dst.lines() - base }
-			st, err = d.process(ctx, src, t, w)
+			st, err = d.process(src, t, w)
 			var ie *inputError
 			if d.after != nil && (err == nil || errors.As(err, &ie)) {
 				d.after(w, t.name, st)

@@ -103,7 +103,10 @@ type Matcher struct {
 	textLits *prefilter.Set
 	jsonLits *prefilter.Set
 	names    map[string]map[string]string
-	gate     *prefilter.Set
+	// gate holds literals one of which occurs (ignoring ASCII case) in
+	// every line that has an annotation: Match and Candidates pass over
+	// the lines without one.
+	gate *prefilter.Set
 	// carriers holds every active rule's own literals: nested text (a JSON
 	// string) is scanned only when one of them occurs in it, since the
 	// line's markers were already checked on the whole line.
@@ -302,11 +305,6 @@ func (t *litTable) build(rs []*rule) *prefilter.Set {
 	return prefilter.NewAll(t.fold, t.exact)
 }
 
-// Gate returns the prefilter: a line in which none of its literals occurs
-// (ignoring ASCII case) has no annotation, so callers may pass such lines
-// over without calling Match.
-func (m *Matcher) Gate() *prefilter.Set { return m.gate }
-
 // find is one code found by one rule, resolved in the catalog.
 type find struct {
 	system string
@@ -353,11 +351,6 @@ func (m *Matcher) Match(line []byte) []Annotation {
 	}
 	return m.match(line, nil)
 }
-
-// MatchGated is Match for a line in which the caller has already found one
-// of Gate's literals (the stream's block scan does): the gate is not
-// searched again.
-func (m *Matcher) MatchGated(line []byte) []Annotation { return m.match(line, nil) }
 
 // match matches a line that holds a gate literal.
 func (m *Matcher) match(line []byte, tr *Trace) []Annotation {

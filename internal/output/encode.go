@@ -225,8 +225,11 @@ func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
 	return b
 }
 
-// appendLogfmtValue writes v bare when it can be, else quoted with Go-style
-// escapes, as logfmt readers expect.
+// appendLogfmtValue writes v bare when it has no byte that would end or
+// confuse a bare value (space, control, '=', '"', '\\', non-ASCII), else as
+// a JSON string: quoted, with \" \\ \n \r \t and \uXXXX escapes, invalid
+// UTF-8 as U+FFFD. A logfmt reader that unquotes as JSON does (go-logfmt
+// does) gets v back.
 func appendLogfmtValue(b []byte, v string) []byte {
 	needQuote := v == ""
 	for i := 0; i < len(v) && !needQuote; i++ {
