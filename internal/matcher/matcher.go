@@ -9,6 +9,7 @@ package matcher
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,9 +80,12 @@ type rule struct {
 	// table (Matcher.textLits or jsonLits): the rule runs on a text or
 	// object only when one of them was found there. None: always runs.
 	litIDs []int
-	// leadLits, for a regex rule whose matches start at most Lead bytes
-	// before a literal, finds those literals: the regex starts there.
+	// leadLits, for a regex rule whose matches start at most lead bytes
+	// before a literal, finds those literals: the regex starts there,
+	// anchored (see regexStarts).
 	leadLits *prefilter.Set
+	lead     int
+	anchored *regexp.Regexp
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
@@ -175,7 +179,10 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			}
 			cr.exclude, cr.exclIndex = x.set, x.index
 		}
-		if r.Kind == rules.KindRegex && r.Lead >= 0 {
+		if r.Kind == rules.KindRegex {
+			cr.lead, cr.anchored = regexStarts(r)
+		}
+		if r.Kind == rules.KindRegex && cr.lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {

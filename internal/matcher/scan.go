@@ -88,12 +88,12 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 }
 
 // findAll returns the regex's matches in text, as FindAllSubmatchIndex
-// does. When the rule's matches start at most Lead bytes before one of its
-// literals, only those starts are tried, each with the anchored regex:
+// does. When the rule's matches start at most lead bytes before one of its
+// literals (lead), only those starts are tried, each with the anchored regex:
 // Go's regexp would otherwise try every byte of the text, having no literal
 // prefix to skip ahead with when a pattern starts with \b or ignores case.
 // The first start that matches, in order, is the leftmost match: a match
-// contains a literal at most Lead bytes after its start, so every earlier
+// contains a literal at most lead bytes after its start, so every earlier
 // start lies in the range of an earlier or the same literal occurrence.
 //
 // w, when not nil, counts the bytes the regexp engine reads (for tests of
@@ -112,7 +112,7 @@ func (r *rule) findAll(text []byte, w *workCount) [][]int {
 			break
 		}
 		matched := false
-		for st := max(pos, p-r.Lead, tried+1); st <= p; st++ {
+		for st := max(pos, p-r.lead, tried+1); st <= p; st++ {
 			tried = st
 			if loc := r.matchAt(text, st, w); loc != nil {
 				out = append(out, loc)
@@ -142,8 +142,8 @@ func (r *rule) matchAt(text []byte, st int, w *workCount) []int {
 	}
 	// The anchored regex first eats the byte before st, so that \b and
 	// the like see it.
-	w.regex(r.AnchoredAt, text[st-1:])
-	loc := r.AnchoredAt.FindSubmatchIndex(text[st-1:])
+	w.regex(r.anchored, text[st-1:])
+	loc := r.anchored.FindSubmatchIndex(text[st-1:])
 	if loc == nil {
 		return nil
 	}

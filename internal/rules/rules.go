@@ -7,6 +7,7 @@ package rules
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/regexlit"
 	"github.com/errtag/errtag/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
 )
@@ -142,13 +144,6 @@ type Rule struct {
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
-	// Lead, for a regex rule, is how many bytes a match can start before
-	// its literal (Literals), or -1 when that is not bounded: the regex
-	// can then be tried only at the few starts before each literal
-	// occurrence, with AnchoredAt: the regex anchored at the start of its
-	// input, after one byte of context that \b and the like look at.
-	Lead       int
-	AnchoredAt *regexp.Regexp
 	// ExactLiterals, when set, are the same literals in the exact case
 	// every match has (a case-sensitive regex, a JSON key): a sharper and
 	// cheaper prefilter.
@@ -273,211 +268,273 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 		return nil, yamlfile.Errorf(file, n, "a rule must be a mapping, found %s", yamlfile.KindName(n))
 	}
 	// Read the id first so that every later error can name the rule.
-	id := ""
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "id" {
-			id = n.Content[i+1].Value
-		}
-	}
-	fail := func(at *yaml.Node, format string, args ...any) error {
-		return yamlfile.Errorf(file, at, "rule %q: %s", id, fmt.Sprintf(format, args...))
-	}
+	c := &ruleCompiler{file: file, node: n, id: ruleID(n)}
 	f, err := yamlfile.Fields(file, n, ruleFields...)
 	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: %s", id, e.Msg)
-		return nil, e
+		return nil, c.wrap("", err)
 	}
-	if id == "" || !idPattern.MatchString(id) {
-		return nil, fail(n, "needs an id of letters, digits, '.', '_' or '-'")
+	c.f = f
+	if c.id == "" || !idPattern.MatchString(c.id) {
+		return nil, c.fail(n, "needs an id of letters, digits, '.', '_' or '-'")
 	}
-	r := &Rule{ID: id, File: file, Line: n.Line, MessageGroup: -1, Lead: unbounded}
-	sysNode, ok := f["system"]
+	c.r = &Rule{ID: c.id, File: file, Line: n.Line, MessageGroup: -1}
+	for _, step := range []func(*catalog.Catalog) error{
+		c.system, c.cue, c.flags, c.exclude, c.codeType, c.kind, c.literals, c.corroboration,
+	} {
+		if err := step(cat); err != nil {
+			return nil, err
+		}
+	}
+	return c.r, nil
+}
+
+// ruleID returns the value of a rule mapping's id field, "" if none.
+func ruleID(n *yaml.Node) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "id" {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// ruleCompiler compiles one rule mapping, step by step; every error names
+// the rule and its FILE:LINE.
+type ruleCompiler struct {
+	file string
+	node *yaml.Node
+	id   string
+	f    map[string]*yaml.Node
+	r    *Rule
+}
+
+// fail returns an error at node at, naming the rule.
+func (c *ruleCompiler) fail(at *yaml.Node, format string, args ...any) error {
+	return yamlfile.Errorf(c.file, at, "rule %q: %s", c.id, fmt.Sprintf(format, args...))
+}
+
+// wrap names the rule (and the part of it, when part is not "") in an
+// error from yamlfile.
+func (c *ruleCompiler) wrap(part string, err error) error {
+	var ye *yamlfile.Error
+	if !errors.As(err, &ye) {
+		return err
+	}
+	msg := ye.Msg
+	if part != "" {
+		msg = part + ": " + msg
+	}
+	return &yamlfile.Error{File: ye.File, Line: ye.Line, Msg: fmt.Sprintf("rule %q: %s", c.id, msg)}
+}
+
+// boolField reads the optional boolean field name into dst.
+func (c *ruleCompiler) boolField(name string, dst *bool) error {
+	n, ok := c.f[name]
 	if !ok {
-		return nil, fail(n, "missing field \"system\"")
+		return nil
 	}
-	r.System = sysNode.Value
-	if r.System != AnySystem && !cat.HasSystem(r.System) {
-		return nil, fail(sysNode, "unknown system %q (known: %s, or %q for a generic rule)", r.System, strings.Join(cat.Systems(), ", "), AnySystem)
+	v, err := yamlfile.Bool(c.file, name, n)
+	if err != nil {
+		return c.fail(n, "%s must be true or false", name)
 	}
-	r.Cue = CueCarrier
-	if c, ok := f["cue"]; ok {
-		cue, known := cueNames[c.Value]
+	*dst = v
+	return nil
+}
+
+func (c *ruleCompiler) system(cat *catalog.Catalog) error {
+	n, ok := c.f["system"]
+	if !ok {
+		return c.fail(c.node, "missing field \"system\"")
+	}
+	c.r.System = n.Value
+	if c.r.System != AnySystem && !cat.HasSystem(c.r.System) {
+		return c.fail(n, "unknown system %q (known: %s, or %q for a generic rule)", c.r.System, strings.Join(cat.Systems(), ", "), AnySystem)
+	}
+	return nil
+}
+
+func (c *ruleCompiler) cue(*catalog.Catalog) error {
+	c.r.Cue = CueCarrier
+	n, given := c.f["cue"]
+	if given {
+		cue, known := cueNames[n.Value]
 		if !known {
-			return nil, fail(c, "unknown cue %q (carrier, marker, shape or system)", c.Value)
+			return c.fail(n, "unknown cue %q (carrier, marker, shape or system)", n.Value)
 		}
-		r.Cue = cue
+		c.r.Cue = cue
 	}
-	if r.System == AnySystem && r.Cue != CueSystem {
-		if _, given := f["cue"]; given {
-			return nil, fail(f["cue"], "a generic rule (system %q) runs only under --system: its cue must be \"system\"", AnySystem)
+	if c.r.System == AnySystem && c.r.Cue != CueSystem {
+		if given {
+			return c.fail(n, "a generic rule (system %q) runs only under --system: its cue must be \"system\"", AnySystem)
 		}
-		r.Cue = CueSystem
+		c.r.Cue = CueSystem
 	}
-	if u, ok := f["unless_marked"]; ok {
-		if r.UnlessMarked, err = yamlfile.Bool(file, "unless_marked", u); err != nil {
-			return nil, fail(u, "unless_marked must be true or false")
-		}
+	return nil
+}
+
+func (c *ruleCompiler) flags(*catalog.Catalog) error {
+	if err := c.boolField("unless_marked", &c.r.UnlessMarked); err != nil {
+		return err
 	}
-	if mk, ok := f["marks"]; ok {
-		if r.Marks, err = yamlfile.Bool(file, "marks", mk); err != nil {
-			return nil, fail(mk, "marks must be true or false")
-		}
-		if r.Marks && r.System == AnySystem {
-			return nil, fail(mk, "a generic rule cannot mark a line")
-		}
-		if r.Marks && r.Cue == CueShape {
-			return nil, fail(mk, "a shape rule cannot mark a line: other software writes the shape too")
-		}
+	if err := c.boolField("marks", &c.r.Marks); err != nil {
+		return err
 	}
-	if x, ok := f["exclude"]; ok {
-		words, err := yamlfile.Strings(file, "exclude", x)
-		if err != nil {
-			return nil, fail(x, "exclude must be a list of strings")
-		}
-		for _, w := range words {
-			if len(w) < 3 {
-				return nil, fail(x, "exclude word %q is too short (3 characters at least)", w)
-			}
-			r.Exclude = appendUnique(r.Exclude, strings.ToLower(w))
-		}
+	switch mk := c.f["marks"]; {
+	case c.r.Marks && c.r.System == AnySystem:
+		return c.fail(mk, "a generic rule cannot mark a line")
+	case c.r.Marks && c.r.Cue == CueShape:
+		return c.fail(mk, "a shape rule cannot mark a line: other software writes the shape too")
 	}
-	if ct, ok := f["code_type"]; ok {
-		switch ct.Value {
-		case "integer":
-			r.CodeType = CodeInteger
-		case "name":
-			r.CodeType = CodeName
-		default:
-			return nil, fail(ct, "unknown code_type %q (integer or name)", ct.Value)
-		}
+	return nil
+}
+
+func (c *ruleCompiler) exclude(*catalog.Catalog) error {
+	words, err := c.wordList("exclude", "exclude word %q is too short")
+	c.r.Exclude = words
+	return err
+}
+
+// wordList reads the optional list of words field name, each 3 characters
+// or more (tooShort is the message for one that is not, with %q for it),
+// lower-cased, once.
+func (c *ruleCompiler) wordList(name, tooShort string) ([]string, error) {
+	n, ok := c.f[name]
+	if !ok {
+		return nil, nil
 	}
+	list, err := yamlfile.Strings(c.file, name, n)
+	if err != nil {
+		return nil, c.fail(n, "%s must be a list of strings", name)
+	}
+	var out []string
+	for _, w := range list {
+		if len(w) < 3 {
+			return nil, c.fail(n, tooShort+" (3 characters at least)", w)
+		}
+		out = appendUnique(out, strings.ToLower(w))
+	}
+	return out, nil
+}
+
+func (c *ruleCompiler) codeType(*catalog.Catalog) error {
+	n, ok := c.f["code_type"]
+	if !ok {
+		return nil
+	}
+	switch n.Value {
+	case "integer":
+		c.r.CodeType = CodeInteger
+	case "name":
+		c.r.CodeType = CodeName
+	default:
+		return c.fail(n, "unknown code_type %q (integer or name)", n.Value)
+	}
+	return nil
+}
+
+func (c *ruleCompiler) kind(*catalog.Catalog) error {
 	kinds := 0
 	for _, k := range []string{"regex", "json", "names"} {
-		if _, ok := f[k]; ok {
+		if _, ok := c.f[k]; ok {
 			kinds++
 		}
 	}
 	if kinds != 1 {
-		return nil, fail(n, "give exactly one of regex, json or names")
+		return c.fail(c.node, "give exactly one of regex, json or names")
 	}
 	switch {
-	case f["regex"] != nil:
-		err = compileRegex(r, file, f, fail)
-	case f["json"] != nil:
-		err = compileJSON(r, file, f["json"], fail)
-	default:
-		err = compileNames(r, f["names"], fail)
+	case c.f["regex"] != nil:
+		return c.compileRegex(c.f["regex"])
+	case c.f["json"] != nil:
+		return c.compileJSON(c.f["json"])
 	}
-	if err != nil {
-		return nil, err
-	}
-	if l, ok := f["literals"]; ok {
-		words, err := yamlfile.Strings(file, "literals", l)
-		if err != nil {
-			return nil, fail(l, "literals must be a list of strings")
-		}
-		r.Literals, r.ExactLiterals, r.Lead, r.AnchoredAt = nil, nil, unbounded, nil
-		for _, w := range words {
-			if len(w) < 3 {
-				return nil, fail(l, "literal %q is too short to prefilter on (3 characters at least)", w)
-			}
-			r.Literals = appendUnique(r.Literals, strings.ToLower(w))
-		}
-	}
-	if len(r.Literals) == 0 && r.Kind != KindNames {
-		return nil, fail(n, "no literal text of 3 characters or more that every match must contain; the prefilter needs one: add literals: [...]")
-	}
-	if err := compileCorroboration(r, file, f, fail); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return c.compileNames(c.f["names"])
 }
 
-// compileCorroboration reads corroborate:, which a shape rule may have
-// (with none, a find needs only its code in the catalog) and no other rule
-// may.
-func compileCorroboration(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) error {
-	n, given := f["corroborate"]
+// literals reads literals:, which replace the ones derived from the rule,
+// and checks that the rule has some.
+func (c *ruleCompiler) literals(*catalog.Catalog) error {
+	if _, ok := c.f["literals"]; ok {
+		words, err := c.wordList("literals", "literal %q is too short to prefilter on")
+		if err != nil {
+			return err
+		}
+		c.r.Literals, c.r.ExactLiterals = words, nil
+	}
+	if len(c.r.Literals) == 0 && c.r.Kind != KindNames {
+		return c.fail(c.node, "no literal text of 3 characters or more that every match must contain; the prefilter needs one: add literals: [...]")
+	}
+	return nil
+}
+
+// corroboration reads corroborate:, which a shape rule may have (with
+// none, a find needs only its code in the catalog) and no other rule may.
+func (c *ruleCompiler) corroboration(*catalog.Catalog) error {
+	r := c.r
+	n, given := c.f["corroborate"]
 	if r.Cue != CueShape {
 		if given {
-			return fail(n, "corroborate is for a shared shape: give cue: shape")
+			return c.fail(n, "corroborate is for a shared shape: give cue: shape")
 		}
 		return nil
 	}
 	if r.Kind == KindNames {
-		return fail(f["cue"], "a names rule needs a cue of marker or system")
+		return c.fail(c.f["cue"], "a names rule needs a cue of marker or system")
 	}
-	c := &Corroboration{}
-	r.Corroborate = c
+	co := &Corroboration{}
+	r.Corroborate = co
 	if !given {
 		return nil
 	}
-	cf, err := yamlfile.Fields(file, n, corroFields...)
+	cf, err := yamlfile.Fields(c.file, n, corroFields...)
 	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: corroborate: %s", r.ID, e.Msg)
-		return e
+		return c.wrap("corroborate", err)
 	}
 	if m, ok := cf["message"]; ok {
-		if c.Message, err = yamlfile.Bool(file, "corroborate.message", m); err != nil {
-			return fail(m, "corroborate.message must be true or false")
+		if co.Message, err = yamlfile.Bool(c.file, "corroborate.message", m); err != nil {
+			return c.fail(m, "corroborate.message must be true or false")
 		}
-		if c.Message && r.MessageGroup < 0 && (r.JSON == nil || len(r.JSON.Message) == 0) {
-			return fail(m, "corroborate.message needs the line's message: a (?P<message>...) group or json.message")
+		if co.Message && r.MessageGroup < 0 && (r.JSON == nil || len(r.JSON.Message) == 0) {
+			return c.fail(m, "corroborate.message needs the line's message: a (?P<message>...) group or json.message")
 		}
 	}
 	if x, ok := cf["context"]; ok {
-		words, err := yamlfile.Strings(file, "corroborate.context", x)
+		words, err := yamlfile.Strings(c.file, "corroborate.context", x)
 		if err != nil {
-			return fail(x, "corroborate.context must be a list of strings")
+			return c.fail(x, "corroborate.context must be a list of strings")
 		}
 		for _, w := range words {
 			if len(strings.TrimSpace(w)) < 3 {
-				return fail(x, "context word %q is too short to be a safe cue (3 characters at least)", w)
+				return c.fail(x, "context word %q is too short to be a safe cue (3 characters at least)", w)
 			}
-			c.Context = appendUnique(c.Context, strings.ToLower(w))
+			co.Context = appendUnique(co.Context, strings.ToLower(w))
 		}
 	}
 	return nil
 }
 
-type failFunc func(at *yaml.Node, format string, args ...any) error
-
-func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) error {
-	n := f["regex"]
-	expr, err := yamlfile.String(file, "regex", n)
+func (c *ruleCompiler) compileRegex(n *yaml.Node) error {
+	r := c.r
+	expr, err := yamlfile.String(c.file, "regex", n)
 	if err != nil {
-		return fail(n, "regex must be a string")
+		return c.fail(n, "regex must be a string")
 	}
 	re, err := regexp.Compile(expr)
 	if err != nil {
-		return fail(n, "bad regex: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return c.fail(n, "bad regex: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
 	r.Kind = KindRegex
 	r.Regexp = re
 	r.CodeGroup = re.SubexpIndex("code")
 	if r.CodeGroup < 0 {
-		return fail(n, "regex has no named group (?P<code>...)")
+		return c.fail(n, "regex has no named group (?P<code>...)")
 	}
 	r.MessageGroup = re.SubexpIndex("message")
 	parsed, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return fail(n, "bad regex: %v", err)
+		return c.fail(n, "bad regex: %v", err)
 	}
-	simple := parsed.Simplify()
-	lits, _ := requiredLiterals(simple)
-	r.Literals, r.ExactLiterals = splitLiterals(lits)
-	r.Lead = literalLead(simple)
-	if r.Lead >= 0 && !repeatsStopAt(simple, literalStarts(r.Literals)) {
-		// Attempts started at each literal could each scan the rest of
-		// the text: leave the search to the regexp package, linear.
-		r.Lead = unbounded
-	}
-	if r.Lead >= 0 {
-		// The wrapping groups capture nothing: submatch numbers stay.
-		r.AnchoredAt = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
-	}
+	r.Literals, r.ExactLiterals = regexlit.Literals(parsed.Simplify())
 	for _, l := range r.Literals {
 		if len(l) < 3 {
 			r.Literals, r.ExactLiterals = nil, nil
@@ -487,12 +544,11 @@ func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) 
 	return nil
 }
 
-func compileJSON(r *Rule, file string, n *yaml.Node, fail failFunc) error {
+func (c *ruleCompiler) compileJSON(n *yaml.Node) error {
+	r, file, fail := c.r, c.file, c.fail
 	f, err := yamlfile.Fields(file, n, jsonFields...)
 	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: json: %s", r.ID, e.Msg)
-		return e
+		return c.wrap("json", err)
 	}
 	spec := &JSONSpec{}
 	paths := map[string]*[]string{"code": &spec.Code, "message": &spec.Message, "all_of": &spec.AllOf, "any_of": &spec.AnyOf, "none_of": &spec.NoneOf}
@@ -616,7 +672,8 @@ func checkPath(p string) error {
 	return nil
 }
 
-func compileNames(r *Rule, n *yaml.Node, fail failFunc) error {
+func (c *ruleCompiler) compileNames(n *yaml.Node) error {
+	r, fail := c.r, c.fail
 	var on bool
 	if n.Decode(&on) != nil || !on {
 		return fail(n, "names must be true")

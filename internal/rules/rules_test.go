@@ -1,42 +1,11 @@
 package rules
 
 import (
-	"regexp/syntax"
 	"strings"
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
 )
-
-func TestRequiredLiterals(t *testing.T) {
-	for _, c := range []struct {
-		re           string
-		lower, exact string // comma-joined; "" when none
-	}{
-		{`errorCode=(?P<code>\d+)`, "errorcode=", "errorCode="},
-		{`(?i)\berrorCode\s*(?:=|:)\s*(?P<code>-?\d+)`, "errorcode", ""},
-		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, "errorcode:", "ErrorCode:"},
-		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, "result,error", ""},
-		{`<(?:\w+:)?ErrorCode>(?P<code>\w+)`, "errorcode>", "ErrorCode>"},
-		{`(?P<code>\d+)`, "", ""},
-		{`a|(?P<code>\d+)`, "", ""},
-		{`(?:abc)+x(?P<code>\d)`, "abc", "abc"},
-		{`(?:abc)*(?P<code>\d)`, "", ""},
-	} {
-		re, err := syntax.Parse(c.re, syntax.Perl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lits, _ := requiredLiterals(re.Simplify())
-		lower, exact := splitLiterals(lits)
-		if got := strings.Join(lower, ","); got != c.lower {
-			t.Errorf("%s: literals %q, want %q", c.re, got, c.lower)
-		}
-		if got := strings.Join(exact, ","); got != c.exact {
-			t.Errorf("%s: exact literals %q, want %q", c.re, got, c.exact)
-		}
-	}
-}
 
 func TestBuiltinRulesCompile(t *testing.T) {
 	cat, err := catalog.Builtin()
@@ -102,29 +71,6 @@ func TestCompileChecks(t *testing.T) {
 	}
 }
 
-func TestLiteralLead(t *testing.T) {
-	for _, c := range []struct {
-		re   string
-		want int
-	}{
-		{`errorCode=(?P<code>\d+)`, 0},
-		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, 0},
-		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, unbounded},
-		{`<(?:[A-Za-z][\w.-]*:)?ErrorCode>(?P<code>\w+)`, unbounded},
-		{`x?abc=(?P<code>\d+)`, 1},
-		{`[ab]c?defg(?P<code>\d)`, 5},
-		{`(?P<code>\d+) errors`, unbounded},
-	} {
-		re, err := syntax.Parse(c.re, syntax.Perl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := literalLead(re.Simplify()); got != c.want {
-			t.Errorf("%s: lead %d, want %d", c.re, got, c.want)
-		}
-	}
-}
-
 func TestFoldKey(t *testing.T) {
 	for in, want := range map[string]string{"resultCode": "resultcode", "RESULT_CODE": "resultcode", "result code": "resultcode", "Error-Code": "errorcode"} {
 		if got := FoldKey(in); got != want {
@@ -183,34 +129,5 @@ func TestShapeRules(t *testing.T) {
 	}
 	if !shapes["backend-services.error-body"] || !shapes["wusp.fault-detail"] || len(shapes) != 2 {
 		t.Errorf("built-in shape rules: %v", shapes)
-	}
-}
-
-// TestLeadOnlyWhereLinear: a regex is started at its literals only when its
-// unbounded repetitions cannot run across another occurrence of them;
-// otherwise each start could read the rest of the line (quadratic time).
-func TestLeadOnlyWhereLinear(t *testing.T) {
-	cat, _ := catalog.Builtin()
-	for _, c := range []struct {
-		re   string
-		lead bool
-	}{
-		{`fault:.*code=(?P<code>\d+)`, false},
-		{`errorCode[^;]*=(?P<code>\d+)`, false},
-		{`(?i)fault:[^e]*code=(?P<code>\d+)`, false}, // [^e] holds F
-		{`(?i)\berrorCode\s*(?:=|:)\s*"?(?P<code>-?\d+)\b`, true},
-		{`(?i)\b(?:result|error)[_ ]?code"?\s*(?:[=:]|\s)\s*"?(?P<code>-?\d+)\b`, true},
-		{`x?abc=(?P<code>\d+)`, true},
-		{`abc=(?:\d|[a-z])+(?P<code>\d+)`, false}, // [a-z] holds a
-		{`abc=(?:\d|[b-z])+(?P<code>\d+)`, true},
-	} {
-		src := "rules:\n  - id: r\n    system: wusp\n    regex: '" + c.re + "'\n"
-		set, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(src)})
-		if err != nil {
-			t.Fatalf("%s: %v", c.re, err)
-		}
-		if got := set.Rules[0].Lead >= 0; got != c.lead {
-			t.Errorf("%s: started at its literals = %v, want %v (lead %d)", c.re, got, c.lead, set.Rules[0].Lead)
-		}
 	}
 }
