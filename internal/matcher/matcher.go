@@ -28,6 +28,11 @@ type Options struct {
 	// system's own cue (a marker, a carrier, a corroborated shape) ties to
 	// that other system.
 	System string
+	// Only, with System, says that the input holds System's lines only
+	// (a log file of that system): the other systems' rules do not run
+	// and their markers are not looked for, so nothing on a line can tie
+	// it to another system.
+	Only bool
 }
 
 // Annotation is one error found on a line.
@@ -89,6 +94,8 @@ type rule struct {
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
+	// csvWidth is how many columns a CSV rule reads.
+	csvWidth int
 }
 
 // Matcher runs a rule set over lines.
@@ -123,6 +130,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	if opts.System != "" && !cat.HasSystem(opts.System) {
 		return nil, fmt.Errorf("unknown system %q (known: %v)", opts.System, cat.Systems())
 	}
+	if opts.Only && opts.System == "" {
+		return nil, fmt.Errorf("only one system's rules, but no system named")
+	}
 	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
 	m.states.New = func() any { return &lineState{m: m} }
 	sysIndex := map[string]int{}
@@ -130,6 +140,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	for _, s := range cat.Systems() {
 		sysIndex[s] = len(m.systems)
 		for _, w := range set.Markers[s] {
+			if opts.Only && s != opts.System {
+				break
+			}
 			markerWords = append(markerWords, w)
 			m.markerSys = append(m.markerSys, len(m.systems))
 		}
@@ -140,6 +153,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	var gate, gateExact, carriers, carriersExact []string
 	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
+		if opts.Only && r.System != opts.System && r.System != rules.AnySystem {
+			continue
+		}
 		cr := &rule{Rule: r, system: r.System, cue: r.Cue}
 		switch r.Cue {
 		case rules.CueCarrier, rules.CueShape:
@@ -188,6 +204,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
 			}
+		}
+		if r.Kind == rules.KindCSV {
+			cr.csvWidth = csvWidth(r.CSV)
 		}
 		if r.Kind == rules.KindJSON && r.JSON.KeysFold {
 			for _, k := range r.JSON.Code {
@@ -350,6 +369,7 @@ type lineState struct {
 	work    *workCount // nil unless counting
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, jsonFound, markerFound, contextFound []bool
+	csvFields                                       []csvField
 }
 
 // Match returns the annotations for line (without its line terminator), in

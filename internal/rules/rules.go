@@ -7,15 +7,13 @@ package rules
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
-	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/internal/regexlit"
 	"github.com/errtag/errtag/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
 )
@@ -88,6 +86,9 @@ const (
 	KindJSON
 	// KindNames rules find the system's catalog names as whole words.
 	KindNames
+	// KindCSV rules read columns of a line that is a CSV record (or
+	// starts one).
+	KindCSV
 )
 
 // CodeType says what a code looks like.
@@ -95,8 +96,12 @@ type CodeType int
 
 const (
 	// CodeInteger codes are integers, written as JSON numbers or strings.
+	// A code is looked up as it is written when the catalog lists that
+	// spelling (08006), and otherwise in canonical decimal (+12 and 007
+	// are 12 and 7).
 	CodeInteger CodeType = iota
-	// CodeName codes are symbolic names (letters, digits, '_', '.', '-').
+	// CodeName codes are words kept exactly as written: letters, digits,
+	// '_', '.' and '-' (symbolic names, SQLSTATEs such as 42P01).
 	CodeName
 )
 
@@ -113,6 +118,43 @@ type JSONSpec struct {
 	AllOf    []string // every path must exist
 	AnyOf    []string // at least one path must exist
 	NoneOf   []string // no path may exist
+	// Where are conditions on values: each path must hold one of its
+	// values.
+	Where []ValueCondition
+	// TopLevel restricts the rule to the object that is the whole line:
+	// no objects nested in it, embedded in text or held in strings.
+	TopLevel bool
+}
+
+// ValueCondition says that the value at Path (a gjson path, or a CSV
+// column) must be one of Values: a string equal to one of them, or a
+// number, true, false or null whose JSON text is one of them.
+type ValueCondition struct {
+	Path   string
+	Column int // CSV: the column, from 0
+	Values []string
+}
+
+// Holds reports whether v is one of c's values.
+func (c *ValueCondition) Holds(v string) bool {
+	for _, x := range c.Values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CSVSpec is where a CSV rule finds the code in a line that is a CSV
+// record, or the first line of one: columns counted from 0, separated by
+// commas, quoted with '"' (a quote doubled inside). The code column and
+// the Where columns must be complete on the line; the message column may
+// go on to the following lines (a quoted field holding line breaks), and
+// is then what the line holds of it.
+type CSVSpec struct {
+	Code    int
+	Message int // -1 when none
+	Where   []ValueCondition
 }
 
 // Rule is one compiled rule.
@@ -132,9 +174,18 @@ type Rule struct {
 	Kind         Kind
 	CodeType     CodeType
 	Regexp       *regexp.Regexp // KindRegex
-	CodeGroup    int            // submatch index of "code"
+	CodeGroup    int            // submatch index of "code", or -1 (Code or Templates give it)
 	MessageGroup int            // submatch index of "message", or -1
-	JSON         *JSONSpec      // KindJSON
+	// Code, when not "", is the code of every find of a regex rule
+	// without a code group (code: or name: in the file), in the
+	// catalog's spelling.
+	Code string
+	// Templates, when set, give a regex rule without a code group its
+	// code from the message its message group holds (messages: in the
+	// file).
+	Templates *Templates
+	JSON      *JSONSpec // KindJSON
+	CSV       *CSVSpec  // KindCSV
 	// Exclude lists lower-case words that veto the rule: on a line
 	// containing any of them (ignoring ASCII case) the rule does not run.
 	// For numbers that look like the system's codes but belong to
@@ -150,6 +201,8 @@ type Rule struct {
 	ExactLiterals []string
 	File          string
 	Line          int
+	// replace: the rule replaces the earlier rule of its id.
+	replace bool
 }
 
 // Where is the rule's location, FILE:LINE.
@@ -160,12 +213,46 @@ type Set struct {
 	Rules []*Rule
 	// Markers holds each system's marker words, lower case.
 	Markers map[string][]string
+	// Off lists the rules that a later file switched off (disable:) or
+	// replaced (replace: true), in the order that happened.
+	Off []Off
+	// Warnings are problems that do not stop errtag but make a rule
+	// unable to find what it is meant to (a code type that cannot give
+	// the catalog's codes), in file order.
+	Warnings []*yamlfile.Error
 }
 
-// Source is a rule file's name and contents.
+// Off is a rule that does not run, and why.
+type Off struct {
+	Rule *Rule
+	// By is the FILE:LINE of the disable entry, or of the rule that
+	// replaced it.
+	By string
+	// Replaced is true when a rule of the same id replaced it.
+	Replaced bool
+	// Reason is the disable entry's reason, if it gave one.
+	Reason string
+}
+
+// String says in words what became of the rule.
+func (o Off) String() string {
+	what := "disabled at " + o.By
+	if o.Replaced {
+		what = "replaced by the rule at " + o.By
+	}
+	if o.Reason != "" {
+		what += ": " + o.Reason
+	}
+	return what
+}
+
+// Source is a rule file's name and contents. Disable, when set, switches
+// off rules of the sources before it, as a file's disable: list would
+// (the config file's; see ParseDisable); Data may then be nil.
 type Source struct {
-	Name string
-	Data []byte
+	Name    string
+	Data    []byte
+	Disable []Disable
 }
 
 // Builtin returns the source of the built-in rules.
@@ -186,16 +273,25 @@ func ReadFiles(paths []string) ([]Source, error) {
 
 // Compile parses and checks the sources in order against cat and returns the
 // compiled set. Markers from later files add to earlier ones; rule ids must
-// be unique across all files. The first problem found is returned as
-// "FILE:LINE: rule "id": what is wrong".
+// be unique across all files, unless a rule replaces the earlier rule of
+// its id (replace: true); a file's disable: list switches off rules of the
+// files before it. The first problem found is returned as
+// "FILE:LINE: rule "id": what is wrong". Problems that do not stop errtag
+// are in the set's Warnings.
 func Compile(cat *catalog.Catalog, sources ...Source) (*Set, error) {
 	set := &Set{Markers: map[string][]string{}}
 	ids := map[string]*Rule{}
 	for _, src := range sources {
-		if err := compileFile(cat, src, set, ids); err != nil {
+		if src.Data != nil {
+			if err := compileFile(cat, src, set, ids); err != nil {
+				return nil, err
+			}
+		}
+		if err := set.disable(src.Disable); err != nil {
 			return nil, err
 		}
 	}
+	set.Warnings = codeWarnings(cat, set.Rules)
 	return set, nil
 }
 
@@ -205,31 +301,29 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 	if err != nil {
 		return err
 	}
-	f, err := yamlfile.Fields(file, root, "markers", "rules")
+	f, err := yamlfile.Fields(file, root, "markers", "disable", "rules")
 	if err != nil {
 		return err
 	}
 	if m, ok := f["markers"]; ok {
-		mf, err := yamlfile.Fields(file, m, cat.Systems()...)
-		if err != nil {
-			return fmt.Errorf("%w (markers are given per catalog system)", err)
+		if err := set.addMarkers(cat, file, m); err != nil {
+			return err
 		}
-		for sys, n := range mf {
-			words, err := yamlfile.Strings(file, "markers."+sys, n)
-			if err != nil {
-				return err
-			}
-			for _, w := range words {
-				if len(strings.TrimSpace(w)) < 3 {
-					return yamlfile.Errorf(file, n, "marker %q of %s is too short to be a safe cue (3 characters at least)", w, sys)
-				}
-				set.Markers[sys] = appendUnique(set.Markers[sys], strings.ToLower(w))
-			}
+	}
+	var disables []Disable
+	if d, ok := f["disable"]; ok {
+		if disables, err = ParseDisable(file, d); err != nil {
+			return err
 		}
+	}
+	// The file's disable: list applies to the files before it: not to
+	// its own rules, which are added after.
+	if err := set.disable(disables); err != nil {
+		return err
 	}
 	list, ok := f["rules"]
 	if !ok {
-		if _, hasMarkers := f["markers"]; hasMarkers {
+		if len(f) > 0 {
 			return nil
 		}
 		return yamlfile.Errorf(file, root, "missing field \"rules\"")
@@ -242,11 +336,9 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 		if err != nil {
 			return err
 		}
-		if prev, dup := ids[r.ID]; dup {
-			return yamlfile.Errorf(file, n, "rule %q: id already used at %s", r.ID, prev.Where())
+		if err := set.add(r, ids); err != nil {
+			return err
 		}
-		ids[r.ID] = r
-		set.Rules = append(set.Rules, r)
 	}
 	for _, r := range set.Rules {
 		if r.Cue == CueMarker && len(set.Markers[r.System]) == 0 {
@@ -256,444 +348,52 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 	return nil
 }
 
-var (
-	ruleFields  = []string{"id", "system", "cue", "corroborate", "unless_marked", "marks", "exclude", "code_type", "regex", "literals", "json", "names"}
-	jsonFields  = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
-	corroFields = []string{"message", "context"}
-	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-)
-
-func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, yamlfile.Errorf(file, n, "a rule must be a mapping, found %s", yamlfile.KindName(n))
-	}
-	// Read the id first so that every later error can name the rule.
-	c := &ruleCompiler{file: file, node: n, id: ruleID(n)}
-	f, err := yamlfile.Fields(file, n, ruleFields...)
+// addMarkers reads a file's markers: mapping.
+func (set *Set) addMarkers(cat *catalog.Catalog, file string, m *yaml.Node) error {
+	mf, err := yamlfile.Fields(file, m, cat.Systems()...)
 	if err != nil {
-		return nil, c.wrap("", err)
+		return fmt.Errorf("%w (markers are given per catalog system)", err)
 	}
-	c.f = f
-	if c.id == "" || !idPattern.MatchString(c.id) {
-		return nil, c.fail(n, "needs an id of letters, digits, '.', '_' or '-'")
-	}
-	c.r = &Rule{ID: c.id, File: file, Line: n.Line, MessageGroup: -1}
-	for _, step := range []func(*catalog.Catalog) error{
-		c.system, c.cue, c.flags, c.exclude, c.codeType, c.kind, c.literals, c.corroboration,
-	} {
-		if err := step(cat); err != nil {
-			return nil, err
-		}
-	}
-	return c.r, nil
-}
-
-// ruleID returns the value of a rule mapping's id field, "" if none.
-func ruleID(n *yaml.Node) string {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "id" {
-			return n.Content[i+1].Value
-		}
-	}
-	return ""
-}
-
-// ruleCompiler compiles one rule mapping, step by step; every error names
-// the rule and its FILE:LINE.
-type ruleCompiler struct {
-	file string
-	node *yaml.Node
-	id   string
-	f    map[string]*yaml.Node
-	r    *Rule
-}
-
-// fail returns an error at node at, naming the rule.
-func (c *ruleCompiler) fail(at *yaml.Node, format string, args ...any) error {
-	return yamlfile.Errorf(c.file, at, "rule %q: %s", c.id, fmt.Sprintf(format, args...))
-}
-
-// wrap names the rule (and the part of it, when part is not "") in an
-// error from yamlfile.
-func (c *ruleCompiler) wrap(part string, err error) error {
-	var ye *yamlfile.Error
-	if !errors.As(err, &ye) {
-		return err
-	}
-	msg := ye.Msg
-	if part != "" {
-		msg = part + ": " + msg
-	}
-	return &yamlfile.Error{File: ye.File, Line: ye.Line, Msg: fmt.Sprintf("rule %q: %s", c.id, msg)}
-}
-
-// boolField reads the optional boolean field name into dst.
-func (c *ruleCompiler) boolField(name string, dst *bool) error {
-	n, ok := c.f[name]
-	if !ok {
-		return nil
-	}
-	v, err := yamlfile.Bool(c.file, name, n)
-	if err != nil {
-		return c.fail(n, "%s must be true or false", name)
-	}
-	*dst = v
-	return nil
-}
-
-func (c *ruleCompiler) system(cat *catalog.Catalog) error {
-	n, ok := c.f["system"]
-	if !ok {
-		return c.fail(c.node, "missing field \"system\"")
-	}
-	c.r.System = n.Value
-	if c.r.System != AnySystem && !cat.HasSystem(c.r.System) {
-		return c.fail(n, "unknown system %q (known: %s, or %q for a generic rule)", c.r.System, strings.Join(cat.Systems(), ", "), AnySystem)
-	}
-	return nil
-}
-
-func (c *ruleCompiler) cue(*catalog.Catalog) error {
-	c.r.Cue = CueCarrier
-	n, given := c.f["cue"]
-	if given {
-		cue, known := cueNames[n.Value]
-		if !known {
-			return c.fail(n, "unknown cue %q (carrier, marker, shape or system)", n.Value)
-		}
-		c.r.Cue = cue
-	}
-	if c.r.System == AnySystem && c.r.Cue != CueSystem {
-		if given {
-			return c.fail(n, "a generic rule (system %q) runs only under --system: its cue must be \"system\"", AnySystem)
-		}
-		c.r.Cue = CueSystem
-	}
-	return nil
-}
-
-func (c *ruleCompiler) flags(*catalog.Catalog) error {
-	if err := c.boolField("unless_marked", &c.r.UnlessMarked); err != nil {
-		return err
-	}
-	if err := c.boolField("marks", &c.r.Marks); err != nil {
-		return err
-	}
-	switch mk := c.f["marks"]; {
-	case c.r.Marks && c.r.System == AnySystem:
-		return c.fail(mk, "a generic rule cannot mark a line")
-	case c.r.Marks && c.r.Cue == CueShape:
-		return c.fail(mk, "a shape rule cannot mark a line: other software writes the shape too")
-	}
-	return nil
-}
-
-func (c *ruleCompiler) exclude(*catalog.Catalog) error {
-	words, err := c.wordList("exclude", "exclude word %q is too short")
-	c.r.Exclude = words
-	return err
-}
-
-// wordList reads the optional list of words field name, each 3 characters
-// or more (tooShort is the message for one that is not, with %q for it),
-// lower-cased, once.
-func (c *ruleCompiler) wordList(name, tooShort string) ([]string, error) {
-	n, ok := c.f[name]
-	if !ok {
-		return nil, nil
-	}
-	list, err := yamlfile.Strings(c.file, name, n)
-	if err != nil {
-		return nil, c.fail(n, "%s must be a list of strings", name)
-	}
-	var out []string
-	for _, w := range list {
-		if len(w) < 3 {
-			return nil, c.fail(n, tooShort+" (3 characters at least)", w)
-		}
-		out = appendUnique(out, strings.ToLower(w))
-	}
-	return out, nil
-}
-
-func (c *ruleCompiler) codeType(*catalog.Catalog) error {
-	n, ok := c.f["code_type"]
-	if !ok {
-		return nil
-	}
-	switch n.Value {
-	case "integer":
-		c.r.CodeType = CodeInteger
-	case "name":
-		c.r.CodeType = CodeName
-	default:
-		return c.fail(n, "unknown code_type %q (integer or name)", n.Value)
-	}
-	return nil
-}
-
-func (c *ruleCompiler) kind(*catalog.Catalog) error {
-	kinds := 0
-	for _, k := range []string{"regex", "json", "names"} {
-		if _, ok := c.f[k]; ok {
-			kinds++
-		}
-	}
-	if kinds != 1 {
-		return c.fail(c.node, "give exactly one of regex, json or names")
-	}
-	switch {
-	case c.f["regex"] != nil:
-		return c.compileRegex(c.f["regex"])
-	case c.f["json"] != nil:
-		return c.compileJSON(c.f["json"])
-	}
-	return c.compileNames(c.f["names"])
-}
-
-// literals reads literals:, which replace the ones derived from the rule,
-// and checks that the rule has some.
-func (c *ruleCompiler) literals(*catalog.Catalog) error {
-	if _, ok := c.f["literals"]; ok {
-		words, err := c.wordList("literals", "literal %q is too short to prefilter on")
+	for sys, n := range mf {
+		words, err := yamlfile.Strings(file, "markers."+sys, n)
 		if err != nil {
 			return err
 		}
-		c.r.Literals, c.r.ExactLiterals = words, nil
-	}
-	if len(c.r.Literals) == 0 && c.r.Kind != KindNames {
-		return c.fail(c.node, "no literal text of 3 characters or more that every match must contain; the prefilter needs one: add literals: [...]")
-	}
-	return nil
-}
-
-// corroboration reads corroborate:, which a shape rule may have (with
-// none, a find needs only its code in the catalog) and no other rule may.
-func (c *ruleCompiler) corroboration(*catalog.Catalog) error {
-	r := c.r
-	n, given := c.f["corroborate"]
-	if r.Cue != CueShape {
-		if given {
-			return c.fail(n, "corroborate is for a shared shape: give cue: shape")
-		}
-		return nil
-	}
-	if r.Kind == KindNames {
-		return c.fail(c.f["cue"], "a names rule needs a cue of marker or system")
-	}
-	co := &Corroboration{}
-	r.Corroborate = co
-	if !given {
-		return nil
-	}
-	cf, err := yamlfile.Fields(c.file, n, corroFields...)
-	if err != nil {
-		return c.wrap("corroborate", err)
-	}
-	if m, ok := cf["message"]; ok {
-		if co.Message, err = yamlfile.Bool(c.file, "corroborate.message", m); err != nil {
-			return c.fail(m, "corroborate.message must be true or false")
-		}
-		if co.Message && r.MessageGroup < 0 && (r.JSON == nil || len(r.JSON.Message) == 0) {
-			return c.fail(m, "corroborate.message needs the line's message: a (?P<message>...) group or json.message")
-		}
-	}
-	if x, ok := cf["context"]; ok {
-		words, err := yamlfile.Strings(c.file, "corroborate.context", x)
-		if err != nil {
-			return c.fail(x, "corroborate.context must be a list of strings")
-		}
 		for _, w := range words {
 			if len(strings.TrimSpace(w)) < 3 {
-				return c.fail(x, "context word %q is too short to be a safe cue (3 characters at least)", w)
+				return yamlfile.Errorf(file, n, "marker %q of %s is too short to be a safe cue (3 characters at least)", w, sys)
 			}
-			co.Context = appendUnique(co.Context, strings.ToLower(w))
+			set.Markers[sys] = appendUnique(set.Markers[sys], strings.ToLower(w))
 		}
 	}
 	return nil
 }
 
-func (c *ruleCompiler) compileRegex(n *yaml.Node) error {
-	r := c.r
-	expr, err := yamlfile.String(c.file, "regex", n)
-	if err != nil {
-		return c.fail(n, "regex must be a string")
-	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return c.fail(n, "bad regex: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-	}
-	r.Kind = KindRegex
-	r.Regexp = re
-	r.CodeGroup = re.SubexpIndex("code")
-	if r.CodeGroup < 0 {
-		return c.fail(n, "regex has no named group (?P<code>...)")
-	}
-	r.MessageGroup = re.SubexpIndex("message")
-	parsed, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return c.fail(n, "bad regex: %v", err)
-	}
-	r.Literals, r.ExactLiterals = regexlit.Literals(parsed.Simplify())
-	for _, l := range r.Literals {
-		if len(l) < 3 {
-			r.Literals, r.ExactLiterals = nil, nil
-			break
+// add adds a compiled rule: a new id, or, with replace: true, in the place
+// of the rule that has its id.
+func (set *Set) add(r *Rule, ids map[string]*Rule) error {
+	prev, dup := ids[r.ID]
+	if !r.replace {
+		if dup {
+			return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: id already used at %s (to replace that rule, give replace: true)", r.ID, prev.Where())}
 		}
-	}
-	return nil
-}
-
-func (c *ruleCompiler) compileJSON(n *yaml.Node) error {
-	r, file, fail := c.r, c.file, c.fail
-	f, err := yamlfile.Fields(file, n, jsonFields...)
-	if err != nil {
-		return c.wrap("json", err)
-	}
-	spec := &JSONSpec{}
-	paths := map[string]*[]string{"code": &spec.Code, "message": &spec.Message, "all_of": &spec.AllOf, "any_of": &spec.AnyOf, "none_of": &spec.NoneOf}
-	for k, dst := range paths {
-		v, ok := f[k]
-		if !ok {
-			continue
-		}
-		list, err := yamlfile.Strings(file, "json."+k, v)
-		if err != nil {
-			return fail(v, "json.%s must be a path or a list of paths", k)
-		}
-		for _, p := range list {
-			if err := checkPath(p); err != nil {
-				return fail(v, "json.%s: bad path %q: %v", k, p, err)
-			}
-		}
-		*dst = list
-	}
-	if len(spec.Code) == 0 {
-		return fail(n, "json rule needs code: the path of the code")
-	}
-	if rm, ok := f["require_message"]; ok {
-		if spec.RequireMessage, err = yamlfile.Bool(file, "require_message", rm); err != nil {
-			return fail(rm, "json.require_message must be true or false")
-		}
-		if spec.RequireMessage && len(spec.Message) == 0 {
-			return fail(rm, "json.require_message needs json.message")
-		}
-	}
-	if kf, ok := f["keys_fold"]; ok {
-		if spec.KeysFold, err = yamlfile.Bool(file, "keys_fold", kf); err != nil {
-			return fail(kf, "json.keys_fold must be true or false")
-		}
-		for _, p := range append(append([]string{}, spec.Code...), spec.Message...) {
-			if strings.ContainsAny(p, `.*?#@|\`) {
-				return fail(kf, "json.keys_fold compares plain keys; %q is a path", p)
-			}
-		}
-	}
-	r.Kind = KindJSON
-	r.JSON = spec
-	if spec.KeysFold {
-		// Every spelling holds the key's longest word, in some case.
-		for _, p := range spec.Code {
-			w := longestWord(p)
-			if len(w) < 3 {
-				return fail(f["code"], "code key %q has no word of 3 letters or more to prefilter on", p)
-			}
-			r.Literals = appendUnique(r.Literals, strings.ToLower(w))
-		}
+		ids[r.ID] = r
+		set.Rules = append(set.Rules, r)
 		return nil
 	}
-	// A JSON object holding the code holds its key: the last element of each
-	// code path is the prefilter.
-	for _, p := range spec.Code {
-		key := p
-		if i := strings.LastIndexByte(p, '.'); i >= 0 {
-			key = p[i+1:]
+	i := slices.Index(set.Rules, prev)
+	if !dup || i < 0 {
+		why := "no rule before this one has the id"
+		if dup {
+			why = "the rule of that id (" + prev.Where() + ") was switched off"
 		}
-		key = strings.ReplaceAll(key, `\`, "")
-		if len(key) < 3 || strings.ContainsAny(key, "*?#@|") {
-			return fail(f["code"], "code path %q must end in a plain key of 3 characters or more", p)
-		}
-		r.Literals = appendUnique(r.Literals, strings.ToLower(key))
-		r.ExactLiterals = appendUnique(r.ExactLiterals, key)
+		return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: replace: true, but %s", r.ID, why)}
 	}
+	if prev.File == r.File {
+		return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: id already used at %s in the same file (replace: true replaces a rule of an earlier file)", r.ID, prev.Where())}
+	}
+	set.Rules[i] = r
+	ids[r.ID] = r
+	set.Off = append(set.Off, Off{Rule: prev, By: r.Where(), Replaced: true})
 	return nil
-}
-
-// FoldKey is how keys_fold compares keys: lower case, without '_', '-' and
-// spaces.
-func FoldKey(k string) string {
-	var b strings.Builder
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case c == '_' || c == '-' || c == ' ':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// longestWord returns the longest word of a key written in camelCase,
-// snake_case, kebab-case or with spaces.
-func longestWord(k string) string {
-	best, start := "", 0
-	for i := 0; i <= len(k); i++ {
-		end := i == len(k) || k[i] == '_' || k[i] == '-' || k[i] == ' ' ||
-			(i > start && 'A' <= k[i] && k[i] <= 'Z' && 'a' <= k[i-1] && k[i-1] <= 'z')
-		if !end {
-			continue
-		}
-		if w := k[start:i]; len(w) > len(best) {
-			best = w
-		}
-		start = i
-		if i < len(k) && (k[i] == '_' || k[i] == '-' || k[i] == ' ') {
-			start = i + 1
-		}
-	}
-	return best
-}
-
-// checkPath rejects gjson paths that cannot name a key of an object.
-func checkPath(p string) error {
-	switch {
-	case p == "":
-		return fmt.Errorf("empty")
-	case strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, ".."):
-		return fmt.Errorf("empty path element")
-	case strings.ContainsAny(p, " \t\n"):
-		return fmt.Errorf("white space in a path")
-	case strings.HasPrefix(p, "@"):
-		return fmt.Errorf("modifiers are not supported")
-	}
-	return nil
-}
-
-func (c *ruleCompiler) compileNames(n *yaml.Node) error {
-	r, fail := c.r, c.fail
-	var on bool
-	if n.Decode(&on) != nil || !on {
-		return fail(n, "names must be true")
-	}
-	if r.System == AnySystem {
-		return fail(n, "a names rule needs a catalog system")
-	}
-	if r.Cue == CueCarrier {
-		return fail(n, "a names rule needs a cue (marker or system): names alone are too common")
-	}
-	r.Kind = KindNames
-	r.CodeType = CodeName
-	return nil
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
