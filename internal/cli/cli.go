@@ -109,6 +109,8 @@ type env struct {
 	display     func(io.Writer) textui.Display
 	limitMemory func(int)
 	ledger      *ledger
+	// config is what the config file (--config) gives besides flags.
+	config configState
 }
 
 func newEnv(e Env) *env {
@@ -195,7 +197,7 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 	}
 	o.register(root)
 	registerConfigFlag(root)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e.getenv) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e) }
 	addCommands(root, e)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
 	return root
