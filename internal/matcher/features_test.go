@@ -54,9 +54,15 @@ rules:
     cue: marker
     name: UNIQUE_VIOLATION
     regex: '\bERROR:  duplicate key value violates unique constraint "[^"]*"$'
+  - id: pg.prefix
+    system: pg
+    cue: marker
+    code_type: name
+    regex: '\bpostgres (?P<code>[0-9A-Z]{5}) (?:ERROR|FATAL):  '
   - id: pg.messages
     system: pg
     cue: marker
+    fallback: true
     regex: '\b(?:ERROR|FATAL):  (?P<message>.*?)(?: at character \d+)?$'
     messages:
       - {name: UNDEFINED_TABLE, text: 'relation "%s" does not exist'}
@@ -126,6 +132,7 @@ func TestRuleFeatures(t *testing.T) {
 		{"code by name", `[1] postgres@shop ERROR:  duplicate key value violates unique constraint "customers_pkey"`, "pg/23505/UNIQUE_VIOLATION"},
 		{"template, variable middle", `[1] postgres@shop ERROR:  relation "missing_table" does not exist at character 15`, "pg/42P01/UNDEFINED_TABLE"},
 		{"template must match in full", `[1] postgres@shop ERROR:  relation "x" does not exist, or so`, "-"},
+		{"the code on the line wins over a fallback", `[1] postgres 23505 ERROR:  relation "t" does not exist`, "pg/23505/UNIQUE_VIOLATION"},
 		{"message picks a row", `[1] postgres@shop ERROR:  canceling statement due to user request`, "pg/57014/USER_CANCEL"},
 		{"no row picked, none guessed", `[1] postgres@shop ERROR:  canceling statement due to conflict with recovery`, "pg/57014/|STATEMENT_TIMEOUT|USER_CANCEL"},
 		// csvlog: the physical line that starts the record.

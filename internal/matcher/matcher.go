@@ -120,9 +120,11 @@ type Matcher struct {
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
-	excludes int       // distinct exclude lists
-	contexts int       // rules with context words
-	states   sync.Pool // *lineState, reused across lines
+	// fallbacks: some rule is a fallback (rules.Rule.Fallback).
+	fallbacks bool
+	excludes  int       // distinct exclude lists
+	contexts  int       // rules with context words
+	states    sync.Pool // *lineState, reused across lines
 }
 
 // New prepares set for matching against cat.
@@ -177,6 +179,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			}
 		}
 		cr.named = opts.System != "" && cr.system == opts.System
+		m.fallbacks = m.fallbacks || r.Fallback
 		if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
 			cr.context = newWordList(r.Corroborate.Context)
 			cr.ctxIndex = m.contexts
@@ -344,6 +347,9 @@ type find struct {
 	// sysIndex and marks come from the rule, for markByFinds.
 	sysIndex int
 	marks    bool
+	// fallback: the rule's finds count only where no other rule of its
+	// system found one.
+	fallback bool
 }
 
 // lineState is the per-line work area.
@@ -590,6 +596,12 @@ func (st *lineState) resolve() []Annotation {
 	if st.m.opts.System != "" {
 		finds = st.dropOwned(finds)
 	}
+	if st.m.fallbacks {
+		finds = st.dropFallbacks(finds)
+	}
+	if len(finds) == 0 {
+		return nil
+	}
 	if len(finds) == 1 {
 		return []Annotation{annotation(finds[0])}
 	}
@@ -674,6 +686,29 @@ func (st *lineState) resolve() []Annotation {
 }
 
 type sysCode struct{ system, code string }
+
+// dropFallbacks drops the finds of fallback rules of each system for which
+// another rule found a code on the line.
+func (st *lineState) dropFallbacks(finds []find) []find {
+	var found []int // systems with a find of a rule that is not a fallback
+	for _, f := range finds {
+		if !f.fallback && !slices.Contains(found, f.sysIndex) {
+			found = append(found, f.sysIndex)
+		}
+	}
+	if len(found) == 0 {
+		return finds
+	}
+	kept := finds[:0]
+	for _, f := range finds {
+		if f.fallback && slices.Contains(found, f.sysIndex) {
+			st.trace.drop(f, reason{kind: dropFallback, system: f.system})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
 
 // dropOwned drops the --system finds (cue system) of a line that another
 // system's own cue ties to that system: its marker, or a find of it with

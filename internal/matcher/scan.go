@@ -551,7 +551,7 @@ func (st *lineState) spell(r *rule, raw string) (string, bool) {
 // Finds that cannot be annotated go no further: a zero code the catalog
 // lacks, a shared shape that is not corroborated.
 func (st *lineState) add(r *rule, cue rules.Cue, code, msg string, off int) {
-	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks}
+	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks, fallback: r.Fallback}
 	f.res = st.m.cat.Resolve(r.system, code, msg)
 	if code == "0" && r.CodeType == rules.CodeInteger && !f.res.Known {
 		st.trace.drop(f, reason{kind: dropZero, system: r.system})

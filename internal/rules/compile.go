@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	ruleFields = []string{"id", "replace", "system", "cue", "corroborate", "unless_marked", "marks", "exclude", "code_type",
+	ruleFields = []string{"id", "replace", "system", "cue", "corroborate", "unless_marked", "marks", "fallback", "exclude", "code_type",
 		"regex", "literals", "json", "names", "csv", "code", "name", "messages"}
 	corroFields = []string{"message", "context"}
 	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -140,6 +140,12 @@ func (c *ruleCompiler) flags(*catalog.Catalog) error {
 	}
 	if err := c.boolField("marks", &c.r.Marks); err != nil {
 		return err
+	}
+	if err := c.boolField("fallback", &c.r.Fallback); err != nil {
+		return err
+	}
+	if c.r.Fallback && c.r.System == AnySystem {
+		return c.fail(c.f["fallback"], "a generic rule cannot be a fallback: its system is --system's")
 	}
 	switch mk := c.f["marks"]; {
 	case c.r.Marks && c.r.System == AnySystem:

@@ -169,6 +169,10 @@ type Rule struct {
 	// as the system's marker would: a Volt MX error object marks its
 	// nested intermediate errors as Volt MX's.
 	Marks bool
+	// Fallback makes the rule's finds count only on lines where no other
+	// rule of its system found a code: message templates for lines that
+	// carry no code, which must not contradict a code the line carries.
+	Fallback bool
 	// Corroborate is set for a CueShape rule (and only for one).
 	Corroborate  *Corroboration
 	Kind         Kind

@@ -186,6 +186,7 @@ func TestCompileChecksNew(t *testing.T) {
 		{"json where bad path", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      where: {'a..b': [x]}\n", `r.yaml:6: rule "a": json.where: bad path "a..b"`},
 		{"json where no values", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      where:\n        sev: []\n", `r.yaml:7: rule "a": json.where.sev must be a value or a list of values`},
 		{"json top_level not bool", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      top_level: maybe\n", `r.yaml:6: rule "a": json.top_level must be true or false`},
+		{"generic fallback", "rules:\n  - id: a\n    system: '*'\n    fallback: true\n    regex: 'code=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": a generic rule cannot be a fallback`},
 		{"disable nothing", "disable: [no.such.rule]\nrules: []\n", `r.yaml:1: disable: no rule loaded before this file has id "no.such.rule"`},
 		{"disable bad pattern", "disable: ['gen[eric']\n", `r.yaml:1: disable: bad pattern "gen[eric"`},
 		{"disable empty entry", "disable:\n  - reason: why\n", `r.yaml:2: disable: give the id`},
