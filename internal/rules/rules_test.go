@@ -341,7 +341,7 @@ func TestTemplateRegexp(t *testing.T) {
 		{`cannot take square root of a negative number`, []string{`cannot take square root of a negative number`}, []string{`cannot take square root of a negative number!`}},
 		{`a.b*c(%c)`, []string{`a.b*c(x)`}, []string{`aXb*c(x)`, `a.b*c(xy)`}},
 	} {
-		expr, err := templateRegexp(c.text)
+		expr, head, need, err := templateRegexp(c.text)
 		if err != nil {
 			t.Fatalf("%q: %v", c.text, err)
 		}
@@ -353,6 +353,9 @@ func TestTemplateRegexp(t *testing.T) {
 			if !re.MatchString(m) {
 				t.Errorf("%q (%s) does not match %q", c.text, expr, m)
 			}
+			if !strings.HasPrefix(m, head) || !strings.Contains(m, need) {
+				t.Errorf("%q: %q does not start with %q or hold %q", c.text, m, head, need)
+			}
 		}
 		for _, m := range c.no {
 			if re.MatchString(m) {
@@ -361,7 +364,7 @@ func TestTemplateRegexp(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"100%", "50% off", "%y"} {
-		if _, err := templateRegexp(bad); err == nil {
+		if _, _, _, err := templateRegexp(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}

@@ -18,11 +18,12 @@ import (
 type Templates struct {
 	texts []string
 	codes []string
-	// re matches a whole message against every template at once, in
-	// order: the first template that matches is the one whose group
-	// (groups[i]) took part in the match.
-	re     *regexp.Regexp
-	groups []int
+	// res[i] matches a whole message against template i; a message can
+	// match it only when it starts with heads[i] (the text before the
+	// first conversion) and contains needs[i] (the template's longest
+	// literal run), which are checked first.
+	res          []*regexp.Regexp
+	heads, needs []string
 }
 
 // Len is the number of templates.
@@ -36,12 +37,8 @@ func (t *Templates) Code(i int) string { return t.codes[i] }
 
 // Match returns the first template that msg matches in full, or -1.
 func (t *Templates) Match(msg string) int {
-	loc := t.re.FindStringSubmatchIndex(msg)
-	if loc == nil {
-		return -1
-	}
-	for i, g := range t.groups {
-		if loc[2*g] >= 0 {
+	for i, re := range t.res {
+		if strings.HasPrefix(msg, t.heads[i]) && strings.Contains(msg, t.needs[i]) && re.MatchString(msg) {
 			return i
 		}
 	}
@@ -56,7 +53,6 @@ func (c *ruleCompiler) compileTemplates(cat *catalog.Catalog, n *yaml.Node) (*Te
 		return nil, c.fail(n, "messages must be a list of {text: ..., code: ... or name: ...}")
 	}
 	t := &Templates{}
-	var alts []string
 	for _, item := range n.Content {
 		f, err := yamlfile.Fields(c.file, item, templateFields...)
 		if err != nil {
@@ -70,7 +66,7 @@ func (c *ruleCompiler) compileTemplates(cat *catalog.Catalog, n *yaml.Node) (*Te
 		if err != nil || strings.TrimSpace(text) == "" {
 			return nil, c.fail(tn, "messages: text must be the vendor's message")
 		}
-		expr, err := templateRegexp(text)
+		expr, head, need, err := templateRegexp(text)
 		if err != nil {
 			return nil, c.fail(tn, "messages: %q: %v", text, err)
 		}
@@ -85,13 +81,9 @@ func (c *ruleCompiler) compileTemplates(cat *catalog.Catalog, n *yaml.Node) (*Te
 		}
 		t.texts = append(t.texts, text)
 		t.codes = append(t.codes, code)
-		alts = append(alts, "("+expr+")")
-	}
-	t.re = regexp.MustCompile(`^(?:` + strings.Join(alts, "|") + `)$`)
-	// Each template's group is the first group of its alternative: the
-	// templates' own expressions capture nothing.
-	for i := range alts {
-		t.groups = append(t.groups, i+1)
+		t.res = append(t.res, regexp.MustCompile(`^(?:`+expr+`)$`))
+		t.heads = append(t.heads, head)
+		t.needs = append(t.needs, need)
 	}
 	return t, nil
 }
@@ -116,26 +108,49 @@ func (c *ruleCompiler) templateCode(cat *catalog.Catalog, item *yaml.Node, f map
 // templateRegexp turns a message template into a regular expression (that
 // captures nothing): its text literally, each printf conversion as what it
 // prints (%s, %c, %m and %p any text; %d, %i and %u an integer; %x a hex
-// number; %f, %e, %g a number), "%%" as "%". Flags (but the space flag: "100% sure" is text), widths, precisions and
-// length modifiers (%-5s, %.*s, %lld, %zu) are accepted.
-func templateRegexp(text string) (string, error) {
+// number; %f, %e, %g a number), "%%" as "%". Flags (but the space flag:
+// "100% sure" is text), widths, precisions and length modifiers (%-5s,
+// %.*s, %lld, %zu) are accepted. head is the literal text before the first
+// conversion, need the longest run of literal text: every message the
+// expression matches starts with head and contains need.
+func templateRegexp(text string) (expr, head, need string, err error) {
 	var b strings.Builder
+	var lit strings.Builder // the literal run being read
+	first := true
+	endRun := func() {
+		if first {
+			head, first = lit.String(), false
+		}
+		if lit.Len() > len(need) {
+			need = lit.String()
+		}
+		lit.Reset()
+	}
 	for i := 0; i < len(text); {
 		p := strings.IndexByte(text[i:], '%')
 		if p < 0 {
 			b.WriteString(regexp.QuoteMeta(text[i:]))
+			lit.WriteString(text[i:])
 			break
 		}
 		b.WriteString(regexp.QuoteMeta(text[i : i+p]))
+		lit.WriteString(text[i : i+p])
 		i += p
 		conv, n, err := conversion(text[i:])
 		if err != nil {
-			return "", err
+			return "", "", "", err
 		}
-		b.WriteString(conv)
+		if conv == "%" {
+			b.WriteString(conv)
+			lit.WriteString(conv)
+		} else {
+			b.WriteString(conv)
+			endRun()
+		}
 		i += n
 	}
-	return b.String(), nil
+	endRun()
+	return b.String(), head, need, nil
 }
 
 // conversion reads the printf conversion that s starts with (at its '%')
