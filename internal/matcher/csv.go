@@ -95,7 +95,7 @@ func (st *lineState) scanCSV(r *rule, cue rules.Cue, text []byte, base int) {
 	st.csvFields = fields
 	if !ok {
 		if st.trace != nil {
-			st.trace.eventf(r, base, "the text is not a CSV record (a stray quote after field %d)", len(fields))
+			st.trace.eventf(r, base, "the text is not a CSV record: field %d has a quote inside it unquoted, or text after its closing quote", len(fields)+1)
 		}
 		return
 	}
