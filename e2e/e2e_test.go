@@ -122,7 +122,7 @@ func TestPipe(t *testing.T) {
 	if !strings.HasPrefix(lines[1], errLine+" errtag.system=knox-efota errtag.code=-1401 ") || !strings.HasSuffix(lines[1], "\"\r\n") {
 		t.Errorf("annotated text line: %q", lines[1])
 	}
-	if !strings.HasSuffix(lines[2], `}},"errtag":{"system":"backend-services","code":"201","name":"USERNAME_ALREADY_EXISTS","category":"conflict","group":"HTTP 400; returned by: Register user, Update user","message":"A user with the same username already exists.","remediation":"The Username in the register or update request is taken by another account. Ask the user to choose a different username, or sign in to the existing account; retrying the same request will not succeed."}}`+"\n") {
+	if !strings.HasSuffix(lines[2], `}},"errtag":[{"system":"backend-services","code":"201","name":"USERNAME_ALREADY_EXISTS","category":"conflict","group":"HTTP 400; returned by: Register user, Update user","message":"A user with the same username already exists.","remediation":"The Username in the register or update request is taken by another account. Ask the user to choose a different username, or sign in to the existing account; retrying the same request will not succeed."}]}`+"\n") {
 		t.Errorf("annotated JSON line: %q", lines[2])
 	}
 }

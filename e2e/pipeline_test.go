@@ -207,14 +207,12 @@ func (c *pipedChild) mustExit() int {
 }
 
 // errtagEntries returns the annotations of a record: its "errtag" value, an
-// object or an array of objects.
+// array of objects, one per error.
 func errtagEntries(t *testing.T, rec map[string]any) []map[string]any {
 	t.Helper()
 	switch v := rec["errtag"].(type) {
 	case nil:
 		return nil
-	case map[string]any:
-		return []map[string]any{v}
 	case []any:
 		var out []map[string]any
 		for _, e := range v {
@@ -309,7 +307,7 @@ func checkShipperRecord(t *testing.T, i int, line []byte) {
 // fields; the end of input ends errtag with status 0.
 func TestPipelineRecordAtOnce(t *testing.T) {
 	t.Parallel()
-	c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+	c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 	for i, in := range shipperInput {
 		if _, err := io.WriteString(c.stdin, in.line+"\n"); err != nil {
 			t.Fatal(err)
@@ -358,7 +356,7 @@ func TestPipelineOneLinePerRecord(t *testing.T) {
 	in.WriteString("no final newline")
 	inputs = append(inputs, "no final newline")
 
-	cmd := exec.Command(binary, "--output", "json")
+	cmd := exec.Command(binary, "--format", "json")
 	cmd.Stdin = &in
 	out, err := cmd.Output()
 	if err != nil {
@@ -446,7 +444,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 	}
 	const bufSize = 4096
 	for _, fields := range []string{compactFields, ""} {
-		args := []string{"--output", "json"}
+		args := []string{"--format", "json"}
 		if fields != "" {
 			args = append(args, "--fields", fields)
 		}
@@ -481,7 +479,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 
 	// One record over the limit: fgets cuts it, and neither piece is JSON.
 	long := `{"message":"` + strings.Repeat("z", 5000) + ` [VMXSync] errorCode=-1012"}`
-	cmd := exec.Command(binary, "--output", "json", "--fields", compactFields)
+	cmd := exec.Command(binary, "--format", "json", "--fields", compactFields)
 	cmd.Stdin = strings.NewReader(long + "\n")
 	out, err := cmd.Output()
 	if err != nil {
@@ -499,7 +497,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 func TestPipelineSIGTERM(t *testing.T) {
 	t.Parallel()
 	t.Run("after records", func(t *testing.T) {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 		for i := 0; i < 3; i++ {
 			io.WriteString(c.stdin, shipperInput[i].line+"\n")
 			checkShipperRecord(t, i, c.record())
@@ -513,7 +511,7 @@ func TestPipelineSIGTERM(t *testing.T) {
 		}
 	})
 	t.Run("before any input", func(t *testing.T) {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json")...)
 		waitBlockedIn(t, c.cmd.Process.Pid, pipeReadWaits...) // its first read
 		c.cmd.Process.Signal(syscall.SIGTERM)
 		if code := c.mustExit(); code != 143 {
@@ -559,7 +557,7 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 		}
 		bw.Flush()
 		f.Close()
-		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--output", "json", big)...)...)
+		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--format", "json", big)...)...)
 		parseJSONRecord(t, c.record())
 		c.outR.Close()
 		if code := c.mustExit(); code != 0 || c.stderr.Len() != 0 {
@@ -568,7 +566,7 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 		t.Logf("cpu after the reader left: user %v sys %v", c.cmd.ProcessState.UserTime(), c.cmd.ProcessState.SystemTime())
 	})
 	t.Run("idle", func(t *testing.T) {
-		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--output", "json", "--fields", compactFields)...)...)
+		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--format", "json", "--fields", compactFields)...)...)
 		io.WriteString(c.stdin, shipperInput[0].line+"\n")
 		checkShipperRecord(t, 0, c.record())
 		c.outR.Close() // the reader goes; errtag has nothing to write
@@ -665,7 +663,7 @@ func TestPipelineParentDeath(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
-	c, pid := orphanedErrtag(t, nil, nil, "--output", "json", "--fields", compactFields)
+	c, pid := orphanedErrtag(t, nil, nil, "--format", "json", "--fields", compactFields)
 	io.WriteString(c.stdin, shipperInput[0].line+"\n")
 	checkShipperRecord(t, 0, c.record())
 	io.WriteString(c.stdin, shipperInput[2].line+"\n")
@@ -707,7 +705,7 @@ func TestPipelineParentDeathOptOut(t *testing.T) {
 				outFile, _ = os.Create(filepath.Join(t.TempDir(), "out.json"))
 				defer outFile.Close()
 			}
-			c, pid := orphanedErrtag(t, tc.env, outFile, "--output", "json")
+			c, pid := orphanedErrtag(t, tc.env, outFile, "--format", "json")
 			c.cmd.Process.Kill()
 			c.mustExit()
 			// Once errtag is ours, the kernel has sent it any parent-death
@@ -744,7 +742,7 @@ func TestPipelineFollow(t *testing.T) {
 	}
 	devnull, _ := os.Open(os.DevNull)
 	defer devnull.Close()
-	c := startPiped(t, devnull, nil, errtagArgv("--output", "json", "--fields", compactFields, "-f", logPath)...)
+	c := startPiped(t, devnull, nil, errtagArgv("--format", "json", "--fields", compactFields, "-f", logPath)...)
 	f, _ := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0)
 	defer f.Close()
 	// Append probe lines until one comes out, whether -f starts at the
@@ -804,7 +802,7 @@ func TestPipelineShellBetween(t *testing.T) {
 	// No exec: the shell stays as errtag's parent, SIGPIPE ignored as
 	// Fluent Bit leaves it.
 	sh := exec.Command("/bin/sh", "-c", `trap "" PIPE; "$0" "$@"; echo "errtag exit $?" >&2`,
-		binary, "--output", "json", "--fields", compactFields)
+		binary, "--format", "json", "--fields", compactFields)
 	sh.Stdin, sh.Stdout = inR, outW
 	var stderr syncBuffer
 	sh.Stderr = &stderr
@@ -852,7 +850,7 @@ func TestPipelineFluentBitExec(t *testing.T) {
 	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	command := fmt.Sprintf("exec %s --output json --fields %s -f --from-start %s", binary, compactFields, logPath)
+	command := fmt.Sprintf("exec %s --format json --fields %s -f --from-start %s", binary, compactFields, logPath)
 	devnull, _ := os.Open(os.DevNull)
 	defer devnull.Close()
 	c := startPiped(t, devnull, nil, "/bin/sh", "-c", `trap "" PIPE; `+command)
@@ -903,7 +901,7 @@ func TestPipelineParentDeathFollow(t *testing.T) {
 	if err := os.WriteFile(logPath, []byte(errLine+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, pid := orphanedErrtag(t, nil, nil, "--output", "json", "--fields", compactFields, "-f", "--from-start", logPath)
+	c, pid := orphanedErrtag(t, nil, nil, "--format", "json", "--fields", compactFields, "-f", "--from-start", logPath)
 	rec := parseJSONRecord(t, c.record())
 	if e := errtagEntries(t, rec); len(e) != 1 || e[0]["code"] != "-1401" {
 		t.Fatalf("record %v", rec)
@@ -920,7 +918,7 @@ func TestPipelineParentDeathFollow(t *testing.T) {
 func TestPipelineShortFirstLine(t *testing.T) {
 	t.Parallel()
 	for _, first := range []string{"ok", "1", ""} {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json")...)
 		io.WriteString(c.stdin, first+"\n")
 		if rec := parseJSONRecord(t, c.record()); rec["log"] != first {
 			t.Errorf("first line %q: record %v", first, rec)
@@ -935,7 +933,7 @@ func TestPipelineShortFirstLine(t *testing.T) {
 		}
 	}
 	// Compressed input on a pipe is still recognised.
-	c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+	c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 	c.stdin.Write(gzipBytes(t, errLine+"\n"))
 	c.stdin.Close()
 	if e := errtagEntries(t, parseJSONRecord(t, c.record())); len(e) != 1 || e[0]["code"] != "-1401" {

@@ -33,6 +33,7 @@ type batch struct {
 	d      *driver
 	outDir string
 	mu     sync.Mutex // guards stderr and onInput across the goroutines
+	prog   *progress
 }
 
 // batchJob is one input and its output.
@@ -41,27 +42,23 @@ type batchJob struct {
 	t       *track
 }
 
-// plan checks the inputs and returns the jobs and the bytes to read: every
-// input is a file, each has its own output, and no output is an input.
-func (b *batch) plan(inputs []string) ([]batchJob, int64, error) {
+// plan checks the inputs and returns the jobs: every input is a file, each
+// has its own output, and no output is an input.
+func (b *batch) plan(inputs []string) ([]batchJob, error) {
 	if len(inputs) == 0 {
-		return nil, 0, configErr(errors.New("--out-dir needs input files"))
+		return nil, configErr(errors.New("--out-dir needs input files"))
 	}
 	outputs := map[string]string{} // output -> its input
 	var jobs []batchJob
-	var total int64
 	for _, in := range inputs {
 		if in == "-" {
-			return nil, 0, configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
+			return nil, configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
 		}
 		out := outDirTarget(b.outDir, in)
 		if prev, dup := outputs[out]; dup {
-			return nil, 0, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
+			return nil, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
 		}
 		outputs[out] = in
-		if fi, err := os.Stat(in); err == nil {
-			total += fi.Size()
-		}
 		jobs = append(jobs, batchJob{in: in, out: out})
 	}
 	what := map[string]string{}
@@ -69,17 +66,17 @@ func (b *batch) plan(inputs []string) ([]batchJob, int64, error) {
 		what[out] = "--out-dir"
 	}
 	if err := checkNotInputs(b.e, inputs, what); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for i := range jobs {
 		jobs[i].t = b.e.ledger.add(jobs[i].in)
 	}
-	return jobs, total, nil
+	return jobs, nil
 }
 
 // run processes every input and returns the exit error.
 func (b *batch) run(ctx context.Context, inputs []string) error {
-	jobs, total, err := b.plan(inputs)
+	jobs, err := b.plan(inputs)
 	if err != nil {
 		return err
 	}
@@ -99,8 +96,9 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 		}
 	}
 
-	prog := newProgress(b.e, total, "errtag")
+	prog := newProgress(b.e, inputs, false)
 	defer prog.finish()
+	b.prog = prog
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -177,6 +175,7 @@ func describeMkdirError(dir string, err error) error {
 func (b *batch) say(format string, args ...any) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.prog.clear()
 	fmt.Fprintf(b.e.stderr, "errtag: "+format+"\n", args...)
 }
 
@@ -184,7 +183,10 @@ func (b *batch) say(format string, args ...any) {
 // temporary file beside it and renamed when done; a read error still
 // renames it (the error says so), anything else removes it.
 func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) error {
-	src, err := d.open(ctx, j.in, prog.add)
+	prog.begin(j.in)
+	var st stream.Stats
+	defer func() { prog.end(j.in, st) }()
+	src, err := d.open(ctx, j.in, prog.counter())
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			j.t.state.Store(finished) // reported as an input error
@@ -203,7 +205,7 @@ func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) 
 		tmp.Abort()
 		return &stream.WriteError{Err: err}
 	}
-	_, runErr := d.process(ctx, src, j.t, bufio.NewWriterSize(enc, 256<<10))
+	st, runErr := d.process(ctx, src, j.t, bufio.NewWriterSize(enc, 256<<10))
 	var ie *inputError
 	if runErr != nil && !errors.As(runErr, &ie) {
 		tmp.Abort() // a write error, a signal, a bad option

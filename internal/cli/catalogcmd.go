@@ -26,13 +26,14 @@ type catalogOptions struct {
 func (o *catalogOptions) register(cmd *cobra.Command, withSystem bool) {
 	f := cmd.Flags()
 	if withSystem {
-		f.StringVar(&o.system, "system", "", "list only system `NAME`")
+		systemFlag(f, &o.system, "list only system `NAME`")
 	}
 	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table, json or csv")
 }
 
 func (o *catalogOptions) checkFormat() error {
+	o.format = strings.ToLower(o.format)
 	switch o.format {
 	case "table", "json", "csv":
 		return nil
@@ -54,7 +55,7 @@ category and message (cut to fit a terminal); csv and json carry every field.
 		Example: `  errtag catalog --system wusp
   errtag catalog --format csv > codes.csv
   errtag catalog --catalog my-codes.yaml --system payments --format json`,
-		Args: cobra.NoArgs,
+		Args: subcommandArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCatalogList(e, o)
 		},
@@ -62,6 +63,24 @@ category and message (cut to fit a terminal); csv and json carry every field.
 	o.register(cmd, true)
 	cmd.AddCommand(newCatalogSystemsCmd(e), newCatalogImportCmd(e))
 	return cmd
+}
+
+// subcommandArgs refuses arguments to a command that only has
+// subcommands, saying which subcommand was meant.
+func subcommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if s := closest(args[0], names); s != "" {
+		return configErr(fmt.Errorf("unknown command %q for %s: did you mean %q? (%s %s --help)", args[0], cmd.CommandPath(), s, cmd.CommandPath(), s))
+	}
+	return configErr(fmt.Errorf("unknown command %q for %s: its commands are %s", args[0], cmd.CommandPath(), wordList(names, "and")))
 }
 
 func runCatalogList(e *env, o *catalogOptions) error {
@@ -278,7 +297,7 @@ not codes, one message for most codes, rows without text.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.from, "from", string(importer.Auto), "the page's `FORMAT`: "+strings.Join(importer.Formats(), ", "))
-	f.StringVar(&o.system, "system", "", "the system id to give the catalog, such as acme-api (required)")
+	f.StringVar(&o.system, "system", "", "the `NAME` to give the catalog's system, such as acme-api (required)")
 	f.StringVar(&o.title, "title", "", "the catalog's `TITLE`")
 	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output (never the page itself)")
 	f.StringVar(&o.columns, "columns", "", "what the table's columns hold: `ROLES` by position (code,-,name,message) or HEADER=ROLE pairs; roles: "+strings.Join(importer.Roles(), ", "))
@@ -286,11 +305,15 @@ not codes, one message for most codes, rows without text.`,
 }
 
 func runImport(e *env, o *importOptions, name string) error {
+	o.from = strings.ToLower(o.from)
 	if o.from == "" {
 		return configErr(fmt.Errorf("catalog import: --from: give a format (%s)", strings.Join(importer.Formats(), ", ")))
 	}
 	if o.system == "" {
 		return configErr(fmt.Errorf("catalog import: --system is required"))
+	}
+	if err := checkOutputName(o.out, "the catalog is written as YAML, and --from names the page's format"); err != nil {
+		return err
 	}
 	var spec *importer.Columns
 	if o.columns != "" {

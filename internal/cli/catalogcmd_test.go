@@ -137,8 +137,9 @@ func TestCatalogErrors(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"catalog", "--format", "xml"}, ExitConfig, "errtag: --format: unknown format \"xml\" (table, json or csv)\n"},
-		{[]string{"catalog", "--system", "nosuch"}, ExitConfig, "errtag: --system: unknown system \"nosuch\" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)\n"},
-		{[]string{"catalog", "sytems"}, ExitConfig, "errtag: unknown command \"sytems\" for \"errtag catalog\"\nRun 'errtag --help' for usage.\n"},
+		{[]string{"catalog", "--system", "nosuch"}, ExitConfig, "errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
+		{[]string{"catalog", "sytems"}, ExitConfig, "errtag: unknown command \"sytems\" for errtag catalog: did you mean \"systems\"? (errtag catalog systems --help)\n"},
+		{[]string{"catalog", "lists"}, ExitConfig, "errtag: unknown command \"lists\" for errtag catalog: its commands are import and systems\n"},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != c.exit || out != "" || stderr != c.stderr {

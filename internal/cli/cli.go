@@ -31,35 +31,56 @@ const (
 // otherwise version() reads what the Go toolchain recorded.
 var Version = ""
 
-// version is what --version prints: Version, or the module version and
-// VCS revision from the build info.
+// version is what --version prints: Version, or what the build info says.
 func version() string {
 	if Version != "" {
 		return Version
 	}
 	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
+	return versionFrom(bi, ok)
+}
+
+// versionFrom says which errtag bi is: the module version that go install
+// module@version records (v1.2.3), or "devel" for a build from a source
+// tree, with the VCS revision, its time and whether the tree was modified
+// when the build recorded them; and the Go version.
+func versionFrom(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "devel (no build information)"
 	}
 	v := bi.Main.Version
-	var rev, dirty string
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var rev, when string
+	modified := false
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
 			rev = s.Value
+		case "vcs.time":
+			when = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
+			modified = s.Value == "true"
 		}
 	}
+	var details []string
 	if rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
-		return fmt.Sprintf("%s (%s%s, %s)", v, rev, dirty, bi.GoVersion)
+		details = append(details, "revision "+rev)
+		if modified {
+			details = append(details, "modified")
+		}
+		if when != "" {
+			details = append(details, when)
+		}
+	} else if v == "devel" {
+		details = append(details, "built without version control information")
 	}
-	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
+	details = append(details, bi.GoVersion)
+	return fmt.Sprintf("%s (%s)", v, strings.Join(details, ", "))
 }
 
 // exitError carries an exit code through cobra.
@@ -102,11 +123,15 @@ type Env struct {
 // env is what a command runs against: the Env, with defaults for what it
 // leaves out, and the ledger of the run for a second signal's report.
 type env struct {
-	stdin       io.Reader
-	stdout      io.Writer
-	stderr      io.Writer
-	getenv      func(string) string
-	display     func(io.Writer) textui.Display
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
+	display func(io.Writer) textui.Display
+	// baseDisplay is Env.Display; display is it as --color says.
+	baseDisplay func(io.Writer) textui.Display
+	// color is --color: auto, always or never.
+	color       string
 	limitMemory func(int)
 	ledger      *ledger
 	// config is what the config file (--config) gives besides flags.
@@ -131,6 +156,7 @@ func newEnv(e Env) *env {
 	if ne.display == nil {
 		ne.display = func(io.Writer) textui.Display { return textui.Display{} }
 	}
+	ne.baseDisplay, ne.color = ne.display, "auto"
 	if ne.limitMemory == nil {
 		ne.limitMemory = func(int) {}
 	}
@@ -184,7 +210,10 @@ and remediation where a code was found, byte-identical where none was.
 
 Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		Example: `  tail -f app.log | errtag
-  errtag --output json app.log.gz
+  errtag -f app.log                  # follow it like tail -F, through rotation
+  errtag -a -H app-*.log.gz          # only the annotated lines, like grep
+  errtag --format json app.log.gz | jq -c '.errtag[]?'
+  errtag -c app-*.log.gz             # annotated lines per file, like grep -c
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
 		Version:       version(),
@@ -192,13 +221,30 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkNotCommand(cmd, args); err != nil {
+				return err
+			}
+			if err := noteRenamed(cmd, e); err != nil {
+				return err
+			}
+			o.formatGiven = givenAs(cmd.Flags(), "format")
 			return runFilter(cmd.Context(), e, o, args)
 		},
 	}
 	o.register(root)
+	registerRenamed(root)
 	registerConfigFlag(root)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e) }
+	registerColorFlag(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyConfig(cmd, e); err != nil {
+			return err
+		}
+		applyColor(cmd, e)
+		return nil
+	}
+	markReadsLogs(root)
 	addCommands(root, e)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
+	registerCompletions(root)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	return root
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
-	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -35,6 +34,11 @@ type driver struct {
 	// onInput, when set, is told each input's counts when it is done; it
 	// may be called from several goroutines at once (--out-dir).
 	onInput func(name string, st stream.Stats)
+	// after, when set, writes to the output after each input that was
+	// read, to its end or as far as it could be (the filter's -c).
+	after func(w *bufio.Writer, name string, st stream.Stats)
+	// prog shows the run's progress (nil: none).
+	prog *progress
 }
 
 // workersFor is how many goroutines match within one input for --workers
@@ -209,22 +213,6 @@ func (d *driver) process(ctx context.Context, src *source, t *track, w *bufio.Wr
 		return st, &inputError{name: src.shown, msg: describeReadError(src.Source, re), read: true}
 	}
 	return st, &inputError{name: src.shown, msg: err.Error(), read: true}
-}
-
-// formatSinks returns the sinks of the chosen output format, naming each
-// input (with -H) as it is shown.
-func formatSinks(opts output.Options, withSource bool) func(name string) (stream.SinkFactory, error) {
-	return func(name string) (stream.SinkFactory, error) {
-		o := opts
-		o.Source, o.WithSource = name, withSource
-		if _, err := output.New(nil, o); err != nil {
-			return nil, err
-		}
-		return func(w output.Writer) output.Sink {
-			s, _ := output.New(w, o) // o was checked just above
-			return s
-		}, nil
-	}
 }
 
 // countingReader counts what is read through it.

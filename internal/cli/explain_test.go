@@ -137,7 +137,7 @@ func TestExplainNotFound(t *testing.T) {
 		{[]string{"explain", "--search", "no such words"}, ExitInput, "",
 			"errtag: nothing in the catalogs (backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp) contains \"no such words\"\n"},
 		{[]string{"explain", "--system", "nosuch", "107"}, ExitConfig, "",
-			"errtag: --system: unknown system \"nosuch\" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)\n"},
+			"errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
 		{[]string{"explain"}, ExitConfig, "",
 			"errtag: explain: give one CODE or NAME (or --search WORD); see errtag explain --help\n"},
 		{[]string{"explain", "107", "--search", "x"}, ExitConfig, "",

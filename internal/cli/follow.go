@@ -97,9 +97,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	sinks := map[string]output.Sink{}
 	counts := map[string]*stream.Stats{}
 	for _, name := range args {
-		opts := sinkOpts
-		opts.Source, opts.WithSource = name, o.withFilename
-		if sinks[name], err = output.New(w, opts); err != nil {
+		if sinks[name], err = o.newSink(w, sinkOpts, name); err != nil {
 			return configErr(err)
 		}
 		counts[name] = &stream.Stats{}

@@ -159,14 +159,14 @@ func TestFollowStateRestart(t *testing.T) {
 	}
 }
 
-// TestFollowJSONSeveralFiles: with several files and --output json -H, each
+// TestFollowJSONSeveralFiles: with several files and --format json -H, each
 // record names its file.
 func TestFollowJSONSeveralFiles(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
 	os.WriteFile(a, []byte("from a\n"), 0o644)
 	os.WriteFile(b, []byte(followErrLine+"\n"), 0o644)
-	fw := startFollow(t, "-f", "--from-start", "-H", "--output", "json", a, b)
+	fw := startFollow(t, "-f", "--from-start", "-H", "--format", "json", a, b)
 	end := time.Now().Add(10 * time.Second)
 	for strings.Count(fw.out.String(), "\n") < 2 {
 		if time.Now().After(end) {
@@ -176,7 +176,7 @@ func TestFollowJSONSeveralFiles(t *testing.T) {
 	}
 	out := fw.out.String()
 	if !strings.Contains(out, `{"log":"from a","file":"`+a+`"}`+"\n") ||
-		!strings.Contains(out, `"file":"`+b+`","errtag":{"system":"knox-efota","code":"-1401"`) {
+		!strings.Contains(out, `"file":"`+b+`","errtag":[{"system":"knox-efota","code":"-1401"`) {
 		t.Errorf("output %q", out)
 	}
 }

@@ -52,8 +52,8 @@ func TestGolden(t *testing.T) {
 		args   []string
 	}
 	variants := []variant{
-		{"auto", []string{"--output", "auto"}},
-		{"json", []string{"--output", "json"}},
+		{"auto", []string{"--format", "auto"}},
+		{"json", []string{"--format", "json"}},
 	}
 	for _, log := range logs {
 		base := strings.TrimSuffix(filepath.Base(log), ".log")

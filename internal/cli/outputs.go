@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/errtag/errtag/internal/input"
@@ -272,16 +271,6 @@ func newEncoder(w io.Writer, c input.Compression) (io.Writer, func() error, erro
 		return zw, zw.Close, nil
 	}
 	return w, nil, nil
-}
-
-func compressionFor(name string) input.Compression {
-	switch {
-	case strings.HasSuffix(name, ".gz"):
-		return input.Gzip
-	case strings.HasSuffix(name, ".zst"):
-		return input.Zstd
-	}
-	return input.None
 }
 
 // checkNotInputs returns a usage error if an output is also an input:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
@@ -21,7 +22,7 @@ type configOptions struct {
 
 func (c *configOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&c.system, "system", "", "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
+	systemFlag(f, &c.system, "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
 	f.StringArrayVar(&c.rules, "rules", nil, "add the rules in `FILE` (repeatable)")
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
@@ -40,7 +41,7 @@ func (c *configOptions) load(e *env) (*loader.Loaded, error) {
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
-		return nil, configErr(fmt.Errorf("--system: %w", err))
+		return nil, unknownSystem(se.System, se.Known)
 	case err != nil:
 		return nil, configErr(err)
 	}
@@ -53,6 +54,7 @@ func (c *configOptions) load(e *env) (*loader.Loaded, error) {
 // runOptions are the root command's flags.
 type runOptions struct {
 	configOptions
+	outputOptions
 	format       string
 	fields       string
 	maxLine      int
@@ -67,21 +69,22 @@ type runOptions struct {
 func (o *runOptions) register(cmd *cobra.Command) {
 	o.configOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.format, "output", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
+	f.StringVar(&o.format, "format", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
 	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule, cue)")
-	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
+	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M); longer lines pass through unannotated without being held in memory")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst); FILE is written beside itself and replaced only when done")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
+	o.outputOptions.register(f)
 	o.follow.register(cmd)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
-	so := output.Options{Format: output.Format(o.format)}
+	so := output.Options{Format: output.Format(strings.ToLower(o.format))}
 	if so.Format != output.Auto && so.Format != output.JSON {
-		return so, fmt.Errorf("--output: unknown format %q (auto or json)", o.format)
+		return so, fmt.Errorf("--format: unknown format %q: auto or json (to write to a file, use -o FILE)", o.format)
 	}
 	if o.fields != "" {
 		fs, err := output.ParseFields(o.fields)
@@ -104,9 +107,16 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 // (standard output or -o), each input to its own (--out-dir, batch.go), or
 // files followed as they grow (-f, follow.go).
 func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
+	if err := checkOutputName(o.outFile, "for JSON lines use --format json"); err != nil {
+		return err
+	}
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
+	if err := o.checkCount(); err != nil {
+		return err
+	}
+	o.chooseView(e)
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
 	}
@@ -126,12 +136,19 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	d := &driver{
 		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
 		workers: workersFor(o.workers),
-		sinks:   formatSinks(sinkOpts, o.withFilename),
+		sinks:   o.sinks(sinkOpts),
 		onInput: rs.addInput,
+	}
+	if o.count {
+		named := o.withFilename || len(args) > 1
+		d.after = func(w *bufio.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	}
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
 	}
+	toStdout := o.outFile == "" || o.outFile == "-"
+	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
+	defer d.prog.finish()
 	return filter(ctx, e, d, o.outFile, args)
 }
 
@@ -186,19 +203,27 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 inputs:
 	for i, name := range args {
 		t := tracks[i]
-		src, err := d.open(ctx, name, nil)
+		d.prog.begin(t.name)
+		src, err := d.open(ctx, name, d.prog.counter())
+		var st stream.Stats
 		if err == nil {
 			opened = true
 			base := dst.lines()
 			t.written = func() int64 { return dst.lines() - base }
-			_, err = d.process(ctx, src, t, w)
+			st, err = d.process(ctx, src, t, w)
+			var ie *inputError
+			if d.after != nil && (err == nil || errors.As(err, &ie)) {
+				d.after(w, t.name, st)
+			}
 		}
 		t.state.Store(finished)
+		d.prog.end(t.name, st)
 		var ie *inputError
 		var we *stream.WriteError
 		switch {
 		case err == nil:
 		case errors.As(err, &ie):
+			d.prog.clear()
 			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
 			failed = true
 		case errors.As(err, &we):

@@ -46,10 +46,11 @@ of a normal run.`,
 		},
 	}
 	o.configOptions.register(cmd)
+	markReadsLogs(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
 	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0: one per CPU)")
 	return cmd
 }
 
@@ -81,20 +82,26 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 		onInput: col.AddInput,
 	}
 	discard := bufio.NewWriterSize(io.Discard, 64<<10)
+	prog := newProgress(e, args, false)
+	defer prog.finish()
 	failed, interrupted := false, false
 	for _, name := range args {
 		t := e.ledger.add(displayName(name))
-		src, err := d.open(ctx, name, nil)
+		prog.begin(t.name)
+		src, err := d.open(ctx, name, prog.counter())
+		var st stream.Stats
 		if err == nil {
-			_, err = d.process(ctx, src, t, discard)
+			st, err = d.process(ctx, src, t, discard)
 		}
 		t.state.Store(finished)
+		prog.end(t.name, st)
 		var ie *inputError
 		switch {
 		case err == nil:
 		case errors.Is(err, context.Canceled):
 			interrupted = true
 		case errors.As(err, &ie):
+			prog.clear()
 			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
 			failed = true
 		default:
@@ -104,6 +111,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 			break
 		}
 	}
+	prog.finish()
 	r := col.Report()
 	r.Interrupted = interrupted
 	if err := writeReport(e.stdout, e.display(e.stdout), r, o.json, o.top); err != nil {

@@ -40,23 +40,28 @@ file's inputs: bindings decide its system.`,
 			}
 			m := l.For(input)
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
 			if !asJSON {
 				writeOff(w, l.Rules.Off)
 			}
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
-					writeTraceJSON(w, n, line, tr, l.Rules.Off)
+					writeTraceJSON(w, n, line, tr, l.Rules.Off) // w keeps the error for Flush
 				} else {
 					writeTrace(w, n, line, tr)
 				}
+			}
+			done := func() error {
+				if err := w.Flush(); err != nil {
+					return writeFailure(err)
+				}
+				return nil
 			}
 			if len(args) > 0 {
 				for i, a := range args {
 					each(i+1, strings.TrimRight(a, "\r\n"))
 				}
-				return nil
+				return done()
 			}
 			r := bufio.NewReader(e.stdin)
 			for n := 1; ; n++ {
@@ -65,7 +70,7 @@ file's inputs: bindings decide its system.`,
 					each(n, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
 				}
 				if err == io.EOF {
-					return nil
+					return done()
 				}
 				if err != nil {
 					return &exitError{code: ExitInput, err: fmt.Errorf("reading standard input: %w", err)}
@@ -74,6 +79,7 @@ file's inputs: bindings decide its system.`,
 		},
 	}
 	c.register(cmd)
+	markReadsLogs(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
 	cmd.Flags().StringVar(&input, "input", "-", "match the lines as lines of the input `NAME` (its path: the config's inputs: say which system it is)")
 	return cmd
@@ -145,23 +151,35 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	fmt.Fprintln(w)
 }
 
+// traceJSON is one line of errtag test --json. Its keys are snake_case like
+// the rest of errtag's JSON, and its lists are always present (empty when
+// there is nothing), so that scripts need no test for a missing key.
 type traceJSON struct {
-	Line        int                  `json:"line"`
-	Text        string               `json:"text"`
-	Prefilter   string               `json:"prefilter,omitempty"`
-	Markers     []string             `json:"markers,omitempty"`
-	NotMarkers  []string             `json:"not_markers,omitempty"`
-	Events      []matcher.TraceEvent `json:"events,omitempty"`
-	Dropped     []matcher.TraceEvent `json:"dropped,omitempty"`
-	Annotations []annotationJSON     `json:"annotations"`
-	RulesOff    []offJSON            `json:"rules_off,omitempty"`
+	Line            int              `json:"line"`
+	Text            string           `json:"text"`
+	Prefilter       string           `json:"prefilter,omitempty"`
+	PrefilterOffset *int             `json:"prefilter_offset,omitempty"`
+	Markers         []string         `json:"markers"`
+	NotMarkers      []string         `json:"not_markers"`
+	Events          []traceEventJSON `json:"events"`
+	Dropped         []traceEventJSON `json:"dropped"`
+	Annotations     []annotationJSON `json:"annotations"`
+	RulesOff        []offJSON        `json:"rules_off"`
 }
 
-// offJSON is a rule that is off, in --json.
+// offJSON is a rule that is off (disable: or replace: true), in --json.
 type offJSON struct {
 	Rule  string `json:"rule"`
 	Where string `json:"where"`
 	Why   string `json:"why"`
+}
+
+// traceEventJSON is a matcher.TraceEvent in errtag test --json.
+type traceEventJSON struct {
+	Rule   string `json:"rule"`
+	Offset int    `json:"offset"`
+	What   string `json:"what"`
+	Where  string `json:"where"`
 }
 
 type annotationJSON struct {
@@ -175,10 +193,28 @@ type annotationJSON struct {
 	Alternatives []string `json:"alternatives,omitempty"`
 }
 
-func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace, off []rules.Off) {
-	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers, Events: tr.Events, Dropped: tr.Dropped, Annotations: []annotationJSON{}}
+func traceEvents(evs []matcher.TraceEvent) []traceEventJSON {
+	out := make([]traceEventJSON, len(evs))
+	for i, ev := range evs {
+		out[i] = traceEventJSON{Rule: ev.Rule, Offset: ev.Offset, What: ev.What, Where: ev.Where}
+	}
+	return out
+}
+
+func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace, off []rules.Off) error {
+	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers,
+		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}, RulesOff: []offJSON{}}
 	for _, o := range off {
 		out.RulesOff = append(out.RulesOff, offJSON{Rule: o.Rule.ID, Where: o.Rule.Where(), Why: o.String()})
+	}
+	if tr.Gate != "" {
+		out.PrefilterOffset = &tr.GateOffset
+	}
+	if out.Markers == nil {
+		out.Markers = []string{}
+	}
+	if out.NotMarkers == nil {
+		out.NotMarkers = []string{}
 	}
 	for _, a := range tr.Annotations {
 		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule, Cue: a.Cue.String()}
@@ -187,6 +223,7 @@ func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace, off []ru
 		}
 		out.Annotations = append(out.Annotations, aj)
 	}
-	b, _ := json.Marshal(out)
-	w.Write(append(b, '\n'))
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // log lines are not HTML: > stays >
+	return enc.Encode(out)
 }

@@ -48,7 +48,7 @@ func TestFieldsCue(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	want := "E EFOTA: resultCode=-1401 errtag.system=knox-efota errtag.code=-1401 errtag.cue=marker\n" +
-		`{"message":"Invalid access token.","errorCode":301,"errtag":{"system":"backend-services","code":"301","cue":"shape"}}` + "\n"
+		`{"message":"Invalid access token.","errorCode":301,"errtag":[{"system":"backend-services","code":"301","cue":"shape"}]}` + "\n"
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}

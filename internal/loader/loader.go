@@ -71,7 +71,11 @@ func (l *Loaded) For(name string) *matcher.Matcher {
 }
 
 // SystemError is a Config.System that the catalog does not know.
-type SystemError struct{ Err error }
+type SystemError struct {
+	System string   // the system asked for
+	Known  []string // the systems of the catalog, sorted
+	Err    error
+}
 
 func (e *SystemError) Error() string { return e.Err.Error() }
 func (e *SystemError) Unwrap() error { return e.Err }
@@ -110,7 +114,7 @@ func Load(c Config) (*Loaded, error) {
 	m, err := matcher.New(set, cat, matcher.Options{System: c.System})
 	if err != nil {
 		if c.System != "" && !cat.HasSystem(c.System) {
-			err = &SystemError{Err: err}
+			err = &SystemError{System: c.System, Known: cat.Systems(), Err: err}
 		}
 		return nil, err
 	}

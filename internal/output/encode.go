@@ -47,19 +47,34 @@ func DefaultFields() []Field {
 	return out
 }
 
-// ParseFields parses a comma-separated field list ("system,code,name").
+// fieldKnownAsked is FieldKnown as ParseFields returns it: a list that
+// names known asks for it, so it is written for known codes too
+// (known=true), where the default list writes it only when false.
+const fieldKnownAsked Field = "known (asked for)"
+
+// ParseFields parses a comma-separated field list ("system,code,name"). A
+// field named twice is written once, where it is first named. known, named
+// in the list, is written for every annotation (true or false); in the
+// default list it is written only when false.
 func ParseFields(s string) ([]Field, error) {
 	var out []Field
+	seen := map[Field]bool{}
 	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
+		p = strings.ToLower(strings.TrimSpace(p))
 		if p == "" {
 			continue
 		}
 		ok := false
 		for _, f := range allFields {
 			if string(f) == p {
-				out = append(out, f)
 				ok = true
+				if f == FieldKnown {
+					f = fieldKnownAsked
+				}
+				if !seen[f] {
+					seen[f] = true
+					out = append(out, f)
+				}
 			}
 		}
 		if !ok {
@@ -123,22 +138,18 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	return "", false
 }
 
-// appendAnnotationJSON appends the JSON for anns: an object for one, an
-// array of objects for several.
+// appendAnnotationJSON appends the JSON for anns: an array of objects, one
+// per error, whatever their number, so that a consumer reads every line
+// the same way (.errtag[]).
 func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
-	if len(anns) > 1 {
-		b = append(b, '[')
-	}
+	b = append(b, '[')
 	for i := range anns {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendOneJSON(b, &anns[i], fields)
 	}
-	if len(anns) > 1 {
-		b = append(b, ']')
-	}
-	return b
+	return append(b, ']')
 }
 
 func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
@@ -159,6 +170,9 @@ func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
 				key("known")
 				b = append(b, "false"...)
 			}
+		case fieldKnownAsked:
+			key("known")
+			b = strconv.AppendBool(b, a.Known)
 		case FieldAlternatives:
 			if len(a.Alternatives) == 0 {
 				continue
@@ -196,6 +210,8 @@ func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
 					continue
 				}
 				v = "false"
+			case fieldKnownAsked:
+				f, v = FieldKnown, strconv.FormatBool(a.Known)
 			default:
 				var ok bool
 				if v, ok = value(a, f); !ok {

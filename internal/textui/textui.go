@@ -48,14 +48,28 @@ func For(w io.Writer) Display {
 
 // ANSI SGR sequences, for Paint.
 const (
-	Reset  = "\x1b[0m"
-	Bold   = "\x1b[1m"
-	Faint  = "\x1b[2m"
-	Red    = "\x1b[31m"
-	Green  = "\x1b[32m"
-	Yellow = "\x1b[33m"
-	Cyan   = "\x1b[36m"
+	Reset   = "\x1b[0m"
+	Bold    = "\x1b[1m"
+	Faint   = "\x1b[2m"
+	Red     = "\x1b[31m"
+	Green   = "\x1b[32m"
+	Yellow  = "\x1b[33m"
+	Cyan    = "\x1b[36m"
+	Magenta = "\x1b[35m"
 )
+
+// CategoryStyle is the colour of an error category (see docs/FORMATS.md)
+// by how bad it usually is: green for success, red for failures of the
+// server, storage or device, yellow for the rest.
+func CategoryStyle(category string) string {
+	switch category {
+	case "success":
+		return Green
+	case "server", "internal", "storage", "install", "device":
+		return Red
+	}
+	return Yellow
+}
 
 // Paint wraps s in style when colour is on.
 func (d Display) Paint(style, s string) string { return Paint(d.Color, style, s) }
