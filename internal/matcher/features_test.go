@@ -1,9 +1,11 @@
 package matcher
 
 import (
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/rules"
@@ -236,4 +238,46 @@ func TestSplitCSV(t *testing.T) {
 	if fields, _ := splitCSV([]byte("a,b,c,d"), 2, nil); len(fields) != 2 {
 		t.Errorf("stops after n fields: %d", len(fields))
 	}
+}
+
+// FuzzSplitCSV: the CSV splitter never panics, its spans lie in the line in
+// order, and on a line that is a whole record it agrees with encoding/csv.
+func FuzzSplitCSV(f *testing.F) {
+	for _, s := range []string{
+		`2026-12-03 09:33:43.233 UTC,"postgres","shop",29167,"[local]",6b113777.71ef,4,"INSERT",2026-12-03 09:33:43 UTC,3/33,748,ERROR,23505,"duplicate key value violates unique constraint ""customers_pkey""","Key (id)=(1) already exists.",,,,,"INSERT ...",,,"psql","client backend",,0`,
+		`a,"b,c`, `"x"y`, `x"y`, `,,,`, `""""`, `"a""`, ``, `a,b,"c"`, "a,\"b\"\r",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		text := []byte(line)
+		fields, ok := splitCSV(text, 64, nil)
+		prev := 0
+		for i, fl := range fields {
+			if fl.start < prev || fl.end < fl.start || fl.end > len(text) {
+				t.Fatalf("%q: field %d spans %d..%d after %d", line, i, fl.start, fl.end, prev)
+			}
+			if fl.open && i != len(fields)-1 {
+				t.Fatalf("%q: open field %d is not the last", line, i)
+			}
+			prev = fl.end
+		}
+		if !ok || len(fields) == 0 || fields[len(fields)-1].open || len(fields) >= 64 || strings.ContainsAny(line, "\r\n") || !utf8.ValidString(line) || strings.TrimSpace(line) == "" {
+			return
+		}
+		r := csv.NewReader(strings.NewReader(line))
+		r.FieldsPerRecord = -1
+		want, err := r.Read()
+		if err != nil {
+			t.Fatalf("%q: split into %d fields, encoding/csv: %v", line, len(fields), err)
+		}
+		if len(want) != len(fields) {
+			t.Fatalf("%q: %d fields, encoding/csv %d", line, len(fields), len(want))
+		}
+		for i := range want {
+			if got := fields[i].value(text); got != want[i] {
+				t.Fatalf("%q: field %d is %q, encoding/csv %q", line, i, got, want[i])
+			}
+		}
+	})
 }
