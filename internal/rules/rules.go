@@ -286,7 +286,7 @@ func Compile(cat *catalog.Catalog, sources ...Source) (*Set, error) {
 	set := &Set{Markers: map[string][]string{}}
 	ids := map[string]*Rule{}
 	for _, src := range sources {
-		if src.Data != nil {
+		if src.Data != nil || src.Disable == nil {
 			if err := compileFile(cat, src, set, ids); err != nil {
 				return nil, err
 			}
