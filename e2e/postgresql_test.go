@@ -394,3 +394,48 @@ func TestPostgreSQLMessageTemplates(t *testing.T) {
 
 // verboseToDefault takes the SQLSTATE out of a verbose error line.
 var verboseToDefault = regexp.MustCompile(`((?:ERROR|FATAL|PANIC):  )[0-9A-Z]{5}: `)
+
+// TestPostgreSQLLineShapes: the example's rules on the shapes of line that
+// other settings write (log_line_prefix with or without %m, %e, syslog's
+// prefix, pgBadger's), and on lines that only look like errors.
+func TestPostgreSQLLineShapes(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ line, want string }{
+		{`ERROR:  relation "t" does not exist at character 15`, "42P01"},
+		{`FATAL:  28P01: password authentication failed for user "x"`, "28P01"},
+		{`2024-05-14 08:00:01 UTC [812]: [3-1] user=app,db=shop,app=psql,client=10.0.0.7 ERROR:  duplicate key value violates unique constraint "x_pkey"`, "23505"},
+		{`May 14 08:00:01 db1 postgres[812]: [3-1] 2024-05-14 08:00:01.123 UTC [812] ERROR:  division by zero`, "22012"},
+		{`2024-05-14 08:00:01.123 UTC [812] 22012 app@shop ERROR:  division by zero`, "22012"},
+		{`22012 ERROR:  division by zero`, "22012"},
+		{`2024-05-14 08:00:01.123 UTC [812] P0001 app@shop ERROR:  division by zero`, "P0001"}, // a RAISE with a built-in text: the SQLSTATE wins
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop FATAL:  role "ghost" does not exist`, "28000"},
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop ERROR:  role "ghost" does not exist`, ""}, // 42704 or 22023
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop ERROR:  canceling statement due to conflict with recovery`, ""},
+		{"\t-- ERROR:  division by zero", ""},
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop LOG:  statement: SELECT 1; -- ERROR:  division by zero`, ""},
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop LOG:  statement: SELECT 'ERROR:  42P01: relation "x" does not exist'`, ""},
+		{`2024-05-14 08:00:01.123 UTC [812] 00000 app@shop LOG:  statement: UPDATE t SET error_code=57014`, ""},
+		{`2024-05-14 08:00:01.123 UTC [812] 23505 app@shop STATEMENT:  INSERT INTO t VALUES (1)`, ""},
+		{`2024-05-14 08:00:01.123 UTC [812] app@shop WARNING:  there is no transaction in progress`, ""},
+		{`{"error_severity":"LOG","state_code":"00000","message":"statement: SELECT 1 -- ERROR:  division by zero"}`, ""},
+		{`{"error_severity":"LOG","message":"statement: INSERT INTO t VALUES ('{\"error_severity\":\"ERROR\",\"state_code\":\"23505\"}')"}`, ""},
+	}
+	var in strings.Builder
+	for _, c := range cases {
+		in.WriteString(c.line + "\n")
+	}
+	cmd := exec.Command(binary, "--config", filepath.Join("examples", "systems", "postgresql", "errtag.yaml"), "--fields", "system,code")
+	cmd.Dir = ".."
+	cmd.Stdin = strings.NewReader(in.String())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(in.String(), "\n"), "\n")
+	got := annotatedCodes(t, lines, out)
+	for i, c := range cases {
+		if g := strings.Join(got[i], ","); g != c.want {
+			t.Errorf("%q: code %q, want %q", c.line, g, c.want)
+		}
+	}
+}
