@@ -7,9 +7,12 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync"
 
 	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/loader"
+	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 )
@@ -23,7 +26,7 @@ import (
 // reading give up when the run's context ends, whatever the input: a FIFO
 // with no writer yet, an idle pipe.
 type driver struct {
-	proc *stream.Processor
+	procs *processors
 	// stdin is standard input (input reads it through the run's context).
 	stdin   io.Reader
 	workers int
@@ -67,9 +70,45 @@ type inputError struct {
 
 func (e *inputError) Error() string { return e.name + ": " + e.msg }
 
+// processors are the stream processors of a run: one per matcher that
+// the loader gives inputs (Loaded.For: the config's inputs: bind inputs to
+// systems by path).
+type processors struct {
+	l    *loader.Loaded
+	opts stream.Options
+	mu   sync.Mutex
+	made map[*matcher.Matcher]*stream.Processor
+	// byName remembers each input's processor: follow asks for every
+	// chunk it reads.
+	byName map[string]*stream.Processor
+}
+
+func newProcessors(l *loader.Loaded, opts stream.Options) *processors {
+	return &processors{l: l, opts: opts, made: map[*matcher.Matcher]*stream.Processor{}, byName: map[string]*stream.Processor{}}
+}
+
+// of returns the processor for the input named name ("-" for standard
+// input). It is safe for concurrent use (--out-dir).
+func (p *processors) of(name string) *stream.Processor {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if proc, ok := p.byName[name]; ok {
+		return proc
+	}
+	m := p.l.For(name)
+	proc := p.made[m]
+	if proc == nil {
+		proc = stream.New(m, p.opts)
+		p.made[m] = proc
+	}
+	p.byName[name] = proc
+	return proc
+}
+
 // source is an opened input.
 type source struct {
 	*input.Source
+	name    string   // as given ("-" for standard input)
 	shown   string   // its name in messages
 	file    *os.File // nil for standard input
 	regular bool     // reads never wait for data
@@ -86,7 +125,7 @@ func (s *source) close() {
 // countRaw, when set, is told the bytes read from the input as it is read
 // (before decoding).
 func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*source, error) {
-	src := &source{shown: displayName(name)}
+	src := &source{name: name, shown: displayName(name)}
 	var raw io.Reader
 	if name == "-" {
 		raw = d.stdin
@@ -175,7 +214,7 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 		r = stream.NonBlocking(r) // reads do not wait for data
 	}
 	t.state.Store(inProgress)
-	st, err := d.proc.RunParallel(r, sink, d.workers)
+	st, err := d.procs.of(src.name).RunParallel(r, sink, d.workers)
 	if d.onInput != nil {
 		d.onInput(src.shown, st)
 	}

@@ -66,7 +66,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return configErr(err)
 	}
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,8 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	defer unwatch()
 	// One sink per file: the writer keeps the files' lines apart.
 	w := output.NewWriter(out)
-	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
+	// Each file's matcher is the one its path is bound to (inputs:).
+	procs := newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
 	sinks := map[string]stream.Sink{}
 	counts := map[string]*stream.Stats{}
 	for _, name := range args {
@@ -141,7 +142,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			continue
 		}
 		if len(c.Data) > 0 {
-			st, err := proc.Lines(sinks[c.Source], c.Data)
+			st, err := procs.of(c.Source).Lines(sinks[c.Source], c.Data)
 			add(counts[c.Source], st)
 			if err != nil {
 				return followWriteFailure(fl, sv, err)

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/loader"
-	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
@@ -28,18 +26,28 @@ func (c *configOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
 
-// load builds the catalog, rules and matcher. Every problem is a config
-// error, found before any input is read.
-func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
-	l, err := loader.Load(loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system})
+// load builds the catalog, rules and matchers, with what the config file
+// gave (e.config): its input bindings, unless --system was given on the
+// command line, and its disable list. Every problem is a config error,
+// found before any input is read; warnings go to standard error.
+func (c *configOptions) load(e *env) (*loader.Loaded, error) {
+	cfg := loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system,
+		Disable: e.config.disable, DisableAfter: e.config.ruleFiles}
+	if !e.config.systemGiven {
+		cfg.Inputs = e.config.inputs
+	}
+	l, err := loader.Load(cfg)
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
-		return nil, nil, unknownSystem(se.System, se.Known)
+		return nil, unknownSystem(se.System, se.Known)
 	case err != nil:
-		return nil, nil, configErr(err)
+		return nil, configErr(err)
 	}
-	return l.Catalog, l.Matcher, nil
+	for _, w := range l.Rules.Warnings {
+		fmt.Fprintf(e.stderr, "errtag: warning: %v\n", w)
+	}
+	return l, nil
 }
 
 // runOptions are the root command's flags.
@@ -115,7 +123,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -124,7 +132,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
 	d := &driver{
-		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
 		stdin:   e.stdin,
 		workers: workersFor(o.workers),
 		sink:    o.sinks(sinkOpts),

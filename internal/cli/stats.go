@@ -63,7 +63,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if err := checkStdoutOpen(e); err != nil {
 		return err
 	}
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	}
 	col := stats.New()
 	d := &driver{
-		proc: stream.New(m, stream.Options{OnAnnotated: col.Add}),
+		procs: newProcessors(l, stream.Options{OnAnnotated: col.Add}),
 		// Inputs are read through ctx, so that a signal ends errtag
 		// even while it waits for input.
 		stdin:   e.stdin,

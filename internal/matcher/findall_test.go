@@ -61,7 +61,7 @@ func TestFindAllFromLiterals(t *testing.T) {
 			got := r.findAll(text, nil)
 			want := r.Regexp.FindAllSubmatchIndex(text, -1)
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.Lead, text, got, want)
+				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.lead, text, got, want)
 			}
 		}
 	}

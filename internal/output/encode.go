@@ -113,13 +113,15 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	case FieldCode:
 		return e.Code, true
 	case FieldName:
-		return e.Name, a.Known
+		// A code whose row the line did not pick has no name, and may
+		// have no category or message (catalog.Resolve).
+		return e.Name, a.Known && e.Name != ""
 	case FieldCategory:
-		return e.Category, a.Known
+		return e.Category, a.Known && e.Category != ""
 	case FieldGroup:
 		return e.Group, a.Known && e.Group != ""
 	case FieldMessage:
-		return e.Message, a.Known
+		return e.Message, a.Known && e.Message != ""
 	case FieldRemediation:
 		return e.Remediation, a.Known && e.Remediation != ""
 	case FieldRule:
