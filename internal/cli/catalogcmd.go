@@ -130,9 +130,10 @@ func guessedFields(e catalog.Entry) string {
 	return strings.Join(f, " ")
 }
 
-// systemRow is one line of errtag catalog systems.
+// systemRow is one line of errtag catalog systems. A system's id is
+// "system" in its JSON, as in every JSON errtag writes.
 type systemRow struct {
-	ID      string   `json:"id"`
+	ID      string   `json:"system"`
 	Title   string   `json:"title"`
 	Source  string   `json:"source,omitempty"`
 	Entries int      `json:"entries"`

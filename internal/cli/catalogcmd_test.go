@@ -118,6 +118,10 @@ wusp              Windows Update Services client-server protocol (MS-WUSP) SOAP 
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatal(err)
 	}
+	// A system's id is "system", as in all of errtag's JSON.
+	if !strings.Contains(out, `"system": "payments"`) || strings.Contains(out, `"id"`) {
+		t.Errorf("keys: %s", out)
+	}
 	if len(rows) != 6 || rows[3].ID != "payments" || rows[3].Entries != 1 || rows[3].Files[0] != mine {
 		t.Errorf("%+v", rows)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/stats"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
@@ -160,11 +161,8 @@ func (o *runOptions) sinks(opts output.Options) func(w *output.Writer, name stri
 // (several inputs, or -H); with --format json, one object per input.
 func (o *runOptions) writeCount(w *output.Writer, name string, named bool, st stream.Stats) {
 	if strings.EqualFold(o.format, string(output.JSON)) {
-		b, _ := json.Marshal(struct {
-			File      string `json:"file"`
-			Lines     int64  `json:"lines"`
-			Annotated int64  `json:"annotated"`
-		}{name, st.Lines, st.Annotated})
+		// The keys of errtag stats --json's inputs.
+		b, _ := json.Marshal(stats.Input{File: name, Lines: st.Lines, Annotated: st.Annotated, Bytes: st.Bytes})
 		w.Write(append(b, '\n'))
 		return
 	}
