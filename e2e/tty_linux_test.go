@@ -207,3 +207,32 @@ func runOnTerminal(t *testing.T, dir string, env []string, cmd string) (string, 
 	err := c.Wait()
 	return strings.ReplaceAll(string(<-got), "\r\n", "\n"), err == nil, true
 }
+
+// TestTerminalEscapesLogContent: on a terminal, control sequences in the
+// log (colour, a title, a bell, a bare CR, C1 and bidi controls) are shown,
+// not obeyed; to a pipe the same lines keep their exact bytes.
+func TestTerminalEscapesLogContent(t *testing.T) {
+	t.Parallel()
+	hostile := "esc \x1b[31mRED\x1b[0m \x1b]0;TITLE\x07 overwritten\rBY CR \u202eevil\u202c \xc2\x9b31m resultCode=-1401 efota\n" +
+		"plain \x1b[2J\x07 line\n"
+	log := filepath.Join(t.TempDir(), "app.log")
+	os.WriteFile(log, []byte(hostile), 0o644)
+	for _, env := range [][]string{{"NO_COLOR=1"}, {"NO_COLOR="}} {
+		out, _ := onTerminal(t, 80, env, false, "--fields", "code", log)
+		plain := stripANSI(out) // errtag's own colours
+		for _, bad := range []string{"\x1b", "\x07", "\r", "\u202e", "\xc2\x9b"} {
+			if strings.Contains(plain, bad) {
+				t.Errorf("%v: %q reached the terminal: %q", env, bad, out)
+			}
+		}
+		want := `esc \x1b[31mRED\x1b[0m \x1b]0;TITLE\x07 overwritten\rBY CR \u202eevil\u202c \u009b31m resultCode=-1401 efota` + "\n  => -1401\n" +
+			`plain \x1b[2J\x07 line` + "\n"
+		if plain != want {
+			t.Errorf("%v: the terminal got\n%q\nwant\n%q", env, plain, want)
+		}
+	}
+	code, out, stderr := errtagIn(t, filepath.Dir(log), "--fields", "code", "app.log")
+	if code != 0 || out != strings.Replace(hostile, "efota\n", "efota errtag.code=-1401\n", 1) {
+		t.Errorf("to a pipe: exit %d, stderr %q, out %q", code, stderr, out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -43,12 +44,18 @@ file's inputs: bindings decide its system.`,
 			if !asJSON {
 				writeOff(w, l.Rules.Off)
 			}
+			// On a terminal, what would control it in a line is shown, not
+			// obeyed (textui.Escape).
+			show := func(s string) string { return s }
+			if e.display(e.stdout).Terminal {
+				show = func(s string) string { return string(textui.Escape(nil, []byte(s), false)) }
+			}
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
 					writeTraceJSON(w, n, line, tr, l.Rules.Off) // w keeps the error for Flush
 				} else {
-					writeTrace(w, n, line, tr)
+					writeTrace(w, n, show(line), tr)
 				}
 			}
 			done := func() error {
