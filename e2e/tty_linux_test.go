@@ -132,19 +132,25 @@ func stripANSI(s string) string {
 
 // TestProgressOnTerminal: with standard error on a terminal and the output
 // in a file, a run on files shows which file it reads and how far it has
-// got, then leaves a summary line. The second input is a FIFO, so the run
-// lasts until the test has seen the progress line.
+// got, counting a gzip file as the text it holds (its trailer says how
+// much), then leaves a summary line that names the missing file. The last
+// input is a FIFO, so the run lasts until the test has seen the progress
+// line.
 func TestProgressOnTerminal(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	plain := strings.Repeat("plain line\n", 1000) + errLine + "\n"
 	log := filepath.Join(dir, "first.log")
-	os.WriteFile(log, []byte(strings.Repeat("plain line\n", 1000)+errLine+"\n"), 0o644)
-	fifo := filepath.Join(dir, "second.fifo")
+	os.WriteFile(log, []byte(plain), 0o644)
+	packed := strings.Repeat("a line that compresses well, as logs do\n", 50000)
+	gz := filepath.Join(dir, "second.log.gz")
+	os.WriteFile(gz, gzipBytes(t, packed), 0o644)
+	fifo := filepath.Join(dir, "fourth.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
-	master, tty := openPTY(t, 120)
-	cmd := exec.Command(binary, "-o", filepath.Join(dir, "out.log.gz"), log, fifo)
+	master, tty := openPTY(t, 160)
+	cmd := exec.Command(binary, "-o", filepath.Join(dir, "out.log.gz"), log, gz, filepath.Join(dir, "third-missing.log"), fifo)
 	cmd.Stderr = tty
 	var seen syncBuffer
 	go io.Copy(&seen, master)
@@ -152,7 +158,11 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	tty.Close()
-	want := "errtag: 1 of 2 files · " + fifo + " · "
+	// The FIFO has no size: the other files are all the total, and the
+	// percentage stays below 100 until the FIFO is read too. The gzip
+	// file counts what it decodes to, not its few bytes on disk.
+	total := float64(len(plain)+len(packed)) / (1 << 20)
+	want := fmt.Sprintf("errtag: 3 of 4 files · %s · %.1f MiB of %.1f MiB uncompressed (99%%)", fifo, total, total)
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(seen.String(), want) {
 		if time.Now().After(deadline) {
@@ -161,27 +171,26 @@ func TestProgressOnTerminal(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if before := seen.String(); strings.Contains(before, "(100%)") {
+		t.Errorf("100%% before the end: %q", before)
+	}
 	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.WriteString(errLine + "\n")
 	w.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit: %v; terminal %q", err, seen.String())
+	if err := cmd.Wait(); exitStatus(err) != 1 {
+		t.Fatalf("exit: %v, want 1 (a missing input); terminal %q", err, seen.String())
 	}
-	summary := "errtag: read 2 of 2 files, "
 	deadline = time.Now().Add(10 * time.Second)
 	for !strings.Contains(seen.String(), "lines annotated") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	got := seen.String()
-	i := strings.LastIndex(got, summary)
-	if i < 0 || !strings.HasSuffix(got, "; 2 of 1002 lines annotated\r\n") {
+	summary := "errtag: read 3 of 4 files (1 missing), "
+	if !strings.Contains(got, summary) || !strings.HasSuffix(got, "; 2 of 51002 lines annotated\r\n") {
 		t.Errorf("no summary %q...: %q", summary, got)
-	}
-	if !strings.Contains(got, "(100%)") {
-		t.Errorf("the first file's bytes were not counted: %q", got)
 	}
 }
 

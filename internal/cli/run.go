@@ -204,8 +204,9 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 inputs:
 	for i, name := range args {
 		t := tracks[i]
-		d.prog.begin(t.name)
-		src, err := d.open(ctx, name, d.prog.counter())
+		pf := d.prog.input(i)
+		pf.begin()
+		src, err := d.open(ctx, name, pf)
 		var st stream.Stats
 		if err == nil {
 			opened = true
@@ -218,7 +219,7 @@ inputs:
 			}
 		}
 		t.state.Store(finished)
-		d.prog.end(t.name, st)
+		pf.end(st, err)
 		var ie *inputError
 		var we *stream.WriteError
 		switch {

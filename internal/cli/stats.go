@@ -85,16 +85,17 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	prog := newProgress(e, args, false)
 	defer prog.finish()
 	failed, interrupted := false, false
-	for _, name := range args {
+	for i, name := range args {
 		t := e.ledger.add(displayName(name))
-		prog.begin(t.name)
-		src, err := d.open(ctx, name, prog.counter())
+		pf := prog.input(i)
+		pf.begin()
+		src, err := d.open(ctx, name, pf)
 		var st stream.Stats
 		if err == nil {
 			st, err = d.process(src, t, discard)
 		}
 		t.state.Store(finished)
-		prog.end(t.name, st)
+		pf.end(st, err)
 		var ie *inputError
 		switch {
 		case err == nil:
