@@ -245,3 +245,47 @@ func TestTerminalEscapesLogContent(t *testing.T) {
 		t.Errorf("to a pipe: exit %d, stderr %q, out %q", code, stderr, out)
 	}
 }
+
+// TestTerminalEnvironment: TERM=dumb gets no colour; a terminal that
+// reports no width (0 columns) is as wide as COLUMNS says.
+func TestTerminalEnvironment(t *testing.T) {
+	t.Parallel()
+	log := filepath.Join(t.TempDir(), "app.log")
+	os.WriteFile(log, []byte(errLine+"\n"), 0o644)
+	out, _ := onTerminal(t, 80, []string{"TERM=dumb", "NO_COLOR="}, false, log)
+	if strings.Contains(out, "\x1b") || !strings.Contains(out, "  => knox-efota -1401") {
+		t.Errorf("TERM=dumb: %q", out)
+	}
+	out, _ = onTerminal(t, 0, []string{"COLUMNS=40", "NO_COLOR=1"}, false, log)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "     ") && len(l) > 40 { // the wrapped text under the head line
+			t.Errorf("COLUMNS=40 on a terminal of no width: %q is over 40 columns", l)
+		}
+	}
+	if len(lines) < 8 {
+		t.Errorf("not wrapped to 40 columns: %q", out)
+	}
+}
+
+// TestTerminalStdinHabits: with standard input on a terminal and no FILE,
+// errtag -v (another tool's --version) is refused, saying what -v is here,
+// instead of waiting for the terminal; errtag -h alone is help.
+func TestTerminalStdinHabits(t *testing.T) {
+	t.Parallel()
+	_, tty := openPTY(t, 80)
+	cmd := exec.Command(binary, "-v")
+	cmd.Stdin = tty
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if exitStatus(err) != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "-v is grep's -v here (--invert-match") || !strings.Contains(errb.String(), "errtag --version") {
+		t.Errorf("-v on a terminal: %v, out %q, stderr %q", err, out.String(), errb.String())
+	}
+	cmd = exec.Command(binary, "-h")
+	cmd.Stdin = tty
+	help, err := cmd.Output()
+	if err != nil || !strings.Contains(string(help), "Usage:") {
+		t.Errorf("-h alone: %v, %q", err, help)
+	}
+}

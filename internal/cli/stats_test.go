@@ -150,7 +150,7 @@ func TestStatsMissingFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, out\n%s", code, stderr, out)
 	}
 	code, _, stderr = run(t, "", "stats", "--top", "-1", a)
-	if code != ExitConfig || stderr != "errtag: --top must be 0 or more\n" {
+	if code != ExitConfig || stderr != "errtag: --top -1: must be 0 or more\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

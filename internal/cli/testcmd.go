@@ -19,6 +19,7 @@ import (
 func newTestCmd(e *env) *cobra.Command {
 	c := &configOptions{}
 	var asJSON bool
+	var format string
 	input := "-"
 	cmd := &cobra.Command{
 		Use:   "test [flags] ['LINE'...]",
@@ -35,6 +36,10 @@ file's inputs: bindings decide its system.`,
   errtag test --system knox-efota --json 'error code 901'
   errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := resolveJSON(cmd, &format, asJSON); err != nil {
+				return err
+			}
+			asJSON = format == "json"
 			l, err := c.load(e)
 			if err != nil {
 				return err
@@ -87,7 +92,7 @@ file's inputs: bindings decide its system.`,
 	}
 	c.register(cmd)
 	markReadsLogs(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
+	formatFlags(cmd.Flags(), &format, &asJSON, []string{"text", "json"}, "output `FORMAT`: text, for a person, or json (one JSON object per line, for scripts)", "")
 	cmd.Flags().StringVar(&input, "input", "-", "match the lines as lines of the input `NAME` (its path: the config's inputs: say which system it is)")
 	return cmd
 }
