@@ -44,6 +44,9 @@ func guardFlags(root *cobra.Command) {
 				}
 				seen[f] = true
 				f.Value = guard(f)
+				if f.DefValue == "[]" {
+					f.DefValue = "" // an empty list is no default to show
+				}
 			})
 		}
 		for _, sub := range c.Commands() {
@@ -152,6 +155,9 @@ func (g *boolGuard) Set(v string) error {
 
 // Unwrap returns the guarded value.
 func (g *boolGuard) Unwrap() pflag.Value { return g.Value }
+
+// IsBoolFlag tells pflag that the flag takes no value.
+func (g *boolGuard) IsBoolFlag() bool { return true }
 
 // badBool says what bool flag f takes, given v.
 func badBool(f *pflag.Flag, v string) string {

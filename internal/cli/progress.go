@@ -76,20 +76,21 @@ type progress struct {
 	now   func() time.Time
 
 	files []*progFile
+	// budget counts the reads inspectAll made.
+	budget atomic.Int64
+
+	mu sync.Mutex
 	// compressed: some input is compressed, so the bytes counted are not
 	// those on disk, and the display says so.
 	compressed bool
+	reading    []*progFile // inputs being read, in the order they started
+	start      time.Time
+	samples    []sample // (time, bytes) of recent draws, for the rate
+	shown      bool
+	pct        int // the highest percentage shown
 
-	mu      sync.Mutex
-	reading []*progFile // inputs being read, in the order they started
-	start   time.Time
-	samples []sample // (time, bytes) of recent draws, for the rate
-	shown   bool
-	pct     int // the highest percentage shown
-
-	running bool // run was started
+	workers sync.WaitGroup
 	stop    chan struct{}
-	wait    chan struct{}
 	once    sync.Once
 }
 
@@ -123,6 +124,9 @@ type progFile struct {
 	stated compress.Size
 	known  bool
 	isize  int64 // a gzip file's ISIZE, for compress.GzipWrap
+	// inspected is false while what the file says is still being read
+	// (inspectAll): its size is then an estimate.
+	inspected bool
 
 	raw     atomic.Int64 // bytes read from disk
 	decoded atomic.Int64 // decoded bytes the line engine has taken
@@ -149,59 +153,122 @@ func newProgress(e *env, inputs []string, outputOnTerminal bool) *progress {
 	}
 	p := newProgressAt(e.stderr, d.Width, time.Now)
 	var total int64
+	var regular []*progFile
 	for _, in := range inputs {
 		f := p.addFile(in, 0)
 		if fi, err := os.Stat(in); err == nil && fi.Mode().IsRegular() {
 			f.size = fi.Size()
-			f.inspect(in)
+			f.inspected = false
+			regular = append(regular, f)
 			total += f.size
 		}
 	}
 	if total == 0 {
 		return nil
 	}
-	p.running = true
+	p.workers.Add(2)
 	go p.run()
+	go p.inspectAll(regular)
 	return p
+}
+
+// inspectBudget bounds the reads inspectAll makes over all the files
+// (compress.DecodedSize walks zstd frames), so that a run over thousands
+// of archives does not spend its first seconds on the display; files left
+// over are estimated.
+const inspectBudget = 1 << 16
+
+// inspectAll reads what each file says of its decoded size, in the
+// background, while the run reads the files; it stops when the display
+// does.
+func (p *progress) inspectAll(files []*progFile) {
+	defer p.workers.Done()
+	defer func() {
+		p.mu.Lock()
+		for _, f := range files {
+			f.inspected = true
+		}
+		p.mu.Unlock()
+	}()
+	for _, f := range files {
+		select {
+		case <-p.stop:
+			return
+		default:
+		}
+		if p.budget.Load() > inspectBudget {
+			return
+		}
+		info := inspect(f.name, f.size, &p.budget)
+		p.mu.Lock()
+		f.comp, f.stated, f.known, f.isize, f.inspected = info.comp, info.stated, info.known, info.isize, true
+		if info.comp != compress.None {
+			p.compressed = true
+		}
+		p.mu.Unlock()
+	}
 }
 
 // newProgressAt is a progress display writing to w, width columns wide,
 // with the clock now; it draws only when told (draw), for tests. Its
 // inputs are added with addFile.
 func newProgressAt(w io.Writer, width int, now func() time.Time) *progress {
-	return &progress{w: w, width: width, now: now, start: now(),
-		stop: make(chan struct{}), wait: make(chan struct{})}
+	return &progress{w: w, width: width, now: now, start: now(), stop: make(chan struct{})}
 }
 
 // addFile adds an input of size bytes on disk; inspect tells what it holds.
 func (p *progress) addFile(name string, size int64) *progFile {
-	f := &progFile{p: p, name: name, size: size}
+	f := &progFile{p: p, name: name, size: size, inspected: true}
 	p.files = append(p.files, f)
 	return f
 }
 
-// inspect reads what the file path says of its decoded size.
-func (f *progFile) inspect(path string) {
-	r, err := os.Open(path)
-	if err != nil {
-		return
-	}
-	defer r.Close()
-	head := make([]byte, compress.HeadLen)
-	if n, _ := r.ReadAt(head, 0); n < len(head) {
-		return
-	}
-	f.setCompression(compress.Detect(head))
-	if f.comp == compress.None {
-		return
-	}
-	f.stated, f.known = compress.DecodedSize(r, f.size)
-	if f.comp == compress.Gzip && f.known {
-		f.isize = f.stated.N % (1 << 32)
-	}
+// fileInfo is what a file says of its decoded size.
+type fileInfo struct {
+	comp   compress.Compression
+	stated compress.Size
+	known  bool
+	isize  int64
 }
 
-// setCompression records that the file is compressed with c.
+// inspect reads what the file path, size bytes long, says of its decoded
+// size, counting its reads in reads.
+func inspect(path string, size int64, reads *atomic.Int64) fileInfo {
+	var info fileInfo
+	r, err := os.Open(path)
+	if err != nil {
+		return info
+	}
+	defer r.Close()
+	cr := &countingReaderAt{r: r, n: reads}
+	head := make([]byte, compress.HeadLen)
+	if n, _ := cr.ReadAt(head, 0); n < len(head) {
+		return info
+	}
+	info.comp = compress.Detect(head)
+	if info.comp == compress.None {
+		return info
+	}
+	info.stated, info.known = compress.DecodedSize(cr, size)
+	if info.comp == compress.Gzip && info.known {
+		info.isize = info.stated.N % (1 << 32)
+	}
+	return info
+}
+
+// countingReaderAt counts the reads made through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n *atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	c.n.Add(1)
+	return c.r.ReadAt(p, off)
+}
+
+// setCompression records that the file is compressed with c, with p.mu
+// held or before the display runs.
 func (f *progFile) setCompression(c compress.Compression) {
 	f.comp = c
 	if c != compress.None {
@@ -290,7 +357,7 @@ func (p *progress) clear() {
 }
 
 func (p *progress) run() {
-	defer close(p.wait)
+	defer p.workers.Done()
 	t := time.NewTicker(progressEvery)
 	defer t.Stop()
 	for {
@@ -323,7 +390,7 @@ func (p *progress) totals() (done, total int64, estimate bool) {
 	for _, f := range p.files {
 		done += f.decoded.Load()
 		total += f.expected(ratio)
-		if f.state <= reading && f.comp != compress.None && !f.stated.Stated {
+		if f.state <= reading && (!f.inspected || f.comp != compress.None && !f.stated.Stated) {
 			estimate = true
 		}
 	}
@@ -517,9 +584,7 @@ func (p *progress) finish() {
 	}
 	p.once.Do(func() {
 		close(p.stop)
-		if p.running {
-			<-p.wait
-		}
+		p.workers.Wait()
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if !p.shown {
