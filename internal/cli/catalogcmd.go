@@ -23,10 +23,11 @@ type catalogOptions struct {
 	format   string
 	json     bool
 	cmd      *cobra.Command
+	e        *env
 }
 
-func (o *catalogOptions) register(cmd *cobra.Command, withSystem bool) {
-	o.cmd = cmd
+func (o *catalogOptions) register(cmd *cobra.Command, e *env, withSystem bool) {
+	o.cmd, o.e = cmd, e
 	f := cmd.Flags()
 	if withSystem {
 		systemFlag(f, &o.system, "list only system `NAME`")
@@ -37,7 +38,7 @@ func (o *catalogOptions) register(cmd *cobra.Command, withSystem bool) {
 
 // checkFormat settles --format and --json.
 func (o *catalogOptions) checkFormat() error {
-	return resolveJSON(o.cmd, &o.format, o.json)
+	return resolveJSON(o.cmd, o.e, &o.format, o.json)
 }
 
 func newCatalogCmd(e *env) *cobra.Command {
@@ -59,7 +60,7 @@ category and message (cut to fit a terminal); csv and json carry every field.
 			return runCatalogList(e, o)
 		},
 	}
-	o.register(cmd, true)
+	o.register(cmd, e, true)
 	cmd.AddCommand(newCatalogSystemsCmd(e), newCatalogImportCmd(e))
 	return cmd
 }
@@ -168,7 +169,7 @@ that adds or overrides entries).`,
 			return writeSystems(e.stdout, e.display(e.stdout), o.format, rows)
 		},
 	}
-	o.register(cmd, false)
+	o.register(cmd, e, false)
 	return cmd
 }
 

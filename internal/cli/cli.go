@@ -243,7 +243,7 @@ and -h add and leave out file names. So -v and -h are not --version and
 			if err := noteRenamed(cmd, e); err != nil {
 				return err
 			}
-			if err := resolveJSON(cmd, &o.format, o.asJSON); err != nil {
+			if err := resolveJSON(cmd, e, &o.format, o.asJSON); err != nil {
 				return err
 			}
 			o.formatGiven = givenAs(cmd.Flags(), "format") || o.asJSON

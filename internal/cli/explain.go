@@ -63,7 +63,7 @@ Negative codes need no quoting: errtag explain -1001.`,
 			if shown, err := showVersion(cmd, e); shown || err != nil {
 				return err
 			}
-			if err := resolveJSON(cmd, &o.format, o.json); err != nil {
+			if err := resolveJSON(cmd, e, &o.format, o.json); err != nil {
 				return err
 			}
 			if err := applyConfig(cmd, e); err != nil {

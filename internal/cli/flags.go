@@ -253,15 +253,23 @@ func formatFlags(fs *pflag.FlagSet, p *string, asJSON *bool, formats []string, u
 }
 
 // resolveJSON makes --json --format json, and refuses it with another
-// --format.
-func resolveJSON(cmd *cobra.Command, format *string, asJSON bool) error {
+// --format, unless one of the two comes from the config file's defaults:
+// the command line wins.
+func resolveJSON(cmd *cobra.Command, e *env, format *string, asJSON bool) error {
 	if !asJSON {
 		return nil
 	}
-	if givenAs(cmd.Flags(), "format") && *format != "json" {
+	_, jsonFromConfig := e.config.origin["json"]
+	_, formatFromConfig := e.config.origin["format"]
+	formatGiven := givenAs(cmd.Flags(), "format") && !formatFromConfig
+	switch {
+	case !formatGiven || *format == "json":
+		*format = "json"
+	case jsonFromConfig:
+		// --format on the command line over the config's json: true.
+	default:
 		return configErr(fmt.Errorf("--json and --format %s ask for two formats: give one", *format))
 	}
-	*format = "json"
 	return nil
 }
 

@@ -252,6 +252,22 @@ func TestColorValues(t *testing.T) {
 			t.Errorf("%v: exit %d, colour %v, out %q, stderr %q", c.args, code, !c.colour, out, stderr)
 		}
 	}
+	// The command line's spelling wins over the config file's, whichever.
+	for _, c := range []struct {
+		config string
+		args   []string
+		colour bool
+	}{
+		{"defaults:\n  color: always\n", []string{"--no-color"}, false},
+		{"defaults:\n  no-color: true\n", []string{"--color", "always"}, true},
+		{"defaults:\n  color: never\n", nil, false},
+	} {
+		cfg := writeFile(t, "c.yaml", c.config)
+		code, out, stderr := runEnv(t, onTerminal(80, true), efotaLine, append(c.args, "--config", cfg, "--fields", "code")...)
+		if code != 0 || strings.Contains(out, "\x1b[") != c.colour {
+			t.Errorf("%q %v: exit %d, colour %v, stderr %q", c.config, c.args, code, !c.colour, stderr)
+		}
+	}
 }
 
 // TestUnknownFlags: a misspelt flag gets the flag it is closest to; a flag
@@ -310,6 +326,28 @@ func TestFormatEverywhere(t *testing.T) {
 		}
 		if code, _, stderr := run(t, "", append(args, "--json", "--format", other)...); code != ExitConfig || !strings.Contains(stderr, "--json and --format "+other+" ask for two formats") {
 			t.Errorf("%v --json --format %s: exit %d, %q", args, other, code, stderr)
+		}
+	}
+}
+
+// TestFormatOverConfig: --json and --format on the command line win over
+// the other in the config file's defaults.
+func TestFormatOverConfig(t *testing.T) {
+	t.Parallel()
+	text := strings.TrimSuffix(efotaLine, "\n") + " errtag.code=-1401\n"
+	jsonl := jsonLine(strings.TrimSuffix(efotaLine, "\n"), `[{"code":"-1401"}]`)
+	for _, c := range []struct {
+		config string
+		args   []string
+		want   string
+	}{
+		{"defaults:\n  format: auto\n", []string{"--json"}, jsonl},
+		{"defaults:\n  json: true\n", []string{"--format", "auto"}, text},
+		{"defaults:\n  json: true\n", nil, jsonl},
+	} {
+		cfg := writeFile(t, "c.yaml", c.config)
+		if code, out, stderr := run(t, efotaLine, append(c.args, "--config", cfg, "--fields", "code")...); code != 0 || out != c.want {
+			t.Errorf("%q %v: exit %d, out %q, stderr %q", c.config, c.args, code, out, stderr)
 		}
 	}
 }

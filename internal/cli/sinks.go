@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -75,7 +74,8 @@ func registerColorFlag(root *cobra.Command) {
 // applyColor makes e's displays follow --color: always colours wherever
 // the output goes (NO_COLOR does not stop it: the command line wins over
 // the environment), never nowhere, auto on a terminal unless NO_COLOR is
-// set. --color and --colour, or --no-color, that disagree are refused.
+// set. --color, --colour and --no-color given together must agree; given
+// on the command line, any of them wins over the config file's.
 func applyColor(cmd *cobra.Command, e *env) error {
 	fs := cmd.Flags()
 	f := fs.Lookup("color")
@@ -83,30 +83,38 @@ func applyColor(cmd *cobra.Command, e *env) error {
 		return nil
 	}
 	e.color = f.Value.String()
-	given := map[string]string{}
-	for _, name := range []string{"color", "colour"} {
-		if fl := fs.Lookup(name); fl != nil && fl.Changed {
-			given["--"+name+" "+fl.Value.String()] = fl.Value.String()
-			e.color = fl.Value.String()
+	// What each spelling given says, on the command line and in the
+	// config file.
+	var cli, cfg []string
+	said := map[string]string{}
+	for _, name := range []string{"color", "colour", "no-color", "no-colour"} {
+		fl := fs.Lookup(name)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		v, as := fl.Value.String(), "--"+name+" "+fl.Value.String()
+		if strings.HasPrefix(name, "no-") {
+			if v != "true" {
+				continue
+			}
+			v, as = "never", "--"+name
+		}
+		said[as] = v
+		if _, fromConfig := e.config.origin[name]; fromConfig {
+			cfg = append(cfg, as)
+		} else {
+			cli = append(cli, as)
 		}
 	}
-	for _, name := range []string{"no-color", "no-colour"} {
-		if on, _ := fs.GetBool(name); on {
-			given["--"+name] = "never"
-			e.color = "never"
-		}
+	chosen := cli
+	if len(chosen) == 0 {
+		chosen = cfg
 	}
-	if len(given) > 1 {
-		var said []string
-		values := map[string]bool{}
-		for k, v := range given {
-			said = append(said, k)
-			values[v] = true
+	for _, as := range chosen {
+		if said[as] != said[chosen[0]] {
+			return configErr(fmt.Errorf("%s disagree: give one", strings.Join(chosen, " and ")))
 		}
-		if len(values) > 1 {
-			sort.Strings(said)
-			return configErr(fmt.Errorf("%s disagree: give one", strings.Join(said, " and ")))
-		}
+		e.color = said[as]
 	}
 	base := e.baseDisplay
 	switch e.color {

@@ -43,7 +43,7 @@ of a normal run.`,
   errtag stats --format json app.log | jq -r '.systems[] | "\(.system) \(.count)"'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := resolveJSON(cmd, &o.format, o.json); err != nil {
+			if err := resolveJSON(cmd, e, &o.format, o.json); err != nil {
 				return err
 			}
 			return runStats(cmd.Context(), e, o, args)

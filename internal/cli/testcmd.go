@@ -36,7 +36,7 @@ file's inputs: bindings decide its system.`,
   errtag test --system knox-efota --json 'error code 901'
   errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := resolveJSON(cmd, &format, asJSON); err != nil {
+			if err := resolveJSON(cmd, e, &format, asJSON); err != nil {
 				return err
 			}
 			asJSON = format == "json"
