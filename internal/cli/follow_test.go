@@ -155,8 +155,8 @@ func TestFollowStateRestart(t *testing.T) {
 	appendLine(t, p, "live\n")
 	fw.waitOut(t, "refilled\nlive\n")
 	fw.stop(t)
-	if s := fw.errb.String(); s != "" {
-		t.Errorf("stderr %q", s)
+	if s, want := fw.errb.String(), "errtag: "+p+": truncated; reading it again from its start\n"; s != want {
+		t.Errorf("stderr %q, want %q", s, want)
 	}
 }
 
