@@ -190,6 +190,7 @@ func (fl *Follower) finished(f *file, g *gen) {
 	}
 	fl.markDone(f, g)
 	fl.disown(g)
+	f.queue = without(f.queue, g)
 }
 
 func (fl *Follower) markDone(f *file, g *gen) {
@@ -342,20 +343,70 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 	}
 	f.scanDue = false
 	f.lastScan = time.Now()
+	// The name first: a generation found rotated away is then known to
+	// be older than what the name holds, and the one it held before is
+	// known to have left it.
+	fl.observe(f)
+	changes := f.changedAt
 	fl.round++
-	list := listSiblings(f.dir, f.base)
-	// Numbers of the copies already read (or being read): newer copies
-	// have higher numbers, or lower ones (logrotate).
-	var lo, hi = -1, -1
+	var pinned []*gen
+	stable := true
+	defer func() {
+		// If the name changed during the listing, a generation found
+		// may be newer than the one the name held before it; if the
+		// directory did not hold still, one may have been missed and
+		// found later: only their times can order them.
+		if fl.observe(f); f.changedAt != changes || !stable {
+			for _, g := range pinned {
+				g.uncertain = true
+			}
+		}
+	}()
+	list, stable := stableSiblings(f.dir, f.base)
+	// How numbered copies are named is learnt from the generations
+	// whose age is known: read ones (oldest), the current one, those
+	// seen at the name (in the order seen). Unknown ones are newer than
+	// the first two.
+	type aged struct{ rank, n int }
+	var known []aged
+	lo, hi := -1, -1
 	for _, s := range list {
 		n, ok := numericSuffix(f.base, filepath.Base(s.path))
-		if !ok || !(f.cur != nil && os.SameFile(s.fi, f.cur.fi) || f.isDoneFI(s.fi)) {
+		if !ok {
 			continue
 		}
-		if lo < 0 || n < lo {
-			lo = n
+		rank := -1
+		switch {
+		case f.isDoneFI(s.fi):
+			rank = 0
+		case f.cur != nil && os.SameFile(s.fi, f.cur.fi):
+			rank = 1
+		default:
+			for i, q := range f.queue {
+				if q.atName && os.SameFile(q.fi, s.fi) {
+					rank = 2 + i
+				}
+			}
 		}
-		hi = max(hi, n)
+		if rank < 0 {
+			continue
+		}
+		for _, k := range known {
+			if k.rank != rank && k.n != n {
+				if (k.rank < rank) == (k.n < n) {
+					f.numbers = 1
+				} else {
+					f.numbers = -1
+				}
+			}
+		}
+		known = append(known, aged{rank, n})
+		if rank <= 1 {
+			if lo < 0 || n < lo {
+				lo = n
+			}
+			hi = max(hi, n)
+		}
 	}
 	for _, s := range list {
 		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) {
@@ -371,7 +422,9 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		if err != nil {
 			continue
 		}
-		if f.isDone(g.id) || fl.doneIDs[g.id] {
+		// Names may have moved since the listing (a shift in progress):
+		// check what was opened.
+		if o, _ := fl.openOwner(g.fi); o != nil || f.holds(g.fi) || f.isDone(g.id) || fl.doneIDs[g.id] {
 			g.close()
 			continue
 		}
@@ -393,6 +446,7 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		}
 		g.seq = fl.round
 		f.queue = append(f.queue, g)
+		pinned = append(pinned, g)
 		fl.own(g, f)
 		f.dirty = true
 	}
@@ -428,6 +482,13 @@ func (fl *Follower) step(f *file) bool {
 			// this file's content at this offset.
 			if !g.headIntact() {
 				fl.truncated(f, fl.buf[:n])
+				return true
+			}
+			if g.readOff() == 0 && fl.unreadCopies(f) {
+				// Copied and truncated before this generation was
+				// read: the copies come first, then this file
+				// again from 0.
+				fl.truncated(f, nil)
 				return true
 			}
 			if !g.checked {
@@ -514,6 +575,26 @@ func (fl *Follower) live(f *file) *gen {
 	return g
 }
 
+// unreadCopies reports, when the first bytes of the current file were just
+// read, whether rotated copies hold generations that came before them and
+// were never read: copytruncate behind a slow reader. It is checked after
+// the read, so that a copy made before the truncation that preceded the
+// read is complete. Copies the file still holds (made, not truncated yet)
+// do not count.
+func (fl *Follower) unreadCopies(f *file) bool {
+	g := f.cur
+	fl.scanSiblings(f, false)
+	if !fl.nameHoldsCur(f) || !g.refresh() {
+		return false
+	}
+	for _, q := range f.queue {
+		if !q.atName && q.refresh() && q.size > 0 && !heldBy(q, g.f, g.size) {
+			return true
+		}
+	}
+	return false
+}
+
 // copyEvidence reports, while the name holds the current file, whether a
 // rotated copy shows that the file was truncated although its size and
 // first bytes did not tell: a copy the file does not hold (any more) that
@@ -546,12 +627,11 @@ func (fl *Follower) rotate(f *file) bool {
 	}
 	fl.lookAround(f)
 	live := fl.live(f)
-	var later, keep []*gen
+	var later []*gen
 	for _, q := range f.queue {
 		q.refresh()
 		if !q.atName && live != nil && live != f.cur && heldBy(q, live.f, live.size) {
-			keep = append(keep, q) // a copy of the live file, not truncated yet
-			continue
+			continue // a copy of the live file, not truncated yet
 		}
 		later = append(later, q)
 	}
@@ -575,34 +655,29 @@ func (fl *Follower) rotate(f *file) bool {
 	if f.cur == nil {
 		note = f.fresh
 	}
-	f.queue = nil // generations pinned while draining are added here
-	restore := func() { f.queue = append(append(seq, keep...), f.queue...) }
+	// The generations stay queued while they are read, so that what is
+	// noticed meanwhile is compared with them; each leaves the queue
+	// once read (finished).
 	if f.cur != nil {
 		if !fl.drain(f, f.cur) {
-			restore()
-			return true
+			return true // stopped
 		}
 		fl.finished(f, f.cur)
 		f.cur = nil
 	}
 	if f.retiring {
-		for _, q := range append(seq, keep...) {
-			fl.disown(q)
-		}
 		fl.release(f)
 		return true
 	}
-	for i, q := range seq[:last] {
+	for _, q := range seq[:last] {
 		if !fl.drain(f, q) {
-			seq = seq[i:]
-			restore()
 			return true
 		}
 		fl.finished(f, q)
 	}
 	f.cur = seq[last]
+	f.queue = without(f.queue, f.cur)
 	f.cur.seek(0)
-	f.queue = append(append(seq[last+1:], keep...), f.queue...)
 	f.missing, f.lastErr = false, ""
 	fl.sendPos(f, f.cur, note)
 	return true
@@ -652,16 +727,13 @@ func (fl *Follower) truncated(f *file, read []byte) {
 	held := concat(g.pend, read)
 	g.pend = nil
 	fl.scanSiblings(f, false)
-	var sibs, names []*gen
+	var sibs []*gen
 	for _, q := range f.queue {
-		if q.atName {
-			names = append(names, q)
-		} else {
+		if !q.atName {
 			q.refresh()
 			sibs = append(sibs, q)
 		}
 	}
-	f.queue = nil
 	// copytruncate: a copy that starts like this generation holds its
 	// old content; if it reaches past what was delivered (and agrees on
 	// the bytes before), the lines not delivered yet are read from it.
@@ -681,6 +753,9 @@ func (fl *Follower) truncated(f *file, read []byte) {
 				ours = q
 			}
 		}
+	}
+	if ours != nil {
+		fl.learnNumbers(f, ours, sibs)
 	}
 	ok := true
 	if ours != nil {
@@ -704,14 +779,14 @@ func (fl *Follower) truncated(f *file, read []byte) {
 	// Copies of generations that came and went before they were read
 	// (the live file does not hold them), oldest first.
 	g.refresh()
-	var keep, others []*gen
+	var others []*gen
 	for _, q := range sibs {
 		switch {
-		case q == ours:
+		case q == ours || q.f == nil:
 		case slices.Contains(mine, q):
 			fl.finished(f, q)
 		case heldBy(q, g.f, g.size):
-			keep = append(keep, q)
+			// a copy of the live file, not truncated yet: stays queued
 		default:
 			others = append(others, q)
 		}
@@ -724,13 +799,31 @@ func (fl *Follower) truncated(f *file, read []byte) {
 			fl.finished(f, q)
 		}
 	}
-	f.queue = append(append(names, keep...), f.queue...)
 	if !ok {
 		return // stopped: the Position delivered last leads back here
 	}
 	g.seek(0)
 	g.checked = true
 	fl.sendPos(f, g, Truncated)
+}
+
+// learnNumbers learns how f's numbered copies are named from old, a copy
+// older than the others in gens.
+func (fl *Follower) learnNumbers(f *file, old *gen, gens []*gen) {
+	n, ok := numericSuffix(f.base, filepath.Base(old.path))
+	if !ok {
+		return
+	}
+	for _, q := range gens {
+		if m, ok := numericSuffix(f.base, filepath.Base(q.path)); ok && q != old && m != n {
+			if m > n {
+				f.numbers = 1
+			} else {
+				f.numbers = -1
+			}
+			return
+		}
+	}
 }
 
 // maybeRelease releases f's current file, read to its end, when its name

@@ -34,6 +34,9 @@ type gen struct {
 	seq    uint64 // observation round in which it was pinned
 	atName bool   // found at the followed name (else: as a rotated copy)
 	leftAt uint64 // round in which the name was seen holding another file
+	// uncertain: found as a rotated copy while the name changed, so the
+	// rounds do not tell its place among the generations seen there.
+	uncertain bool
 	// skip names the compression of a generation that is not read.
 	skip    string
 	checked bool // its first bytes were checked for compression

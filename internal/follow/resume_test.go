@@ -13,12 +13,20 @@ import (
 // It returns what was delivered.
 func session(t *testing.T, st, p string, fromStart bool) []Chunk {
 	t.Helper()
+	return sessionCfg(t, st, Config{Files: []string{p}, FromStart: fromStart})
+}
+
+// sessionCfg is session with cfg (whose Files may hold patterns): every
+// Position delivered is saved, and a Gone file forgotten.
+func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
+	t.Helper()
 	state, err := LoadState(st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer state.Close()
-	s := startManual(t, Config{Files: []string{p}, FromStart: fromStart, Resume: state.Files})
+	cfg.Resume = state.Files
+	s := startManual(t, cfg)
 	got := s.settle(t)
 	s.fl.Stop()
 	for c := range s.fl.Chunks() {
@@ -28,8 +36,10 @@ func session(t *testing.T, st, p string, fromStart bool) []Chunk {
 		if c.Err != nil {
 			t.Errorf("error: %v", c.Err)
 		}
-		if c.Source == p && c.HasPos() {
-			state.Files[Key(p)] = c.Pos
+		if c.Note == Gone {
+			state.Forget(c.Source)
+		} else if c.HasPos() {
+			state.Files[Key(c.Source)] = c.Pos
 		}
 	}
 	if err := state.Save(); err != nil {
@@ -172,6 +182,7 @@ func TestLoadStateErrors(t *testing.T) {
 	if err != nil || len(s.Files) != 0 {
 		t.Fatalf("missing state file: %v %v", s, err)
 	}
+	s.Close()
 	bad := filepath.Join(dir, "bad.json")
 	write(t, bad, "{not json")
 	if _, err := LoadState(bad); err == nil || !strings.Contains(err.Error(), "not an errtag state file") {

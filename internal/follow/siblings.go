@@ -82,6 +82,25 @@ func listSiblings(dir, base string) []sibling {
 	return out
 }
 
+// stableSiblings is listSiblings repeated until two listings agree (a
+// directory read while files are renamed in it may miss one of them); ok
+// is false if they never did.
+func stableSiblings(dir, base string) (list []sibling, ok bool) {
+	list = listSiblings(dir, base)
+	for range 5 {
+		again := listSiblings(dir, base)
+		if sameListing(list, again) {
+			return again, true
+		}
+		list = again
+	}
+	return list, false
+}
+
+func sameListing(a, b []sibling) bool {
+	return slices.EqualFunc(a, b, func(x, y sibling) bool { return x.path == y.path && os.SameFile(x.fi, y.fi) })
+}
+
 // numericSuffix returns N for base.N (or base-N, base_N) with N all digits.
 func numericSuffix(base, name string) (int, bool) {
 	if !rotatedName(base, name) {
@@ -94,13 +113,15 @@ func numericSuffix(base, name string) (int, bool) {
 // olderByName orders two rotated copies of base by name alone, for when
 // their times cannot. Numbered copies either shift upwards (logrotate:
 // app.log.1 is the newest; numbers is -1) or take the next number
-// (numbers is 1); numbers is 0 when the directory did not tell, and
-// logrotate's way is assumed. Other names (dates) sort as strings.
+// (numbers is 1); numbers is 0 when the directory did not tell, and the
+// next number is assumed: logrotate's copies are minutes apart, so their
+// times tell, while copies made within one tick of the file clock come
+// from a writer numbering upwards. Other names (dates) sort as strings.
 func olderByName(base, a, b string, numbers int) int {
 	na, oka := numericSuffix(base, filepath.Base(a))
 	nb, okb := numericSuffix(base, filepath.Base(b))
 	if oka && okb && na != nb {
-		if (na > nb) == (numbers > 0) {
+		if (na > nb) == (numbers >= 0) {
 			return 1
 		}
 		return -1
@@ -114,7 +135,7 @@ func olderByName(base, a, b string, numbers int) int {
 // olderByName) and inode number (allocated upwards by most file
 // systems).
 func compareGens(base string, numbers int, a, b *gen) int {
-	if a.seq != b.seq {
+	if a.seq != b.seq && !a.uncertain && !b.uncertain {
 		if a.seq < b.seq {
 			return -1
 		}
@@ -145,6 +166,7 @@ func compareGens(base string, numbers int, a, b *gen) int {
 // n, a generation found at the name.
 func olderThanNameGen(s, n *gen) bool {
 	switch {
+	case s.uncertain:
 	case s.seq < n.seq:
 		// s had left the name before n was seen there.
 		return true
@@ -155,7 +177,10 @@ func olderThanNameGen(s, n *gen) bool {
 	if s.id.BTime != 0 && n.id.BTime != 0 && s.id.BTime != n.id.BTime {
 		return s.id.BTime < n.id.BTime
 	}
-	return !s.mtime.After(n.mtime)
+	if !s.mtime.Equal(n.mtime) {
+		return s.mtime.Before(n.mtime)
+	}
+	return s.id.Ino < n.id.Ino
 }
 
 // order merges generations found at the name (in the order seen) and
