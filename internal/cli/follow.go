@@ -367,6 +367,8 @@ func describeNote(c follow.Chunk) string {
 		return c.Source + ": truncated; reading it again from its start"
 	case follow.Gone:
 		return c.Source + ": deleted; read to its end and released"
+	case follow.Hole:
+		return fmt.Sprintf("%s: skipped a hole of %d NUL bytes, never written (a writer without O_APPEND wrote on past a truncation)", c.Source, c.Size)
 	case follow.NoMatch:
 		return fmt.Sprintf("%q matches no file yet; following files as they appear", c.Source)
 	case follow.Skipped:

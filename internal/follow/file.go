@@ -499,6 +499,10 @@ func (fl *Follower) step(f *file) bool {
 					break
 				}
 			}
+			if fl.buf[0] == 0 && !g.long && len(g.pend) == 0 && fl.skipHole(f, g) {
+				progress = true
+				continue
+			}
 			g.sawRead(fl.buf[:n])
 			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
 			f.lastErr = ""
@@ -520,6 +524,50 @@ func (fl *Follower) step(f *file) bool {
 		fl.cfg.atEOF(f.name)
 	}
 	return fl.atEOF(f) || progress
+}
+
+// skipHole skips, at a line start, a hole in the file (a range never
+// written, read as NUL bytes) and the NULs that fill the block where data
+// starts again: what a writer without O_APPEND leaves when copytruncate
+// truncates its file under it and it writes on at its old offset. Those
+// bytes were never written as log data; they are reported (Hole), not
+// delivered. It reports whether it skipped anything.
+func (fl *Follower) skipHole(f *file, g *gen) bool {
+	off := g.readOff()
+	data := dataAfter(g.f, off)
+	if data <= off {
+		return false
+	}
+	// NULs from the start of the data block up to the first byte
+	// written.
+	end := data
+	buf := fl.buf[:min(len(fl.buf), 64<<10)]
+	for {
+		n, _ := g.f.ReadAt(buf, end)
+		i := 0
+		for i < n && buf[i] == 0 {
+			i++
+		}
+		end += int64(i)
+		if i < n || n == 0 {
+			break
+		}
+	}
+	if !g.headIntact() {
+		return false // truncated again: the next read finds it
+	}
+	if off < headMax {
+		b := make([]byte, min(end, headMax)-off)
+		if !readFull(g.f, b, off) {
+			return false
+		}
+		g.sawRead(b)
+	}
+	g.pos.Offset = end
+	g.mark = make([]byte, min(end, markMax))
+	readFull(g.f, g.mark, end-int64(len(g.mark)))
+	fl.send(Chunk{Source: f.name, Note: Hole, Size: end - off, Pos: fl.posOf(f, g, false)})
+	return true
 }
 
 // atEOF looks, at the end of f's current file, for truncation, rotation,
@@ -900,7 +948,18 @@ func (fl *Follower) start(f *file) bool {
 		fl.own(g, f)
 	}
 	f.resolve()
-	fromStart := fl.cfg.FromStart || f.appeared || f.resume != nil
+	if f.appeared {
+		// Created after the follower started: generations of it rotated
+		// away before it was seen are read first, oldest first (they
+		// were written since the start).
+		f.since, f.fresh = fl.started, Appeared
+		fl.round++
+		g.atName, g.seq = true, fl.round
+		f.queue = append(f.queue, g)
+		fl.scanSiblings(f, false)
+		return fl.rotate(f)
+	}
+	fromStart := fl.cfg.FromStart || f.resume != nil
 	off := int64(0)
 	if !fromStart {
 		off = lastLineEnd(g.f, g.size)
@@ -925,11 +984,7 @@ func (fl *Follower) start(f *file) bool {
 			}
 		}
 	}
-	note := NoNote
-	if f.appeared {
-		note = Appeared
-	}
-	fl.sendPos(f, g, note)
+	fl.sendPos(f, g, NoNote)
 	return true
 }
 

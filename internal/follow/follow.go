@@ -53,7 +53,7 @@ type Config struct {
 	// open in case its writer still appends to it. A file matched by a
 	// pattern whose name has no file any more is then forgotten (Gone);
 	// one renamed away without being deleted is kept 60 times as long.
-	// Zero means 5 s.
+	// Zero means 2 s.
 	ReleaseAfter time.Duration
 
 	// manual, in tests, replaces notifications and polling: the follower
@@ -97,6 +97,10 @@ const (
 	// NoMatch: the pattern Source matches no file yet. Pos means
 	// nothing.
 	NoMatch
+	// Hole: Size bytes of Source, a hole never written (NUL bytes: a
+	// writer without O_APPEND went on past a copytruncate), were
+	// skipped.
+	Hole
 )
 
 func (n Note) String() string {
@@ -115,6 +119,8 @@ func (n Note) String() string {
 		return "skipped"
 	case NoMatch:
 		return "no match"
+	case Hole:
+		return "hole"
 	}
 	return ""
 }
@@ -142,6 +148,8 @@ type Chunk struct {
 	Note Note
 	// Path is the file a Skipped note is about.
 	Path string
+	// Size is the number of bytes a Hole note skipped.
+	Size int64
 	// Err is a problem following Source (it could not be opened or
 	// read). Following goes on: the follower tries again. Each distinct
 	// error is reported once, until the file is read again.
@@ -171,7 +179,7 @@ func (e *NotFollowableError) Error() string {
 const (
 	defaultPoll    = 250 * time.Millisecond
 	fallbackPoll   = 20 * time.Millisecond
-	defaultRelease = 5 * time.Second
+	defaultRelease = 2 * time.Second
 	defaultMaxLine = 1 << 20
 	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
