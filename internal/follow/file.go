@@ -579,7 +579,7 @@ func (fl *Follower) atEOF(f *file) bool {
 		return true
 	}
 	fl.observe(f)
-	if f.scanDue || fl.cfg.manual != nil || (fl.pollAll && time.Since(f.lastScan) >= scanEvery) {
+	if f.scanDue || fl.cfg.manual != nil || (fl.pollAll && fl.scanDue(f)) {
 		fl.scanSiblings(f, false)
 	}
 	if fl.nameHoldsCur(f) {

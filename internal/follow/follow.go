@@ -1,4 +1,192 @@
-// Package follow follows growing log files the way `tail -F` does. DOC
+// Package follow follows growing log files the way `tail -F` does, and
+// patterns of files that come and go: it waits for a file that does not
+// exist yet, survives rename-and-create rotation and copytruncate, and
+// delivers every line exactly once, in order per file, with its original
+// terminator (LF or CRLF). Data comes in Chunks on a channel, each with its
+// source and the Position reached; what happens to the files (missing,
+// appeared, rotated, truncated, released, compressed) and errors travel in
+// band on the same channel. The package never logs, never exits and never
+// writes to stdout or stderr: the caller decides what to tell.
+//
+// # Why not github.com/nxadm/tail
+//
+// errtag first chose nxadm/tail (v1.4.11). Each of its traps was examined and
+// most can be guarded by configuration, but the ones that lose lines cannot:
+//
+//   - os.Exit: TailFile calls os.Exit when ReOpen is set without Follow
+//     (guardable: set both), but its watchers also call util.Fatal, which is
+//     os.Exit(1), when a stat of the followed name fails with anything but
+//     ENOENT (EACCES after a chmod of the directory, ENOTDIR), and when an
+//     inotify instance cannot be created. No Config reaches those.
+//   - Logging: Config.Logger silences the Tail, but package watch keeps its
+//     own logger on os.Stderr.
+//   - Rotation: on a rename or delete event tail reopens the name at once.
+//     Lines written to the old file after its last read are never read, the
+//     half line it holds (CompleteLines) is dropped, and a generation that is
+//     created and rotated away between two looks is skipped. Its Line carries
+//     no file identity and its Lines channel is shared by every generation,
+//     so a consumer cannot tell which inode a line came from, nor drain the
+//     old file itself from the right offset: keeping our own handle "by
+//     inode" next to tail's handle is a guess, not a proof.
+//   - Truncation is detected by size only (new size < old size at a write
+//     event): a copytruncate whose file is refilled past the old size before
+//     tail looks is read on from the old offset, in the middle of the new
+//     content.
+//   - MaxLineSize > 0 splits lines and the RateLimiter skips data; CR is left
+//     at the end of Line.Text and LF is stripped, so the terminator must be
+//     rebuilt; the inotify tracker is global process state keyed by file
+//     name (two Tails of one name steal each other's events, its goroutine
+//     never ends).
+//   - It follows names, not patterns: files that appear later, and deleted
+//     ones to release, are the caller's problem.
+//
+// So this package reads the files itself, by file descriptor and offset, and
+// uses fsnotify (which tail is built on) only to be woken early; a periodic
+// check backs it up (Config.Poll turns notifications off). The tests in this
+// package cover each trap above against this implementation, on both the
+// notification and the polling path.
+//
+// # Generations, pinned as they appear
+//
+// Each followed name has a current generation: an open *os.File, its
+// identity (device, inode, and birth time where the file system records
+// it), the offset up to which data was delivered, and the bytes of an
+// incomplete last line. The file is read with pread at that offset; only
+// complete lines are delivered, so a half-written last line waits for its
+// newline. Behind the current generation each name has a queue of the
+// generations noticed after it, opened at once: files found at the name
+// (in the order seen), and rotated copies found in the directory (named
+// NAME.N, NAME-DATE, NAME_x: a separator and a digit after the name). A
+// generation held open is readable after it is renamed or deleted.
+//
+// Noticing does not wait for delivery: while the receiver of the chunks is
+// slow and the follower is blocked handing it one, it goes on handling
+// notifications (and, without them, looking every PollInterval), opening
+// files that appear and generations that rotate. So a slow reader of
+// errtag's output neither reorders rotated files nor loses those that a
+// rotation deletes (rotate 1) before they are read.
+//
+// # How rotation is made lossless
+//
+// Rotation assumes what every log writer does: it does not write to the old
+// file after its first write to the new one. When the name holds another
+// file and that file (or a generation rotated away unseen) has data, the
+// current generation is complete: it is read to its end through the
+// descriptor held (an incomplete last line is delivered without a
+// terminator), then every generation after it but the newest with data is
+// read whole, oldest first, and the newest becomes current, read from 0.
+// While every newer file is still empty the current one is followed on,
+// since its writer may not have switched yet; generations rotated away
+// unseen do not wait for the new file's first line.
+//
+// Generations are ordered by when they were seen at the name. A generation
+// found rotated away without ever being seen at the name (it came and went
+// between two looks, which with notifications means within the time the
+// follower takes to handle one) is placed by observation (it was rotated
+// before the file the name held when it was found), else by creation time,
+// modification time, name (numbered copies either shift upwards, logrotate's
+// way, or take the next number: which one is learnt from generations of
+// known age; dated ones sort by date) and inode number. The name is looked
+// at before and after each listing of the directory, and a listing is
+// repeated until two agree (a directory read while files are renamed in it
+// can miss one); a generation found while the directory did not hold still
+// is placed by its times alone.
+//
+// # Truncation and copytruncate
+//
+// Truncation is detected in three ways: the file is smaller than what was
+// read from it; its first bytes (up to 1 KiB, remembered as they are read)
+// changed, which catches a copytruncate refilled past the old offset before
+// the follower looked (the first bytes are checked after every read, so a
+// block read after such a refill is never delivered); or a rotated copy
+// appeared that the file does not hold, and that starts with what was read
+// (or anything, when nothing of the current content was read yet).
+//
+// On truncation, the lines between the delivered offset and the old end are
+// read from the copy that starts with the same bytes and agrees on the bytes
+// before the offset; copies of this generation smaller than what was read
+// hold nothing new. Copies of generations copied and truncated before any
+// of them was read (behind a slow reader) are read whole, oldest first; the
+// first read of every generation looks for them, after the read, so that a
+// copy made before the truncation that preceded it is complete. A copy the
+// file still holds (made, not truncated yet) waits. Then the file is read
+// again from offset 0. copytruncate itself loses the lines written between
+// its copy and its truncation: they are in neither file, and they are lost
+// unless the follower read them before the truncation (TestStressCopytruncate
+// measures and logs this loss).
+//
+// A writer without O_APPEND writes on at its old offset after a truncation,
+// leaving a hole that reads as NUL bytes. At a line start, a hole (found with
+// SEEK_DATA, on Linux) and the NULs of the block where data starts again are
+// skipped and reported (Note Hole), never delivered: they were never written.
+//
+// # Lines longer than MaxLine
+//
+// A line is held until its terminator arrives, up to Config.MaxLine bytes.
+// Past that it is delivered in pieces (Part Piece, then LastPiece) as its
+// bytes arrive, so memory per file is bounded by MaxLine plus one read
+// (256 KiB), whatever the line or hole. A Position taken inside such a line
+// says so (InLine), and a restart continues with the rest of it as pieces.
+//
+// # Patterns
+//
+// An entry of Config.Files with *, ? or [ (and no file of that name) is a
+// pattern: the files matching it at start are followed (from their end,
+// unless FromStart), and those that appear later from their start, with an
+// Appeared note; notifications on the pattern's directories find them at
+// once, and the pattern is matched again every PollInterval. Left out are
+// files matched by Config.Exclude (by path or base name), what is not a
+// regular file, a rotated copy of another matched file (app.log* matches
+// app.log.1, which is read as a generation of app.log, not twice), a file
+// already followed or read under another name (a second symlink to it), and
+// compressed files, reported once (Skipped). A pattern that matches nothing
+// yet is said once (NoMatch). A file matched by a pattern whose name has no
+// file any more, read to its end and idle for ReleaseAfter (deleted) or 60
+// times that (renamed away), is released: its descriptor closed, its
+// directory no longer watched, a Gone note sent so that its saved Position
+// can be forgotten. A named file (no pattern) is followed by name forever,
+// like tail -F; its deleted generation is released the same way (a Missing
+// note) and the name waited for.
+//
+// # Restarts
+//
+// Every followed file delivers its Position as soon as it is opened (an
+// empty chunk), and the zero Position when it does not exist: a file that
+// delivered nothing before a stop is remembered too, and what is written to
+// it while stopped is read. See Position for how a restart recognises the
+// file, a truncation, a rotation, and generations rotated while stopped.
+//
+// # Compressed files
+//
+// Follow mode never decodes: a compressed file grows by whole frames, is
+// rewritten by the compressor, and its lines have no byte offsets to resume
+// at. New refuses a named compressed file (NotFollowableError), and a
+// directory, FIFO or device, which could never be followed either; a
+// compressed generation at a followed name, or a compressed file matched by
+// a pattern, is skipped with a Skipped note; compressed rotated copies are
+// never read (at a restart, those that may hold lines written while stopped
+// are reported). Reading an archive once is what errtag without -f does.
+//
+// # Limits
+//
+//   - Data written to a rotated file after the new file has data (a second
+//     writer still appending to the old one) is not read.
+//   - A generation created and deleted before the follower notices it
+//     (faster than a notification is handled; with polling, within one
+//     PollInterval) cannot be read. Generations never seen at the name are
+//     ordered as above: with a coarse file clock and names that do not
+//     tell, two such generations may be misordered.
+//   - A truncation refilled with the very same first bytes, before a copy
+//     shows it, cannot be told from growth (timestamps at the start of a
+//     log make that unlikely).
+//   - A writer appending to a deleted file after it was released is not
+//     read; a file moved to another directory is only followed by its
+//     descriptor while it is current, and is not found at a restart.
+//   - Descriptors: one per followed file, plus generations queued behind
+//     it (at most 64 per name, 1024 beyond the followed files); inotify
+//     watches: one per directory of a followed file or pattern.
+//   - Birth times (inode reuse told apart) and holes need Linux; device and
+//     inode identity needs a Unix.
 package follow
 
 import (
@@ -193,7 +381,9 @@ const (
 	// maxDoneIDs bounds the memory of generations read to their end.
 	maxDoneIDs = 4096
 	// scanEvery is how often, without a notification, a directory is
-	// listed for rotated copies.
+	// listed for a file's rotated copies (a safety net: notifications
+	// and rotations list it at once); for many files in one directory,
+	// less often (scanEvery for every 16 of them).
 	scanEvery = time.Second
 )
 
@@ -594,7 +784,7 @@ func (fl *Follower) observeAll() {
 	for _, f := range fl.files {
 		if !f.released && f.started {
 			fl.observe(f)
-			if f.scanDue || time.Since(f.lastScan) >= scanEvery {
+			if f.scanDue || fl.scanDue(f) {
 				fl.scanSiblings(f, false)
 			}
 		}
@@ -602,6 +792,12 @@ func (fl *Follower) observeAll() {
 	if time.Since(fl.lastGlob) >= fl.cfg.PollInterval {
 		fl.globScan()
 	}
+}
+
+// scanDue reports whether f's directory is due a safety listing.
+func (fl *Follower) scanDue(f *file) bool {
+	n := max(1, len(fl.idx.bySibDir[f.dir])/16)
+	return time.Since(f.lastScan) >= time.Duration(n)*scanEvery
 }
 
 // add starts following f.
