@@ -81,6 +81,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	var state *follow.State
 	var resume map[string]follow.Position
+	var known []string
 	if o.follow.state != "" {
 		if state, err = follow.LoadState(o.follow.state); err != nil {
 			return configErr(fmt.Errorf("--state: %w", err))
@@ -90,10 +91,11 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		for k, p := range state.Files {
 			resume[k] = p
 		}
+		known = state.Patterns
 	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
-		Resume: resume, MaxLine: o.maxLine,
+		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
 	})
 	if err != nil {
 		var nf *follow.NotFollowableError
@@ -103,6 +105,9 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	defer fl.Close()
+	if state != nil {
+		state.AddPatterns(fl.Patterns())
+	}
 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)

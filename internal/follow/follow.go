@@ -153,8 +153,11 @@
 // Every followed file delivers its Position as soon as it is opened (an
 // empty chunk), and the zero Position when it does not exist: a file that
 // delivered nothing before a stop is remembered too, and what is written to
-// it while stopped is read. See Position for how a restart recognises the
-// file, a truncation, a rotation, and generations rotated while stopped.
+// it while stopped is read. A file matching a pattern that a previous run
+// followed (Config.KnownPatterns, kept in the State) but without a saved
+// Position appeared while errtag was stopped, and is read from its start.
+// See Position for how a restart recognises the file, a truncation, a
+// rotation, and generations rotated while stopped.
 //
 // # Compressed files
 //
@@ -224,6 +227,12 @@ type Config struct {
 	// for how it is checked. An entry for a file that matches a pattern
 	// of Files but no longer exists is looked for as a rotated file.
 	Resume map[string]Position
+	// KnownPatterns lists patterns (absolute, as Follower.Patterns
+	// gives them) that a previous run followed: a file matching one of
+	// them that has no entry in Resume appeared while errtag was stopped,
+	// and is read from its start (not from its end, as a file present at
+	// a first start is).
+	KnownPatterns []string
 	// MaxLine is the longest line held whole; a longer one is delivered
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.

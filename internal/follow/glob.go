@@ -61,6 +61,16 @@ func (p *pattern) expandDirs() []string {
 
 func (p *pattern) dirs() []string { return p.dirCache }
 
+// Patterns returns the patterns among Config.Files, as absolute paths: what
+// State.Patterns records for the next run's Config.KnownPatterns.
+func (fl *Follower) Patterns() []string {
+	var out []string
+	for _, p := range fl.pats {
+		out = append(out, p.abs)
+	}
+	return out
+}
+
 // matches reports whether path (as a notification names it) matches.
 func (p *pattern) matches(path string) bool {
 	ok, _ := filepath.Match(p.glob, path)
@@ -96,7 +106,10 @@ func (fl *Follower) globStart() {
 		p := &fl.pats[i]
 		ms, _ := filepath.Glob(p.glob)
 		before := len(fl.files)
-		fl.consider(ms, true)
+		// A pattern a previous run followed: the files it matches that
+		// have no saved Position appeared while errtag was stopped, and
+		// are read from their start.
+		fl.consider(ms, !slices.Contains(fl.cfg.KnownPatterns, p.abs))
 		if len(fl.files) == before && !fl.resumeMatches(p) && !fl.anyFollowedMatch(p, ms) {
 			fl.note(Chunk{Source: p.glob, Note: NoMatch})
 		}

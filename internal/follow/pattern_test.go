@@ -199,3 +199,24 @@ func TestPatternResumeRotatedAway(t *testing.T) {
 		t.Errorf("the entry of a deleted file was kept: %v", s.Files)
 	}
 }
+
+// TestPatternRestartReadsNewFiles: a file that appeared, matching a
+// pattern, while errtag was stopped is read from its start at the restart
+// (at a first start, files are read from their end).
+func TestPatternRestartReadsNewFiles(t *testing.T) {
+	dir := t.TempDir()
+	st := filepath.Join(t.TempDir(), "state.json")
+	a := filepath.Join(dir, "a.log")
+	write(t, a, "old\n")
+	cfg := Config{Files: []string{filepath.Join(dir, "*.log")}}
+	if got := text(sessionCfg(t, st, cfg)); got != "" {
+		t.Fatalf("first run: %q", got)
+	}
+	b := filepath.Join(dir, "b.log")
+	write(t, b, "b1\nb2\n")
+	appendTo(t, a, "a2\n")
+	got := sessionCfg(t, st, cfg)
+	if text(got) != "a2\nb1\nb2\n" && text(got) != "b1\nb2\na2\n" {
+		t.Fatalf("second run: %q, want a2 and b's lines", text(got))
+	}
+}

@@ -213,6 +213,7 @@ func TestParseStateInvalid(t *testing.T) {
 		{"negative inode", entry(`"dev":1,"ino":-2,"offset":0,"head_len":0,"head_sha256":""`), "not an errtag state file"},
 		{"unknown field", entry(`"dev":1,"ino":2,"offest":4`), `unknown field "offest"`},
 		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
+		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
 		{"future version", `{"version": 3, "files": {}}`, "version 3"},
 		{"not an object", `[1,2]`, "not an errtag state file"},
@@ -237,6 +238,7 @@ func TestParseStateInvalid(t *testing.T) {
 func FuzzParseState(f *testing.F) {
 	f.Add([]byte(`{"version": 2, "files": {"/var/log/a.log": {"dev":2049,"ino":12,"btime_ns":5,"offset":10,"head_len":10,"head_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mtime_ns":7,"in_line":true,"done":[{"dev":1,"ino":2}]}}}`))
 	f.Add([]byte(`{"version": 1, "files": {}}`))
+	f.Add([]byte(`{"version": 2, "patterns": ["/var/log/*.log", "/x/[a-"], "files": {}}`))
 	f.Add([]byte(`{"version": 2, "files": {"/x": {"offset": -1, "head_len": -9}}}`))
 	f.Add([]byte(`{"version":2,"files":{"/x":{"head_len":1e300}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -257,7 +259,7 @@ func FuzzParseState(f *testing.F) {
 		if err != nil {
 			t.Fatalf("written state does not parse: %v\n%s", err, out)
 		}
-		if len(again.Files) != len(s.Files) {
+		if len(again.Files) != len(s.Files) || !slices.Equal(again.Patterns, s.Patterns) {
 			t.Fatalf("round trip: %d entries, want %d", len(again.Files), len(s.Files))
 		}
 		for k, p := range s.Files {

@@ -25,8 +25,9 @@ func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
 		t.Fatal(err)
 	}
 	defer state.Close()
-	cfg.Resume = state.Files
+	cfg.Resume, cfg.KnownPatterns = state.Files, state.Patterns
 	s := startManual(t, cfg)
+	state.AddPatterns(s.fl.Patterns())
 	got := s.settle(t)
 	s.fl.Stop()
 	for c := range s.fl.Chunks() {

@@ -24,11 +24,13 @@ const maxStateSize = 64 << 20
 // State is a --state file: for each followed file, the Position up to which
 // its lines were written out. It is JSON, one file per line:
 //
-//	{"version": 2, "files": {
+//	{"version": 2, "patterns": ["/var/log/containers/*.log"], "files": {
 //	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321}
 //	}}
 //
 // Keys are absolute paths, so a run from another directory finds them.
+// Patterns lists the patterns followed, so that a restart knows which new
+// files appeared while it was stopped (Config.KnownPatterns).
 // Entries of files not followed by the current run are kept; Forget drops
 // the entry of a file that is gone for good.
 //
@@ -53,7 +55,10 @@ const maxStateSize = 64 << 20
 type State struct {
 	Version int                 `json:"version"`
 	Files   map[string]Position `json:"files"`
-	path    string
+	// Patterns are the patterns (absolute) the runs that kept this
+	// state followed: see Config.KnownPatterns.
+	Patterns []string `json:"patterns,omitempty"`
+	path     string
 	lock    *os.File
 }
 
@@ -125,6 +130,14 @@ func ParseState(b []byte) (*State, error) {
 	if s.Files == nil {
 		s.Files = map[string]Position{}
 	}
+	if len(s.Patterns) > 4096 {
+		return nil, fmt.Errorf("%d patterns (at most 4096)", len(s.Patterns))
+	}
+	for _, p := range s.Patterns {
+		if _, err := filepath.Match(p, ""); err != nil || !filepath.IsAbs(p) {
+			return nil, fmt.Errorf("pattern %q: not an absolute pattern", p)
+		}
+	}
 	for k, p := range s.Files {
 		if !filepath.IsAbs(k) {
 			return nil, fmt.Errorf("entry %q: not an absolute path", k)
@@ -135,6 +148,15 @@ func ParseState(b []byte) (*State, error) {
 	}
 	s.Version = StateVersion
 	return s, nil
+}
+
+// AddPatterns records patterns followed (see Config.KnownPatterns).
+func (s *State) AddPatterns(patterns []string) {
+	for _, p := range patterns {
+		if !slices.Contains(s.Patterns, p) {
+			s.Patterns = append(s.Patterns, p)
+		}
+	}
 }
 
 // Forget drops the entry of the file name.
@@ -150,7 +172,15 @@ func (s *State) Close() error {
 // Marshal is the state file's content: one entry per line, keys sorted.
 func (s *State) Marshal() ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\"version\": %d, \"files\": {", StateVersion)
+	fmt.Fprintf(&b, "{\"version\": %d,", StateVersion)
+	if len(s.Patterns) > 0 {
+		pb, err := json.Marshal(s.Patterns)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, " \"patterns\": %s,", pb)
+	}
+	b.WriteString(" \"files\": {")
 	keys := make([]string, 0, len(s.Files))
 	for k := range s.Files {
 		keys = append(keys, k)
