@@ -59,7 +59,7 @@ type State struct {
 	// state followed: see Config.KnownPatterns.
 	Patterns []string `json:"patterns,omitempty"`
 	path     string
-	lock    *os.File
+	lock     *os.File
 }
 
 // ErrStateLocked is wrapped by LoadState's error when another process holds
