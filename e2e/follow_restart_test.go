@@ -258,9 +258,10 @@ func writeRotating(t *testing.T, p, name string, from, to, per int) {
 	f.Close()
 }
 
-// TestFollowSlowReader: errtag's output is not read while the writer
-// rotates its file many times (errtag blocks on the full pipe); read
-// afterwards, every record comes once, in order.
+// TestFollowSlowReader: errtag's output is read slowly while a fast writer
+// rotates its file (rename, unique names) again and again, first with
+// nobody reading at all (errtag blocks on the full pipe), then slowly:
+// every record comes once, in order.
 func TestFollowSlowReader(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -275,22 +276,59 @@ func TestFollowSlowReader(t *testing.T) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	waitForFD(t, cmd.Process.Pid, p)
-	const n = 60000
-	writeRotating(t, p, "w", 0, n, 5000)
+	const n, per = 200000, 20000
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for from := 0; from < n; from += per / 4 {
+			writeRotating(t, p, "w", from, from+per/4, per)
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	<-time.After(100 * time.Millisecond) // nobody reads at first
 	var out bytes.Buffer
-	rd := bufio.NewReader(pipe)
+	rd := bufio.NewReaderSize(pipe, 4096)
 	last := rec("w", n-1)
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() }) // then the records are checked
+	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() }) // then the records are checked
 	defer deadline.Stop()
-	for {
+	for i := 0; ; i++ {
 		line, err := rd.ReadString('\n')
 		out.WriteString(line)
 		if err != nil || line == last {
 			break
 		}
+		if i%200 == 0 {
+			time.Sleep(time.Millisecond) // a slow reader
+		}
 	}
+	<-writerDone
 	cmd.Process.Signal(syscall.SIGTERM)
 	checkSeq(t, recsOf(out.String())["w"], n)
+}
+
+// TestFollowRestartRotateOne: while errtag is stopped, the file is rotated
+// twice with logrotate's `rotate 1` (the file errtag stopped in is
+// deleted): at the restart the generation in between (app.log.1, intact)
+// is read whole, then the new file.
+func TestFollowRestartRotateOne(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	os.WriteFile(p, []byte("a1\n"), 0o644)
+	r := startBG(t, "-f", "--from-start", "--state", st, p)
+	r.waitFor(t, "a1", func(out, _ string) bool { return out == "a1\n" })
+	r.stop(t, syscall.SIGTERM)
+	os.Rename(p, p+".1")
+	os.WriteFile(p, []byte("b1\nb2\n"), 0o644)
+	os.Remove(p + ".1")
+	os.Rename(p, p+".1")
+	os.WriteFile(p, []byte("c1\n"), 0o644)
+	r = startBG(t, "-f", "--from-start", "--state", st, p)
+	r.waitFor(t, "c1", func(out, _ string) bool { return strings.Contains(out, "c1\n") })
+	r.stop(t, syscall.SIGTERM)
+	if got := r.output(); got != "b1\nb2\nc1\n" {
+		t.Errorf("got %q, want b1 b2 c1", got)
+	}
 }
 
 // checkSeq requires got to be 0..n-1.
