@@ -16,10 +16,9 @@ import (
 	"testing"
 
 	"github.com/errtag/errtag/bench/loggen"
-	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
-	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -62,17 +61,11 @@ func builtinMatcher(tb testing.TB) *matcher.Matcher {
 	logMu.Lock()
 	defer logMu.Unlock()
 	if mBuiltn == nil {
-		cat, err := catalog.Builtin()
+		l, err := loader.Builtin()
 		if err != nil {
 			tb.Fatal(err)
 		}
-		set, err := rules.Compile(cat, rules.Builtin())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if mBuiltn, err = matcher.New(set, cat, matcher.Options{}); err != nil {
-			tb.Fatal(err)
-		}
+		mBuiltn = l.Matcher
 	}
 	return mBuiltn
 }
@@ -82,26 +75,19 @@ func matcher500(tb testing.TB) *matcher.Matcher {
 	logMu.Lock()
 	defer logMu.Unlock()
 	if m500 == nil {
-		cat, err := catalog.Builtin()
-		if err != nil {
-			tb.Fatal(err)
-		}
 		rf, cats := loggen.Rules500()
+		var catalogs []loader.Source
 		for _, c := range cats {
-			if err := cat.Add(c.Name, c.Data); err != nil {
-				tb.Fatal(err)
-			}
+			catalogs = append(catalogs, loader.Source{Name: c.Name, Data: c.Data})
 		}
-		set, err := rules.Compile(cat, rules.Builtin(), rules.Source{Name: rf.Name, Data: rf.Data})
+		l, err := loader.Load(loader.Config{Catalogs: catalogs, Rules: []loader.Source{{Name: rf.Name, Data: rf.Data}}})
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if len(set.Rules) < 500 {
-			tb.Fatalf("compiled %d rules, want 500 extra", len(set.Rules))
+		if len(l.Rules.Rules) < 500 {
+			tb.Fatalf("compiled %d rules, want 500 extra", len(l.Rules.Rules))
 		}
-		if m500, err = matcher.New(set, cat, matcher.Options{}); err != nil {
-			tb.Fatal(err)
-		}
+		m500 = l.Matcher
 	}
 	return m500
 }

@@ -37,8 +37,25 @@ type Entry struct {
 	// MessagePrefix, when set, selects this row among several rows of the
 	// same code: the row applies when the line's own message starts with it.
 	MessagePrefix string `json:"message_prefix,omitempty"`
+	// CategoryGuessed and NameGuessed say the category and the name are
+	// guesses (the file's "guessed" list, written by errtag catalog
+	// import): an override does not replace a value that is not a guess
+	// with one that is.
+	CategoryGuessed bool `json:"category_guessed,omitempty"`
+	NameGuessed     bool `json:"name_guessed,omitempty"`
 	// Source is where the entry was defined, as FILE:LINE.
 	Source string `json:"-"`
+}
+
+// guessable are the fields an entry's guessed list may name.
+var guessable = []string{"category", "name"}
+
+// guessedFlag returns the flag of e that says field is a guess.
+func (e *Entry) guessedFlag(field string) *bool {
+	if field == "name" {
+		return &e.NameGuessed
+	}
+	return &e.CategoryGuessed
 }
 
 // SystemInfo describes one system of the catalog.
@@ -54,6 +71,7 @@ type system struct {
 	entries []*Entry            // in file order
 	byCode  map[string][]*Entry // rows per code, in file order
 	byName  map[string]*Entry
+	text    map[*Entry]*rowText // each row's texts, normalised for Resolve
 }
 
 // Catalog is a set of systems and their entries.
@@ -100,8 +118,11 @@ var (
 
 // Add parses one catalog file (file names it in errors) and merges it into c.
 // A new system is added; for a system c already has, each code the file lists
-// replaces every row c had for that code, and the other codes are kept. The
-// catalog is unchanged when Add returns an error.
+// replaces every row c had for that code, and the other codes are kept. A
+// row that replaces one (its counterpart: see merge) keeps the counterpart's
+// group, description and remediation where its own are empty, and the
+// counterpart's category and name where its own are guesses and the
+// counterpart's are not. The catalog is unchanged when Add returns an error.
 func (c *Catalog) Add(file string, data []byte) error {
 	root, err := yamlfile.Parse(file, data)
 	if err != nil {
@@ -155,7 +176,7 @@ func (c *Catalog) Add(file string, data []byte) error {
 	return nil
 }
 
-var entryFields = []string{"code", "name", "category", "group", "message", "description", "remediation", "message_prefix"}
+var entryFields = []string{"code", "name", "category", "group", "message", "description", "remediation", "message_prefix", "guessed"}
 
 func parseEntry(file, sys string, n *yaml.Node) (*Entry, error) {
 	f, err := yamlfile.Fields(file, n, entryFields...)
@@ -169,6 +190,16 @@ func parseEntry(file, sys string, n *yaml.Node) (*Entry, error) {
 		"message_prefix": &e.MessagePrefix,
 	}
 	for k, v := range f {
+		if k == "guessed" {
+			list, err := parseGuessed(file, v)
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range list {
+				*e.guessedFlag(g) = true
+			}
+			continue
+		}
 		s, err := yamlfile.String(file, k, v)
 		if err != nil {
 			return nil, err
@@ -187,6 +218,30 @@ func parseEntry(file, sys string, n *yaml.Node) (*Entry, error) {
 		return nil, yamlfile.Errorf(file, f["category"], "code %s: unknown category %q (known: %s)", e.Code, e.Category, strings.Join(CategoryNames(), ", "))
 	}
 	return e, nil
+}
+
+// parseGuessed reads an entry's guessed list: field names among guessable,
+// each once.
+func parseGuessed(file string, n *yaml.Node) ([]string, error) {
+	list, err := yamlfile.Strings(file, "guessed", n)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, g := range list {
+		ok := false
+		for _, f := range guessable {
+			ok = ok || g == f
+		}
+		if !ok {
+			return nil, yamlfile.Errorf(file, n, "guessed: %q is not a field that can be guessed (%s)", g, strings.Join(guessable, ", "))
+		}
+		if seen[g] {
+			return nil, yamlfile.Errorf(file, n, "guessed: %q is listed twice", g)
+		}
+		seen[g] = true
+	}
+	return list, nil
 }
 
 // checkEntries enforces the per-file rules: names unique, and a code listed
@@ -228,6 +283,11 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 		}
 		s.info.File = info.File
 	}
+	for _, e := range entries {
+		if prev := counterpart(s.byCode[e.Code], e); prev != nil {
+			e.keepFrom(prev)
+		}
+	}
 	replaced := map[string]bool{}
 	for _, e := range entries {
 		if !replaced[e.Code] {
@@ -244,11 +304,60 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 	s.entries = append(kept, entries...)
 	s.byName = map[string]*Entry{}
 	s.byCode = map[string][]*Entry{}
+	s.text = map[*Entry]*rowText{}
 	for _, e := range s.entries {
+		t := newRowText(e)
+		s.text[e] = &t
 		s.byCode[e.Code] = append(s.byCode[e.Code], e)
 		if _, dup := s.byName[e.Name]; !dup {
 			s.byName[e.Name] = e
 		}
+	}
+}
+
+// counterpart returns the row of old (the rows a code had) that e replaces:
+// the one with the same message_prefix (both none for the general rows);
+// failing that, the one with the same message; failing that, for a row
+// with a prefix, the one whose prefix begins e's. Nil when none does.
+func counterpart(old []*Entry, e *Entry) *Entry {
+	for _, o := range old {
+		if o.MessagePrefix == e.MessagePrefix {
+			return o
+		}
+	}
+	for _, o := range old {
+		if o.Message == e.Message {
+			return o
+		}
+	}
+	if e.MessagePrefix != "" {
+		for _, o := range old {
+			if o.MessagePrefix != "" && strings.HasPrefix(e.MessagePrefix, o.MessagePrefix) {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// keepFrom fills e's empty group, description and remediation from prev,
+// and takes prev's category and name where e's are guesses and prev's are
+// not (a guess never replaces a value someone wrote).
+func (e *Entry) keepFrom(prev *Entry) {
+	if e.Group == "" {
+		e.Group = prev.Group
+	}
+	if e.Description == "" {
+		e.Description = prev.Description
+	}
+	if e.Remediation == "" {
+		e.Remediation = prev.Remediation
+	}
+	if e.CategoryGuessed && !prev.CategoryGuessed {
+		e.Category, e.CategoryGuessed = prev.Category, false
+	}
+	if e.NameGuessed && !prev.NameGuessed {
+		e.Name, e.NameGuessed = prev.Name, false
 	}
 }
 
@@ -311,6 +420,11 @@ type Resolution struct {
 	Entry Entry
 	// Known is false when the system has no row for the code.
 	Known bool
+	// Agrees reports whether the line's message agrees with Entry (see
+	// MessageAgrees; for a row with a message_prefix, a message starting
+	// with the prefix agrees too). A line without a message agrees with
+	// nothing.
+	Agrees bool
 	// Alternatives lists the other rows the code may mean, when the line's
 	// message did not pick one row among several.
 	Alternatives []Entry
@@ -318,33 +432,25 @@ type Resolution struct {
 
 // Resolve picks the row for code in system. When the code has several rows,
 // lineMessage (the message the line carries next to the code, possibly
-// empty) picks the row whose MessagePrefix it starts with (or, for the row
-// without a prefix, whose Message it starts with); with no match the row
-// without a prefix is chosen and the others are returned as Alternatives.
+// empty) picks the first row, in file order, that it agrees with (see
+// Resolution.Agrees); when it agrees with none, the row without a
+// message_prefix is chosen and the others are returned as Alternatives.
 func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	s, ok := c.systems[system]
 	if !ok {
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	}
 	rows := s.byCode[code]
-	switch len(rows) {
-	case 0:
+	if len(rows) == 0 {
 		return Resolution{Entry: Entry{System: system, Code: code}}
-	case 1:
-		return Resolution{Entry: *rows[0], Known: true}
 	}
-	msg := strings.TrimSpace(lineMessage)
-	if msg != "" {
-		// A row is picked when the line's message starts with its
-		// message_prefix or, for the row without one, with its own text.
-		for _, e := range rows {
-			prefix := e.MessagePrefix
-			if prefix == "" {
-				prefix = strings.TrimSpace(e.Message)
-			}
-			if prefix != "" && strings.HasPrefix(msg, prefix) {
-				return Resolution{Entry: *e, Known: true}
-			}
+	line := newLineText(lineMessage)
+	if len(rows) == 1 {
+		return Resolution{Entry: *rows[0], Known: true, Agrees: s.text[rows[0]].agrees(line)}
+	}
+	for _, e := range rows {
+		if s.text[e].agrees(line) {
+			return Resolution{Entry: *e, Known: true, Agrees: true}
 		}
 	}
 	def := rows[0]

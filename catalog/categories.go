@@ -31,9 +31,6 @@ func IsCategory(name string) bool {
 	return ok
 }
 
-// CategoryMeaning returns what category name means, or "".
-func CategoryMeaning(name string) string { return categories[name] }
-
 // CategoryNames returns the category vocabulary, sorted.
 func CategoryNames() []string {
 	out := make([]string, 0, len(categories))

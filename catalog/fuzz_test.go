@@ -114,6 +114,11 @@ func FuzzCatalogAdd(f *testing.F) {
 		"system: x\n---\nsystem: y\n",
 		"system: x\nentries:\n  - code: 1\n    name: A\n    category: auth\n    message: \"unterminated\n",
 		"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{",
+		"system: wusp\nentries:\n  - code: ConfigChanged\n    name: MADE_UP\n    category: auth\n    guessed: [category, name]\n    message: m\n    remediation: \"\"\n",
+		"system: wusp\nentries:\n  - {code: \"7\", name: SEVEN, category: auth, message: m, guessed: category, message_prefix: se}\n",
+		"system: x\nentries:\n  - {code: 1, name: A, category: auth, message: m, guessed: [bogus]}\n",
+		"system: x\nentries:\n  - {code: 1, name: A, category: auth, message: m, guessed: [name, name]}\n",
+		"system: x\nentries:\n  - {code: 1, name: A, category: auth, message: m, guessed: {a: b}}\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,7 +22,19 @@ import (
 
 var binary string
 
+// TestMain builds errtag for the tests, or takes the binary named by
+// ERRTAG_E2E_BINARY (to test a release build, or an older one). It opens
+// every source file of the module, so that go test's cache, which knows
+// only the files a test opens, runs these tests again when one changes.
 func TestMain(m *testing.M) {
+	if err := noteSources(".."); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if b := os.Getenv("ERRTAG_E2E_BINARY"); b != "" {
+		binary = b
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "errtag-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -43,6 +54,31 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// noteSources opens the Go sources, embedded data and module files under
+// root (the module), for go test's cache.
+func noteSources(root string) error {
+	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != root && (strings.HasPrefix(n, ".") || n == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".go", ".yaml", ".mod", ".sum":
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			f.Close()
+		}
+		return nil
+	})
 }
 
 const errLine = "05-14 10:11:02.118  3021  3088 E EFOTA   : download failed resultCode=-1401"
@@ -71,6 +107,7 @@ func errtag(t *testing.T, stdin io.Reader, args ...string) (int, string, string)
 }
 
 func TestPipe(t *testing.T) {
+	t.Parallel()
 	code, out, stderr := errtag(t, strings.NewReader(sample))
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -85,12 +122,13 @@ func TestPipe(t *testing.T) {
 	if !strings.HasPrefix(lines[1], errLine+" errtag.system=knox-efota errtag.code=-1401 ") || !strings.HasSuffix(lines[1], "\"\r\n") {
 		t.Errorf("annotated text line: %q", lines[1])
 	}
-	if !strings.HasSuffix(lines[2], `}},"errtag":{"system":"backend-services","code":"201","name":"USERNAME_ALREADY_EXISTS","category":"conflict","group":"HTTP 400; returned by: Register user, Update user","message":"A user with the same username already exists.","remediation":"The Username in the register or update request is taken by another account. Ask the user to choose a different username, or sign in to the existing account; retrying the same request will not succeed."}}`+"\n") {
+	if !strings.HasSuffix(lines[2], `}},"errtag":[{"system":"backend-services","code":"201","name":"USERNAME_ALREADY_EXISTS","category":"conflict","group":"HTTP 400; returned by: Register user, Update user","message":"A user with the same username already exists.","remediation":"The Username in the register or update request is taken by another account. Ask the user to choose a different username, or sign in to the existing account; retrying the same request will not succeed."}]}`+"\n") {
 		t.Errorf("annotated JSON line: %q", lines[2])
 	}
 }
 
 func TestFilesAndCompression(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	plain := filepath.Join(dir, "a.log")
 	os.WriteFile(plain, []byte(sample+"\n"), 0o644)
@@ -128,6 +166,7 @@ func TestFilesAndCompression(t *testing.T) {
 // TestCorruptGzip: lines decoded before the damage are written, the file and
 // offset are named, the next file is processed, and the exit code is 1.
 func TestCorruptGzip(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var big strings.Builder
 	for i := 0; big.Len() < 1<<20; i++ {
@@ -153,6 +192,7 @@ func TestCorruptGzip(t *testing.T) {
 // TestLatency: a line written to an idle pipe comes out before the next one
 // is written (a deadline of seconds, not a timing benchmark).
 func TestLatency(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(binary)
 	in, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()
@@ -190,11 +230,13 @@ func readLine(t *testing.T, r *bufio.Reader, d time.Duration) string {
 	return ""
 }
 
-// TestSignals: on SIGTERM or SIGINT everything read so far is written and
-// errtag exits with 128+signal.
+// TestSignals: on SIGTERM, SIGINT or SIGHUP everything read so far is
+// written and errtag exits with 128+signal.
 func TestSignals(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+	t.Parallel()
+	for _, sig := range stopSignals {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command(binary)
 			in, _ := cmd.StdinPipe()
 			outPipe, _ := cmd.StdoutPipe()
@@ -224,6 +266,7 @@ func TestSignals(t *testing.T) {
 
 // TestClosedPipe: errtag big.log | head -1 ends at once and quietly.
 func TestClosedPipe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.log")
 	f, _ := os.Create(big)
@@ -257,6 +300,7 @@ func TestClosedPipe(t *testing.T) {
 
 // TestDiskFull: a write error is reported, with a non-zero exit.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("needs /dev/full")
 	}
@@ -275,7 +319,7 @@ func TestDiskFull(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Errorf("exit %v, want 1", err)
 	}
-	if !strings.Contains(stderr.String(), "writing output: write /dev/stdout: no space left on device") {
+	if !strings.Contains(stderr.String(), "errtag: writing standard output: no space left on device\n") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
@@ -283,6 +327,7 @@ func TestDiskFull(t *testing.T) {
 // TestConfigErrorReadsNoInput: a bad rule file ends errtag before it reads
 // its (never-ending) input.
 func TestConfigErrorReadsNoInput(t *testing.T) {
+	t.Parallel()
 	rules := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(rules, []byte("rules:\n  - id: x\n    system: wusp\n    regex: '('\n"), 0o644)
 	cmd := exec.Command(binary, "--rules", rules)

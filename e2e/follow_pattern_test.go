@@ -161,21 +161,6 @@ func countFDs(pid int) int {
 	return len(es)
 }
 
-// peakRSS is process pid's peak resident memory (0 without /proc).
-func peakRSS(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 // TestFollowLongLineBounded: an unterminated line of 96 MiB, and a sparse
 // hole of NULs left by a copytruncate under a writer without O_APPEND, go
 // through follow mode in pieces: memory stays bounded (as --max-line bounds

@@ -75,6 +75,7 @@ func appendFile(t *testing.T, p, s string) {
 // written to the old file just before it, and on SIGTERM exits with 143
 // having written everything.
 func TestFollow(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "app.log")
 	os.WriteFile(p, []byte("before start\n"), 0o644)
@@ -111,6 +112,7 @@ func TestFollow(t *testing.T) {
 // --state, errtag -f writes each line once: those written while it was
 // stopped, then the new ones.
 func TestFollowState(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "errtag.state")
 	os.WriteFile(p, []byte("one\n"), 0o644)
@@ -131,6 +133,7 @@ func TestFollowState(t *testing.T) {
 
 // TestFollowUsage: -f without a file is a usage error.
 func TestFollowUsage(t *testing.T) {
+	t.Parallel()
 	code, out, stderr := errtag(t, nil, "-f")
 	if code != 2 || out != "" || !strings.Contains(stderr, "needs at least one FILE") {
 		t.Errorf("exit %d, out %q, stderr %q", code, out, stderr)

@@ -14,6 +14,8 @@ import (
 // really carry and that parsers choke on, and requires every byte back,
 // apart from the annotation of the lines that honestly carry an error.
 func TestHostileInputByteExact(t *testing.T) {
+	// Not in parallel: it measures errtag's peak memory, which grows when
+	// other tests starve its garbage collector of CPU.
 	huge := strings.Repeat("A", 17<<20) // 17 MiB, over --max-line
 	lines := []struct {
 		in        string

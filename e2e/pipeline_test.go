@@ -207,14 +207,12 @@ func (c *pipedChild) mustExit() int {
 }
 
 // errtagEntries returns the annotations of a record: its "errtag" value, an
-// object or an array of objects.
+// array of objects, one per error.
 func errtagEntries(t *testing.T, rec map[string]any) []map[string]any {
 	t.Helper()
 	switch v := rec["errtag"].(type) {
 	case nil:
 		return nil
-	case map[string]any:
-		return []map[string]any{v}
 	case []any:
 		var out []map[string]any
 		for _, e := range v {
@@ -308,7 +306,8 @@ func checkShipperRecord(t *testing.T, i int, line []byte) {
 // its line is read, before the next line is written, with its errtag
 // fields; the end of input ends errtag with status 0.
 func TestPipelineRecordAtOnce(t *testing.T) {
-	c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+	t.Parallel()
+	c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 	for i, in := range shipperInput {
 		if _, err := io.WriteString(c.stdin, in.line+"\n"); err != nil {
 			t.Fatal(err)
@@ -328,6 +327,7 @@ func TestPipelineRecordAtOnce(t *testing.T) {
 // record on one line, whatever the line holds: CR, CRLF, NUL, invalid
 // UTF-8, U+2028, JSON with odd whitespace, and lines longer than --max-line.
 func TestPipelineOneLinePerRecord(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("x", 3<<20) + " errorCode=-1012 [VMXSync]"  // over --max-line: streamed
 	big := strings.Repeat("y", 300<<10) + " [VMXSync] errorCode=-1012" // under it: matched
 	inputs := []string{
@@ -356,7 +356,7 @@ func TestPipelineOneLinePerRecord(t *testing.T) {
 	in.WriteString("no final newline")
 	inputs = append(inputs, "no final newline")
 
-	cmd := exec.Command(binary, "--output", "json")
+	cmd := exec.Command(binary, "--format", "json")
 	cmd.Stdin = &in
 	out, err := cmd.Output()
 	if err != nil {
@@ -437,13 +437,14 @@ func fgets(r *bufio.Reader, size int) []byte {
 // a record that does not is split into pieces that are not JSON, which is
 // what Buf_Size must be raised for.
 func TestPipelineFluentBitBufSize(t *testing.T) {
+	t.Parallel()
 	logs, err := filepath.Glob(filepath.Join("..", "testdata", "logs", "*.log"))
 	if err != nil || len(logs) == 0 {
 		t.Fatalf("no sample logs: %v", err)
 	}
 	const bufSize = 4096
 	for _, fields := range []string{compactFields, ""} {
-		args := []string{"--output", "json"}
+		args := []string{"--format", "json"}
 		if fields != "" {
 			args = append(args, "--fields", fields)
 		}
@@ -454,7 +455,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 		records, annotated, longest := 0, 0, 0
 		for {
 			chunk := fgets(br, bufSize)
-			if chunk == nil || len(chunk) == 0 {
+			if len(chunk) == 0 {
 				break
 			}
 			if chunk[len(chunk)-1] != '\n' {
@@ -478,7 +479,7 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 
 	// One record over the limit: fgets cuts it, and neither piece is JSON.
 	long := `{"message":"` + strings.Repeat("z", 5000) + ` [VMXSync] errorCode=-1012"}`
-	cmd := exec.Command(binary, "--output", "json", "--fields", compactFields)
+	cmd := exec.Command(binary, "--format", "json", "--fields", compactFields)
 	cmd.Stdin = strings.NewReader(long + "\n")
 	out, err := cmd.Output()
 	if err != nil {
@@ -494,8 +495,9 @@ func TestPipelineFluentBitBufSize(t *testing.T) {
 // TestPipelineSIGTERM: stopped with SIGTERM, errtag has delivered every
 // record read so far and exits 143, also when no input has arrived yet.
 func TestPipelineSIGTERM(t *testing.T) {
+	t.Parallel()
 	t.Run("after records", func(t *testing.T) {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 		for i := 0; i < 3; i++ {
 			io.WriteString(c.stdin, shipperInput[i].line+"\n")
 			checkShipperRecord(t, i, c.record())
@@ -509,8 +511,8 @@ func TestPipelineSIGTERM(t *testing.T) {
 		}
 	})
 	t.Run("before any input", func(t *testing.T) {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
-		time.Sleep(200 * time.Millisecond) // let it reach the first read
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json")...)
+		waitBlockedIn(t, c.cmd.Process.Pid, pipeReadWaits...) // its first read
 		c.cmd.Process.Signal(syscall.SIGTERM)
 		if code := c.mustExit(); code != 143 {
 			t.Errorf("exit %d, want 143; stderr %q", code, c.stderr.String())
@@ -532,6 +534,7 @@ func sigpipeIgnored(argv ...string) []string {
 // 0: while output is flowing (the write fails with EPIPE), and while errtag
 // waits for input with nothing to write (it sees the reader gone).
 func TestPipelineSIGPIPEIgnored(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc")
 	}
@@ -554,7 +557,7 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 		}
 		bw.Flush()
 		f.Close()
-		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--output", "json", big)...)...)
+		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--format", "json", big)...)...)
 		parseJSONRecord(t, c.record())
 		c.outR.Close()
 		if code := c.mustExit(); code != 0 || c.stderr.Len() != 0 {
@@ -563,7 +566,7 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 		t.Logf("cpu after the reader left: user %v sys %v", c.cmd.ProcessState.UserTime(), c.cmd.ProcessState.SystemTime())
 	})
 	t.Run("idle", func(t *testing.T) {
-		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--output", "json", "--fields", compactFields)...)...)
+		c := startPiped(t, nil, nil, sigpipeIgnored(errtagArgv("--format", "json", "--fields", compactFields)...)...)
 		io.WriteString(c.stdin, shipperInput[0].line+"\n")
 		checkShipperRecord(t, 0, c.record())
 		c.outR.Close() // the reader goes; errtag has nothing to write
@@ -574,6 +577,12 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 	})
 }
 
+// subreaper makes the test process a child subreaper, once.
+var (
+	subreaper    sync.Once
+	subreaperErr error
+)
+
 // orphanedErrtag starts errtag through an intermediate shell that puts it
 // in the background, as a shipper's shell or a wrapper would, and returns
 // the shell and errtag's pid. errtag's stdin and stdout are the child's
@@ -582,14 +591,19 @@ func TestPipelineSIGPIPEIgnored(t *testing.T) {
 // its exit status.
 func orphanedErrtag(t *testing.T, env []string, stdout *os.File, args ...string) (*pipedChild, int) {
 	t.Helper()
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		t.Skipf("cannot become a subreaper: %v", err)
+	// The test process stays a subreaper once it is one, so that tests
+	// running in parallel do not take it from each other.
+	subreaper.Do(func() { subreaperErr = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+	if subreaperErr != nil {
+		t.Skipf("cannot become a subreaper: %v", subreaperErr)
 	}
-	t.Cleanup(func() { unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) })
 	// fd 3 carries stdin past the shell's /dev/null for background jobs.
-	script := `exec 3<&0; "$0" "$@" <&3 3<&- & echo $! >&2; exec 3<&-; wait`
+	// errtag's stderr is a file, so that the shell's stderr pipe closes
+	// when the shell dies.
+	env = append(env, "ERRTAG_TEST_ERR="+filepath.Join(t.TempDir(), "stderr"))
+	script := `exec 3<&0; "$0" "$@" <&3 3<&- 2>"$ERRTAG_TEST_ERR" & echo $! >&2; exec 3<&-; wait`
 	if stdout != nil {
-		script = `exec 3<&0; "$0" "$@" <&3 3<&- >"$ERRTAG_TEST_OUT" & echo $! >&2; exec 3<&-; wait`
+		script = `exec 3<&0; "$0" "$@" <&3 3<&- >"$ERRTAG_TEST_OUT" 2>"$ERRTAG_TEST_ERR" & echo $! >&2; exec 3<&-; wait`
 		env = append(env, "ERRTAG_TEST_OUT="+stdout.Name())
 	}
 	c := startPiped(t, nil, env, append([]string{"/bin/sh", "-c", script}, errtagArgv(args...)...)...)
@@ -645,10 +659,11 @@ func reapOrphan(t *testing.T, pid int, d time.Duration) int {
 // within seconds with 143, having delivered every record, even though its
 // input pipe is still open and its reader still there.
 func TestPipelineParentDeath(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
-	c, pid := orphanedErrtag(t, nil, nil, "--output", "json", "--fields", compactFields)
+	c, pid := orphanedErrtag(t, nil, nil, "--format", "json", "--fields", compactFields)
 	io.WriteString(c.stdin, shipperInput[0].line+"\n")
 	checkShipperRecord(t, 0, c.record())
 	io.WriteString(c.stdin, shipperInput[2].line+"\n")
@@ -671,6 +686,7 @@ func TestPipelineParentDeath(t *testing.T) {
 // -f app.log > out &) or ERRTAG_PARENT_WATCH=off, errtag outlives its
 // parent and ends with its input as usual.
 func TestPipelineParentDeathOptOut(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
@@ -689,13 +705,12 @@ func TestPipelineParentDeathOptOut(t *testing.T) {
 				outFile, _ = os.Create(filepath.Join(t.TempDir(), "out.json"))
 				defer outFile.Close()
 			}
-			c, pid := orphanedErrtag(t, tc.env, outFile, "--output", "json")
+			c, pid := orphanedErrtag(t, tc.env, outFile, "--format", "json")
 			c.cmd.Process.Kill()
 			c.mustExit()
-			time.Sleep(1500 * time.Millisecond)
-			if code := reapPid(pid, 0); code != -1 && code != -2 {
-				t.Fatalf("errtag ended with its parent (exit %d)", code)
-			}
+			// Once errtag is ours, the kernel has sent it any parent-death
+			// signal; the exit status at the end says whether it got one.
+			waitUntil(t, "errtag to be reparented to the test", func() bool { return parentOf(pid) == os.Getpid() })
 			io.WriteString(c.stdin, errLine+"\n")
 			c.stdin.Close()
 			if code := reapOrphan(t, pid, recordDeadline); code != 0 {
@@ -715,6 +730,7 @@ func TestPipelineParentDeathOptOut(t *testing.T) {
 // stdin /dev/null as Vector gives it, once errtag has -f. Lines appended to
 // the file come out as records; SIGTERM ends it with 143.
 func TestPipelineFollow(t *testing.T) {
+	t.Parallel()
 	help, _ := exec.Command(binary, "--help").CombinedOutput()
 	if !bytes.Contains(help, []byte("-f, --")) {
 		t.Skip("errtag has no -f yet")
@@ -726,7 +742,7 @@ func TestPipelineFollow(t *testing.T) {
 	}
 	devnull, _ := os.Open(os.DevNull)
 	defer devnull.Close()
-	c := startPiped(t, devnull, nil, errtagArgv("--output", "json", "--fields", compactFields, "-f", logPath)...)
+	c := startPiped(t, devnull, nil, errtagArgv("--format", "json", "--fields", compactFields, "-f", logPath)...)
 	f, _ := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0)
 	defer f.Close()
 	// Append probe lines until one comes out, whether -f starts at the
@@ -766,6 +782,7 @@ func TestPipelineFollow(t *testing.T) {
 // shell's child and idle, sees its output has no reader and exits 0, and
 // the shell with it.
 func TestPipelineShellBetween(t *testing.T) {
+	t.Parallel()
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -785,7 +802,7 @@ func TestPipelineShellBetween(t *testing.T) {
 	// No exec: the shell stays as errtag's parent, SIGPIPE ignored as
 	// Fluent Bit leaves it.
 	sh := exec.Command("/bin/sh", "-c", `trap "" PIPE; "$0" "$@"; echo "errtag exit $?" >&2`,
-		binary, "--output", "json", "--fields", compactFields)
+		binary, "--format", "json", "--fields", compactFields)
 	sh.Stdin, sh.Stdout = inR, outW
 	var stderr syncBuffer
 	sh.Stderr = &stderr
@@ -796,7 +813,7 @@ func TestPipelineShellBetween(t *testing.T) {
 	outW.Close()
 	defer sh.Process.Kill()
 	io.WriteString(inW, errLine+"\n")
-	time.Sleep(200 * time.Millisecond)
+	waitConsumed(t, inW)
 
 	shipper.Process.Kill()
 	shipper.Wait()
@@ -827,12 +844,13 @@ func needFollow(t *testing.T) {
 // chunk parsed as JSON. Lines appended to the file arrive as records; when
 // Fluent Bit's end of the pipe closes, errtag exits 0.
 func TestPipelineFluentBitExec(t *testing.T) {
+	t.Parallel()
 	needFollow(t)
 	logPath := filepath.Join(t.TempDir(), "app.log")
 	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	command := fmt.Sprintf("exec %s --output json --fields %s -f --from-start %s", binary, compactFields, logPath)
+	command := fmt.Sprintf("exec %s --format json --fields %s -f --from-start %s", binary, compactFields, logPath)
 	devnull, _ := os.Open(os.DevNull)
 	defer devnull.Close()
 	c := startPiped(t, devnull, nil, "/bin/sh", "-c", `trap "" PIPE; `+command)
@@ -874,6 +892,7 @@ func TestPipelineFluentBitExec(t *testing.T) {
 // TestPipelineParentDeathFollow: the same as TestPipelineParentDeath in
 // follow mode, idle on its file, as the shipper configs run errtag.
 func TestPipelineParentDeathFollow(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses a Linux subreaper to collect the orphan's exit status")
 	}
@@ -882,7 +901,7 @@ func TestPipelineParentDeathFollow(t *testing.T) {
 	if err := os.WriteFile(logPath, []byte(errLine+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, pid := orphanedErrtag(t, nil, nil, "--output", "json", "--fields", compactFields, "-f", "--from-start", logPath)
+	c, pid := orphanedErrtag(t, nil, nil, "--format", "json", "--fields", compactFields, "-f", "--from-start", logPath)
 	rec := parseJSONRecord(t, c.record())
 	if e := errtagEntries(t, rec); len(e) != 1 || e[0]["code"] != "-1401" {
 		t.Fatalf("record %v", rec)
@@ -897,8 +916,9 @@ func TestPipelineParentDeathFollow(t *testing.T) {
 // TestPipelineShortFirstLine: a first line shorter than a compression magic
 // number (4 bytes) comes out at once too, not when more input arrives.
 func TestPipelineShortFirstLine(t *testing.T) {
+	t.Parallel()
 	for _, first := range []string{"ok", "1", ""} {
-		c := startPiped(t, nil, nil, errtagArgv("--output", "json")...)
+		c := startPiped(t, nil, nil, errtagArgv("--format", "json")...)
 		io.WriteString(c.stdin, first+"\n")
 		if rec := parseJSONRecord(t, c.record()); rec["log"] != first {
 			t.Errorf("first line %q: record %v", first, rec)
@@ -913,7 +933,7 @@ func TestPipelineShortFirstLine(t *testing.T) {
 		}
 	}
 	// Compressed input on a pipe is still recognised.
-	c := startPiped(t, nil, nil, errtagArgv("--output", "json", "--fields", compactFields)...)
+	c := startPiped(t, nil, nil, errtagArgv("--format", "json", "--fields", compactFields)...)
 	c.stdin.Write(gzipBytes(t, errLine+"\n"))
 	c.stdin.Close()
 	if e := errtagEntries(t, parseJSONRecord(t, c.record())); len(e) != 1 || e[0]["code"] != "-1401" {

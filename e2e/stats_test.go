@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 // as interrupted, and exits with 128+signal. errtag stats does the same on
 // standard output.
 func TestStatsOnSignal(t *testing.T) {
+	t.Parallel()
 	t.Run("--stats", func(t *testing.T) {
 		cmd := exec.Command(binary, "--stats")
 		in, _ := cmd.StdinPipe()
@@ -48,18 +50,22 @@ func TestStatsOnSignal(t *testing.T) {
 	})
 	t.Run("stats", func(t *testing.T) {
 		cmd := exec.Command(binary, "stats")
-		in, _ := cmd.StdinPipe()
+		inR, in, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdin = inR
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		inR.Close()
 		fmt.Fprintf(in, "%s\n", errLine)
-		time.Sleep(300 * time.Millisecond)
+		waitConsumed(t, in)
 		cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		var err error
 		select {
 		case err = <-done:
 		case <-time.After(10 * time.Second):

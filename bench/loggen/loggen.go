@@ -53,7 +53,11 @@ type Event struct {
 	Lines     int    // lines appended
 	Annotated int    // lines among them that carry an error (by the spec)
 	System    string // the system of the error, "" for ordinary lines
-	Decoy     bool   // an ordinary line built to look like an error
+	Code      string // the code of the error, in the catalog's spelling
+	// Carrier is the index, among the lines appended, of the one that
+	// carries the error (a WindowsUpdate fault block's ErrorCode line).
+	Carrier int
+	Decoy   bool // an ordinary line built to look like an error
 }
 
 type code struct {
@@ -838,7 +842,7 @@ func (g *Gen) errorLine(b []byte) ([]byte, Event) {
 		k -= sw.w
 	}
 	c := g.codeOf(sys)
-	ev := Event{Lines: 1, Annotated: 1, System: sys}
+	ev := Event{Lines: 1, Annotated: 1, System: sys, Code: c.code}
 	start := len(b)
 	json := g.format == JSON
 	// In the JSON variant about 40% of errors are text lines in a container
@@ -855,7 +859,7 @@ func (g *Gen) errorLine(b []byte) ([]byte, Event) {
 		b = g.knox(b, c, json && !wrapText)
 	case "wusp":
 		if g.n(3) != 0 {
-			b, ev.Lines = g.wuspBlock(b, c, json), 6
+			b, ev.Lines, ev.Carrier = g.wuspBlock(b, c, json), 6, 2
 			return b, ev
 		}
 		b = g.wuspXML(b, c, json && !wrapText)
@@ -893,7 +897,7 @@ func (g *Gen) voltmx(b []byte, c code, jsonOnly bool) []byte {
 		b = append(b, pick(g, []string{"Orders", "Customers", "Visits", "Assets"})...)
 		b = append(b, `"}`...)
 	case 2:
-		b = g.iso(b[:len(b)])
+		b = g.iso(b)
 		b = append(b, " fieldops-web["...)
 		b = apn(b, 1000+g.n(9000))
 		b = append(b, "]: voltmx.sync.startSession error, errorCode: "...)
@@ -954,6 +958,13 @@ func (g *Gen) backend(b []byte, c code, jsonOnly bool) []byte {
 		v = 2 + g.n(2)
 	}
 	status := pick(g, []int{400, 401, 403, 404, 409, 500})
+	// A body is Backend Services' by its shape only when the catalog
+	// corroborates it (logformats.md section 8); a code the catalog lacks
+	// needs the everlive marker on the line.
+	client, agent, svc := "bs-client", "okhttp/4.12.0", "catalog-sync"
+	if !g.sys["backend-services"].known[c.code] {
+		client, agent, svc = "everlive", "Everlive/2.3 okhttp/4.12.0", "everlive-sync"
+	}
 	switch v {
 	case 0:
 		b = g.ip(b)
@@ -969,11 +980,15 @@ func (g *Gen) backend(b []byte, c code, jsonOnly bool) []byte {
 		b = apn(b, status)
 		b = append(b, ' ')
 		b = apn(b, 40+g.n(100))
-		b = append(b, " \"-\" \"okhttp/4.12.0\" "...)
+		b = append(b, " \"-\" \""...)
+		b = append(b, agent...)
+		b = append(b, "\" "...)
 		b = g.bsBody(b, c)
 	case 1:
 		b = g.spaced(b, ',')
-		b = append(b, " WARN  [bs-client] "...)
+		b = append(b, " WARN  ["...)
+		b = append(b, client...)
+		b = append(b, "] "...)
 		b = append(b, pick(g, methods[4:])...)
 		b = append(b, " /v1/Xk3pQ9rT2mWz/Users -> "...)
 		b = apn(b, status)
@@ -982,7 +997,13 @@ func (g *Gen) backend(b []byte, c code, jsonOnly bool) []byte {
 	case 2:
 		b = append(b, `{"time":"`...)
 		b = g.iso(b)
-		b = append(b, `","level":"warn","req":{"method":"PUT","path":"/v1/Xk3pQ9rT2mWz/Products/`...)
+		b = append(b, `","level":"warn",`...)
+		if client != "bs-client" {
+			b = append(b, `"client":"`...)
+			b = append(b, client...)
+			b = append(b, `",`...)
+		}
+		b = append(b, `"req":{"method":"PUT","path":"/v1/Xk3pQ9rT2mWz/Products/`...)
 		b = g.hex(b, 4)
 		b = append(b, `"},"response":{"status":`...)
 		b = apn(b, status)
@@ -992,7 +1013,9 @@ func (g *Gen) backend(b []byte, c code, jsonOnly bool) []byte {
 	default:
 		b = append(b, `{"t":"`...)
 		b = g.iso(b)
-		b = append(b, `","svc":"catalog-sync","upstream_status":`...)
+		b = append(b, `","svc":"`...)
+		b = append(b, svc...)
+		b = append(b, `","upstream_status":`...)
 		b = apn(b, status)
 		b = append(b, `,"body":`...)
 		g.s1 = g.bsBody(g.s1[:0], c)

@@ -20,11 +20,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/input"
-	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
-	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -59,27 +57,11 @@ func run(cpu, mem, format, outName, limit string, workers int, serial bool, rule
 			return err
 		}
 	}
-	cat, err := catalog.Builtin()
+	l, err := loader.Load(loader.Config{CatalogFiles: catFiles, RuleFiles: ruleFiles})
 	if err != nil {
 		return err
 	}
-	for _, f := range catFiles {
-		if err := cat.LoadFile(f); err != nil {
-			return err
-		}
-	}
-	extra, err := rules.ReadFiles(ruleFiles)
-	if err != nil {
-		return err
-	}
-	set, err := rules.Compile(cat, append([]rules.Source{rules.Builtin()}, extra...)...)
-	if err != nil {
-		return err
-	}
-	m, err := matcher.New(set, cat, matcher.Options{})
-	if err != nil {
-		return err
-	}
+	m := l.Matcher
 	var dst io.Writer = io.Discard
 	if outName != "" {
 		f, err := os.Create(outName)

@@ -5,186 +5,224 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
-	"github.com/errtag/errtag/internal/input"
-	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/outfile"
 	"github.com/errtag/errtag/internal/stream"
 )
 
 // batch is `errtag --out-dir DIR FILE...`: one output file per input, in
 // DIR, under the input's name and with the input's compression. Files are
-// processed in parallel, and within a file matching runs on the cores the
+// processed in parallel, and within a file matching runs on the CPUs the
 // files leave free.
+//
+// Each output is written to a temporary file in DIR (package outfile) that
+// takes the output's name when its input has been read to the end, or as
+// far as it could be read (reported, exit 1): a file in DIR under an
+// input's name is complete. New files get 0666 less the umask, as any file
+// a tool creates; an output that exists keeps its permissions. On a stop
+// signal, outputs written stay, those in progress are dropped, and the
+// inputs whose output was not written are named on standard error. On a
+// write error (disk full) the run stops likewise, naming them too.
 type batch struct {
-	e        *env
-	outDir   string
-	proc     *stream.Processor
-	sinkOpts output.Options
-	workers  int
-	// onInput, when set, is told each input's stats when it is done.
-	onInput func(name string, st stream.Stats)
+	e      *env
+	d      *driver
+	outDir string
+	mu     sync.Mutex // guards stderr and onInput across the goroutines
+	prog   *progress
+}
+
+// batchJob is one input and its output.
+type batchJob struct {
+	in, out string
+	t       *track
+}
+
+// plan checks the inputs and returns the jobs: every input is a file, each
+// has its own output, and no output is an input.
+func (b *batch) plan(inputs []string) ([]batchJob, error) {
+	if len(inputs) == 0 {
+		return nil, configErr(errors.New("--out-dir needs input files"))
+	}
+	outputs := map[string]string{} // output -> its input
+	var jobs []batchJob
+	for _, in := range inputs {
+		if in == "-" {
+			return nil, configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
+		}
+		out := outDirTarget(b.outDir, in)
+		if prev, dup := outputs[out]; dup {
+			return nil, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
+		}
+		outputs[out] = in
+		jobs = append(jobs, batchJob{in: in, out: out})
+	}
+	what := map[string]string{}
+	for out := range outputs {
+		what[out] = "--out-dir"
+	}
+	if err := checkNotInputs(b.e, inputs, what); err != nil {
+		return nil, err
+	}
+	for i := range jobs {
+		jobs[i].t = b.e.ledger.add(jobs[i].in)
+	}
+	return jobs, nil
 }
 
 // run processes every input and returns the exit error.
 func (b *batch) run(ctx context.Context, inputs []string) error {
-	outputs := map[string]string{}
-	var total int64
-	for _, in := range inputs {
-		if in == "-" {
-			return configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
-		}
-		out := filepath.Join(b.outDir, filepath.Base(in))
-		if prev, dup := outputs[out]; dup {
-			return configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
-		}
-		if abs(out) == abs(in) {
-			return configErr(fmt.Errorf("--out-dir: %s would overwrite its own input", in))
-		}
-		outputs[out] = in
-		if fi, err := os.Stat(in); err == nil {
-			total += fi.Size()
+	jobs, err := b.plan(inputs)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(b.outDir, 0o777); err != nil {
+		return &exitError{code: ExitInput, err: describeMkdirError(b.outDir, err)}
+	}
+	reportRemoved(b.e, outfile.RemoveStale(b.outDir, ""))
+	cpus := b.d.workers
+	parallel := min(cpus, len(jobs))
+	d := *b.d
+	d.workers = max(1, cpus/parallel)
+	if on := b.d.onInput; on != nil {
+		d.onInput = func(name string, st stream.Stats) {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			on(name, st)
 		}
 	}
-	if err := os.MkdirAll(b.outDir, 0o755); err != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("--out-dir: %w", err)}
-	}
-	cpus := runtime.GOMAXPROCS(0)
-	if b.workers > 0 {
-		cpus = b.workers
-	}
-	parallel := min(cpus, len(inputs))
-	perFile := max(1, cpus/parallel)
 
-	prog := newProgress(b.e.stderr, total, "errtag")
+	prog := newProgress(b.e, inputs, false)
 	defer prog.finish()
+	b.prog = prog
 
-	ctx, cancel := context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		mu     sync.Mutex // guards stderr, onInput and the fields below
-		failed bool
-		fatal  error
+		failed atomic.Bool
+		fatal  error // guarded by b.mu
 		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
-	for g := 0; g < parallel; g++ {
+	for range parallel {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(inputs) || ctx.Err() != nil {
+				if i >= len(jobs) || runCtx.Err() != nil {
 					return
 				}
-				in := inputs[i]
-				out := filepath.Join(b.outDir, filepath.Base(in))
-				st, err := b.one(ctx, in, out, perFile, prog)
-				mu.Lock()
-				if b.onInput != nil {
-					b.onInput(in, st)
-				}
+				err := b.one(runCtx, &d, jobs[i], prog)
+				var ie *inputError
 				var we *stream.WriteError
 				switch {
-				case err == nil:
+				case err == nil, errors.Is(err, context.Canceled):
+				case errors.As(err, &ie):
+					b.say("%v", ie)
+					failed.Store(true)
 				case errors.As(err, &we):
 					// Disk full or similar: the other files would
 					// fail the same way.
+					b.mu.Lock()
 					if fatal == nil {
-						fatal = &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", out, we.Err)}
+						fatal = &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", jobs[i].out, withoutPath(we.Err))}
 					}
+					b.mu.Unlock()
 					cancel()
-				case errors.Is(err, context.Canceled):
 				default:
-					fmt.Fprintf(b.e.stderr, "errtag: %v\n", err)
-					failed = true
+					b.mu.Lock()
+					if fatal == nil {
+						fatal = err
+					}
+					b.mu.Unlock()
+					cancel()
 				}
-				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if fatal != nil {
-		return fatal
+	prog.finish()
+	if fatal != nil || ctx.Err() != nil {
+		for _, l := range b.e.ledger.unwritten() {
+			b.say("%s", l)
+		}
 	}
-	if failed {
+	switch {
+	case fatal != nil:
+		return fatal
+	case failed.Load():
 		return &exitError{code: ExitInput}
 	}
 	return nil
 }
 
-// one processes one input into out. The output is written to a temporary
-// file beside out and renamed when done, so a file in DIR under the final
-// name is complete (or holds all that could be read of a damaged input, as
-// reported).
-func (b *batch) one(ctx context.Context, in, out string, workers int, prog *progress) (stream.Stats, error) {
-	f, err := os.Open(in)
-	if err != nil {
-		return stream.Stats{}, fmt.Errorf("%s: %w", in, errors.Unwrap(err))
+// describeMkdirError says why --out-dir DIR could not be made, naming the
+// part of DIR that failed when it is not DIR itself.
+func describeMkdirError(dir string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
+		return fmt.Errorf("--out-dir %s: %s: %w", dir, pe.Path, pe.Err)
 	}
-	defer f.Close()
-	src, err := input.Wrap(in, &countingReader{r: f, prog: prog})
-	if err != nil {
-		return stream.Stats{}, fmt.Errorf("%s: %w", in, err)
-	}
-	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
-	if err != nil {
-		return stream.Stats{}, &stream.WriteError{Err: err}
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	dst, err := output.Wrap(tmp, src.Compression)
-	if err != nil {
-		tmp.Close()
-		return stream.Stats{}, &stream.WriteError{Err: err}
-	}
-	w := bufio.NewWriterSize(dst, 256<<10)
-	opts := b.sinkOpts
-	opts.Source = in
-	newSink := func(w output.Writer) output.Sink {
-		s, _ := output.New(w, opts) // the options were checked at start-up
-		return s
-	}
-	st, runErr := b.proc.RunParallel(ctx, stream.NonBlocking(src), newSink, w, workers)
-	if cerr := dst.Close(); cerr != nil && runErr == nil {
-		runErr = &stream.WriteError{Err: cerr}
-	}
-	var we *stream.WriteError
-	if errors.As(runErr, &we) || errors.Is(runErr, context.Canceled) {
-		return st, runErr
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return st, &stream.WriteError{Err: err}
-	}
-	var re *stream.ReadError
-	if errors.As(runErr, &re) {
-		return st, fmt.Errorf("%s: %s (what was read is in %s)", in, describeReadError(src, re), out)
-	}
-	return st, runErr
+	return fmt.Errorf("--out-dir %s: %w", dir, withoutPath(err))
 }
 
-// countingReader reports the bytes read from an input file to the
-// progress display.
-type countingReader struct {
-	r    io.Reader
-	prog *progress
+// say writes one message to standard error.
+func (b *batch) say(format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.prog.clear()
+	fmt.Fprintf(b.e.stderr, "errtag: "+format+"\n", args...)
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.prog.add(int64(n))
-	return n, err
-}
-
-func abs(p string) string {
-	a, err := filepath.Abs(p)
+// one processes one input into its output. The output is written to a
+// temporary file beside it and renamed when done; a read error still
+// renames it (the error says so), anything else removes it.
+func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) error {
+	prog.begin(j.in)
+	var st stream.Stats
+	defer func() { prog.end(j.in, st) }()
+	src, err := d.open(ctx, j.in, prog.counter())
 	if err != nil {
-		return p
+		if !errors.Is(err, context.Canceled) {
+			j.t.state.Store(finished) // reported as an input error
+		}
+		return err
 	}
-	return a
+	tmp, err := outfile.Create(j.out)
+	if err != nil {
+		src.close()
+		return &stream.WriteError{Err: err}
+	}
+	b.e.ledger.addTemp(tmp, "")
+	enc, finish, err := newEncoder(tmp.File, src.Compression)
+	if err != nil {
+		src.close()
+		tmp.Abort()
+		return &stream.WriteError{Err: err}
+	}
+	st, runErr := d.process(ctx, src, j.t, bufio.NewWriterSize(enc, 256<<10))
+	var ie *inputError
+	if runErr != nil && !errors.As(runErr, &ie) {
+		tmp.Abort() // a write error, a signal, a bad option
+		return runErr
+	}
+	if finish != nil {
+		if err := finish(); err != nil {
+			tmp.Abort()
+			return &stream.WriteError{Err: err}
+		}
+	}
+	if err := tmp.Commit(); err != nil {
+		return &stream.WriteError{Err: err}
+	}
+	j.t.state.Store(finished)
+	if ie != nil {
+		ie.msg += " (what was read is in " + j.out + ")"
+	}
+	return runErr
 }

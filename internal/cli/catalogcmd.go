@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/importer"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -24,13 +26,14 @@ type catalogOptions struct {
 func (o *catalogOptions) register(cmd *cobra.Command, withSystem bool) {
 	f := cmd.Flags()
 	if withSystem {
-		f.StringVar(&o.system, "system", "", "list only system `NAME`")
+		systemFlag(f, &o.system, "list only system `NAME`")
 	}
 	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table, json or csv")
 }
 
 func (o *catalogOptions) checkFormat() error {
+	o.format = strings.ToLower(o.format)
 	switch o.format {
 	case "table", "json", "csv":
 		return nil
@@ -52,7 +55,7 @@ category and message (cut to fit a terminal); csv and json carry every field.
 		Example: `  errtag catalog --system wusp
   errtag catalog --format csv > codes.csv
   errtag catalog --catalog my-codes.yaml --system payments --format json`,
-		Args: cobra.NoArgs,
+		Args: subcommandArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCatalogList(e, o)
 		},
@@ -60,6 +63,24 @@ category and message (cut to fit a terminal); csv and json carry every field.
 	o.register(cmd, true)
 	cmd.AddCommand(newCatalogSystemsCmd(e), newCatalogImportCmd(e))
 	return cmd
+}
+
+// subcommandArgs refuses arguments to a command that only has
+// subcommands, saying which subcommand was meant.
+func subcommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if s := closest(args[0], names); s != "" {
+		return configErr(fmt.Errorf("unknown command %q for %s: did you mean %q? (%s %s --help)", args[0], cmd.CommandPath(), s, cmd.CommandPath(), s))
+	}
+	return configErr(fmt.Errorf("unknown command %q for %s: its commands are %s", args[0], cmd.CommandPath(), wordList(names, "and")))
 }
 
 func runCatalogList(e *env, o *catalogOptions) error {
@@ -82,19 +103,31 @@ func runCatalogList(e *env, o *catalogOptions) error {
 	case "json":
 		return writeEntriesJSON(e.stdout, entries)
 	case "csv":
-		header := []string{"system", "code", "name", "category", "group", "message", "description", "remediation", "message_prefix"}
+		header := []string{"system", "code", "name", "category", "group", "message", "description", "remediation", "message_prefix", "guessed"}
 		rows := make([][]string, len(entries))
 		for i, x := range entries {
-			rows[i] = []string{x.System, x.Code, x.Name, x.Category, x.Group, x.Message, x.Description, x.Remediation, x.MessagePrefix}
+			rows[i] = []string{x.System, x.Code, x.Name, x.Category, x.Group, x.Message, x.Description, x.Remediation, x.MessagePrefix, guessedFields(x)}
 		}
 		return writeCSV(e.stdout, header, rows)
 	}
 	rows := make([][]string, len(entries))
 	for i, x := range entries {
-		rows[i] = []string{x.System, x.Code, x.Name, x.Category, oneLine(x.Message)}
+		rows[i] = []string{x.System, x.Code, x.Name, x.Category, textui.OneLine(x.Message)}
 	}
-	d := displayFor(e.stdout)
-	return writeTable(e.stdout, d, []string{"SYSTEM", "CODE", "NAME", "CATEGORY", "MESSAGE"}, rows, -1, 4, 2, 1)
+	return writeTable(e.stdout, e.display(e.stdout), []string{"SYSTEM", "CODE", "NAME", "CATEGORY", "MESSAGE"}, rows, -1, 4, 2, 1)
+}
+
+// guessedFields lists the fields of e that are guesses, space-separated
+// (the catalog file's "guessed" list).
+func guessedFields(e catalog.Entry) string {
+	var f []string
+	if e.CategoryGuessed {
+		f = append(f, "category")
+	}
+	if e.NameGuessed {
+		f = append(f, "name")
+	}
+	return strings.Join(f, " ")
 }
 
 // systemRow is one line of errtag catalog systems.
@@ -132,7 +165,7 @@ that adds or overrides entries).`,
 				entries := cat.Entries(id)
 				rows = append(rows, systemRow{ID: id, Title: info.Title, Source: info.Source, Entries: len(entries), Files: entryFiles(info, entries)})
 			}
-			return writeSystems(e.stdout, o.format, rows)
+			return writeSystems(e.stdout, e.display(e.stdout), o.format, rows)
 		},
 	}
 	o.register(cmd, false)
@@ -162,7 +195,7 @@ func entryFiles(info catalog.SystemInfo, entries []catalog.Entry) []string {
 	return files
 }
 
-func writeSystems(w io.Writer, format string, rows []systemRow) error {
+func writeSystems(w io.Writer, d textui.Display, format string, rows []systemRow) error {
 	switch format {
 	case "json":
 		if rows == nil {
@@ -184,9 +217,18 @@ func writeSystems(w io.Writer, format string, rows []systemRow) error {
 	}
 	out := make([][]string, len(rows))
 	for i, r := range rows {
-		out[i] = []string{r.ID, oneLine(r.Title), strconv.Itoa(r.Entries), strings.Join(r.Files, ", ")}
+		out[i] = []string{r.ID, textui.OneLine(r.Title), strconv.Itoa(r.Entries), strings.Join(r.Files, ", ")}
 	}
-	return writeTable(w, displayFor(w), []string{"SYSTEM", "TITLE", "ENTRIES", "FILES"}, out, 2, 1, 3)
+	return writeTable(w, d, []string{"SYSTEM", "TITLE", "ENTRIES", "FILES"}, out, 2, 1, 3)
+}
+
+// writeTable writes rows as a table for d (textui.Display.Table), and
+// turns a write failure into errtag's exit.
+func writeTable(w io.Writer, d textui.Display, header []string, rows [][]string, right int, shrink ...int) error {
+	if err := d.Table(w, header, rows, right, shrink...); err != nil {
+		return writeFailure(err)
+	}
+	return nil
 }
 
 func writeCSV(w io.Writer, header []string, rows [][]string) error {
@@ -199,122 +241,89 @@ func writeCSV(w io.Writer, header []string, rows [][]string) error {
 	return nil
 }
 
-// writeTable writes rows under header in columns two spaces apart. On a
-// terminal (d.width > 0) the columns in shrink are cut to fit its width,
-// with "…": each in turn, the first as far as needed, down to 12 columns.
-// Column right, if >= 0, is aligned to the right (counts). The last column
-// is not padded.
-func writeTable(w io.Writer, d display, header []string, rows [][]string, right int, shrink ...int) error {
-	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
-		for i, c := range r {
-			widths[i] = max(widths[i], textWidth(c))
-		}
-	}
-	if d.width > 0 {
-		const minCol = 12
-		over := 2*(len(widths)-1) - d.width
-		for _, wd := range widths {
-			over += wd
-		}
-		for _, i := range shrink {
-			if over <= 0 {
-				break
-			}
-			cut := min(over, max(widths[i]-minCol, 0))
-			widths[i] -= cut
-			over -= cut
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string, style string) {
-		var l strings.Builder
-		for i, c := range cells {
-			if d.width > 0 {
-				c = truncate(c, widths[i])
-			}
-			switch {
-			case i == right:
-				l.WriteString(strings.Repeat(" ", max(0, widths[i]-textWidth(c))) + c)
-			case i == len(cells)-1:
-				l.WriteString(c)
-			default:
-				l.WriteString(padRight(c, widths[i]))
-			}
-			if i < len(cells)-1 {
-				l.WriteString("  ")
-			}
-		}
-		b.WriteString(d.paint(style, strings.TrimRight(l.String(), " ")))
-		b.WriteString("\n")
-	}
-	line(header, sgrBold)
-	for _, r := range rows {
-		line(r, "")
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return writeFailure(err)
-	}
-	return nil
-}
-
-// oneLine folds the white space of s (line breaks included) into single
-// spaces, for a table cell.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // importOptions are the flags of errtag catalog import.
 type importOptions struct {
-	from   string
-	system string
-	title  string
-	out    string
+	from    string
+	system  string
+	title   string
+	out     string
+	columns string
 }
 
 func newCatalogImportCmd(e *env) *cobra.Command {
 	o := &importOptions{}
 	cmd := &cobra.Command{
-		Use:   "import --from FORMAT --system NAME FILE",
+		Use:   "import [--from FORMAT] --system NAME FILE",
 		Short: "Turn a vendor's error-code table into a catalog file to edit",
 		Long: `import reads a vendor's page of error codes (FILE, or - for standard input)
 and writes a catalog skeleton in errtag's catalog format: for every code its
-name (the vendor's constant where the page has a column of them, otherwise
-one made from the message), the message verbatim, a category guessed from
-keywords (marked as guessed: check it), the group the page puts it in
-(section headings, HTTP status columns) and an empty remediation for you to
-write. Load the result with --catalog FILE.
+name (the vendor's constant or condition name where the page has a column of
+them, otherwise one made from the message), the message verbatim, a category
+guessed from keywords of the name, message or group (listed under "guessed":
+check it), the group the page puts it in (section headings, a group or class
+column, HTTP status columns) and an empty remediation for you to write. Load
+the result with --catalog FILE.
 
-Formats:
+Formats (--from):
+  auto      the default: html if the page has a <table>, markdown if it has
+            a pipe table, tsv if most lines have tabs, text otherwise
   markdown  pipe tables (| CODE | NAME | DESCRIPTION |), headings as groups
-  html      <table> rows, <h1>-<h6> headings as groups
+  html      <table> rows, <h1>-<h6> headings and rows spanning the table as
+            groups; navigation tables (Prev, Up, Next) are skipped
   tsv       tab-separated columns with a header line
-  text      plain text: lines starting with a code (an optional HTTP status
-            after it), sectioned under headings; or prose, a name paragraph
-            followed by its description paragraph
+  text      plain text: lines starting with a code (digits or upper-case
+            letters and digits: 404, 42P01), an optional HTTP status after it,
+            under headings or "Section:" lines; fixed-width columns (fields
+            two spaces apart, as in PostgreSQL's errcodes.txt); or prose, a
+            name paragraph followed by its description paragraph
 
-Columns are recognised by their headers (code, name/constant, message,
-description, HTTP status).`,
-		Example: `  errtag catalog import --from markdown --system drupal-sdk errors.md > drupal.yaml
-  errtag catalog import --from html --system voltmx-sync --title "Volt MX Sync" page.html
-  errtag catalog import --from text --system acme -o acme.yaml codes.txt`,
+Columns are told by their header names (code, name/constant/condition,
+message, description, group/class/category, status, remediation/action; see
+docs/FORMATS.md), else by their contents; a column that is not used is
+reported. --columns maps them yourself, by position (code,-,name,message) or
+by header ("Error=code,Class=group"). A table with no message column gives
+each entry its name as the message.
+
+The import fails (exit 1) when what it read makes no sense: codes that are
+not codes, one message for most codes, rows without text.`,
+		Example: `  errtag catalog import --system postgresql -o pg.yaml /usr/share/postgresql/15/errcodes.txt
+  errtag catalog import --system drupal-sdk-2 errors.md > drupal.yaml
+  errtag catalog import --from tsv --columns code,-,name,message --system acme codes.tsv
+  errtag catalog import --system acme --columns "Error=code,Text=message" page.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(e, o, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.from, "from", "", "the page's `FORMAT`: markdown, html, tsv or text (required)")
-	f.StringVar(&o.system, "system", "", "the system id to give the catalog, such as acme-api (required)")
+	f.StringVar(&o.from, "from", string(importer.Auto), "the page's `FORMAT`: "+strings.Join(importer.Formats(), ", "))
+	f.StringVar(&o.system, "system", "", "the `NAME` to give the catalog's system, such as acme-api (required)")
 	f.StringVar(&o.title, "title", "", "the catalog's `TITLE`")
-	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output")
+	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output (never the page itself)")
+	f.StringVar(&o.columns, "columns", "", "what the table's columns hold: `ROLES` by position (code,-,name,message) or HEADER=ROLE pairs; roles: "+strings.Join(importer.Roles(), ", "))
 	return cmd
 }
 
 func runImport(e *env, o *importOptions, name string) error {
+	o.from = strings.ToLower(o.from)
 	if o.from == "" {
-		return configErr(fmt.Errorf("catalog import: --from is required (%s)", strings.Join(importer.Formats(), ", ")))
+		return configErr(fmt.Errorf("catalog import: --from: give a format (%s)", strings.Join(importer.Formats(), ", ")))
 	}
 	if o.system == "" {
 		return configErr(fmt.Errorf("catalog import: --system is required"))
+	}
+	if err := checkOutputName(o.out, "the catalog is written as YAML, and --from names the page's format"); err != nil {
+		return err
+	}
+	var spec *importer.Columns
+	if o.columns != "" {
+		var err error
+		if spec, err = importer.ParseColumns(o.columns); err != nil {
+			return configErr(err)
+		}
+	}
+	if o.out != "" && o.out != "-" && name != "-" && sameFile(o.out, name) {
+		return configErr(fmt.Errorf("catalog import: -o %s is the page being imported: write the catalog to another file", o.out))
 	}
 	var data []byte
 	var err error
@@ -324,9 +333,9 @@ func runImport(e *env, o *importOptions, name string) error {
 		data, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("%s", describeOpenError(name, err))}
+		return &exitError{code: ExitInput, err: fmt.Errorf("%s: %s", displayName(name), describeOpenError(err))}
 	}
-	res, err := importer.Import(importer.Format(o.from), data, importer.Options{System: o.system, Title: o.title, Source: displayName(name)})
+	res, err := importer.Import(importer.Format(o.from), data, importer.Options{System: o.system, Title: o.title, Source: displayName(name), Columns: spec})
 	if err != nil {
 		if importer.IsUsage(err) {
 			return configErr(err)
@@ -344,10 +353,36 @@ func runImport(e *env, o *importOptions, name string) error {
 	} else if _, err := e.stdout.Write(res.YAML); err != nil {
 		return writeFailure(err)
 	}
+	if res.Detected != "" {
+		fmt.Fprintf(e.stderr, "errtag: %s: read as %s (%s); give --from to choose\n", displayName(name), res.Format, res.Detected)
+	}
 	for _, wmsg := range res.Warnings {
 		fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), wmsg)
 	}
-	fmt.Fprintf(e.stderr, "errtag: imported %d entries for system %s (%d categories guessed); review each category and write each remediation\n",
-		len(res.Entries), o.system, res.Guessed)
+	if builtin, err := catalog.Builtin(); err == nil && builtin.HasSystem(o.system) {
+		fmt.Fprintf(e.stderr, "errtag: warning: %s is a built-in system: loaded with --catalog, this file overrides its codes field by field (empty fields, and categories and names still under \"guessed\", keep the built-in values; see docs/FORMATS.md); to keep both, import under another --system\n", o.system)
+	}
+	fallback := ""
+	if res.Fallback > 0 {
+		fallback = fmt.Sprintf(", %d of them internal for want of a keyword", res.Fallback)
+	}
+	fmt.Fprintf(e.stderr, "errtag: imported %d entries for system %s (%d categories guessed%s); review each category and write each remediation\n",
+		len(res.Entries), o.system, res.Guessed, fallback)
 	return nil
+}
+
+// sameFile reports whether paths a and b name the same file (b existing).
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(sa, sb)
 }

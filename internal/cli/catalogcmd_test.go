@@ -35,11 +35,9 @@ func TestCatalogTable(t *testing.T) {
 }
 
 // TestCatalogTerminal: on a terminal the table fits its width, messages
-// (then names) cut with "…"; colour only without NO_COLOR.
+// (then names) cut with "…"; colour only when colour is on.
 func TestCatalogTerminal(t *testing.T) {
-	fakeTerminal(t, 80)
-	t.Setenv("NO_COLOR", "1")
-	_, out, _ := run(t, "", "catalog")
+	_, out, _ := runEnv(t, onTerminal(80, false), "", "catalog")
 	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		if n := len([]rune(l)); n > 80 {
 			t.Errorf("%d columns: %q", n, l)
@@ -52,13 +50,11 @@ func TestCatalogTerminal(t *testing.T) {
 	if !strings.Contains(out, "\nknox-efota        -1401                 DOWNLOAD_RE…  cancelled     The device…\n") {
 		t.Errorf("no truncated -1401 row:\n%s", out)
 	}
-	fakeTerminal(t, 100)
-	_, out, _ = run(t, "", "catalog", "--system", "knox-efota")
+	_, out, _ = runEnv(t, onTerminal(100, false), "", "catalog", "--system", "knox-efota")
 	if !strings.Contains(out, "\nknox-efota  -1401  DOWNLOAD_REJECTED_BY_USER                 cancelled     The device user rejected…\n") {
 		t.Errorf("no truncated -1401 row:\n%s", out)
 	}
-	t.Setenv("NO_COLOR", "")
-	_, out, _ = run(t, "", "catalog", "--system", "wusp")
+	_, out, _ = runEnv(t, onTerminal(100, true), "", "catalog", "--system", "wusp")
 	if !strings.HasPrefix(out, "\x1b[1mSYSTEM  CODE") {
 		t.Errorf("no bold header: %q", out[:30])
 	}
@@ -73,7 +69,7 @@ func TestCatalogCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "system,code,name,category,group,message,description,remediation,message_prefix" {
+	if got := strings.Join(recs[0], ","); got != "system,code,name,category,group,message,description,remediation,message_prefix,guessed" {
 		t.Errorf("header %s", got)
 	}
 	if len(recs) != 65 {
@@ -141,8 +137,9 @@ func TestCatalogErrors(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"catalog", "--format", "xml"}, ExitConfig, "errtag: --format: unknown format \"xml\" (table, json or csv)\n"},
-		{[]string{"catalog", "--system", "nosuch"}, ExitConfig, "errtag: --system: unknown system \"nosuch\" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)\n"},
-		{[]string{"catalog", "sytems"}, ExitConfig, "errtag: unknown command \"sytems\" for \"errtag catalog\"\nRun 'errtag --help' for usage.\n"},
+		{[]string{"catalog", "--system", "nosuch"}, ExitConfig, "errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
+		{[]string{"catalog", "sytems"}, ExitConfig, "errtag: unknown command \"sytems\" for errtag catalog: did you mean \"systems\"? (errtag catalog systems --help)\n"},
+		{[]string{"catalog", "lists"}, ExitConfig, "errtag: unknown command \"lists\" for errtag catalog: its commands are import and systems\n"},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != c.exit || out != "" || stderr != c.stderr {
@@ -159,7 +156,7 @@ func TestCatalogImport(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if stderr != "errtag: imported 64 entries for system drupal-copy (64 categories guessed); review each category and write each remediation\n" {
+	if stderr != "errtag: imported 64 entries for system drupal-copy (64 categories guessed, 9 of them internal for want of a keyword); review each category and write each remediation\n" {
 		t.Errorf("stderr %q", stderr)
 	}
 	c := catalog.New()
@@ -169,7 +166,7 @@ func TestCatalogImport(t *testing.T) {
 	if info, _ := c.System("drupal-copy"); info.Title != "Drupal copy" || len(c.Entries("drupal-copy")) != 64 {
 		t.Errorf("%+v, %d entries", info, len(c.Entries("drupal-copy")))
 	}
-	if !strings.Contains(out, "  - code: \"-1\"\n    name: \"UNDEFINED\"\n    category: internal # guessed from \"undefined\"; check it\n    message: \"Error code indicating some error other than those enumerated here.\"\n    remediation: \"\"\n") {
+	if !strings.Contains(out, "  - code: \"-1\"\n    name: \"UNDEFINED\"\n    category: internal # guessed from \"undefined\"; check it\n    guessed: [category]\n    message: \"Error code indicating some error other than those enumerated here.\"\n    remediation: \"\"\n") {
 		t.Errorf("first entry not as documented:\n%s", out[:900])
 	}
 
@@ -184,12 +181,12 @@ func TestCatalogImport(t *testing.T) {
 	}
 
 	// Standard input.
-	code, out, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
+	code, _, _ = run(t, "", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
 	if code != ExitInput {
 		t.Errorf("empty stdin: exit %d", code)
 	}
 	code, out, _ = run(t, "code\tmessage\n1\tOne.\n", "catalog", "import", "--from", "tsv", "--system", "acme", "-")
-	if code != ExitOK || !strings.Contains(out, "  - code: \"1\"\n    name: \"ONE\" # made from the message\n") {
+	if code != ExitOK || !strings.Contains(out, "  - code: \"1\"\n    name: \"ONE\" # made from the message\n    category: internal # guessed (no keyword matched); check it\n    guessed: [category, name]\n") {
 		t.Errorf("exit %d: %s", code, out)
 	}
 }
@@ -201,9 +198,13 @@ func TestCatalogImportErrors(t *testing.T) {
 		exit   int
 		stderr string
 	}{
-		{[]string{"catalog", "import", "--system", "acme", page}, ExitConfig, "errtag: catalog import: --from is required (html, markdown, text, tsv)\n"},
+		{[]string{"catalog", "import", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (--from auto: no table, tabs or HTML in it) (expected lines starting with a code, or a name paragraph followed by its description)\n"},
+		{[]string{"catalog", "import", "--from", "", "--system", "acme", page}, ExitConfig, "errtag: catalog import: --from: give a format (auto, html, markdown, text, tsv)\n"},
+		{[]string{"catalog", "import", "--system", "acme", "--columns", "name,message", page}, ExitConfig, "errtag: --columns: no column is the code (give code at the code column's position)\n"},
+		{[]string{"catalog", "import", "--system", "acme", "--columns", "code,nmae", page}, ExitConfig, "errtag: --columns: unknown role \"nmae\" (code, name, message, description, group, status, remediation, skip, or - for a column not used)\n"},
+		{[]string{"catalog", "import", "--system", "acme", "-o", page, page}, ExitConfig, "errtag: catalog import: -o " + page + " is the page being imported: write the catalog to another file\n"},
 		{[]string{"catalog", "import", "--from", "text", page}, ExitConfig, "errtag: catalog import: --system is required\n"},
-		{[]string{"catalog", "import", "--from", "pdf", "--system", "acme", page}, ExitConfig, "errtag: unknown format \"pdf\" (html, markdown, text, tsv)\n"},
+		{[]string{"catalog", "import", "--from", "pdf", "--system", "acme", page}, ExitConfig, "errtag: unknown format \"pdf\" (auto, html, markdown, text, tsv)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "Acme", page}, ExitConfig, "errtag: --system \"Acme\": use lower case letters, digits, '.', '_' and '-'\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (expected lines starting with a code, or a name paragraph followed by its description)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page + ".missing"}, ExitInput, "errtag: " + page + ".missing: no such file or directory\n"},
@@ -215,5 +216,88 @@ func TestCatalogImportErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(page); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCatalogImportOverBuiltin: importing under a built-in system's id
+// warns, and the imported file, loaded with --catalog, keeps the built-in
+// remediations, categories and names where it has none of its own or only
+// guesses (issue 10: it used to erase them).
+func TestCatalogImportOverBuiltin(t *testing.T) {
+	page := filepath.Join("..", "..", "testdata", "seeds", "backend-services.txt")
+	dst := filepath.Join(t.TempDir(), "bs.yaml")
+	code, _, stderr := run(t, "", "catalog", "import", "--system", "backend-services", "-o", dst, page)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "errtag: warning: backend-services is a built-in system: loaded with --catalog, this file overrides its codes field by field") ||
+		!strings.Contains(stderr, "errtag: "+page+": read as text (") {
+		t.Errorf("stderr %q", stderr)
+	}
+	builtin, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out, stderr := run(t, "", "catalog", "--catalog", dst, "--system", "backend-services", "--format", "json")
+	var got []catalog.Entry
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s %s", err, out, stderr)
+	}
+	want := builtin.Entries("backend-services")
+	if len(got) != len(want) {
+		t.Fatalf("%d entries, built-in has %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Code != w.Code || g.Remediation != w.Remediation || g.Category != w.Category || g.Name != w.Name || g.Description != w.Description || g.CategoryGuessed || g.NameGuessed {
+			t.Errorf("entry %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+
+	// Another system id: no warning.
+	_, _, stderr = run(t, "", "catalog", "import", "--system", "bs-copy", page)
+	if strings.Contains(stderr, "warning") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestCatalogImportRefusesItsInput: -o naming the page itself, by another
+// spelling or through a link, is refused and the page is left as it was.
+func TestCatalogImportRefusesItsInput(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "page.txt")
+	const text = "1 One.\n2 Two.\n"
+	if err := os.WriteFile(page, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.txt")
+	if err := os.Symlink(page, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{page, filepath.Join(dir, ".", "page.txt"), link} {
+		code, stdout, stderr := run(t, "", "catalog", "import", "--system", "acme", "-o", out, page)
+		if code != ExitConfig || stdout != "" || !strings.Contains(stderr, "is the page being imported") {
+			t.Errorf("-o %s: exit %d, stderr %q", out, code, stderr)
+		}
+	}
+	if data, err := os.ReadFile(page); err != nil || string(data) != text {
+		t.Errorf("the page changed: %q, %v", data, err)
+	}
+}
+
+// TestCatalogImportPostgreSQL: PostgreSQL's errcodes.txt and appendix page
+// import with no --from, every code, and the result loads with --catalog.
+func TestCatalogImportPostgreSQL(t *testing.T) {
+	for _, name := range []string{"errcodes.txt", "errcodes-appendix.html"} {
+		page := filepath.Join("..", "..", "testdata", "postgresql", name)
+		dst := filepath.Join(t.TempDir(), "pg.yaml")
+		code, _, stderr := run(t, "", "catalog", "import", "--system", "postgresql", "-o", dst, page)
+		if code != ExitOK || !strings.Contains(stderr, "errtag: imported 261 entries for system postgresql (261 categories guessed, ") {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		code, out, stderr := run(t, "", "explain", "--catalog", dst, "--system", "postgresql", "42P01")
+		if code != ExitOK || !strings.HasPrefix(out, "postgresql 42P01 UNDEFINED_TABLE\n  category:     not-found\n") {
+			t.Errorf("%s: exit %d: %s %s", name, code, out, stderr)
+		}
 	}
 }

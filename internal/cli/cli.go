@@ -1,7 +1,10 @@
-// Package cli is errtag's command line: flags, subcommands, configuration
-// loading, signal handling and exit codes. It joins the packages that do the
-// work (catalog, rules, matcher, input, stream, output) and holds no
-// matching or formatting logic of its own.
+// Package cli is errtag's command line: flags, subcommands, configuration,
+// what each command reads and writes, what a stop signal does to a run, and
+// exit codes. It joins the packages that do the work (catalog, rules,
+// matcher, input, stream, output, stats) and holds no matching or
+// formatting logic of its own. What the process provides (signals, the
+// terminal, the environment, the memory limit) comes in through Env, from
+// cmd/errtag and internal/lifecycle.
 package cli
 
 import (
@@ -10,10 +13,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
+	"strings"
 
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -28,35 +31,56 @@ const (
 // otherwise version() reads what the Go toolchain recorded.
 var Version = ""
 
-// version is what --version prints: Version, or the module version and
-// VCS revision from the build info.
+// version is what --version prints: Version, or what the build info says.
 func version() string {
 	if Version != "" {
 		return Version
 	}
 	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
+	return versionFrom(bi, ok)
+}
+
+// versionFrom says which errtag bi is: the module version that go install
+// module@version records (v1.2.3), or "devel" for a build from a source
+// tree, with the VCS revision, its time and whether the tree was modified
+// when the build recorded them; and the Go version.
+func versionFrom(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "devel (no build information)"
 	}
 	v := bi.Main.Version
-	var rev, dirty string
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var rev, when string
+	modified := false
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
 			rev = s.Value
+		case "vcs.time":
+			when = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
+			modified = s.Value == "true"
 		}
 	}
+	var details []string
 	if rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
-		return fmt.Sprintf("%s (%s%s, %s)", v, rev, dirty, bi.GoVersion)
+		details = append(details, "revision "+rev)
+		if modified {
+			details = append(details, "modified")
+		}
+		if when != "" {
+			details = append(details, when)
+		}
+	} else if v == "devel" {
+		details = append(details, "built without version control information")
 	}
-	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
+	details = append(details, bi.GoVersion)
+	return fmt.Sprintf("%s (%s)", v, strings.Join(details, ", "))
 }
 
 // exitError carries an exit code through cobra.
@@ -70,29 +94,92 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func configErr(err error) error { return &exitError{code: ExitConfig, err: err} }
 
-// env is what a command runs against.
+// Env is what errtag runs against: its standard streams, and what the
+// process around it provides. Main touches nothing of the process beyond
+// it, so that tests can run errtag in-process; a nil field means the
+// process provides nothing there.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Signals delivers the signals that stop errtag (see
+	// lifecycle.Signals). The first ends the run once everything read has
+	// been written; a second ends it at once, through Exit.
+	Signals <-chan os.Signal
+	// Exit ends the process with a code, at once. A second signal calls
+	// it after saying on Stderr what could not be written; without Exit, a
+	// second signal does nothing more than the first.
+	Exit func(code int)
+	// Getenv reads an environment variable (ERRTAG_CONFIG).
+	Getenv func(key string) string
+	// Display says how to render human output on a writer: colours, and
+	// a terminal's width (textui.For). Without it all output is plain.
+	Display func(w io.Writer) textui.Display
+	// LimitMemory sets the process's memory limit for a run that holds
+	// lines of up to maxLine bytes whole (lifecycle.LimitMemory).
+	LimitMemory func(maxLine int)
+}
+
+// env is what a command runs against: the Env, with defaults for what it
+// leaves out, and the ledger of the run for a second signal's report.
 type env struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	// signal, once ctx is done, is the signal that ended the run (0 if
-	// none).
-	signal func() syscall.Signal
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
+	display func(io.Writer) textui.Display
+	// baseDisplay is Env.Display; display is it as --color says.
+	baseDisplay func(io.Writer) textui.Display
+	// color is --color: auto, always or never.
+	color       string
+	limitMemory func(int)
+	ledger      *ledger
+}
+
+func newEnv(e Env) *env {
+	ne := &env{stdin: e.Stdin, stdout: e.Stdout, stderr: e.Stderr, getenv: e.Getenv,
+		display: e.Display, limitMemory: e.LimitMemory, ledger: newLedger()}
+	if ne.stdin == nil {
+		ne.stdin = strings.NewReader("")
+	}
+	if ne.stdout == nil {
+		ne.stdout = io.Discard
+	}
+	if ne.stderr == nil {
+		ne.stderr = io.Discard
+	}
+	if ne.getenv == nil {
+		ne.getenv = func(string) string { return "" }
+	}
+	if ne.display == nil {
+		ne.display = func(io.Writer) textui.Display { return textui.Display{} }
+	}
+	ne.baseDisplay, ne.color = ne.display, "auto"
+	if ne.limitMemory == nil {
+		ne.limitMemory = func(int) {}
+	}
+	return ne
 }
 
 // Main runs errtag with args and returns the process exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop, caught := signalContext()
-	defer stop()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, signal: caught}
+func Main(args []string, pe Env) int {
+	e := newEnv(pe)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := watchSignals(pe.Signals, cancel, func(s os.Signal) {
+		if pe.Exit != nil {
+			e.abort(s, pe.Exit)
+		}
+	})
+	defer stop.end()
 	root := newRoot(e)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	err := root.ExecuteContext(ctx)
-	if s := caught(); s != 0 {
-		return 128 + int(s)
+	if s := stop.first(); s != 0 {
+		return 128 + s
 	}
 	if err == nil {
 		return ExitOK
@@ -100,55 +187,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "errtag: %v\n", ee.err)
+			fmt.Fprintf(e.stderr, "errtag: %v\n", ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own usage errors (unknown flag, bad value).
-	fmt.Fprintf(stderr, "errtag: %v\nRun 'errtag --help' for usage.\n", err)
+	fmt.Fprintf(e.stderr, "errtag: %v\nRun 'errtag --help' for usage.\n", err)
 	return ExitConfig
-}
-
-// signalContext returns a context cancelled by SIGINT or SIGTERM, and a
-// function telling which signal it was. SIGPIPE is caught too, so that a
-// write to a closed pipe returns EPIPE (handled as the end of output) instead
-// of killing the process.
-func signalContext() (context.Context, func(), func() syscall.Signal) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	// The parent's death arrives on ch as SIGTERM (parent.go).
-	unwatch := watchParent(ch)
-	got := make(chan syscall.Signal, 1)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-ch:
-			got <- s.(syscall.Signal)
-			cancel()
-		case <-done:
-		}
-	}()
-	var sig syscall.Signal
-	caught := func() syscall.Signal {
-		if sig != 0 {
-			return sig
-		}
-		select {
-		case s := <-got:
-			sig = s
-		default:
-		}
-		return sig
-	}
-	stop := func() {
-		unwatch()
-		close(done)
-		signal.Stop(ch)
-		cancel()
-	}
-	return ctx, stop, caught
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -163,7 +208,10 @@ and remediation where a code was found, byte-identical where none was.
 
 Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		Example: `  tail -f app.log | errtag
-  errtag --output json app.log.gz
+  errtag -f app.log                  # follow it like tail -F, through rotation
+  errtag -a -H app-*.log.gz          # only the annotated lines, like grep
+  errtag --format json app.log.gz | jq -c '.errtag[]?'
+  errtag -c app-*.log.gz             # annotated lines per file, like grep -c
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
 		Version:       version(),
@@ -171,13 +219,30 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkNotCommand(cmd, args); err != nil {
+				return err
+			}
+			if err := noteRenamed(cmd, e); err != nil {
+				return err
+			}
+			o.formatGiven = givenAs(cmd.Flags(), "format")
 			return runFilter(cmd.Context(), e, o, args)
 		},
 	}
 	o.register(root)
+	registerRenamed(root)
 	registerConfigFlag(root)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd) }
+	registerColorFlag(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyConfig(cmd, e); err != nil {
+			return err
+		}
+		applyColor(cmd, e)
+		return nil
+	}
+	markReadsLogs(root)
 	addCommands(root, e)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return configErr(err) })
+	registerCompletions(root)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	return root
 }

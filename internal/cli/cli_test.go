@@ -30,7 +30,7 @@ func TestConfigErrors(t *testing.T) {
 		{"no literal", "--rules", "rules:\n  - id: r5\n    system: wusp\n    regex: '(?P<code>\\d+)'\n", `:2: rule "r5": no literal text`},
 		{"wrong type", "--rules", "rules:\n  - id: r6\n    system: wusp\n    unless_marked: maybe\n    regex: 'abc=(?P<code>\\w+)'\n", `:4: rule "r6": unless_marked must be true or false`},
 		{"unknown field", "--rules", "rules:\n  - id: r7\n    sytem: wusp\n", `:3: rule "r7": unknown field "sytem"`},
-		{"marker without markers", "--rules", "rules:\n  - id: r8\n    system: backend-services\n    cue: marker\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "r8": cue is marker but system backend-services has no markers`},
+		{"marker without markers", "--rules", "rules:\n  - id: r8\n    system: wusp\n    cue: marker\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "r8": cue is marker but system wusp has no markers`},
 		{"yaml syntax", "--rules", "rules:\n  - id: [\n", `:2: invalid YAML`},
 		{"catalog unknown category", "--catalog", "system: mine\nentries:\n  - code: \"1\"\n    name: ONE\n    category: bogus\n    message: m\n", `:5: code 1: unknown category "bogus"`},
 		{"catalog twice different text", "--catalog", "system: mine\nentries:\n  - code: \"1\"\n    name: ONE\n    category: server\n    message: m\n  - code: \"1\"\n    name: UNO\n    category: server\n    message: other\n", `:7: code 1 is listed twice with different texts`},

@@ -27,7 +27,11 @@ const configEnv = "ERRTAG_CONFIG"
 //	  fields: system,code,name,category
 //
 // Catalog and rule files from the config come before those given with
-// --catalog and --rules, so that the command line overrides them.
+// --catalog and --rules, so that the command line overrides them. Every
+// command takes the catalogs; the defaults go only to the commands that
+// read logs (errtag, errtag stats, errtag test, marked with readsLogs): a
+// default system is how the logs are read, and must not narrow what
+// explain and catalog look in (nor name the system catalog import makes).
 type config struct {
 	file     string
 	catalogs []string
@@ -44,12 +48,25 @@ func registerConfigFlag(root *cobra.Command) {
 	root.PersistentFlags().String("config", "", "read catalogs, rules and flag defaults from `FILE` (default: $"+configEnv+")")
 }
 
+// readsLogs is the annotation that marks the commands that take the config
+// file's defaults.
+const readsLogs = "errtag.reads-logs"
+
+// markReadsLogs marks cmd as a command that reads logs, and so takes the
+// config file's defaults.
+func markReadsLogs(cmd *cobra.Command) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[readsLogs] = "true"
+}
+
 // applyConfig loads the config file named by --config or ERRTAG_CONFIG, if
 // any, into cmd's flags.
-func applyConfig(cmd *cobra.Command) error {
+func applyConfig(cmd *cobra.Command, e *env) error {
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
-		path = os.Getenv(configEnv)
+		path = e.getenv(configEnv)
 	}
 	if path == "" {
 		return nil
@@ -58,7 +75,7 @@ func applyConfig(cmd *cobra.Command) error {
 	if err != nil {
 		return configErr(err)
 	}
-	if err := cfg.apply(cmd); err != nil {
+	if err := cfg.apply(cmd, e); err != nil {
 		return configErr(err)
 	}
 	return nil
@@ -110,10 +127,11 @@ func loadConfig(path string) (*config, error) {
 	return cfg, nil
 }
 
-// apply sets, on cmd, every default whose flag the user did not give, and
-// puts the config's catalogs and rules first.
-func (c *config) apply(cmd *cobra.Command) error {
+// apply sets, on cmd, every default whose flag the user did not give (if
+// cmd reads logs), and puts the config's catalogs and rules first.
+func (c *config) apply(cmd *cobra.Command, e *env) error {
 	flags := cmd.Flags()
+	defaults := cmd.Annotations[readsLogs] == "true"
 	names := make([]string, 0, len(c.defaults))
 	for k := range c.defaults {
 		names = append(names, k)
@@ -125,15 +143,25 @@ func (c *config) apply(cmd *cobra.Command) error {
 		case "config", "catalog", "rules", "help", "version":
 			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: use the config's own catalogs/rules lists, not a default", name)}
 		}
-		fl := flags.Lookup(name)
-		if fl == nil {
-			if !knownFlag(cmd.Root(), name) {
-				return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: no such flag", name)}
+		for _, r := range renamed {
+			if name == r.old && cmd.Root().Flags().Lookup(r.now) != nil {
+				if _, both := c.defaults[r.now]; both {
+					return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s and defaults.%s are the same flag (%s is its old name): give one", r.now, r.old, r.old)}
+				}
+				if defaults {
+					fmt.Fprintf(e.stderr, "errtag: note: %s:%d: defaults.%s is now defaults.%s (the old name still works)\n", c.file, v.line, r.old, r.now)
+				}
+				name = r.now
 			}
-			continue // a flag of another command
 		}
-		if fl.Changed {
-			continue // the command line wins
+		fl := flags.Lookup(name)
+		if fl == nil && !knownFlag(cmd.Root(), name) {
+			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: no such flag", name)}
+		}
+		if !defaults || fl == nil || givenAs(flags, name) {
+			// Not a command that reads logs, a flag of another
+			// command, or given on the command line, which wins.
+			continue
 		}
 		if err := flags.Set(name, v.value); err != nil {
 			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: %v", name, err)}
@@ -153,6 +181,20 @@ func (c *config) apply(cmd *cobra.Command) error {
 		}
 	}
 	return nil
+}
+
+// givenAs reports whether flag name was given on the command line, under
+// its name or an old one.
+func givenAs(flags *pflag.FlagSet, name string) bool {
+	if flags.Changed(name) {
+		return true
+	}
+	for _, r := range renamed {
+		if r.now == name && flags.Lookup(r.old) != nil && flags.Changed(r.old) {
+			return true
+		}
+	}
+	return false
 }
 
 // knownFlag reports whether any command under root has a flag name.

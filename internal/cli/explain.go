@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
+	"github.com/errtag/errtag/internal/loader"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -43,19 +45,26 @@ Negative codes need no quoting: errtag explain -1001.`,
 		// not a cluster of short flags (see parseArgsWithNegatives).
 		DisableFlagParsing: true,
 		Args:               cobra.ArbitraryArgs,
+		// The config file is read once the flags are parsed, in RunE.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		ValidArgsFunction: completeExplain,
 		RunE: func(cmd *cobra.Command, raw []string) error {
 			args, err := parseArgsWithNegatives(cmd.Flags(), raw)
 			if err != nil {
-				return configErr(err)
+				return flagError(err)
 			}
 			if help, _ := cmd.Flags().GetBool("help"); help {
 				return cmd.Help()
 			}
+			if err := applyConfig(cmd, e); err != nil {
+				return err
+			}
+			applyColor(cmd, e)
 			return runExplain(e, o, args)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.system, "system", "", "look only in the catalog of system `NAME`")
+	systemFlag(f, &o.system, "look only in the catalog of system `NAME`")
 	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 	f.StringVar(&o.search, "search", "", "show every entry that contains `WORD` (case-insensitive) instead of looking up a code or name")
 	f.BoolVar(&o.json, "json", false, "print a JSON array of entry objects")
@@ -75,11 +84,20 @@ func parseArgsWithNegatives(fs *pflag.FlagSet, raw []string) ([]string, error) {
 			positional = append(positional, raw[i+1:]...)
 			break
 		}
-		if negativeArg.MatchString(a) && !needsValue(fs, flagArgs) {
+		waiting := needsValue(fs, flagArgs)
+		if negativeArg.MatchString(a) && waiting == nil {
 			positional = append(positional, a)
 			continue
 		}
+		if waiting != nil && strings.HasPrefix(a, "-") && len(a) > 1 && !negativeArg.MatchString(a) {
+			// --search --json: the flag's value is missing, and the
+			// next flag is not it.
+			return nil, missingValue(waiting)
+		}
 		flagArgs = append(flagArgs, a)
+	}
+	if waiting := needsValue(fs, flagArgs); waiting != nil {
+		return nil, missingValue(waiting)
 	}
 	if err := fs.Parse(append(append(flagArgs, "--"), positional...)); err != nil {
 		return nil, err
@@ -87,15 +105,15 @@ func parseArgsWithNegatives(fs *pflag.FlagSet, raw []string) ([]string, error) {
 	return fs.Args(), nil
 }
 
-// needsValue reports whether the last of args is a flag still waiting for
-// its value (--system with the name in the next argument).
-func needsValue(fs *pflag.FlagSet, args []string) bool {
+// needsValue returns the flag that the last of args is, if it still waits
+// for its value (--system with the name in the next argument), else nil.
+func needsValue(fs *pflag.FlagSet, args []string) *pflag.Flag {
 	if len(args) == 0 {
-		return false
+		return nil
 	}
 	last := args[len(args)-1]
 	if !strings.HasPrefix(last, "-") || strings.Contains(last, "=") || last == "-" {
-		return false
+		return nil
 	}
 	var f *pflag.Flag
 	if strings.HasPrefix(last, "--") {
@@ -103,7 +121,16 @@ func needsValue(fs *pflag.FlagSet, args []string) bool {
 	} else if len(last) == 2 {
 		f = fs.ShorthandLookup(last[1:])
 	}
-	return f != nil && f.NoOptDefVal == ""
+	if f == nil || f.NoOptDefVal != "" {
+		return nil
+	}
+	return f
+}
+
+// missingValue is the error for flag f given without its value.
+func missingValue(f *pflag.Flag) error {
+	name, _ := pflag.UnquoteUsage(f)
+	return &flagMistake{fmt.Sprintf("--%s needs a %s after it: --%s %s", f.Name, name, f.Name, name)}
 }
 
 func runExplain(e *env, o *explainOptions, args []string) error {
@@ -146,19 +173,14 @@ func runExplain(e *env, o *explainOptions, args []string) error {
 	if o.json {
 		return writeEntriesJSON(e.stdout, entries)
 	}
-	return writeExplain(e.stdout, displayFor(e.stdout), query, entries)
+	return writeExplain(e.stdout, e.display(e.stdout), query, entries)
 }
 
 // loadCatalogs returns the built-in catalog with files added, in order.
 func loadCatalogs(files []string) (*catalog.Catalog, error) {
-	cat, err := catalog.Builtin()
+	cat, err := loader.Catalog(files)
 	if err != nil {
-		return nil, configErr(fmt.Errorf("built-in catalog: %w", err))
-	}
-	for _, f := range files {
-		if err := cat.LoadFile(f); err != nil {
-			return nil, configErr(err)
-		}
+		return nil, configErr(err)
 	}
 	return cat, nil
 }
@@ -170,7 +192,7 @@ func selectSystems(cat *catalog.Catalog, system string) ([]string, error) {
 		return cat.Systems(), nil
 	}
 	if !cat.HasSystem(system) {
-		return nil, configErr(fmt.Errorf("--system: unknown system %q (known: %s)", system, strings.Join(cat.Systems(), ", ")))
+		return nil, unknownSystem(system, cat.Systems())
 	}
 	return []string{system}, nil
 }
@@ -231,20 +253,20 @@ const explainLabelWidth = len("remediation:  ")
 // writeExplain writes entries as blocks for a person to read: a title line
 // (system, code, name) and one line per field, each value wrapped to the
 // terminal under the values above it.
-func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry) error {
+func writeExplain(w io.Writer, d textui.Display, query string, entries []catalog.Entry) error {
 	var b strings.Builder
 	if len(entries) > 1 {
-		b.WriteString(d.paint(sgrBold, summaryLine(query, entries)))
+		b.WriteString(d.Paint(textui.Bold, summaryLine(query, entries)))
 		b.WriteString("\n\n")
 	}
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(d.paint(sgrBold, e.System+" "+e.Code))
+		b.WriteString(d.Paint(textui.Bold, e.System+" "+e.Code))
 		if e.Name != e.Code { // wusp's codes are their names
 			b.WriteString(" ")
-			b.WriteString(d.paint(sgrBold+sgrCyan, e.Name))
+			b.WriteString(d.Paint(textui.Bold+textui.Cyan, e.Name))
 		}
 		b.WriteString("\n")
 		field := func(label, value string) {
@@ -252,9 +274,9 @@ func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry)
 				return
 			}
 			indent := 2 + explainLabelWidth
-			lines := wrap(value, d.width-indent)
+			lines := textui.Wrap(value, d.Width-indent)
 			b.WriteString("  ")
-			b.WriteString(d.paint(sgrFaint, padRight(label+":", explainLabelWidth)))
+			b.WriteString(d.Paint(textui.Faint, textui.PadRight(label+":", explainLabelWidth)))
 			for j, l := range lines {
 				if j > 0 {
 					b.WriteString("\n" + strings.Repeat(" ", indent))
@@ -263,7 +285,7 @@ func writeExplain(w io.Writer, d display, query string, entries []catalog.Entry)
 			}
 			b.WriteString("\n")
 		}
-		field("category", d.paint(categoryStyle(e.Category), e.Category))
+		field("category", d.Paint(textui.CategoryStyle(e.Category), e.Category))
 		field("group", e.Group)
 		field("message", e.Message)
 		field("description", e.Description)
@@ -302,17 +324,6 @@ func summaryLine(query string, entries []catalog.Entry) string {
 		systems = fmt.Sprintf("%d systems", len(order))
 	}
 	return fmt.Sprintf("%s: %d entries in %s (%s)", query, len(entries), systems, strings.Join(parts, ", "))
-}
-
-// categoryStyle colours a category by how bad it usually is.
-func categoryStyle(c string) string {
-	switch c {
-	case "success":
-		return sgrGreen
-	case "server", "internal", "storage", "install", "device":
-		return sgrRed
-	}
-	return sgrYellow
 }
 
 // shellWord quotes s for a shell command line when it needs it.

@@ -2,19 +2,9 @@ package cli
 
 import (
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 )
-
-// fakeTerminal makes every writer a terminal of width columns for the
-// test, as a user's terminal would be.
-func fakeTerminal(t *testing.T, width int) {
-	t.Helper()
-	old := termInfo
-	termInfo = func(io.Writer) (bool, int) { return true, width }
-	t.Cleanup(func() { termInfo = old })
-}
 
 // TestExplainText pins what a person reads for a code several systems use
 // (107: three backend-services rows and one drupal-sdk row), a code two
@@ -147,7 +137,7 @@ func TestExplainNotFound(t *testing.T) {
 		{[]string{"explain", "--search", "no such words"}, ExitInput, "",
 			"errtag: nothing in the catalogs (backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp) contains \"no such words\"\n"},
 		{[]string{"explain", "--system", "nosuch", "107"}, ExitConfig, "",
-			"errtag: --system: unknown system \"nosuch\" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)\n"},
+			"errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
 		{[]string{"explain"}, ExitConfig, "",
 			"errtag: explain: give one CODE or NAME (or --search WORD); see errtag explain --help\n"},
 		{[]string{"explain", "107", "--search", "x"}, ExitConfig, "",
@@ -238,17 +228,14 @@ entries:
 }
 
 // TestExplainTerminal: on a terminal the values wrap under each other to
-// its width and are coloured, unless NO_COLOR is set to anything.
+// its width and are coloured, unless colour is off (NO_COLOR).
 func TestExplainTerminal(t *testing.T) {
-	fakeTerminal(t, 60)
-	t.Setenv("NO_COLOR", "")
-	_, out, _ := run(t, "", "explain", "ConfigChanged")
+	_, out, _ := runEnv(t, onTerminal(60, true), "", "explain", "ConfigChanged")
 	if !strings.Contains(out, "\x1b[1mwusp ConfigChanged\x1b[0m\n") || !strings.Contains(out, "\x1b[2mcategory:     \x1b[0m\x1b[33mconfig\x1b[0m") {
 		t.Errorf("no colour:\n%q", out)
 	}
 
-	t.Setenv("NO_COLOR", "1")
-	_, out, _ = run(t, "", "explain", "ConfigChanged")
+	_, out, _ = runEnv(t, onTerminal(60, false), "", "explain", "ConfigChanged")
 	want := `wusp ConfigChanged
   category:     config
   message:      The server configuration has changed since

@@ -74,7 +74,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return configErr(err)
 	}
-	limitMemory(o.maxLine)
+	e.limitMemory(o.maxLine)
 	_, m, err := o.load()
 	if err != nil {
 		return err
@@ -111,17 +111,18 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
-	out, err := openOutput(o.outFile, e.stdout)
+	out, err := openFollowOutput(e, o.outFile, o.follow.state != "")
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
 	w := &lineWriter{w: bufio.NewWriterSize(out, 256<<10), atStart: true}
-	fo := &followOutput{
-		w: w, opts: sinkOpts, withSource: o.withFilename,
-		proc:  stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
-		sinks: map[string]output.Sink{}, counts: map[string]*stream.Stats{},
+	fo := &followSinks{
+		w:       w,
+		newSink: func(name string) (output.Sink, error) { return o.newSink(w, sinkOpts, name) },
+		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		sinks:   map[string]output.Sink{}, counts: map[string]*stream.Stats{},
 	}
 	defer func() {
 		for _, name := range fo.order {
@@ -223,26 +224,23 @@ func (l *lineWriter) freshLine() error {
 	return l.WriteByte('\n')
 }
 
-// followOutput writes the chunks of every followed file to one output, each
+// followSinks writes the chunks of every followed file to one output, each
 // file through its own sink (its own -H prefix or "file" field).
-type followOutput struct {
-	w          *lineWriter
-	opts       output.Options
-	withSource bool
-	proc       *stream.Processor
-	sinks      map[string]output.Sink
-	counts     map[string]*stream.Stats
-	order      []string // sources in the order first seen
-	longSrc    string   // the file whose too-long line is being written
+type followSinks struct {
+	w       *lineWriter
+	newSink func(name string) (output.Sink, error)
+	proc    *stream.Processor
+	sinks   map[string]output.Sink
+	counts  map[string]*stream.Stats
+	order   []string // sources in the order first seen
+	longSrc string   // the file whose too-long line is being written
 }
 
-func (fo *followOutput) sink(src string) (output.Sink, error) {
+func (fo *followSinks) sink(src string) (output.Sink, error) {
 	if s := fo.sinks[src]; s != nil {
 		return s, nil
 	}
-	opts := fo.opts
-	opts.Source, opts.WithSource = src, fo.withSource
-	s, err := output.New(fo.w, opts)
+	s, err := fo.newSink(src)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +256,7 @@ func (fo *followOutput) sink(src string) (output.Sink, error) {
 // pieces, streamed through unannotated; if another file's lines come
 // between two pieces, the line is ended there and its rest continues on a
 // line of its own.
-func (fo *followOutput) write(c follow.Chunk) error {
+func (fo *followSinks) write(c follow.Chunk) error {
 	if len(c.Data) == 0 && c.Part != follow.LastPiece {
 		return nil
 	}
@@ -307,7 +305,7 @@ func (fo *followOutput) write(c follow.Chunk) error {
 }
 
 // endLong ends a too-long line whose end has not come.
-func (fo *followOutput) endLong() error {
+func (fo *followSinks) endLong() error {
 	if fo.longSrc == "" {
 		return nil
 	}
@@ -320,7 +318,7 @@ func (fo *followOutput) endLong() error {
 }
 
 // finish ends the output's last line.
-func (fo *followOutput) finish() error {
+func (fo *followSinks) finish() error {
 	if err := fo.endLong(); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -45,7 +44,7 @@ func startFollow(t *testing.T, args ...string) *following {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	fw := &following{out: &syncBuffer{}, errb: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	e := &env{stdin: strings.NewReader(""), stdout: fw.out, stderr: fw.errb, signal: func() syscall.Signal { return 0 }}
+	e := newEnv(Env{Stdin: strings.NewReader(""), Stdout: fw.out, Stderr: fw.errb})
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetOut(fw.out)
@@ -165,14 +164,14 @@ func TestFollowStateRestart(t *testing.T) {
 	}
 }
 
-// TestFollowJSONSeveralFiles: with several files and --output json -H, each
+// TestFollowJSONSeveralFiles: with several files and --format json -H, each
 // record names its file.
 func TestFollowJSONSeveralFiles(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
 	os.WriteFile(a, []byte("from a\n"), 0o644)
 	os.WriteFile(b, []byte(followErrLine+"\n"), 0o644)
-	fw := startFollow(t, "-f", "--from-start", "-H", "--output", "json", a, b)
+	fw := startFollow(t, "-f", "--from-start", "-H", "--format", "json", a, b)
 	end := time.Now().Add(10 * time.Second)
 	for strings.Count(fw.out.String(), "\n") < 2 {
 		if time.Now().After(end) {
@@ -182,7 +181,7 @@ func TestFollowJSONSeveralFiles(t *testing.T) {
 	}
 	out := fw.out.String()
 	if !strings.Contains(out, `{"log":"from a","file":"`+a+`"}`+"\n") ||
-		!strings.Contains(out, `"file":"`+b+`","errtag":{"system":"knox-efota","code":"-1401"`) {
+		!strings.Contains(out, `"file":"`+b+`","errtag":[{"system":"knox-efota","code":"-1401"`) {
 		t.Errorf("output %q", out)
 	}
 }

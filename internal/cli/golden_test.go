@@ -3,20 +3,39 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/errtag/errtag/internal/textui"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/")
 
-// run calls Main in-process and returns exit code, stdout and stderr.
+// run calls Main in-process, with no terminal, signals or environment
+// variables, and returns exit code, stdout and stderr.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runEnv(t, Env{}, stdin, args...)
+}
+
+// runEnv is run with pe's process around Main; the streams are the test's.
+func runEnv(t *testing.T, pe Env, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(args, strings.NewReader(stdin), &out, &errb)
+	pe.Stdin, pe.Stdout, pe.Stderr = strings.NewReader(stdin), &out, &errb
+	code := Main(args, pe)
 	return code, out.String(), errb.String()
+}
+
+// onTerminal is an Env in which every writer is a terminal width columns
+// wide, in colour or not.
+func onTerminal(width int, color bool) Env {
+	return Env{Display: func(io.Writer) textui.Display {
+		return textui.Display{Terminal: true, Color: color, Width: width}
+	}}
 }
 
 // TestGolden runs every sample log under testdata/logs through both output
@@ -33,8 +52,8 @@ func TestGolden(t *testing.T) {
 		args   []string
 	}
 	variants := []variant{
-		{"auto", []string{"--output", "auto"}},
-		{"json", []string{"--output", "json"}},
+		{"auto", []string{"--format", "auto"}},
+		{"json", []string{"--format", "json"}},
 	}
 	for _, log := range logs {
 		base := strings.TrimSuffix(filepath.Base(log), ".log")

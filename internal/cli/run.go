@@ -5,16 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"syscall"
 
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
-	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
@@ -28,7 +24,7 @@ type configOptions struct {
 
 func (c *configOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&c.system, "system", "", "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
+	systemFlag(f, &c.system, "the `NAME` of the system the input comes from: its rules need no cue, and bare codes (code=N, error code N) count as its")
 	f.StringArrayVar(&c.rules, "rules", nil, "add the rules in `FILE` (repeatable)")
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
@@ -36,33 +32,21 @@ func (c *configOptions) register(cmd *cobra.Command) {
 // load builds the catalog, rules and matcher. Every problem is a config
 // error, found before any input is read.
 func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
-	cat, err := catalog.Builtin()
-	if err != nil {
-		return nil, nil, configErr(fmt.Errorf("built-in catalog: %w", err))
-	}
-	for _, f := range c.catalogs {
-		if err := cat.LoadFile(f); err != nil {
-			return nil, nil, configErr(err)
-		}
-	}
-	srcs, err := rules.ReadFiles(c.rules)
-	if err != nil {
+	l, err := loader.Load(loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system})
+	var se *loader.SystemError
+	switch {
+	case errors.As(err, &se):
+		return nil, nil, unknownSystem(se.System, se.Known)
+	case err != nil:
 		return nil, nil, configErr(err)
 	}
-	set, err := rules.Compile(cat, append([]rules.Source{rules.Builtin()}, srcs...)...)
-	if err != nil {
-		return nil, nil, configErr(err)
-	}
-	m, err := matcher.New(set, cat, matcher.Options{System: c.system})
-	if err != nil {
-		return nil, nil, configErr(fmt.Errorf("--system: %w", err))
-	}
-	return cat, m, nil
+	return l.Catalog, l.Matcher, nil
 }
 
 // runOptions are the root command's flags.
 type runOptions struct {
 	configOptions
+	outputOptions
 	format       string
 	fields       string
 	maxLine      int
@@ -77,21 +61,22 @@ type runOptions struct {
 func (o *runOptions) register(cmd *cobra.Command) {
 	o.configOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.format, "output", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
-	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule)")
-	f.IntVar(&o.maxLine, "max-line", stream.DefaultMaxLine, "longest line in `BYTES` that is matched; longer lines pass through unannotated without being held in memory")
-	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst)")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	f.StringVar(&o.format, "format", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
+	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule, cue)")
+	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M); longer lines pass through unannotated without being held in memory")
+	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst); FILE is written beside itself and replaced only when done")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
+	o.outputOptions.register(f)
 	o.follow.register(cmd)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
-	so := output.Options{Format: output.Format(o.format)}
+	so := output.Options{Format: output.Format(strings.ToLower(o.format))}
 	if so.Format != output.Auto && so.Format != output.JSON {
-		return so, fmt.Errorf("--output: unknown format %q (auto or json)", o.format)
+		return so, fmt.Errorf("--format: unknown format %q: auto or json (to write to a file, use -o FILE)", o.format)
 	}
 	if o.fields != "" {
 		fs, err := output.ParseFields(o.fields)
@@ -110,11 +95,20 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	return so, nil
 }
 
-// runFilter is errtag's main job: every input, in order, to one output.
+// runFilter is errtag's main job: every input, in order, to one output
+// (standard output or -o), each input to its own (--out-dir, batch.go), or
+// files followed as they grow (-f, follow.go).
 func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
-	if o.outDir != "" && (o.follow.on || o.outFile != "") {
-		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
+	if err := checkOutputName(o.outFile, "for JSON lines use --format json"); err != nil {
+		return err
 	}
+	if err := o.checkOutputs(e, args); err != nil {
+		return err
+	}
+	if err := o.checkCount(); err != nil {
+		return err
+	}
+	o.chooseView(e)
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
 	}
@@ -122,152 +116,135 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err != nil {
 		return configErr(err)
 	}
-	limitMemory(o.maxLine)
+	e.limitMemory(o.maxLine)
 	_, m, err := o.load()
 	if err != nil {
 		return err
 	}
-	// --stats (stats.go); finish gets the signal's ctx, bound here before
-	// ctx is rebound below.
+	// --stats (stats.go); finish gets the signal's ctx, not one derived
+	// from it below.
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
-	if o.outDir != "" {
-		b := &batch{e: e, outDir: o.outDir, sinkOpts: sinkOpts, workers: o.workers, onInput: rs.addInput,
-			proc: stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})}
-		if len(args) == 0 {
-			return configErr(errors.New("--out-dir needs input files"))
-		}
-		return b.run(ctx, args)
+	d := &driver{
+		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		workers: workersFor(o.workers),
+		sinks:   o.sinks(sinkOpts),
+		onInput: rs.addInput,
 	}
+	if o.count {
+		named := o.withFilename || len(args) > 1
+		d.after = func(w *bufio.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
+	}
+	if o.outDir != "" {
+		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
+	}
+	toStdout := o.outFile == "" || o.outFile == "-"
+	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
+	defer d.prog.finish()
+	return filter(ctx, e, d, o.outFile, args)
+}
+
+// checkOutputs checks, before anything is read, that the flags choose one
+// kind of output and that no output is an input.
+func (o *runOptions) checkOutputs(e *env, args []string) error {
+	switch {
+	case o.outDir != "" && (o.follow.on || o.outFile != ""):
+		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
+	case o.outDir != "":
+		return nil // batch.plan checks its outputs
+	case o.outFile != "" && o.outFile != "-":
+		inputs := args
+		if len(inputs) == 0 {
+			inputs = []string{"-"}
+		}
+		return checkNotInputs(e, inputs, map[string]string{o.outFile: "-o"})
+	}
+	if err := checkStdoutOpen(e); err != nil {
+		return err
+	}
+	return checkStdoutNotInput(e, args)
+}
+
+// filter writes every input, in order, to one output: standard output or
+// -o FILE (see outputs.go for what becomes of FILE). An input that cannot
+// be read is reported and the others are still written; exit 1 says so.
+func filter(ctx context.Context, e *env, d *driver, outFile string, args []string) error {
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
-	out, err := openOutput(o.outFile, e.stdout)
+	tracks := make([]*track, len(args))
+	for i, name := range args {
+		tracks[i] = e.ledger.add(displayName(name))
+	}
+	dst, err := openDestination(ctx, e, outFile)
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped while waiting for a FIFO's reader
+	}
 	if err != nil {
-		return &exitError{code: ExitInput, err: err}
+		return err
 	}
 	// A pipe or socket output whose reader has gone ends the run, quietly,
-	// even while no input arrives to be written (parent.go).
-	ctx, unwatch := watchOutput(ctx, out)
+	// even while no input arrives to be written (lifecycle.WatchOutput).
+	ctx, unwatch := watchOutput(ctx, dst)
 	defer unwatch()
 	// Standard input is read through ctx, so that a signal or a gone
-	// output ends errtag even while input.Open waits for the first bytes.
-	stdin := stream.CancelableReader(ctx, e.stdin)
-	w := bufio.NewWriterSize(out, 256<<10)
-	proc := stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
-	failed := false
-	for _, name := range args {
-		src, err := input.Open(name, stdin)
-		if err != nil {
-			if ctx.Err() != nil {
-				return finishOutput(out, w)
+	// output ends errtag even while it waits for input.
+	d.stdin = stream.CancelableReader(ctx, e.stdin)
+	w := bufio.NewWriterSize(dst, 256<<10)
+	opened, failed := false, false
+inputs:
+	for i, name := range args {
+		t := tracks[i]
+		d.prog.begin(t.name)
+		src, err := d.open(ctx, name, d.prog.counter())
+		var st stream.Stats
+		if err == nil {
+			opened = true
+			base := dst.lines()
+			t.written = func() int64 { return dst.lines() - base }
+			st, err = d.process(ctx, src, t, w)
+			var ie *inputError
+			if d.after != nil && (err == nil || errors.As(err, &ie)) {
+				d.after(w, t.name, st)
 			}
-			fmt.Fprintf(e.stderr, "errtag: %s\n", describeOpenError(name, err))
-			failed = true
-			continue
 		}
-		opts := sinkOpts
-		opts.Source, opts.WithSource = displayName(name), o.withFilename
-		if _, err := output.New(w, opts); err != nil {
-			src.Close()
-			return configErr(err)
-		}
-		newSink := func(w output.Writer) output.Sink {
-			s, _ := output.New(w, opts) // opts checked just above
-			return s
-		}
-		var r io.Reader = stream.CancelableReader(ctx, src)
-		if src.Regular {
-			r = stream.NonBlocking(src) // reads do not block: ctx is checked between them
-		}
-		st, err := proc.RunParallel(ctx, r, newSink, w, o.workers)
-		src.Close()
-		rs.addInput(displayName(name), st)
+		t.state.Store(finished)
+		d.prog.end(t.name, st)
+		var ie *inputError
 		var we *stream.WriteError
-		var re *stream.ReadError
 		switch {
 		case err == nil:
+		case errors.As(err, &ie):
+			d.prog.clear()
+			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
+			failed = true
 		case errors.As(err, &we):
-			return writeFailure(we.Err)
+			dst.abandon()
+			return dst.writeError(we.Err)
 		case errors.Is(err, context.Canceled):
-			return finishOutput(out, nil)
-		case errors.As(err, &re):
-			fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), describeReadError(src, re))
-			failed = true
+			break inputs // what was read has been written
 		default:
-			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), err)
-			failed = true
+			dst.abandon()
+			return err
 		}
 	}
-	if err := finishOutput(out, w); err != nil {
+	if err := w.Flush(); err != nil {
+		dst.abandon()
+		return dst.writeError(err)
+	}
+	if !opened && dst.tmp != nil {
+		dst.abandon()
+		if ctx.Err() != nil {
+			fmt.Fprintf(e.stderr, "errtag: %s left as it was: stopped before any input was read\n", dst.name)
+			return nil
+		}
+		return &exitError{code: ExitInput, err: fmt.Errorf("no input could be read: %s left as it was", dst.name)}
+	}
+	if err := dst.commit(); err != nil {
 		return err
 	}
 	if failed {
 		return &exitError{code: ExitInput}
 	}
 	return nil
-}
-
-func displayName(name string) string {
-	if name == "-" {
-		return "(standard input)"
-	}
-	return name
-}
-
-func describeOpenError(name string, err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Sprintf("%s: %v", name, pe.Err)
-	}
-	return fmt.Sprintf("%s: %v", displayName(name), err)
-}
-
-func describeReadError(src *input.Source, re *stream.ReadError) string {
-	if src.Compression != input.None {
-		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
-			src.Compression, src.RawOffset(), re.Offset, re.Err)
-	}
-	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, re.Err)
-}
-
-// writeFailure turns an output error into the exit: a closed pipe is the
-// reader saying it has enough (errtag big.log | head), not an error.
-func writeFailure(err error) error {
-	if errors.Is(err, syscall.EPIPE) {
-		return nil
-	}
-	return &exitError{code: ExitInput, err: fmt.Errorf("writing output: %w", err)}
-}
-
-func finishOutput(out io.Writer, w *bufio.Writer) error {
-	if w != nil {
-		if err := w.Flush(); err != nil {
-			return writeFailure(err)
-		}
-	}
-	if c, ok := out.(io.Closer); ok && out != io.Writer(os.Stdout) {
-		if err := c.Close(); err != nil {
-			return writeFailure(err)
-		}
-	}
-	return nil
-}
-
-// openOutput returns the output: w, or FILE compressed as its name says.
-func openOutput(name string, w io.Writer) (io.Writer, error) {
-	if name == "" || name == "-" {
-		return w, nil
-	}
-	return output.Create(name, compressionFor(name))
-}
-
-func compressionFor(name string) input.Compression {
-	switch {
-	case strings.HasSuffix(name, ".gz"):
-		return input.Gzip
-	case strings.HasSuffix(name, ".zst"):
-		return input.Zstd
-	}
-	return input.None
 }

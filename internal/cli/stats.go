@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stats"
 	"github.com/errtag/errtag/internal/stream"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -46,10 +46,11 @@ of a normal run.`,
 		},
 	}
 	o.configOptions.register(cmd)
+	markReadsLogs(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
 	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
-	f.IntVar(&o.workers, "workers", 0, "goroutines matching in parallel within one input (0: one per CPU)")
+	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0: one per CPU)")
 	return cmd
 }
 
@@ -60,6 +61,9 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if o.workers < 0 {
 		return configErr(fmt.Errorf("--workers must be 0 (one per CPU) or more"))
 	}
+	if err := checkStdoutOpen(e); err != nil {
+		return err
+	}
 	_, m, err := o.load()
 	if err != nil {
 		return err
@@ -67,46 +71,50 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
-	// Standard input is read through ctx, so that a signal ends errtag
-	// even while input.Open waits for the first bytes.
-	stdin := stream.CancelableReader(ctx, e.stdin)
 	col := stats.New()
-	proc := stream.New(m, stream.Options{OnAnnotated: col.Add})
+	d := &driver{
+		proc: stream.New(m, stream.Options{OnAnnotated: col.Add}),
+		// Standard input is read through ctx, so that a signal ends
+		// errtag even while it waits for input.
+		stdin:   stream.CancelableReader(ctx, e.stdin),
+		workers: workersFor(o.workers),
+		sinks:   func(string) (stream.SinkFactory, error) { return discardSinks, nil },
+		onInput: col.AddInput,
+	}
 	discard := bufio.NewWriterSize(io.Discard, 64<<10)
+	prog := newProgress(e, args, false)
+	defer prog.finish()
 	failed, interrupted := false, false
 	for _, name := range args {
-		src, err := input.Open(name, stdin)
-		if err != nil {
-			if ctx.Err() != nil {
-				interrupted = true
-				break
-			}
-			fmt.Fprintf(e.stderr, "errtag: %s\n", describeOpenError(name, err))
-			failed = true
-			continue
+		t := e.ledger.add(displayName(name))
+		prog.begin(t.name)
+		src, err := d.open(ctx, name, prog.counter())
+		var st stream.Stats
+		if err == nil {
+			st, err = d.process(ctx, src, t, discard)
 		}
-		st, err := proc.RunParallel(ctx, stream.CancelableReader(ctx, src), discardSinks, discard, o.workers)
-		src.Close()
-		col.AddInput(displayName(name), st)
-		var re *stream.ReadError
+		t.state.Store(finished)
+		prog.end(t.name, st)
+		var ie *inputError
 		switch {
 		case err == nil:
 		case errors.Is(err, context.Canceled):
 			interrupted = true
-		case errors.As(err, &re):
-			fmt.Fprintf(e.stderr, "errtag: %s: %s\n", displayName(name), describeReadError(src, re))
+		case errors.As(err, &ie):
+			prog.clear()
+			fmt.Fprintf(e.stderr, "errtag: %v\n", ie)
 			failed = true
 		default:
-			fmt.Fprintf(e.stderr, "errtag: %s: %v\n", displayName(name), err)
-			failed = true
+			return err
 		}
 		if interrupted {
 			break
 		}
 	}
+	prog.finish()
 	r := col.Report()
 	r.Interrupted = interrupted
-	if err := writeReport(e.stdout, r, o.json, o.top); err != nil {
+	if err := writeReport(e.stdout, e.display(e.stdout), r, o.json, o.top); err != nil {
 		return writeFailure(err)
 	}
 	if failed {
@@ -115,13 +123,12 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	return nil
 }
 
-// writeReport writes r as JSON or as text rendered for w.
-func writeReport(w io.Writer, r *stats.Report, asJSON bool, top int) error {
+// writeReport writes r as JSON or as text rendered for d.
+func writeReport(w io.Writer, d textui.Display, r *stats.Report, asJSON bool, top int) error {
 	if asJSON {
 		return r.WriteJSON(w)
 	}
-	d := displayFor(w)
-	return r.WriteText(w, stats.TextOptions{Top: top, Color: d.color, Width: d.width})
+	return r.WriteText(w, stats.TextOptions{Top: top, Color: d.Color, Width: d.Width})
 }
 
 // discardSink is an output.Sink that writes nothing: stats only counts.
@@ -174,5 +181,5 @@ func (r *statsHook) finish(ctx context.Context) {
 	}
 	rep := r.col.Report()
 	rep.Interrupted = ctx.Err() != nil
-	writeReport(r.e.stderr, rep, false, stats.DefaultTop)
+	writeReport(r.e.stderr, r.e.display(r.e.stderr), rep, false, stats.DefaultTop)
 }

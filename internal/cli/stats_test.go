@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -176,38 +175,33 @@ func TestStatsFlag(t *testing.T) {
 // read, saying so, for errtag stats and for --stats.
 func TestStatsInterrupted(t *testing.T) {
 	a, _ := statsInputs(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	for _, args := range [][]string{{"stats", a}, {"--stats", a}} {
-		var out, errb bytes.Buffer
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, signal: func() syscall.Signal { return syscall.SIGINT }}
-		root := newRoot(e)
-		root.SetArgs(args)
-		root.SetOut(&out)
-		root.SetErr(&errb)
-		root.ExecuteContext(ctx)
-		report := out.String()
+		// The signal is there before errtag starts.
+		sigs := make(chan os.Signal, 1)
+		sigs <- syscall.SIGINT
+		code, out, errb := runEnv(t, Env{Signals: sigs}, "", args...)
+		if code != 128+int(syscall.SIGINT) {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		report := out
 		if args[0] == "--stats" {
-			report = errb.String()
+			report = errb
 		}
 		if !strings.HasPrefix(report, "Interrupted: the counts cover the input read before the signal.\nLines read       ") {
-			t.Errorf("%v: report %q (stdout %q, stderr %q)", args, report, out.String(), errb.String())
+			t.Errorf("%v: report %q (stdout %q, stderr %q)", args, report, out, errb)
 		}
 	}
 }
 
-// TestStatsTerminal: colour on a terminal unless NO_COLOR is set, and
-// lines that fit its width.
+// TestStatsTerminal: colour on a terminal when colour is on, and lines
+// that fit its width.
 func TestStatsTerminal(t *testing.T) {
 	a, b := statsInputs(t)
-	fakeTerminal(t, 70)
-	t.Setenv("NO_COLOR", "")
-	_, out, _ := run(t, "", "stats", a, b)
+	_, out, _ := runEnv(t, onTerminal(70, true), "", "stats", a, b)
 	if !strings.Contains(out, "\x1b[1mBy system\x1b[0m") || !strings.Contains(out, "\x1b[36m████") {
 		t.Errorf("no colour: %q", out)
 	}
-	t.Setenv("NO_COLOR", "true")
-	_, out, _ = run(t, "", "stats", a, b)
+	_, out, _ = runEnv(t, onTerminal(70, false), "", "stats", a, b)
 	if strings.Contains(out, "\x1b") {
 		t.Errorf("colour with NO_COLOR set: %q", out)
 	}
@@ -217,7 +211,7 @@ func TestStatsTerminal(t *testing.T) {
 		}
 	}
 	// --stats colours by standard error, which is the terminal here too.
-	_, _, stderr := run(t, "", "--stats", a)
+	_, _, stderr := runEnv(t, onTerminal(70, false), "", "--stats", a)
 	if strings.Contains(stderr, "\x1b") {
 		t.Errorf("colour with NO_COLOR set: %q", stderr)
 	}

@@ -33,20 +33,25 @@ finds that were dropped and why, and the annotations that result.`,
 				return err
 			}
 			w := bufio.NewWriter(e.stdout)
-			defer w.Flush()
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
-					writeTraceJSON(w, n, line, tr)
+					writeTraceJSON(w, n, line, tr) // w keeps the error for Flush
 				} else {
 					writeTrace(w, n, line, tr)
 				}
+			}
+			done := func() error {
+				if err := w.Flush(); err != nil {
+					return writeFailure(err)
+				}
+				return nil
 			}
 			if len(args) > 0 {
 				for i, a := range args {
 					each(i+1, strings.TrimRight(a, "\r\n"))
 				}
-				return nil
+				return done()
 			}
 			r := bufio.NewReader(e.stdin)
 			for n := 1; ; n++ {
@@ -55,7 +60,7 @@ finds that were dropped and why, and the annotations that result.`,
 					each(n, strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"))
 				}
 				if err == io.EOF {
-					return nil
+					return done()
 				}
 				if err != nil {
 					return &exitError{code: ExitInput, err: fmt.Errorf("reading standard input: %w", err)}
@@ -64,23 +69,31 @@ finds that were dropped and why, and the annotations that result.`,
 		},
 	}
 	c.register(cmd)
+	markReadsLogs(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
 	return cmd
 }
 
 func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	fmt.Fprintf(w, "line %d: %s\n", n, line)
+	writeMarkers := func() {
+		if len(tr.Marked) > 0 {
+			fmt.Fprintf(w, "  markers:   %s\n", strings.Join(tr.Marked, ", "))
+		} else {
+			fmt.Fprintf(w, "  markers:   none\n")
+		}
+		for _, nm := range tr.NotMarkers {
+			fmt.Fprintf(w, "  no marker: %s\n", nm)
+		}
+	}
 	if tr.Gate == "" {
 		fmt.Fprintf(w, "  prefilter: no rule's literal occurs on the line, so no rule ran\n")
+		writeMarkers()
 		fmt.Fprintf(w, "  => no annotation\n\n")
 		return
 	}
 	fmt.Fprintf(w, "  prefilter: %q at byte %d\n", tr.Gate, tr.GateOffset)
-	if len(tr.Marked) > 0 {
-		fmt.Fprintf(w, "  markers:   %s\n", strings.Join(tr.Marked, ", "))
-	} else {
-		fmt.Fprintf(w, "  markers:   none\n")
-	}
+	writeMarkers()
 	seen := map[string]bool{}
 	for _, ev := range tr.Events {
 		key := ev.Rule + "\x00" + ev.What
@@ -100,10 +113,10 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	for _, a := range tr.Annotations {
 		e := a.Entry
 		if !a.Known {
-			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s]\n", e.System, e.Code, e.System, a.Rule)
+			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s, cue %s]\n", e.System, e.Code, e.System, a.Rule, a.Cue)
 			continue
 		}
-		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule)
+		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s, cue %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule, a.Cue)
 		for _, alt := range a.Alternatives {
 			fmt.Fprintf(w, "     or %s: the line's message did not pick a row\n", alt.Name)
 		}
@@ -111,14 +124,27 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 	fmt.Fprintln(w)
 }
 
+// traceJSON is one line of errtag test --json. Its keys are snake_case like
+// the rest of errtag's JSON, and its lists are always present (empty when
+// there is nothing), so that scripts need no test for a missing key.
 type traceJSON struct {
-	Line        int                  `json:"line"`
-	Text        string               `json:"text"`
-	Prefilter   string               `json:"prefilter,omitempty"`
-	Markers     []string             `json:"markers,omitempty"`
-	Events      []matcher.TraceEvent `json:"events,omitempty"`
-	Dropped     []matcher.TraceEvent `json:"dropped,omitempty"`
-	Annotations []annotationJSON     `json:"annotations"`
+	Line            int              `json:"line"`
+	Text            string           `json:"text"`
+	Prefilter       string           `json:"prefilter,omitempty"`
+	PrefilterOffset *int             `json:"prefilter_offset,omitempty"`
+	Markers         []string         `json:"markers"`
+	NotMarkers      []string         `json:"not_markers"`
+	Events          []traceEventJSON `json:"events"`
+	Dropped         []traceEventJSON `json:"dropped"`
+	Annotations     []annotationJSON `json:"annotations"`
+}
+
+// traceEventJSON is a matcher.TraceEvent in errtag test --json.
+type traceEventJSON struct {
+	Rule   string `json:"rule"`
+	Offset int    `json:"offset"`
+	What   string `json:"what"`
+	Where  string `json:"where"`
 }
 
 type annotationJSON struct {
@@ -128,18 +154,38 @@ type annotationJSON struct {
 	Category     string   `json:"category,omitempty"`
 	Known        bool     `json:"known"`
 	Rule         string   `json:"rule"`
+	Cue          string   `json:"cue"`
 	Alternatives []string `json:"alternatives,omitempty"`
 }
 
-func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) {
-	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, Events: tr.Events, Dropped: tr.Dropped, Annotations: []annotationJSON{}}
+func traceEvents(evs []matcher.TraceEvent) []traceEventJSON {
+	out := make([]traceEventJSON, len(evs))
+	for i, ev := range evs {
+		out[i] = traceEventJSON{Rule: ev.Rule, Offset: ev.Offset, What: ev.What, Where: ev.Where}
+	}
+	return out
+}
+
+func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) error {
+	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers,
+		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}}
+	if tr.Gate != "" {
+		out.PrefilterOffset = &tr.GateOffset
+	}
+	if out.Markers == nil {
+		out.Markers = []string{}
+	}
+	if out.NotMarkers == nil {
+		out.NotMarkers = []string{}
+	}
 	for _, a := range tr.Annotations {
-		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule}
+		aj := annotationJSON{System: a.Entry.System, Code: a.Entry.Code, Name: a.Entry.Name, Category: a.Entry.Category, Known: a.Known, Rule: a.Rule, Cue: a.Cue.String()}
 		for _, alt := range a.Alternatives {
 			aj.Alternatives = append(aj.Alternatives, alt.Name)
 		}
 		out.Annotations = append(out.Annotations, aj)
 	}
-	b, _ := json.Marshal(out)
-	w.Write(append(b, '\n'))
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // log lines are not HTML: > stays >
+	return enc.Encode(out)
 }

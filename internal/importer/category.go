@@ -14,6 +14,23 @@ type categoryRule struct {
 }
 
 var categoryRules = []categoryRule{
+	// Phrases that say exactly what happened, before the single words
+	// below could decide otherwise (a "rejected" connection is not a
+	// cancellation, a "transaction rollback" is not an install). Database
+	// vocabulary (SQLSTATE condition and class names) is most of it.
+	{"conflict", regexp.MustCompile(`\b(unique violation|exclusion violation|foreign key violation|restrict violation|integrity constraint violation|triggered data change violation|deadlocks?|deadlock detected|serializ(?:ation|e) failure|could not serialize|transaction rollback|concurrent (?:update|modification)|lock not available|object in use|still exists?|prerequisite state|(?:in failed|active|no active|read only) sql transaction|transaction state|invalid transaction (?:initiation|termination)|cursor state|snapshot too old|lock file exists)\b`)},
+	{"validation", regexp.MustCompile(`\b(not null violation|null values?|check (?:option )?violation|cardinality violation|syntax errors?|data exception|division by zero|out of range|invalid text representation|invalid input|truncation|datatype mismatch|ambiguous \w+|grouping error|windowing error|indeterminate \w+|collation mismatch|cannot coerce|protocol violation)\b`)},
+	{"not-found", regexp.MustCompile(`\b(undefined (?:table|column|function|object|parameter|file|cursor|database|schema|pstatement|prepared statement|variable|role|user)s?|case not found|no data found|no data|no additional \w+)\b`)},
+	{"permission", regexp.MustCompile(`\b(insufficient privileges?|privileges? not (?:granted|revoked)|not permitted|prohibited|invalid grant(?:or| operation))\b`)},
+	{"auth", regexp.MustCompile(`\b(invalid password|authori[sz]ation specification|authentication failed)\b`)},
+	{"connectivity", regexp.MustCompile(`\b(sqlconnection|connection (?:exception|failure|does not exist)|unable to (?:establish|connect)\w*|cannot connect now|establish(?:ment)? (?:of )?(?:a )?connection)\b`)},
+	{"quota", regexp.MustCompile(`\b(too many \w+|limit exceeded|insufficient resources|too complex)\b`)},
+	{"storage", regexp.MustCompile(`\b(disk full|out of memory|i/?o error|(?:data|index) corrupted)\b`)},
+	{"server", regexp.MustCompile(`\b(admin shutdown|crash shutdown|shutdown|system error)\b`)},
+	{"cancelled", regexp.MustCompile(`\b(operator intervention|query canceled)\b`)},
+	{"config", regexp.MustCompile(`\b(config(?:uration)? file|runtime param\w*)\b`)},
+
+	// Single words.
 	{"timeout", regexp.MustCompile(`\b(tim(?:e|ed|es|ing) ?out|timeout|took too long|too long to|pending|waiting for)\b`)},
 	{"cancelled", regexp.MustCompile(`\b(cancel(?:l?ed|s|ling|ing|lation|ation)?|abort(?:ed|s|ing)?|reject(?:ed|s|ing)?|declined?)\b`)},
 	{"not-found", regexp.MustCompile(`\b(not (?:be )?found|(?:does|do|did) not exist|not exists?|no such|unexisting|nonexistent|non-existent|could not find|cannot find|unable to find|unknown (?:user|object|item|device|file))\b`)},
@@ -41,6 +58,22 @@ var (
 	negationRE = regexp.MustCompile(`\b(not|no|fail\w*|error|errors|abort\w*|cancel\w*|unsuccessful\w*|partially|partial)\b`)
 	splitCamel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
 )
+
+// guessCategory guesses from the name and text first and, when no keyword
+// matches there, from the group (a PostgreSQL class, "Class 22 - Data
+// Exception", says what its codes have in common). inGroup is true when the
+// keyword came from the group.
+func guessCategory(name, text, group string) (category, keyword string, inGroup bool) {
+	if c, k := GuessCategory(name, text); k != "" {
+		return c, k, false
+	}
+	if group != "" {
+		if c, k := GuessCategory("", group); k != "" {
+			return c, k, true
+		}
+	}
+	return "internal", "", false
+}
 
 // GuessCategory returns the category for an entry named name with text
 // (message and description), and the word that decided it. When nothing

@@ -18,10 +18,11 @@ var (
 )
 
 // parseHTML reads the <table>s of an HTML page (tables nested in a cell are
-// read as the cell's text). A table's header is its row of <th> cells, or a
-// first row that names its columns. The last <h1>-<h6> heading before a
-// table names its section.
-func parseHTML(page string) ([]Row, []string, error) {
+// read as the cell's text). A table's header is its last leading row of
+// <th> cells (a single <th> spanning a wider table is a caption, not a
+// header), or a first row that names its columns. The last <h1>-<h6>
+// heading before a table names its section.
+func parseHTML(page string, spec *Columns) ([]Row, []string, error) {
 	page = htmlComment.ReplaceAllStringFunc(page, keepNewlines)
 	page = htmlRaw.ReplaceAllStringFunc(page, keepNewlines)
 
@@ -67,9 +68,16 @@ func parseHTML(page string) ([]Row, []string, error) {
 	endTable := func() {
 		endRow()
 		if cur != nil {
-			if len(headRows) > 0 {
-				cur.header = headRows[len(headRows)-1]
-			} else if len(cur.rows) > 1 && isHeaderRow(cur.rows[0].cells) {
+			width := 0
+			for _, r := range cur.rows {
+				width = max(width, len(r.cells))
+			}
+			for _, h := range headRows {
+				if len(h) > 1 || width <= 1 {
+					cur.header = h
+				}
+			}
+			if cur.header == nil && len(cur.rows) > 1 && isHeaderRow(cur.rows[0].cells) {
 				cur.header = cur.rows[0].cells
 				cur.rows = cur.rows[1:]
 			}
@@ -107,7 +115,7 @@ func parseHTML(page string) ([]Row, []string, error) {
 			}
 			endTable()
 			depth = 1
-			cur = &table{}
+			cur = &table{line: lineAt(m[0])}
 		case name == "table" && closing:
 			if depth == 1 {
 				endTable()
@@ -145,8 +153,7 @@ func parseHTML(page string) ([]Row, []string, error) {
 		}
 	}
 	endTable()
-	rows, warnings := tableRows(tables)
-	return rows, warnings, nil
+	return tableRows(tables, spec)
 }
 
 // keepNewlines replaces s by as many newlines as it holds, so that line

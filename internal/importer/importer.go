@@ -5,34 +5,41 @@
 // puts the code in, and an empty remediation for the author to write.
 //
 // Each page format has a parser of its own (markdown.go, html.go, tsv.go,
-// text.go with prose.go); they all produce Rows, which Build turns into
-// Entries and Render into YAML. Parsing is best effort: pages are written
-// for people, so a parser recognises the usual layouts (tables with a
-// header naming the columns, code lines under section headings, name and
-// description paragraphs) and reports what it skipped as warnings.
+// text.go with prose.go); Detect tells the format of a page (--from auto).
+// The parsers all produce Rows, which Build turns into Entries and Render
+// into YAML. Parsing is best effort: pages are written for people, so a
+// parser recognises the usual layouts (tables with a header naming the
+// columns, code lines under section headings, columns of code lines,
+// name and description paragraphs) and reports what it skipped as
+// warnings. An import that makes no sense (codes that are not codes, one
+// message for most codes) is an error rather than a catalog.
 package importer
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 )
 
 // Format is a page format.
 type Format string
 
-// The formats Import reads.
+// The formats Import reads. Auto is not a format of its own: Import reads
+// the page in the format Detect finds.
 const (
+	Auto     Format = "auto"
 	Markdown Format = "markdown"
 	HTML     Format = "html"
 	TSV      Format = "tsv"
 	Text     Format = "text"
 )
 
-// Formats returns the format names, sorted.
-func Formats() []string { return []string{string(HTML), string(Markdown), string(Text), string(TSV)} }
+// Formats returns the format names --from takes: auto, then the formats,
+// sorted.
+func Formats() []string {
+	return []string{string(Auto), string(HTML), string(Markdown), string(Text), string(TSV)}
+}
 
 // Options say what to call the catalog.
 type Options struct {
@@ -41,6 +48,9 @@ type Options struct {
 	// Source names the page (a file name), for the comment at the top of
 	// the YAML.
 	Source string
+	// Columns, when set, says what each column of the page's tables holds
+	// (--columns), instead of their header names.
+	Columns *Columns
 }
 
 // Row is one code as a parser read it from the page.
@@ -56,6 +66,13 @@ type Row struct {
 	// text section heading, TSV section line); Build keeps it as the group
 	// only when the page has rows under two headings or more.
 	Section string
+	// Group is the text of a group column (Class, Category, Group).
+	Group string
+	// Constant is a vendor constant given beside a condition name
+	// (PostgreSQL's ERRCODE_UNIQUE_VIOLATION beside unique_violation).
+	Constant string
+	// Remediation is the text of a remediation column (Action, Solution).
+	Remediation string
 	// Status is the HTTP status the row gives, if any.
 	Status string
 	// Rest is text of the row after the message that the page does not
@@ -74,21 +91,34 @@ type Entry struct {
 	Message       string
 	Description   string
 	MessagePrefix string
+	Remediation   string
+	// Constant is the vendor's constant given beside the name (also in
+	// Description), when the page has one.
+	Constant string
 	// NameMade is true when Name was made from the message (the page has
 	// no constant for the code).
 	NameMade bool
 	// Keyword is the word that decided Category ("" when none matched and
 	// the category is the fallback, internal).
 	Keyword string
+	// KeywordInGroup is true when Keyword was found in the group rather
+	// than in the name or message.
+	KeywordInGroup bool
 	// Notes are written as comments above the entry.
 	Notes []string
 }
 
 // Result is an imported catalog.
 type Result struct {
+	// Format is the format the page was read as (the one Detect found
+	// for Auto).
+	Format Format
+	// Detected says why Detect chose Format ("" when it was given).
+	Detected string
 	Entries  []Entry
 	YAML     []byte
 	Guessed  int      // entries whose category was guessed (all of them)
+	Fallback int      // entries whose category is the fallback, internal
 	Warnings []string // rows skipped or changed, for the user
 }
 
@@ -104,38 +134,68 @@ func IsUsage(err error) bool {
 
 var systemIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
-// Parse reads the rows of page in format f.
-func Parse(f Format, page []byte) ([]Row, []string, error) {
-	text := strings.ReplaceAll(string(page), "\r\n", "\n")
-	text = strings.TrimPrefix(text, "\ufeff")
+// Parse reads the rows of page in format f (not Auto), with the columns of
+// its tables as spec says (nil: from their headers and contents).
+func Parse(f Format, page []byte, spec *Columns) ([]Row, []string, error) {
+	text := normalise(page)
 	switch f {
 	case Markdown:
-		return parseMarkdown(text)
+		return parseMarkdown(text, spec)
 	case HTML:
-		return parseHTML(text)
+		return parseHTML(text, spec)
 	case TSV:
-		return parseTSV(text)
+		return parseTSV(text, spec)
 	case Text:
-		return parseText(text)
+		return parseText(text, spec)
 	}
 	return nil, nil, usageError{fmt.Errorf("unknown format %q (%s)", f, strings.Join(Formats(), ", "))}
 }
 
-// Import parses page and returns the catalog skeleton.
+// normalise makes line ends LF and drops a byte order mark.
+func normalise(page []byte) string {
+	text := strings.ReplaceAll(string(page), "\r\n", "\n")
+	return strings.TrimPrefix(text, "\ufeff")
+}
+
+// Import parses page and returns the catalog skeleton. With format Auto
+// the page's format is the one Detect finds. It fails when the page gives
+// no codes, or when what it gives makes no sense as a catalog (see
+// checkSense).
 func Import(f Format, page []byte, opts Options) (*Result, error) {
 	if !systemIDPattern.MatchString(opts.System) {
 		return nil, usageError{fmt.Errorf("--system %q: use lower case letters, digits, '.', '_' and '-'", opts.System)}
 	}
-	rows, warnings, err := Parse(f, page)
+	detected := ""
+	if f == Auto {
+		f, detected = Detect(page)
+	}
+	rows, warnings, err := Parse(f, page, opts.Columns)
 	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no error codes found as %s (%s)", f, formatHint(f))
+		return nil, fmt.Errorf("no error codes found as %s (%s)", describeFormat(f, detected), formatHint(f))
 	}
-	entries, w := Build(rows)
+	entries, w, noText := Build(rows)
 	warnings = append(warnings, w...)
-	return &Result{Entries: entries, YAML: Render(entries, opts, f), Guessed: len(entries), Warnings: warnings}, nil
+	if err := checkSense(entries, noText); err != nil {
+		return nil, fmt.Errorf("read as %s: %w", describeFormat(f, detected), err)
+	}
+	fallback := 0
+	for _, e := range entries {
+		if e.Keyword == "" {
+			fallback++
+		}
+	}
+	return &Result{Format: f, Detected: detected, Entries: entries, YAML: Render(entries, opts, f),
+		Guessed: len(entries), Fallback: fallback, Warnings: warnings}, nil
+}
+
+func describeFormat(f Format, detected string) string {
+	if detected != "" {
+		return fmt.Sprintf("%s (--from auto: %s)", f, detected)
+	}
+	return string(f)
 }
 
 func formatHint(f Format) string {
@@ -151,17 +211,26 @@ func formatHint(f Format) string {
 }
 
 // Build turns rows, in page order, into entries:
+//   - a row with no text but a constant, of a code that another row
+//     gives text for, is an alias: its constant goes to that row's
+//     description (PostgreSQL's errcodes.txt lists ERRCODE_UNDEFINED_CURSOR
+//     as a second constant of 34000, invalid_cursor_name);
 //   - a row whose code and message repeat an earlier row is dropped;
 //   - rows of one code listed one after the other are the code's several
 //     meanings: each row after the first gets a message_prefix (its
 //     message) so that the line's own message picks it;
 //   - a code listed again further down the page is one entry, the later
 //     listing kept in its description ("Also listed under GROUP as: ...");
-//   - names are the vendor's or made from the message, unique;
-//   - groups are the section heading (when the page has two or more) and
-//     the HTTP status.
-func Build(rows []Row) ([]Entry, []string) {
+//   - names are the vendor's (a lower_snake condition name in upper case)
+//     or made from the message, unique;
+//   - groups are the section heading (when the page has two or more), the
+//     group column and the HTTP status.
+//
+// It also returns how many rows were dropped for having no text at all.
+func Build(rows []Row) ([]Entry, []string, int) {
 	var warnings []string
+	rows = mergeAliases(rows)
+	noText := 0
 	sections := map[string]bool{}
 	for _, r := range rows {
 		if r.Section != "" {
@@ -173,6 +242,9 @@ func Build(rows []Row) ([]Entry, []string) {
 		var parts []string
 		if useSections && r.Section != "" {
 			parts = append(parts, r.Section)
+		}
+		if g := collapse(r.Group); g != "" && (len(parts) == 0 || parts[0] != g) {
+			parts = append(parts, g)
 		}
 		if r.Status != "" {
 			parts = append(parts, "HTTP "+r.Status)
@@ -191,6 +263,7 @@ func Build(rows []Row) ([]Entry, []string) {
 				r.Message, r.Description = r.Description, ""
 			} else {
 				warnings = append(warnings, fmt.Sprintf("%scode %s has no message; skipped", lineRef(r.Line), r.Code))
+				noText++
 				continue
 			}
 		}
@@ -205,7 +278,19 @@ func Build(rows []Row) ([]Entry, []string) {
 			warnings = append(warnings, fmt.Sprintf("%scode %s is listed again with the same text; kept once", lineRef(r.Line), r.Code))
 			continue
 		}
-		e := &Entry{Code: r.Code, Name: collapse(r.Name), Group: group(r), Message: r.Message, Description: r.Description}
+		name := collapse(r.Name)
+		if lowerSnake.MatchString(name) {
+			name = strings.ToUpper(name)
+		}
+		desc := r.Description
+		if r.Constant != "" {
+			word := "Constant"
+			if strings.Contains(r.Constant, ",") {
+				word = "Constants"
+			}
+			desc = strings.TrimSpace(desc + " " + word + " " + r.Constant + ".")
+		}
+		e := &Entry{Code: r.Code, Name: name, Group: group(r), Message: r.Message, Description: desc, Remediation: collapse(r.Remediation), Constant: r.Constant}
 		if r.Rest != "" {
 			e.Notes = append(e.Notes, fmt.Sprintf("the page's row goes on (other columns, not delimited): %q", r.Rest))
 		}
@@ -234,22 +319,81 @@ func Build(rows []Row) ([]Entry, []string) {
 	warnings = append(warnings, assignNames(entries)...)
 	out := make([]Entry, len(entries))
 	for i, e := range entries {
-		e.Category, e.Keyword = GuessCategory(e.Name, e.Message)
+		e.Category, e.Keyword, e.KeywordInGroup = guessCategory(e.Name, e.Message+" "+e.Description, e.Group)
 		out[i] = *e
 	}
-	return out, warnings
+	return out, warnings, noText
+}
+
+// mergeAliases drops the rows that have no text (message, name,
+// description) but a constant, for codes another row gives text for, and
+// adds their constants to the first such row's, comma-separated.
+func mergeAliases(rows []Row) []Row {
+	hasText := func(r Row) bool {
+		return collapse(r.Message) != "" || collapse(r.Name) != "" || collapse(r.Description) != ""
+	}
+	first := map[string]int{}
+	for i, r := range rows {
+		if _, ok := first[r.Code]; !ok && hasText(r) {
+			first[r.Code] = i
+		}
+	}
+	alias := map[int][]string{}
+	drop := map[int]bool{}
+	for i, r := range rows {
+		if hasText(r) || r.Constant == "" {
+			continue
+		}
+		if j, ok := first[r.Code]; ok {
+			alias[j] = append(alias[j], r.Constant)
+			drop[i] = true
+		}
+	}
+	if len(drop) == 0 {
+		return rows
+	}
+	out := make([]Row, 0, len(rows)-len(drop))
+	for i, r := range rows {
+		if drop[i] {
+			continue
+		}
+		if a := alias[i]; len(a) > 0 {
+			r.Constant = strings.Join(append(nonEmpty(r.Constant), a...), ", ")
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // assignNames makes every entry's name unique: a vendor name used by two
 // codes, or a name made from the message that another entry has, gets the
 // code (then a number) appended. Rows of one code may share the vendor's
-// name only when the vendor gives them the same one.
+// name only when the vendor gives them the same one. Of the codes that
+// share a vendor name, the one whose constant is the name (after the
+// prefix all constants share: ERRCODE_STRING_DATA_RIGHT_TRUNCATION for
+// 22001, not ERRCODE_WARNING_STRING_DATA_RIGHT_TRUNCATION for 01004) keeps
+// it; otherwise the first does.
 func assignNames(entries []*Entry) []string {
 	var warnings []string
 	owner := map[string]string{} // name -> code
 	taken := func(n, code string, shareOK bool) bool {
 		c, ok := owner[n]
 		return ok && !(shareOK && c == code)
+	}
+	prefer := preferredOwners(entries)
+	for _, e := range entries {
+		if p, ok := prefer[e.Name]; ok && e.Name != "" && p != e.Code {
+			if _, held := owner[e.Name]; !held {
+				owner[e.Name] = p // reserved for the code that keeps it
+			}
+		}
 	}
 	for _, e := range entries {
 		vendor := e.Name != ""
@@ -273,6 +417,63 @@ func assignNames(entries []*Entry) []string {
 		owner[e.Name] = e.Code
 	}
 	return warnings
+}
+
+// preferredOwners returns, for each vendor name that two codes or more
+// share, the code whose constant (less the prefix every constant shares)
+// is the name, when one is.
+func preferredOwners(entries []*Entry) map[string]string {
+	codes := map[string]map[string]bool{}
+	var constants []string
+	for _, e := range entries {
+		if e.Name == "" {
+			continue
+		}
+		if codes[e.Name] == nil {
+			codes[e.Name] = map[string]bool{}
+		}
+		codes[e.Name][e.Code] = true
+		if c := firstConstant(e.Constant); c != "" {
+			constants = append(constants, c)
+		}
+	}
+	prefix := commonPrefix(constants)
+	if i := strings.LastIndexByte(prefix, '_'); i >= 0 {
+		prefix = prefix[:i+1]
+	} else {
+		prefix = ""
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		if e.Name == "" || len(codes[e.Name]) < 2 {
+			continue
+		}
+		if _, done := out[e.Name]; done {
+			continue
+		}
+		if c := firstConstant(e.Constant); c != "" && strings.TrimPrefix(c, prefix) == e.Name {
+			out[e.Name] = e.Code
+		}
+	}
+	return out
+}
+
+func firstConstant(s string) string {
+	c, _, _ := strings.Cut(s, ",")
+	return strings.TrimSpace(c)
+}
+
+func commonPrefix(ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	p := ss[0]
+	for _, s := range ss[1:] {
+		for !strings.HasPrefix(s, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
 }
 
 // codeSuffix is a code as a name part: "-1401" -> "1401", "0x1F" -> "0X1F".
@@ -303,16 +504,34 @@ func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 // codeRE is what the catalog accepts as a code: one word, no quotes.
 var codeRE = regexp.MustCompile(`^[^\s"]+$`)
 
-// numericCode matches the codes parsers look for in running text and
-// unlabelled columns: decimal (signed) or hexadecimal numbers.
+// numericCode matches decimal (signed) or hexadecimal numbers.
 var numericCode = regexp.MustCompile(`^(?:[-+]?[0-9]+|0[xX][0-9A-Fa-f]+)$`)
 
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// alnumCode is an upper-case code of letters and digits, in parts joined
+// by '-' or '_': SQLSTATEs (42P01, 0A000), E1001, ERR-42.
+var alnumCode = regexp.MustCompile(`^[A-Z0-9]+(?:[-_][A-Z0-9]+)*$`)
+
+// looksLikeCode reports whether s is what parsers take for a code in
+// running text and unlabelled columns: a number (decimal, signed, or
+// hexadecimal), or an upper-case token of letters and digits with at least
+// one of each (42P01, P0001, E1001). Codes are not only digits.
+func looksLikeCode(s string) bool {
+	if numericCode.MatchString(s) {
+		return true
 	}
-	sort.Strings(out)
-	return out
+	return alnumCode.MatchString(s) && strings.ContainsAny(s, "0123456789") && strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0
+}
+
+// plausibleCode reports whether s could be an error code of some vendor:
+// what looksLikeCode accepts, or an identifier (UPPER_SNAKE, CamelCase,
+// lower_snake with an underscore). Plain words ("Prev", "Next", "Home")
+// are not codes.
+func plausibleCode(s string) bool {
+	switch {
+	case looksLikeCode(s), identifierLike(s):
+		return true
+	case lowerSnake.MatchString(s) && strings.Contains(s, "_"):
+		return true
+	}
+	return alnumCode.MatchString(s) && strings.Contains(s, "_")
 }

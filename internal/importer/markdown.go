@@ -17,7 +17,7 @@ var (
 // line without a pipe. Headings (# Title, or a line underlined with === or
 // ---) name the section of the tables under them. Front matter and fenced
 // code blocks are skipped.
-func parseMarkdown(page string) ([]Row, []string, error) {
+func parseMarkdown(page string, spec *Columns) ([]Row, []string, error) {
 	lines := strings.Split(page, "\n")
 	var tables []table
 	section := ""
@@ -46,7 +46,7 @@ func parseMarkdown(page string) ([]Row, []string, error) {
 			continue
 		}
 		if strings.Contains(line, "|") && i+1 < len(lines) && mdSeparatorRow.MatchString(lines[i+1]) && strings.Contains(lines[i+1], "-") {
-			t := table{header: mdCells(line)}
+			t := table{header: mdCells(line), line: i + 1}
 			j := i + 2
 			for ; j < len(lines); j++ {
 				l := strings.TrimRight(lines[j], " \t")
@@ -67,8 +67,7 @@ func parseMarkdown(page string) ([]Row, []string, error) {
 			i++
 		}
 	}
-	rows, warnings := tableRows(tables)
-	return rows, warnings, nil
+	return tableRows(tables, spec)
 }
 
 // mdCells splits a table row into its cells: pipes separate cells unless

@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -12,6 +13,8 @@ import (
 type table struct {
 	header []string
 	rows   []tableRow
+	// line is the page line the table starts on (0 if unknown).
+	line int
 }
 
 type tableRow struct {
@@ -20,73 +23,259 @@ type tableRow struct {
 	line    int
 }
 
+// Role is what a column of a table holds.
+type Role string
+
+// The column roles. Every role but RoleSkip is taken by one column at most.
+const (
+	RoleCode        Role = "code"        // the error code (required)
+	RoleName        Role = "name"        // the vendor's constant or condition name
+	RoleMessage     Role = "message"     // the vendor's message
+	RoleDescription Role = "description" // further text
+	RoleGroup       Role = "group"       // the vendor's grouping (class, section, category)
+	RoleStatus      Role = "status"      // an HTTP status
+	RoleRemediation Role = "remediation" // what to do (a vendor's "Action" column)
+	RoleSkip        Role = "skip"        // not used (written "-" in --columns)
+)
+
+// Roles returns the role names --columns accepts, in documentation order.
+func Roles() []string {
+	return []string{string(RoleCode), string(RoleName), string(RoleMessage), string(RoleDescription),
+		string(RoleGroup), string(RoleStatus), string(RoleRemediation), string(RoleSkip)}
+}
+
+// headerRoles maps header names to roles, tried in order (the first match
+// wins). This is the table documented in docs/FORMATS.md ("Importing a
+// vendor's page"); keep the two in step.
+var headerRoles = []struct {
+	role Role
+	re   *regexp.Regexp
+}{
+	{RoleStatus, regexp.MustCompile(`(?i)\b(http|status)\b`)},
+	{RoleCode, regexp.MustCompile(`(?i)(code|^id$|\bnumber\b|^no\.?$|errno|^value$|^hresult$|sqlstate)`)},
+	{RoleRemediation, regexp.MustCompile(`(?i)(remediation|resolution|solution|action|workaround|what to do)`)},
+	{RoleName, regexp.MustCompile(`(?i)(constant|\bname\b|scenario|symbol|enum|identifier|macro|condition|^error$|^key$)`)},
+	{RoleMessage, regexp.MustCompile(`(?i)(message|meaning|\btext\b|reason|summary)`)},
+	{RoleDescription, regexp.MustCompile(`(?i)(description|details?|explanation|cause|notes?|comments?)`)},
+	{RoleGroup, regexp.MustCompile(`(?i)^(group|class|section|category|module|area|component|subsystem|type)$`)},
+}
+
+// headerRole returns the role a header cell names, or "" for none.
+func headerRole(h string) Role {
+	h = collapse(h)
+	if h == "" {
+		return ""
+	}
+	for _, hr := range headerRoles {
+		if hr.re.MatchString(h) {
+			return hr.role
+		}
+	}
+	return ""
+}
+
+// Columns is a --columns mapping, by position ("code,-,name,message") or by
+// header name ("Error=code,Class=group").
+type Columns struct {
+	byPos  []Role
+	byName map[string]Role // folded header -> role
+	order  []string        // header names as given, for messages
+}
+
+// ParseColumns reads a --columns value: a comma-separated list of roles,
+// one per column from the first ("-" for a column not used), or of
+// HEADER=ROLE pairs naming columns by their header (the others keep the
+// role their header name gives them).
+func ParseColumns(s string) (*Columns, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, usageError{fmt.Errorf("--columns: empty (give roles such as code,name,message)")}
+	}
+	items := strings.Split(s, ",")
+	named := strings.Contains(s, "=")
+	c := &Columns{}
+	if named {
+		c.byName = map[string]Role{}
+	}
+	seen := map[Role]string{}
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		label, roleText := "", it
+		if named {
+			k, v, ok := strings.Cut(it, "=")
+			if !ok || strings.TrimSpace(k) == "" {
+				return nil, usageError{fmt.Errorf("--columns: %q: write HEADER=ROLE for every column, or roles alone by position", it)}
+			}
+			label, roleText = strings.TrimSpace(k), strings.TrimSpace(v)
+		}
+		r, err := parseRole(roleText)
+		if err != nil {
+			return nil, err
+		}
+		if r != RoleSkip {
+			if prev, dup := seen[r]; dup {
+				return nil, usageError{fmt.Errorf("--columns: role %s is given twice (%s and %s)", r, prev, orPosition(label, len(c.byPos)+1))}
+			}
+			seen[r] = orPosition(label, len(c.byPos)+1)
+		}
+		if named {
+			key := foldHeader(label)
+			if _, dup := c.byName[key]; dup {
+				return nil, usageError{fmt.Errorf("--columns: column %q is given twice", label)}
+			}
+			c.byName[key] = r
+			c.order = append(c.order, label)
+		} else {
+			c.byPos = append(c.byPos, r)
+		}
+	}
+	if !named {
+		if _, ok := seen[RoleCode]; !ok {
+			return nil, usageError{fmt.Errorf("--columns: no column is the code (give code at the code column's position)")}
+		}
+	}
+	return c, nil
+}
+
+func orPosition(label string, pos int) string {
+	if label != "" {
+		return fmt.Sprintf("%q", label)
+	}
+	return fmt.Sprintf("column %d", pos)
+}
+
+func parseRole(s string) (Role, error) {
+	if s == "-" {
+		return RoleSkip, nil
+	}
+	for _, r := range Roles() {
+		if s == r {
+			return Role(r), nil
+		}
+	}
+	return "", usageError{fmt.Errorf("--columns: unknown role %q (%s, or - for a column not used)", s, strings.Join(Roles(), ", "))}
+}
+
+func foldHeader(h string) string { return strings.ToLower(collapse(h)) }
+
 // columns says which column holds what; -1 for none.
 type columns struct {
-	code, name, message, description, status int
+	code, name, message, description, status, group, remediation int
+	// constant is a second name column (UPPER_SNAKE constants next to
+	// lower_snake condition names); its text goes to the description.
+	constant int
+	// messageFromName: the table has no message column; the name is the
+	// message too.
+	messageFromName bool
 }
 
 var (
-	statusHeader  = regexp.MustCompile(`(?i)\b(http|status)\b`)
-	codeHeader    = regexp.MustCompile(`(?i)(code|^id$|\bnumber\b|^no\.?$|errno|^value$|^hresult$)`)
-	nameHeader    = regexp.MustCompile(`(?i)(constant|\bname\b|scenario|symbol|enum|identifier|macro|^error$|^key$)`)
-	messageHeader = regexp.MustCompile(`(?i)(message|meaning|\btext\b|reason|summary)`)
-	descHeader    = regexp.MustCompile(`(?i)(description|details?|explanation|cause|notes?|comments?)`)
-	upperSnake    = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$`)
+	upperSnake = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$`)
+	// lowerSnake is a condition name such as PostgreSQL's unique_violation.
+	lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$`)
 )
 
 // isHeaderRow reports whether cells look like a header: some cell names a
-// code, message or description column, and no cell is a number.
+// column role, and no cell looks like a code.
 func isHeaderRow(cells []string) bool {
 	named := false
 	for _, c := range cells {
-		if numericCode.MatchString(c) {
+		if looksLikeCode(c) {
 			return false
 		}
-		if codeHeader.MatchString(c) || messageHeader.MatchString(c) || descHeader.MatchString(c) {
+		if headerRole(c) != "" {
 			named = true
 		}
 	}
 	return named
 }
 
-// classify finds the columns from the header names, then from the cells for
-// the roles the header leaves open (a code column is one whose cells are
-// mostly numbers; a name column one of UPPER_SNAKE or CamelCase words; the
-// message the remaining column with the longest text).
-func classify(header []string, rows []tableRow) columns {
-	c := columns{-1, -1, -1, -1, -1}
-	width := len(header)
-	for _, r := range rows {
+// classify finds the columns of t: from spec (--columns) when given, else
+// from the header names, then from the cells for the roles left open, in
+// columns whose header names nothing (all of them without a header): a code
+// column is one whose cells mostly look like codes; a name column one of
+// UPPER_SNAKE, CamelCase or lower_snake words; the message the remaining
+// column with the longest text. It returns the columns and notes for the
+// user: columns it does not use, and how the message was found.
+func classify(t table, spec *Columns) (columns, []string, error) {
+	c := columns{-1, -1, -1, -1, -1, -1, -1, -1, false}
+	width := len(t.header)
+	for _, r := range t.rows {
 		width = max(width, len(r.cells))
 	}
 	used := map[int]bool{}
-	set := func(dst *int, i int) {
-		if *dst < 0 && !used[i] {
+	slot := func(r Role) *int {
+		switch r {
+		case RoleCode:
+			return &c.code
+		case RoleName:
+			return &c.name
+		case RoleMessage:
+			return &c.message
+		case RoleDescription:
+			return &c.description
+		case RoleGroup:
+			return &c.group
+		case RoleStatus:
+			return &c.status
+		case RoleRemediation:
+			return &c.remediation
+		}
+		return nil
+	}
+	set := func(r Role, i int) {
+		if r == RoleSkip {
+			used[i] = true
+			return
+		}
+		if dst := slot(r); dst != nil && *dst < 0 && !used[i] {
 			*dst = i
 			used[i] = true
 		}
 	}
-	for i, h := range header {
-		h = collapse(h)
-		switch {
-		case statusHeader.MatchString(h):
-			set(&c.status, i)
-		case codeHeader.MatchString(h):
-			set(&c.code, i)
-		case nameHeader.MatchString(h):
-			set(&c.name, i)
-		case messageHeader.MatchString(h):
-			set(&c.message, i)
-		case descHeader.MatchString(h):
-			set(&c.description, i)
+	infer := map[int]bool{} // columns whose role the cells may tell
+	switch {
+	case spec != nil && spec.byPos != nil:
+		for i, r := range spec.byPos {
+			set(r, i)
+		}
+	case spec != nil:
+		if t.header == nil {
+			return c, nil, usageError{fmt.Errorf("%s--columns names headers (%s), but this table has no header row; give the roles by position", lineRef(tableLine(t)), strings.Join(spec.order, ", "))}
+		}
+		found := map[string]bool{}
+		for i, h := range t.header {
+			if r, ok := spec.byName[foldHeader(h)]; ok {
+				set(r, i)
+				found[foldHeader(h)] = true
+			}
+		}
+		for _, n := range spec.order {
+			if !found[foldHeader(n)] {
+				return c, nil, usageError{fmt.Errorf("%s--columns: this table has no column %q (its header: %s)", lineRef(tableLine(t)), n, quoteList(t.header))}
+			}
+		}
+		fallthrough
+	default:
+		for i, h := range t.header {
+			if used[i] {
+				continue
+			}
+			if r := headerRole(h); r != "" {
+				set(r, i)
+			} else if collapse(h) == "" {
+				infer[i] = true
+			}
+		}
+		for i := len(t.header); i < width; i++ {
+			infer[i] = true
 		}
 	}
-	share := func(i int, re *regexp.Regexp) float64 {
+	share := func(i int, match func(string) bool) float64 {
 		n, hit := 0, 0
-		for _, r := range rows {
+		for _, r := range t.rows {
 			if i < len(r.cells) && r.cells[i] != "" {
 				n++
-				if re.MatchString(r.cells[i]) {
+				if match(plainToken(r.cells[i])) {
 					hit++
 				}
 			}
@@ -96,20 +285,39 @@ func classify(header []string, rows []tableRow) columns {
 		}
 		return float64(hit) / float64(n)
 	}
+	open := func(i int) bool { return infer[i] && !used[i] }
 	if c.code < 0 {
 		for i := 0; i < width; i++ {
-			if !used[i] && share(i, numericCode) >= 0.8 {
-				set(&c.code, i)
+			if open(i) && share(i, looksLikeCode) >= 0.8 {
+				set(RoleCode, i)
 				break
 			}
 		}
 	}
 	if c.name < 0 {
+		lower, upper := -1, -1
 		for i := 0; i < width; i++ {
-			if !used[i] && share(i, upperSnake) >= 0.8 {
-				set(&c.name, i)
-				break
+			if !open(i) {
+				continue
 			}
+			if lower < 0 && share(i, lowerSnake.MatchString) >= 0.8 && share(i, func(s string) bool { return strings.Contains(s, "_") }) >= 0.5 {
+				lower = i
+			}
+			if upper < 0 && share(i, upperSnake.MatchString) >= 0.8 {
+				upper = i
+			}
+		}
+		switch {
+		case lower >= 0:
+			// Condition names are the names people use; a column of
+			// constants beside them is kept in the description.
+			set(RoleName, lower)
+			if upper >= 0 {
+				c.constant = upper
+				used[upper] = true
+			}
+		case upper >= 0:
+			set(RoleName, upper)
 		}
 	}
 	if c.message < 0 && c.description >= 0 {
@@ -118,24 +326,79 @@ func classify(header []string, rows []tableRow) columns {
 	if c.message < 0 {
 		best, bestLen := -1, 0
 		for i := 0; i < width; i++ {
-			if used[i] {
+			if !open(i) {
 				continue
 			}
-			total := 0
-			for _, r := range rows {
+			total, words := 0, 0
+			for _, r := range t.rows {
 				if i < len(r.cells) {
 					total += len(r.cells[i])
+					words += len(strings.Fields(r.cells[i]))
 				}
 			}
-			if total > bestLen {
+			// A column of single letters or flags is not a message.
+			if total > bestLen && words > len(t.rows) {
 				best, bestLen = i, total
 			}
 		}
 		if best >= 0 {
-			set(&c.message, best)
+			set(RoleMessage, best)
 		}
 	}
-	return c
+	var notes []string
+	if c.message < 0 && c.name >= 0 {
+		c.messageFromName = true
+		notes = append(notes, fmt.Sprintf("%sthe table has no message column: each entry's message is its name as the page writes it (the only text the page gives)", lineRef(tableLine(t))))
+	}
+	if c.code >= 0 {
+		for i := 0; i < width; i++ {
+			if used[i] || !columnHasText(t, i) {
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("%s%s is not used (%s); map it with --columns", lineRef(tableLine(t)), describeColumn(t, i), knownHeadersHint))
+		}
+	}
+	return c, notes, nil
+}
+
+const knownHeadersHint = "known headers name a code, name, message, description, group, status or remediation column"
+
+func columnHasText(t table, i int) bool {
+	for _, r := range t.rows {
+		if i < len(r.cells) && r.cells[i] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// describeColumn names column i for a message: its header, or its first
+// values.
+func describeColumn(t table, i int) string {
+	if i < len(t.header) && collapse(t.header[i]) != "" {
+		return fmt.Sprintf("column %d (%q)", i+1, collapse(t.header[i]))
+	}
+	seen := map[string]bool{}
+	var vals []string
+	for _, r := range t.rows {
+		if i < len(r.cells) && r.cells[i] != "" && !seen[r.cells[i]] {
+			seen[r.cells[i]] = true
+			vals = append(vals, r.cells[i])
+		}
+	}
+	sort.Strings(vals)
+	if len(vals) > 4 {
+		vals = append(vals[:4], "...")
+	}
+	return fmt.Sprintf("column %d (values %s)", i+1, strings.Join(vals, ", "))
+}
+
+func quoteList(cells []string) string {
+	q := make([]string, len(cells))
+	for i, c := range cells {
+		q[i] = fmt.Sprintf("%q", collapse(c))
+	}
+	return strings.Join(q, ", ")
 }
 
 var (
@@ -156,41 +419,74 @@ func plainToken(s string) string {
 // tableRows turns the rows of tables into Rows. A row whose only non-empty
 // cell is its first one is a section heading inside the table (a cell
 // spanning the table); a row whose code cell is not a code is skipped with
-// a warning.
-func tableRows(tables []table) ([]Row, []string) {
+// a warning. A table whose code column mostly holds no codes (a page's
+// navigation or layout table) is skipped whole.
+func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 	var rows []Row
 	var warnings []string
 	for _, t := range tables {
 		if len(t.rows) == 0 {
 			continue
 		}
-		c := classify(t.header, t.rows)
+		c, notes, err := classify(t, spec)
+		if err != nil {
+			return nil, nil, err
+		}
 		if c.code < 0 {
-			warnings = append(warnings, fmt.Sprintf("%sa table with no code column (header %q) was skipped", lineRef(t.rows[0].line), strings.Join(t.header, " | ")))
+			warnings = append(warnings, fmt.Sprintf("%sa table with no code column (header %s) was skipped", lineRef(tableLine(t)), headerText(t.header)))
 			continue
 		}
+		if c.message < 0 && c.name < 0 {
+			warnings = append(warnings, fmt.Sprintf("%sa table with no message, description or name column (header %s) was skipped; map its columns with --columns", lineRef(tableLine(t)), headerText(t.header)))
+			continue
+		}
+		cellOf := func(r tableRow, i int) string {
+			if i < 0 || i >= len(r.cells) {
+				return ""
+			}
+			return collapse(r.cells[i])
+		}
+		width := len(t.header)
+		for _, r := range t.rows {
+			width = max(width, len(r.cells))
+		}
+		// A row whose only text is in its first cell, and is not a code,
+		// is a section heading (a cell spanning the table).
+		isSection := func(r tableRow, nonEmpty int) bool {
+			if nonEmpty != 1 || width < 2 || len(r.cells) == 0 {
+				return false
+			}
+			first := collapse(r.cells[0])
+			return first != "" && !looksLikeCode(plainToken(first))
+		}
+		// A navigation or layout table: its code column holds no codes.
+		data, codes := 0, 0
+		for _, r := range t.rows {
+			nonEmpty := countNonEmpty(r.cells)
+			if nonEmpty == 0 || isSection(r, nonEmpty) {
+				continue
+			}
+			data++
+			if plausibleCode(plainToken(cellOf(r, c.code))) {
+				codes++
+			}
+		}
+		if data == 0 || codes*2 < data {
+			warnings = append(warnings, fmt.Sprintf("%sa table whose code column holds no codes (header %s; %d of %d rows) was skipped", lineRef(tableLine(t)), headerText(t.header), codes, data))
+			continue
+		}
+		warnings = append(warnings, notes...)
 		inner := ""
 		for _, r := range t.rows {
-			cell := func(i int) string {
-				if i < 0 || i >= len(r.cells) {
-					return ""
-				}
-				return collapse(r.cells[i])
-			}
-			nonEmpty := 0
-			for _, x := range r.cells {
-				if collapse(x) != "" {
-					nonEmpty++
-				}
-			}
+			nonEmpty := countNonEmpty(r.cells)
 			if nonEmpty == 0 {
 				continue
 			}
-			if nonEmpty == 1 && len(t.header) > 1 && collapse(r.cells[0]) != "" && !numericCode.MatchString(collapse(r.cells[0])) {
+			if isSection(r, nonEmpty) {
 				inner = collapse(r.cells[0])
 				continue
 			}
-			code := plainToken(cell(c.code))
+			code := plainToken(cellOf(r, c.code))
 			if !codeRE.MatchString(code) {
 				warnings = append(warnings, fmt.Sprintf("%srow skipped: %q is not a code", lineRef(r.line), code))
 				continue
@@ -201,15 +497,50 @@ func tableRows(tables []table) ([]Row, []string) {
 			}
 			row := Row{
 				Code:        code,
-				Name:        plainToken(cell(c.name)),
-				Message:     cell(c.message),
-				Description: cell(c.description),
+				Name:        plainToken(cellOf(r, c.name)),
+				Message:     cellOf(r, c.message),
+				Description: cellOf(r, c.description),
 				Section:     section,
-				Status:      plainToken(cell(c.status)),
+				Group:       cellOf(r, c.group),
+				Status:      plainToken(cellOf(r, c.status)),
+				Remediation: cellOf(r, c.remediation),
 				Line:        r.line,
+			}
+			if c.messageFromName {
+				row.Message = row.Name
+			}
+			if k := cellOf(r, c.constant); k != "" {
+				row.Constant = plainToken(k)
 			}
 			rows = append(rows, row)
 		}
 	}
-	return rows, warnings
+	return rows, warnings, nil
+}
+
+func countNonEmpty(cells []string) int {
+	n := 0
+	for _, x := range cells {
+		if collapse(x) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func tableLine(t table) int {
+	if t.line > 0 {
+		return t.line
+	}
+	if len(t.rows) > 0 {
+		return t.rows[0].line
+	}
+	return 0
+}
+
+func headerText(h []string) string {
+	if len(h) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%q", strings.Join(h, " | "))
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -8,7 +9,13 @@ import (
 )
 
 var (
-	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+)(?:\s+(.*))?$`)
+	// textRowStart is a line that starts with a code: a number, or an
+	// upper-case token of letters and digits (looksLikeCode decides).
+	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:\s+(.*))?$`)
+	textSection    = regexp.MustCompile(`^(?:Section|Group|Category):\s*(\S.*)$`)
+	textComment    = regexp.MustCompile(`^#(?:\s|#|$)`)
+	columnSep      = regexp.MustCompile(`\t+|[ \x{00A0}]{2,}`)
+	statusHeader   = regexp.MustCompile(`(?i)\b(http|status)\b`)
 	textHeaderCode = regexp.MustCompile(`(?i)(\bcodes?\b|errorcode)`)
 	textHeaderText = regexp.MustCompile(`(?i)\b(description|message|meaning|explanation)\b`)
 	httpStatusCode = regexp.MustCompile(`^[1-5][0-9]{2}$`)
@@ -16,10 +23,21 @@ var (
 )
 
 // parseText reads a plain-text page in whichever of its two layouts finds
-// more codes: lines starting with a code (parseCodeLines), or prose with a
-// name paragraph before each description paragraph (parseProse).
-func parseText(page string) ([]Row, []string, error) {
-	rows, warnings := parseCodeLines(page)
+// more codes: lines starting with a code (parseCodeLines, which reads
+// columns of code lines as a table), or prose with a name paragraph before
+// each description paragraph (parseProse). spec (--columns) applies to
+// columns of code lines only.
+func parseText(page string, spec *Columns) ([]Row, []string, error) {
+	rows, warnings, columnar, err := parseCodeLines(page, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if spec != nil && !columnar {
+		return nil, nil, usageError{fmt.Errorf("--columns: this text page has no columns (fields two spaces or a tab apart after each code); --columns applies to tables")}
+	}
+	if columnar {
+		return rows, warnings, nil
+	}
 	prose, proseWarnings := parseProse(page)
 	if len(prose) > len(rows) {
 		return prose, proseWarnings, nil
@@ -28,8 +46,19 @@ func parseText(page string) ([]Row, []string, error) {
 }
 
 type textLine struct {
-	text string
+	text string // white space collapsed
+	raw  string // as on the page, ends trimmed
 	line int
+}
+
+// codeLineStart returns the code a line starts with and the rest of the
+// line, or ok false.
+func codeLineStart(l string) (code, rest string, ok bool) {
+	m := textRowStart.FindStringSubmatch(l)
+	if m == nil || !looksLikeCode(m[1]) {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }
 
 // isTextHeader reports whether l is a table header line such as "Error code
@@ -39,7 +68,7 @@ func isTextHeader(l string) bool {
 	if n := len(strings.Fields(l)); n == 0 || n > 12 {
 		return false
 	}
-	if textRowStart.MatchString(l) || strings.HasSuffix(l, ".") || strings.HasSuffix(l, ":") {
+	if _, _, ok := codeLineStart(l); ok || strings.HasSuffix(l, ".") || strings.HasSuffix(l, ":") {
 		return false
 	}
 	return textHeaderCode.MatchString(l) && textHeaderText.MatchString(l)
@@ -49,6 +78,7 @@ func isTextHeader(l string) bool {
 type rawTextRow struct {
 	code, status, section string
 	parts                 []string
+	raw                   string // the rest of the first line, as on the page
 	line                  int
 	ended                 bool
 }
@@ -64,16 +94,23 @@ type rawTextRow struct {
 // Returned By"), the columns run together, so the message is taken to end
 // at its first sentence, or before a word that starts the next column in
 // three rows or more; the rest of the row is kept for the author.
-func parseCodeLines(page string) ([]Row, []string) {
+//
+// Lines starting with "#" are comments (they end a row); a line
+// "Section: TEXT" (or Group:, Category:) is a section heading, as in
+// PostgreSQL's errcodes.txt. When the rows are one line each with fields
+// two spaces or a tab apart (a fixed-width table, such as errcodes.txt's
+// "42P01  E  ERRCODE_UNDEFINED_TABLE  undefined_table"), the page is read
+// as a table of those columns (columnar is true).
+func parseCodeLines(page string, spec *Columns) (rows []Row, warnings []string, columnar bool, err error) {
 	var lines []textLine
 	for i, l := range strings.Split(page, "\n") {
 		if c := collapse(l); c != "" {
-			lines = append(lines, textLine{c, i + 1})
+			lines = append(lines, textLine{c, strings.TrimSpace(strings.TrimRight(l, " \t\r")), i + 1})
 		}
 	}
 	first := -1
 	for i, l := range lines {
-		if isTextHeader(l.text) {
+		if !textComment.MatchString(l.text) && isTextHeader(l.text) {
 			first = i
 			break
 		}
@@ -91,6 +128,12 @@ func parseCodeLines(page string) ([]Row, []string) {
 	section := ""
 	for i, l := range lines {
 		switch {
+		case textComment.MatchString(l.text):
+			cur = nil
+			continue
+		case textSection.MatchString(l.text):
+			section, cur = textSection.FindStringSubmatch(l.text)[1], nil
+			continue
 		case isTextHeader(l.text):
 			cur = nil
 			continue
@@ -100,9 +143,11 @@ func parseCodeLines(page string) ([]Row, []string) {
 		case first >= 0 && i < first:
 			continue // the page's title and introduction
 		}
-		if m := textRowStart.FindStringSubmatch(l.text); m != nil {
-			cur = &rawTextRow{code: m[1], section: section, line: l.line}
-			rest := m[2]
+		if code, rest, ok := codeLineStart(l.text); ok {
+			cur = &rawTextRow{code: code, section: section, line: l.line}
+			if _, r, ok := codeLineStart(l.raw); ok {
+				cur.raw = r
+			}
 			if withStatus {
 				if f := strings.Fields(rest); len(f) > 1 && httpStatusCode.MatchString(f[0]) {
 					cur.status, rest = f[0], strings.Join(f[1:], " ")
@@ -124,11 +169,14 @@ func parseCodeLines(page string) ([]Row, []string) {
 		cur.parts = append(cur.parts, l.text)
 	}
 
+	if t, ok := textColumns(raws, lines, first); ok {
+		rows, warnings, err := tableRows([]table{t}, spec)
+		return rows, warnings, true, err
+	}
 	var markers map[string]bool
 	if trailing {
 		markers = columnMarkers(raws)
 	}
-	var rows []Row
 	for _, r := range raws {
 		text := collapse(strings.Join(r.parts, " "))
 		row := Row{Code: r.code, Message: text, Section: r.section, Status: r.status, Line: r.line}
@@ -137,7 +185,45 @@ func parseCodeLines(page string) ([]Row, []string) {
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	return rows, nil, false, nil
+}
+
+// textColumns reads code lines as a table when they are one: three rows or
+// more, at least 80% of them a single line whose text after the code
+// splits into two fields or more at runs of two spaces or tabs. The header
+// line, if the page has one, is split the same way.
+func textColumns(raws []*rawTextRow, lines []textLine, header int) (table, bool) {
+	if len(raws) < 3 {
+		return table{}, false
+	}
+	split := func(s string) []string {
+		var out []string
+		for _, f := range columnSep.Split(strings.TrimSpace(s), -1) {
+			out = append(out, collapse(f))
+		}
+		return out
+	}
+	columnar := 0
+	for _, r := range raws {
+		if len(r.parts) <= 1 && len(split(r.raw)) >= 2 {
+			columnar++
+		}
+	}
+	if columnar*5 < len(raws)*4 {
+		return table{}, false
+	}
+	t := table{line: raws[0].line}
+	if header >= 0 {
+		t.header = split(lines[header].raw)
+	}
+	for _, r := range raws {
+		cells := append([]string{r.code}, split(r.raw)...)
+		if r.raw == "" {
+			cells = []string{r.code}
+		}
+		t.rows = append(t.rows, tableRow{cells: cells, section: r.section, line: r.line})
+	}
+	return t, true
 }
 
 // columnMarkers learns the words that start the column after the message:

@@ -17,11 +17,17 @@ func Render(entries []Entry, opts Options, f Format) []byte {
 	}
 	fmt.Fprintf(&b, "# Catalog skeleton made by \"errtag catalog import --from %s\" from %s.\n", f, commentText(src))
 	b.WriteString("# Before using it:\n")
-	b.WriteString("#   - check every category: each was guessed from a keyword of the message;\n")
+	b.WriteString("#   - check every category: each was guessed from a keyword of the message\n")
+	b.WriteString("#     or of its group; once checked, take \"category\" out of the entry's\n")
+	b.WriteString("#     \"guessed\" list (delete the line when the list is empty);\n")
 	b.WriteString("#   - names marked \"made from the message\" are not the vendor's: rename\n")
-	b.WriteString("#     them as you like (they must stay unique);\n")
+	b.WriteString("#     them as you like (they must stay unique), then take \"name\" out of\n")
+	b.WriteString("#     \"guessed\";\n")
 	b.WriteString("#   - write every remediation: what should the person on call check or do\n")
 	b.WriteString("#     when this code shows up?\n")
+	b.WriteString("# Loaded with --catalog over a system errtag already has, an entry replaces\n")
+	b.WriteString("# the code's built-in entry field by field: empty fields, and fields still\n")
+	b.WriteString("# listed under \"guessed\", keep the built-in values (docs/FORMATS.md).\n")
 	fmt.Fprintf(&b, "system: %s\n", quote(opts.System))
 	if opts.Title != "" {
 		fmt.Fprintf(&b, "title: %s\n", quote(opts.Title))
@@ -42,12 +48,20 @@ func Render(entries []Entry, opts Options, f Format) []byte {
 		}
 		b.WriteString("\n")
 		fmt.Fprintf(&b, "    category: %s # guessed", e.Category)
-		if e.Keyword != "" {
+		switch {
+		case e.Keyword != "" && e.KeywordInGroup:
+			fmt.Fprintf(&b, " from %s in the group", commentText(fmt.Sprintf("%q", e.Keyword)))
+		case e.Keyword != "":
 			fmt.Fprintf(&b, " from %s", commentText(fmt.Sprintf("%q", e.Keyword)))
-		} else {
+		default:
 			b.WriteString(" (no keyword matched)")
 		}
 		b.WriteString("; check it\n")
+		if e.NameMade {
+			b.WriteString("    guessed: [category, name]\n")
+		} else {
+			b.WriteString("    guessed: [category]\n")
+		}
 		if e.Group != "" {
 			fmt.Fprintf(&b, "    group: %s\n", quote(e.Group))
 		}
@@ -58,7 +72,7 @@ func Render(entries []Entry, opts Options, f Format) []byte {
 		if e.MessagePrefix != "" {
 			fmt.Fprintf(&b, "    message_prefix: %s\n", quote(e.MessagePrefix))
 		}
-		b.WriteString("    remediation: \"\"\n")
+		fmt.Fprintf(&b, "    remediation: %s\n", quote(e.Remediation))
 	}
 	return []byte(b.String())
 }

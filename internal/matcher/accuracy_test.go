@@ -145,7 +145,7 @@ var accCases = []accCase{
 		line: `10.20.4.19 - - [14/May/2024:08:55:02 +0000] "GET /v1/Xk3pQ9rT2mWz/Books/201 HTTP/1.1" 404 49 "-" "Dalvik/2.1.0" {"message":"Item not found.","errorCode":801}`,
 		want: []string{"backend-services:801"}},
 	{name: "bs/bunyan nested payload, integer string",
-		line: `{"name":"bs-gateway","hostname":"gw-3","pid":3121,"level":40,"res":{"statusCode":401,"payload":{"error":{"errorCode":"302","message":"Access token expired."}}},"msg":"request failed","time":"2024-05-14T08:52:10.120Z","v":0}`,
+		line: `{"name":"bs-gateway","hostname":"gw-3","pid":3121,"level":40,"res":{"statusCode":401,"payload":{"error":{"errorCode":"302","message":"Your access token has expired."}}},"msg":"request failed","time":"2024-05-14T08:52:10.120Z","v":0}`,
 		want: []string{"backend-services:302"}},
 	{name: "bs/spacing around keys, 600 with HTTP 404",
 		line: `2024-05-14T08:53:00Z client[88]: PUT /v1/app/Products/7f1c -> 404 { "errorCode" : 600 , "message" : "Not found." }`,
@@ -154,16 +154,16 @@ var accCases = []accCase{
 		line: `{"log":"POST /v1/app/Users 400 {\"message\":\"Invalid username or password.\",\"errorCode\":205}\n","stream":"stdout","time":"2024-05-14T08:53:30.000Z"}`,
 		want: []string{"backend-services:205"}},
 	{name: "bs/docker wrapper around JSON log with escaped body (double escape)",
-		line: `{"log":"{\"svc\":\"bs-sync\",\"upstream_status\":500,\"body\":\"{\\\"message\\\":\\\"Content type not found.\\\",\\\"errorCode\\\":611}\"}\n","stream":"stderr","time":"2024-05-14T08:54:00Z"}`,
+		line: `{"log":"{\"svc\":\"bs-sync\",\"upstream_status\":500,\"body\":\"{\\\"message\\\":\\\"The specified content type was not found.\\\",\\\"errorCode\\\":611}\"}\n","stream":"stderr","time":"2024-05-14T08:54:00Z"}`,
 		want: []string{"backend-services:611"}},
 	{name: "bs/msg string with log text and JSON",
-		line: `{"level":"warn","msg":"upstream replied 401 {\"message\":\"Access token expired.\",\"errorCode\":302}","ts":1715676840}`,
+		line: `{"level":"warn","msg":"upstream replied 401 {\"message\":\"your access token has expired\",\"errorCode\":302}","ts":1715676840}`,
 		want: []string{"backend-services:302"}},
 	{name: "bs/array of results, dedupe",
-		line: `{"batch":"b-19","results":[{"id":"a1","status":404,"error":{"message":"Item not found.","errorCode":801}},{"id":"a2","status":200},{"id":"a3","status":500,"error":{"message":"Email template error.","errorCode":1000}},{"id":"a4","error":{"message":"Item not found.","errorCode":801}}]}`,
+		line: `{"batch":"b-19","results":[{"id":"a1","status":404,"error":{"message":"Item not found.","errorCode":801}},{"id":"a2","status":200},{"id":"a3","status":500,"error":{"message":"Error processing email template: missing placeholder {{name}}","errorCode":1000}},{"id":"a4","error":{"message":"Item not found.","errorCode":801}}]}`,
 		want: []string{"backend-services:801", "backend-services:1000"}},
 	{name: "bs/log4j client line code 1",
-		line: `2024-05-14 08:56:40,010 ERROR [bs-client] GET /v1/app/Orders -> 500 {"message":"An unexpected error has occurred.","errorCode":1}`,
+		line: `2024-05-14 08:56:40,010 ERROR [bs-client] GET /v1/app/Orders -> 500 {"message":"Unexpected error.","errorCode":1}`,
 		want: []string{"backend-services:1"}},
 	{name: "bs/107 duplicate key row",
 		line: `2024-05-14 08:57:01,441 WARN  [bs-client] POST /v1/app/Products -> 400 {"message":"The operation results in a duplicate key for a unique index.","errorCode":107}`,
@@ -174,15 +174,21 @@ var accCases = []accCase{
 	{name: "bs/107 general row picked by message",
 		line: `10.0.3.3 - - [14/May/2024:08:57:40 +0000] "POST /v1/app/Invoices HTTP/1.1" 500 96 "-" "curl/8.5.0" {"message":"General database error. Cannot insert NULL into column Total.","errorCode":107}`,
 		want: []string{"backend-services:107"}, names: []string{"GENERAL_DATABASE_ERROR"}, alts: []int{0}},
-	{name: "bs/107 other message -> general row with alternatives",
-		line: `2024-05-14 08:58:00,002 ERROR [bs-client] PUT /v1/app/Invoices/55 -> 500 {"message":"Database is in read-only mode.","errorCode":107}`,
+	{name: "bs/107 other message, everlive marker -> general row with alternatives",
+		line: `2024-05-14 08:58:00,002 ERROR [everlive] PUT https://api.everlive.com/v1/app/Invoices/55 -> 500 {"message":"Database is in read-only mode.","errorCode":107}`,
 		want: []string{"backend-services:107"}, names: []string{"GENERAL_DATABASE_ERROR"}, alts: []int{2}},
+	{name: "bs/neg 107 other message, no marker (section 8)",
+		line: `2024-05-14 08:58:00,002 ERROR [bs-client] PUT /v1/app/Invoices/55 -> 500 {"message":"Database is in read-only mode.","errorCode":107}`,
+		want: nil},
 	{name: "bs/107 duplicate key in escaped body",
 		line: `{"t":"2024-05-14T08:58:20Z","svc":"importer","upstream_status":400,"body":"{\"errorCode\":107,\"message\":\"The operation results in a duplicate key for a unique index.\"}"}`,
 		want: []string{"backend-services:107"}, names: []string{"DUPLICATE_UNIQUE_KEY"}},
-	{name: "bs/unknown code",
-		line: `2024-05-14 08:58:40,900 WARN  [bs-client] POST /v1/app/Files -> 413 {"message":"Payload too large.","errorCode":999}`,
+	{name: "bs/unknown code, everlive marker",
+		line: `2024-05-14 08:58:40,900 WARN  [bs-client] POST https://api.everlive.com/v1/app/Files -> 413 {"message":"Payload too large.","errorCode":999}`,
 		want: []string{"backend-services:999?"}},
+	{name: "bs/neg unknown code, no marker (section 8)",
+		line: `2024-05-14 08:58:40,900 WARN  [bs-client] POST /v1/app/Files -> 413 {"message":"Payload too large.","errorCode":999}`,
+		want: nil},
 	{name: "bs/neg message is not a string",
 		line: `{"response":{"status":401,"body":{"errorCode":301,"message":null}}}`,
 		want: nil},
@@ -323,9 +329,12 @@ var accCases = []accCase{
 		want: []string{"wusp:FileLocationChanged"}},
 	{name: "wusp/unknown name in WARNING carrier", line: wu(`WARNING:     ErrorCode:QuotaExceeded(12)`),
 		want: []string{"wusp:QuotaExceeded?"}},
-	{name: "wusp/unknown name in XML carrier",
-		line: `<detail><ErrorCode>Throttled</ErrorCode><Message>slow down</Message></detail>`,
+	{name: "wusp/unknown name in XML carrier, Windows Update context",
+		line: `<detail><ErrorCode>Throttled</ErrorCode><Message>slow down</Message><Method>http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/SyncUpdates</Method></detail>`,
 		want: []string{"wusp:Throttled?"}},
+	{name: "wusp/neg unknown name in XML carrier, no context (section 8)",
+		line: `<detail><ErrorCode>Throttled</ErrorCode><Message>slow down</Message></detail>`,
+		want: nil},
 	{name: "wusp/neg ErrorCode: AuthorizationFailure from another SDK",
 		line: `2024-05-14 11:45:00,118 WARN  [azure-blob] Request failed. Status: 403, ErrorCode: AuthorizationFailure, RequestId: 7d1f`,
 		want: nil},
@@ -564,11 +573,16 @@ var accCases = []accCase{
 // under each owning system's cue and one line with no cue.
 func accCollisionCases() []accCase {
 	var out []accCase
+	// Backend Services bodies carry the vendor's message (section 8),
+	// or any message next to the everlive marker.
 	bsLine := func(i, code int) string {
-		if i%2 == 0 {
-			return fmt.Sprintf(`2024-05-14 12:%02d:01,201 WARN  [bs-client] POST /v1/Xk3pQ9rT2mWz/Items -> 400 {"message":"Request rejected by the service.","errorCode":%d}`, i, code)
+		switch i % 3 {
+		case 0:
+			return fmt.Sprintf(`2024-05-14 12:%02d:01,201 WARN  [bs-client] POST /v1/Xk3pQ9rT2mWz/Items -> 400 {"message":%q,"errorCode":%d}`, i, bsMessage(code), code)
+		case 1:
+			return fmt.Sprintf(`{"time":"2024-05-14T12:%02d:02Z","req":{"method":"POST","path":"/v1/Xk3pQ9rT2mWz/Items"},"response":{"status":400,"body":{"errorCode":"%d","message":%q}}}`, i, code, strings.ToLower(bsMessage(code)))
 		}
-		return fmt.Sprintf(`{"time":"2024-05-14T12:%02d:02Z","req":{"method":"POST","path":"/v1/Xk3pQ9rT2mWz/Items"},"response":{"status":400,"body":{"errorCode":"%d","message":"Request rejected by the service."}}}`, i, code)
+		return fmt.Sprintf(`{"time":"2024-05-14T12:%02d:02Z","host":"api.everlive.com","response":{"status":400,"body":{"errorCode":"%d","message":"Request rejected by the service."}}}`, i, code)
 	}
 	drLine := func(i, code int) string {
 		switch i % 3 {
@@ -629,6 +643,19 @@ func accCollisionCases() []accCase {
 	add("coll/-1 knox cue", fmt.Sprintf(`2024-05-14 12:%02d:09,000 ERROR [efota-portal] device R58N3ABCDEF model lookup result code: -1`, i), "knox-efota:-1")
 	add("coll/-1 no cue", noCue(i, "resultCode", -1))
 	return out
+}
+
+// bsMessage is the built-in catalog's message for a Backend Services code.
+func bsMessage(code int) string {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		panic(err)
+	}
+	rows := cat.Lookup("backend-services", fmt.Sprint(code))
+	if len(rows) == 0 {
+		panic(fmt.Sprintf("backend-services has no code %d", code))
+	}
+	return rows[0].Message
 }
 
 func TestAccuracy(t *testing.T) {

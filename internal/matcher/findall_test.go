@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"fmt"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -59,7 +58,7 @@ func TestFindAllFromLiterals(t *testing.T) {
 				continue
 			}
 			checked++
-			got := r.findAll(text)
+			got := r.findAll(text, nil)
 			want := r.Regexp.FindAllSubmatchIndex(text, -1)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.Lead, text, got, want)
@@ -69,7 +68,7 @@ func TestFindAllFromLiterals(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no rule started from its literals")
 	}
-	t.Log(fmt.Sprintf("%d comparisons", checked))
+	t.Logf("%d comparisons", checked)
 }
 
 // TestMatchGatedAgrees: for every accuracy line that holds a gate literal,

@@ -7,8 +7,11 @@
 package matcher
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/errtag/errtag/catalog"
@@ -19,7 +22,10 @@ import (
 // Options tune a Matcher.
 type Options struct {
 	// System, when set, names the system the input comes from: its marker
-	// rules run without the marker, and generic rules attribute to it.
+	// rules run without the marker, its shape rules without corroboration,
+	// and generic rules attribute to it; but only on lines that no other
+	// system's own cue (a marker, a carrier, a corroborated shape) ties to
+	// that other system.
 	System string
 }
 
@@ -34,29 +40,41 @@ type Annotation struct {
 	Alternatives []catalog.Entry
 	// Rule is the id of the rule that found the code.
 	Rule string
+	// Cue is what tied the line to the system: its marker (CueMarker),
+	// a carrier only it writes (CueCarrier), a shared shape the catalog
+	// corroborated (CueShape), or only --system (CueSystem).
+	Cue rules.Cue
 	// Offset is where in the line the code was found (for nested,
 	// escaped text: where the enclosing string starts).
 	Offset int
 }
 
-// priority ranks how a find was attributed, for resolving two systems that
-// claim the same carrier.
-type priority int
-
-const (
-	byGeneric priority = iota // a generic rule under --system
-	byRelaxed                 // a marker rule under --system, no marker seen
-	byCue                     // the system's own cue is on the line
-)
+// strength ranks cues, for resolving two systems that claim the same
+// carrier: a system's own marker or carrier beats a shared shape, which
+// beats --system alone.
+func strength(c rules.Cue) int {
+	switch c {
+	case rules.CueSystem:
+		return 0
+	case rules.CueShape:
+		return 1
+	}
+	return 2
+}
 
 type rule struct {
 	*rules.Rule
 	system    string // effective system (a generic rule's is --system)
 	sysIndex  int    // index into Matcher.systems
 	exclude   *prefilter.Set
+	exclIndex int // the exclude list's slot in lineState.excluded
+	ctxIndex  int // the rule's slot in lineState.context
 	needsMark bool
-	relaxed   bool // marker rule whose system is --system
-	prio      priority
+	relaxed   bool      // marker rule whose system is --system
+	cue       rules.Cue // the find's cue when the line holds no marker of the system
+	named     bool      // --system names the rule's system
+	// context holds a shape rule's corroborate.context words.
+	context *wordList
 	// litIDs are the rule's prefilter literals in its kind's literal
 	// table (Matcher.textLits or jsonLits): the rule runs on a text or
 	// object only when one of them was found there. None: always runs.
@@ -78,7 +96,7 @@ type Matcher struct {
 	systems []string
 	// markers holds every system's marker words; markerSys maps each
 	// to its system index. One scan per line finds which are marked.
-	markers   *prefilter.Set
+	markers   *wordList
 	markerSys []int
 	// textLits and jsonLits hold every text (regex, names) and JSON
 	// rule's literals, searched once per text or object.
@@ -91,6 +109,8 @@ type Matcher struct {
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
+	excludes int       // distinct exclude lists
+	contexts int       // rules with context words
 	states   sync.Pool // *lineState, reused across lines
 }
 
@@ -111,16 +131,18 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 		}
 		m.systems = append(m.systems, s)
 	}
-	m.markers = prefilter.NewAll(markerWords, nil)
+	m.markers = newWordList(markerWords)
+	excludes := map[string]excludeSet{}
 	var gate, gateExact, carriers, carriersExact []string
 	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
-		cr := &rule{Rule: r, system: r.System, prio: byCue}
+		cr := &rule{Rule: r, system: r.System, cue: r.Cue}
 		switch r.Cue {
-		case rules.CueCarrier:
+		case rules.CueCarrier, rules.CueShape:
 		case rules.CueMarker:
 			if r.System == opts.System {
 				cr.relaxed = true
+				cr.cue = rules.CueSystem
 			} else {
 				cr.needsMark = true
 			}
@@ -133,11 +155,25 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			case r.System != opts.System:
 				continue
 			}
-			cr.prio = byGeneric
+		}
+		cr.named = opts.System != "" && cr.system == opts.System
+		if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
+			cr.context = newWordList(r.Corroborate.Context)
+			cr.ctxIndex = m.contexts
+			m.contexts++
 		}
 		cr.sysIndex = sysIndex[cr.system]
 		if len(r.Exclude) > 0 {
-			cr.exclude = prefilter.New(r.Exclude)
+			// Rules with the same words share one set and one look
+			// per line.
+			key := strings.Join(r.Exclude, "\x00")
+			x, ok := excludes[key]
+			if !ok {
+				x = excludeSet{set: prefilter.New(r.Exclude), index: m.excludes}
+				excludes[key] = x
+				m.excludes++
+			}
+			cr.exclude, cr.exclIndex = x.set, x.index
 		}
 		if r.Kind == rules.KindRegex && r.Lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
@@ -213,6 +249,13 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	return m, nil
 }
 
+// excludeSet is a compiled exclude list and its slot in
+// lineState.excluded.
+type excludeSet struct {
+	set   *prefilter.Set
+	index int
+}
+
 // litTable collects the literals of many rules into one prefilter.Set that
 // is searched once per text or object, so that the cost of the prefilter
 // does not grow with the number of rules.
@@ -264,14 +307,14 @@ func (t *litTable) build(rs []*rule) *prefilter.Set {
 // over without calling Match.
 func (m *Matcher) Gate() *prefilter.Set { return m.gate }
 
-// find is one code found by one rule, before cues are weighed.
+// find is one code found by one rule, resolved in the catalog.
 type find struct {
-	system  string
-	code    string
-	message string
-	rule    string
-	offset  int
-	prio    priority
+	system string
+	code   string
+	rule   string
+	offset int
+	cue    rules.Cue
+	res    catalog.Resolution
 	// sysIndex and marks come from the rule, for markByFinds.
 	sysIndex int
 	marks    bool
@@ -279,15 +322,27 @@ type find struct {
 
 // lineState is the per-line work area.
 type lineState struct {
-	m       *Matcher
-	line    []byte
-	marked  []bool // per system index: a marker is on the line
-	anyMark bool
+	m    *Matcher
+	line []byte
+	// marked is, per system index, whether the line is tied to the
+	// system by its marker or by a find of a rule with marks; markedBy
+	// says which (CueMarker, or the marking rule's cue).
+	marked   []bool
+	markedBy []rules.Cue
+	anyMark  bool
+	// excluded caches, per exclude list, whether one of its words is on
+	// the line: 0 not looked for yet, 1 no, 2 yes. A line with many JSON
+	// objects asks for each of them.
+	excluded []uint8
+	// context caches, per rule with context words, the first of them
+	// found on the line ("" for none), once looked for.
+	context []contextWord
 	finds   []find
-	budget  int    // JSON parse attempts left
-	trace   *Trace // nil unless tracing
+	budget  int        // JSON parse attempts left
+	trace   *Trace     // nil unless tracing
+	work    *workCount // nil unless counting
 	// scratch for the literal tables' FindAll, reused within the line
-	textFound, jsonFound, markerFound []bool
+	textFound, jsonFound, markerFound, contextFound []bool
 }
 
 // Match returns the annotations for line (without its line terminator), in
@@ -306,28 +361,88 @@ func (m *Matcher) MatchGated(line []byte) []Annotation { return m.match(line, ni
 
 // match matches a line that holds a gate literal.
 func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
+	return m.matchCounting(line, tr, nil)
+}
+
+// matchCounting is match, counting its work in w when w is not nil.
+func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotation {
 	st := m.states.Get().(*lineState)
 	defer m.states.Put(st)
-	st.reset(line, tr)
+	st.reset(line, tr, w)
 	st.markSystems(line)
 	st.scanLine()
 	if st.markByFinds() {
 		// A find tied the line to a system it was not tied to: look
 		// again, with that system's marker rules in play.
 		st.finds, st.budget = st.finds[:0], maxJSONAttempts
+		if tr != nil {
+			tr.Dropped = tr.Dropped[:0]
+		}
 		st.scanLine()
 	}
 	if len(st.finds) == 0 {
 		return nil
 	}
-	return m.resolve(st.finds, tr)
+	return st.resolve()
 }
 
 // reset readies a pooled lineState for line.
-func (st *lineState) reset(line []byte, tr *Trace) {
-	st.line, st.trace, st.budget, st.anyMark = line, tr, maxJSONAttempts, false
+func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
+	st.line, st.trace, st.work, st.budget, st.anyMark = line, tr, w, maxJSONAttempts, false
 	st.marked = clearBools(&st.marked, len(st.m.systems))
+	if cap(st.markedBy) < len(st.m.systems) {
+		st.markedBy = make([]rules.Cue, len(st.m.systems))
+	}
+	st.markedBy = st.markedBy[:len(st.m.systems)]
 	st.finds = st.finds[:0]
+	if cap(st.excluded) < st.m.excludes {
+		st.excluded = make([]uint8, st.m.excludes)
+	}
+	st.excluded = st.excluded[:st.m.excludes]
+	clear(st.excluded)
+	if cap(st.context) < st.m.contexts {
+		st.context = make([]contextWord, st.m.contexts)
+	}
+	st.context = st.context[:st.m.contexts]
+	clear(st.context)
+}
+
+type contextWord struct {
+	done bool
+	word string
+}
+
+// contextOn returns the first of r's context words on the line, as a
+// whole word, or "".
+func (st *lineState) contextOn(r *rule) string {
+	c := &st.context[r.ctxIndex]
+	if !c.done {
+		c.done = true
+		st.work.scan(len(st.line))
+		found := clearBools(&st.contextFound, len(r.context.words))
+		r.context.find(st.line, found, nil, func(i int) {
+			if c.word == "" {
+				c.word = r.context.words[i]
+			}
+		})
+	}
+	return c.word
+}
+
+// isExcluded reports whether one of r's exclude words is on the line.
+func (st *lineState) isExcluded(r *rule) bool {
+	if r.exclude == nil {
+		return false
+	}
+	x := &st.excluded[r.exclIndex]
+	if *x == 0 {
+		*x = 1
+		st.work.scan(len(st.line))
+		if r.exclude.Contains(st.line) {
+			*x = 2
+		}
+	}
+	return *x == 2
 }
 
 // clearBools returns *buf resized to n and all false, reusing its memory.
@@ -341,18 +456,21 @@ func clearBools(buf *[]bool, n int) []bool {
 	return b
 }
 
-// markSystems finds which systems' markers are on the line.
+// markSystems finds which systems' markers are on the line, as whole
+// words.
 func (st *lineState) markSystems(line []byte) {
-	found := clearBools(&st.markerFound, st.m.markers.Len())
-	if !st.m.markers.FindAll(line, found) {
-		return
+	found := clearBools(&st.markerFound, len(st.m.markers.words))
+	var rejected *[]partOfWord
+	if st.trace != nil {
+		rejected = &st.trace.rejected
 	}
-	for i, f := range found {
-		if f {
-			st.marked[st.m.markerSys[i]] = true
-			st.anyMark = true
+	st.m.markers.find(line, found, rejected, func(i int) {
+		sys := st.m.markerSys[i]
+		if !st.marked[sys] {
+			st.marked[sys], st.markedBy[sys], st.anyMark = true, rules.CueMarker, true
+			st.trace.mark(st.m.systems[sys], st.m.markers.words[i])
 		}
-	}
+	})
 }
 
 // markByFinds marks the systems of finds made by rules with Marks, and
@@ -361,7 +479,8 @@ func (st *lineState) markByFinds() bool {
 	changed := false
 	for _, f := range st.finds {
 		if f.marks && !st.marked[f.sysIndex] {
-			st.marked[f.sysIndex], st.anyMark, changed = true, true, true
+			st.marked[f.sysIndex], st.markedBy[f.sysIndex], st.anyMark, changed = true, f.cue, true, true
+			st.trace.mark(f.system, "rule "+f.rule)
 		}
 	}
 	return changed
@@ -381,63 +500,96 @@ func (r *rule) hasLiteral(found []bool) bool {
 	return false
 }
 
-// applies reports whether r may run on this line, and with what priority.
-func (st *lineState) applies(r *rule) (priority, bool) {
+// applies reports whether r may run on this line and, if so, the cue its
+// finds have; if not, the reason.
+func (st *lineState) applies(r *rule) (rules.Cue, reason) {
 	if r.needsMark && !st.marked[r.sysIndex] {
-		return 0, false
+		return 0, reason{kind: skipNoMarker, system: r.system}
 	}
-	if r.exclude != nil && r.exclude.Contains(st.line) {
-		return 0, false
+	if st.isExcluded(r) {
+		why := reason{kind: skipExcluded, words: r.Exclude}
+		if st.trace != nil {
+			why.word = literalAt(r.exclude, st.line, r.exclude.Index(st.line))
+		}
+		return 0, why
 	}
 	if r.UnlessMarked {
-		// Naming a system with --system is as strong as its marker on
-		// every line.
-		if st.m.opts.System != "" && st.m.opts.System != r.system {
-			return 0, false
-		}
 		for i, mk := range st.marked {
 			if mk && i != r.sysIndex {
-				return 0, false
+				return 0, reason{kind: skipOtherMarked, system: st.m.systems[i]}
 			}
 		}
 	}
-	if r.relaxed && !st.marked[r.sysIndex] {
-		return byRelaxed, true
+	if st.marked[r.sysIndex] && (r.needsMark || r.relaxed || r.Cue == rules.CueShape) {
+		// The system's marker (or a find that marks) ties the line.
+		return st.markedBy[r.sysIndex], reason{}
 	}
-	return r.prio, true
-}
-
-// resolve weighs the finds: where systems claim the same carrier the best
-// attributed wins and a tie drops the carrier (a wrong annotation is worse
-// than none); then one annotation per (system, code), in line order.
-func (m *Matcher) resolve(finds []find, tr *Trace) []Annotation {
-	if len(finds) == 1 {
-		return []Annotation{m.annotate(finds[0])}
+	cue := r.cue
+	if cue == rules.CueShape && r.named {
+		cue = rules.CueSystem // still corroborated, if it can be, in add
 	}
-	// Finds come mostly in line order already: an insertion sort keeps
-	// them stable without sort's allocations.
-	for i := 1; i < len(finds); i++ {
-		for j := i; j > 0 && finds[j].offset < finds[j-1].offset; j-- {
-			finds[j], finds[j-1] = finds[j-1], finds[j]
+	if cue == rules.CueSystem {
+		// --system never overrides another system's own cue.
+		for i, mk := range st.marked {
+			if mk && i != r.sysIndex {
+				return 0, reason{kind: skipOwned, system: st.m.systems[i], cue: st.markedBy[i], named: st.m.opts.System}
+			}
 		}
 	}
-	kept := make([]find, 0, len(finds))
+	return cue, reason{}
+}
+
+// literalAt returns the literal of set that occurs in line at i ("" if i
+// is negative).
+func literalAt(set *prefilter.Set, line []byte, i int) string {
+	if i < 0 {
+		return ""
+	}
+	for _, l := range set.Literals() {
+		if i+len(l) <= len(line) && (string(line[i:i+len(l)]) == l || equalFold(line[i:i+len(l)], strings.ToLower(l))) {
+			return l
+		}
+	}
+	return ""
+}
+
+// resolve weighs the finds of a line: under --system, a line another
+// system's own cue ties to it keeps only that; where systems claim the
+// same carrier the best tied wins and a tie drops the carrier (a wrong
+// annotation is worse than none); then one annotation per (system, code),
+// in line order.
+func (st *lineState) resolve() []Annotation {
+	finds := st.finds
+	if st.m.opts.System != "" {
+		finds = st.dropOwned(finds)
+	}
+	if len(finds) == 1 {
+		return []Annotation{annotation(finds[0])}
+	}
+	w := st.work
+	byOffset := func(a, b find) int {
+		w.step()
+		return cmp.Compare(a.offset, b.offset)
+	}
+	if !slices.IsSortedFunc(finds, byOffset) {
+		slices.SortStableFunc(finds, byOffset)
+	}
+	kept := finds[:0]
 	for i := 0; i < len(finds); {
 		j := i
 		for j < len(finds) && finds[j].offset == finds[i].offset {
 			j++
+			w.step()
 		}
 		group := finds[i:j]
-		best := group[0].prio
+		best := 0
 		for _, f := range group {
-			if f.prio > best {
-				best = f.prio
-			}
+			best = max(best, strength(f.cue))
 		}
 		sys := ""
 		ambiguous := false
 		for _, f := range group {
-			if f.prio != best {
+			if strength(f.cue) != best {
 				continue
 			}
 			if sys == "" {
@@ -449,38 +601,95 @@ func (m *Matcher) resolve(finds []find, tr *Trace) []Annotation {
 		for _, f := range group {
 			switch {
 			case ambiguous:
-				tr.drop(f, "another system claims the same carrier equally strongly")
-			case f.prio == best:
+				st.trace.drop(f, reason{kind: dropTie})
+			case strength(f.cue) == best:
 				kept = append(kept, f)
 			default:
-				tr.drop(f, "a better-attributed system claims the same carrier")
+				st.trace.drop(f, reason{kind: dropWeaker})
 			}
 		}
 		i = j
 	}
 	out := make([]Annotation, 0, len(kept))
-next:
+	// Few finds: compare with each kept one; many: index them.
+	var index map[sysCode]int
+	if len(kept) > 8 {
+		index = make(map[sysCode]int, len(kept))
+	}
 	for _, f := range kept {
-		for _, a := range out {
-			if a.Entry.System == f.system && a.Entry.Code == f.code {
-				tr.drop(f, "duplicate of an earlier annotation of the same code")
-				continue next
+		k, dup := -1, false
+		if index != nil {
+			w.step()
+			k, dup = index[sysCode{f.system, f.code}]
+		} else {
+			for i := range out {
+				w.step()
+				if out[i].Entry.System == f.system && out[i].Entry.Code == f.code {
+					k, dup = i, true
+					break
+				}
 			}
 		}
-		out = append(out, m.annotate(f))
+		if dup {
+			if strength(f.cue) > strength(out[k].Cue) {
+				// Say the strongest cue the code has on the line.
+				out[k].Cue, out[k].Rule = f.cue, f.rule
+			}
+			st.trace.drop(f, reason{kind: dropDuplicate})
+			continue
+		}
+		if index != nil {
+			index[sysCode{f.system, f.code}] = len(out)
+		}
+		out = append(out, annotation(f))
 	}
 	return out
 }
 
-// annotate resolves one find in the catalog.
-func (m *Matcher) annotate(f find) Annotation {
-	res := m.cat.Resolve(f.system, f.code, f.message)
+type sysCode struct{ system, code string }
+
+// dropOwned drops the --system finds (cue system) of a line that another
+// system's own cue ties to that system: its marker, or a find of it with
+// a cue of its own.
+func (st *lineState) dropOwned(finds []find) []find {
+	owner := reason{kind: dropOwned, named: st.m.opts.System}
+	for i, mk := range st.marked {
+		if mk && st.m.systems[i] != st.m.opts.System {
+			owner.system, owner.cue = st.m.systems[i], st.markedBy[i]
+			break
+		}
+	}
+	if owner.system == "" {
+		for _, f := range finds {
+			if f.cue != rules.CueSystem && f.system != st.m.opts.System {
+				owner.system, owner.cue = f.system, f.cue
+				break
+			}
+		}
+	}
+	if owner.system == "" {
+		return finds
+	}
+	kept := finds[:0]
+	for _, f := range finds {
+		if f.cue == rules.CueSystem {
+			st.trace.drop(f, owner)
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
+
+// annotation is the annotation of a find.
+func annotation(f find) Annotation {
 	return Annotation{
-		Entry:        res.Entry,
-		Known:        res.Known,
-		Alternatives: res.Alternatives,
+		Entry:        f.res.Entry,
+		Known:        f.res.Known,
+		Alternatives: f.res.Alternatives,
 		Rule:         f.rule,
 		Offset:       f.offset,
+		Cue:          f.cue,
 	}
 }
 

@@ -37,25 +37,24 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
 	for _, r := range st.m.text {
-		prio, ok := st.applies(r)
-		if !ok {
-			if st.trace != nil {
-				st.trace.skip(r, st, base)
+		// The literal check is the cheapest: before the line-wide ones.
+		if !r.hasLiteral(found) {
+			if st.trace != nil && r.Kind == rules.KindRegex {
+				st.trace.eventf(r, base, "none of its literals %q occurs here", r.Literals)
 			}
+			continue
+		}
+		cue, why := st.applies(r)
+		if why.kind != runs {
+			st.trace.event(r, base, why)
 			continue
 		}
 		switch r.Kind {
 		case rules.KindRegex:
-			if !r.hasLiteral(found) {
-				if st.trace != nil {
-					st.trace.event(r, base, "none of its literals %q occurs here", r.Literals)
-				}
-				continue
-			}
-			locs := r.findAll(text)
+			locs := r.findAll(text, st.work)
 			if len(locs) == 0 {
 				if st.trace != nil {
-					st.trace.event(r, base, "regex did not match")
+					st.trace.eventf(r, base, "regex did not match")
 				}
 			}
 			for _, loc := range locs {
@@ -66,23 +65,21 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 				code, ok := normalizeCode(r.CodeType, string(text[cs:ce]))
 				if !ok {
 					if st.trace != nil {
-						st.trace.event(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
+						st.trace.eventf(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
 					}
 					continue
 				}
 				if st.trace != nil {
-					st.trace.event(r, base+cs, "matched %q", text[loc[0]:loc[1]])
+					st.trace.eventf(r, base+cs, "matched %q", text[loc[0]:loc[1]])
 				}
 				msg := ""
 				if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
 					msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
 				}
-				st.add(r, prio, code, msg, base+cs)
+				st.add(r, cue, code, msg, base+cs)
 			}
 		case rules.KindNames:
-			if r.hasLiteral(found) {
-				st.scanNames(r, prio, text, base)
-			}
+			st.scanNames(r, cue, text, base)
 		}
 	}
 	if depth < maxDepth {
@@ -98,8 +95,12 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 // The first start that matches, in order, is the leftmost match: a match
 // contains a literal at most Lead bytes after its start, so every earlier
 // start lies in the range of an earlier or the same literal occurrence.
-func (r *rule) findAll(text []byte) [][]int {
+//
+// w, when not nil, counts the bytes the regexp engine reads (for tests of
+// the cost).
+func (r *rule) findAll(text []byte, w *workCount) [][]int {
 	if r.leadLits == nil {
+		w.regexAll(r.Regexp, text)
 		return r.Regexp.FindAllSubmatchIndex(text, -1)
 	}
 	var out [][]int
@@ -113,7 +114,7 @@ func (r *rule) findAll(text []byte) [][]int {
 		matched := false
 		for st := max(pos, p-r.Lead, tried+1); st <= p; st++ {
 			tried = st
-			if loc := r.matchAt(text, st); loc != nil {
+			if loc := r.matchAt(text, st, w); loc != nil {
 				out = append(out, loc)
 				pos = max(loc[1], loc[0]+1)
 				matched = true
@@ -129,10 +130,11 @@ func (r *rule) findAll(text []byte) [][]int {
 
 // matchAt returns the match of the rule's regex that starts at st, with
 // submatch offsets in text, or nil.
-func (r *rule) matchAt(text []byte, st int) []int {
+func (r *rule) matchAt(text []byte, st int, w *workCount) []int {
 	if st == 0 {
 		// At the start of the text the plain regex sees what the rule
 		// means by ^ and \b; a match there is its leftmost one.
+		w.regex(r.Regexp, text)
 		if loc := r.Regexp.FindSubmatchIndex(text); loc != nil && loc[0] == 0 {
 			return loc
 		}
@@ -140,6 +142,7 @@ func (r *rule) matchAt(text []byte, st int) []int {
 	}
 	// The anchored regex first eats the byte before st, so that \b and
 	// the like see it.
+	w.regex(r.AnchoredAt, text[st-1:])
 	loc := r.AnchoredAt.FindSubmatchIndex(text[st-1:])
 	if loc == nil {
 		return nil
@@ -155,7 +158,7 @@ func (r *rule) matchAt(text []byte, st int) []int {
 }
 
 // scanNames finds the system's catalog names written exactly as whole words.
-func (st *lineState) scanNames(r *rule, prio priority, text []byte, base int) {
+func (st *lineState) scanNames(r *rule, cue rules.Cue, text []byte, base int) {
 	names := st.m.names[r.system]
 	for i := 0; i < len(text); {
 		if !isWord(text[i]) {
@@ -173,9 +176,9 @@ func (st *lineState) scanNames(r *rule, prio priority, text []byte, base int) {
 		if upper && j-i >= 3 {
 			if code, ok := names[string(text[i:j])]; ok {
 				if st.trace != nil {
-					st.trace.event(r, base+i, "name %s is code %s", text[i:j], code)
+					st.trace.eventf(r, base+i, "name %s is code %s", text[i:j], code)
 				}
-				st.add(r, prio, code, "", base+i)
+				st.add(r, cue, code, "", base+i)
 			}
 		}
 		i = j
@@ -303,25 +306,23 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 	raw := obj.Raw
 	for _, r := range st.m.json {
-		prio, ok := st.applies(r)
-		if !ok {
-			if st.trace != nil {
-				st.trace.skip(r, st, base)
-			}
-			continue
-		}
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {
-				st.trace.event(r, base, "object has no %v", r.JSON.Code)
+				st.trace.eventf(r, base, "object has no %v", r.JSON.Code)
 			}
+			continue
+		}
+		cue, why := st.applies(r)
+		if why.kind != runs {
+			st.trace.event(r, base, why)
 			continue
 		}
 		spec := r.JSON
 		code := r.lookup(raw, spec.Code, r.foldedCode)
 		if !code.Exists() {
 			if st.trace != nil {
-				st.trace.event(r, base, "object has no %v", spec.Code)
+				st.trace.eventf(r, base, "object has no %v", spec.Code)
 			}
 			continue
 		}
@@ -333,20 +334,20 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 			raws = code.Str
 		default:
 			if st.trace != nil {
-				st.trace.event(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
+				st.trace.eventf(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
 			}
 			continue
 		}
 		norm, ok := normalizeCode(r.CodeType, raws)
 		if !ok {
 			if st.trace != nil {
-				st.trace.event(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
+				st.trace.eventf(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
 			}
 			continue
 		}
 		if !conditions(raw, spec) {
 			if st.trace != nil {
-				st.trace.event(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
+				st.trace.eventf(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
 			}
 			continue
 		}
@@ -356,18 +357,18 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 		}
 		if spec.RequireMessage && !hasMsg {
 			if st.trace != nil {
-				st.trace.event(r, base, "object has no message string at %v", spec.Message)
+				st.trace.eventf(r, base, "object has no message string at %v", spec.Message)
 			}
 			continue
 		}
 		if st.trace != nil {
-			st.trace.event(r, base+code.Index, "object has code %s", code.Raw)
+			st.trace.eventf(r, base+code.Index, "object has code %s", code.Raw)
 		}
 		off := base + code.Index
 		if code.Type == gjson.String {
 			off++
 		}
-		st.add(r, prio, norm, msg, off)
+		st.add(r, cue, norm, msg, off)
 	}
 }
 
@@ -462,6 +463,24 @@ func conditions(raw string, spec *rules.JSONSpec) bool {
 	return true
 }
 
-func (st *lineState) add(r *rule, prio priority, code, msg string, off int) {
-	st.finds = append(st.finds, find{system: r.system, code: code, message: msg, rule: r.ID, offset: off, prio: prio, sysIndex: r.sysIndex, marks: r.Marks})
+// add records a find of rule r: code (in the catalog's spelling) with the
+// message the line gives it, at offset off, tied to r's system by cue.
+// Finds that cannot be annotated go no further: a zero code the catalog
+// lacks, a shared shape that is not corroborated.
+func (st *lineState) add(r *rule, cue rules.Cue, code, msg string, off int) {
+	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks}
+	f.res = st.m.cat.Resolve(r.system, code, msg)
+	if code == "0" && r.CodeType == rules.CodeInteger && !f.res.Known {
+		st.trace.drop(f, reason{kind: dropZero, system: r.system})
+		return
+	}
+	if r.Corroborate != nil {
+		why := st.corroborate(r, &f, msg)
+		if why.kind < keepMarked {
+			st.trace.drop(f, why)
+			return
+		}
+		st.trace.event(r, off, why)
+	}
+	st.finds = append(st.finds, f)
 }

@@ -15,14 +15,21 @@ type Trace struct {
 	// (then no rule ran).
 	Gate       string
 	GateOffset int
-	// Marked lists the systems whose markers are on the line.
+	// Marked lists the systems the line is tied to by a marker (or by a
+	// find of a rule that marks), each with what tied it, as
+	// "knox-efota (efota)".
 	Marked []string
+	// NotMarkers lists marker words found inside longer words, which do
+	// not count: `"knox" at 27 is part of a longer word`.
+	NotMarkers []string
 	// Events are the rules' outcomes, in the order they ran.
 	Events []TraceEvent
 	// Dropped are finds that did not become annotations, with why.
 	Dropped []TraceEvent
 	// Annotations is the result, as Match returns it.
 	Annotations []Annotation
+
+	rejected []partOfWord
 }
 
 // TraceEvent is one thing one rule did at one place in the line.
@@ -45,16 +52,16 @@ func (m *Matcher) Trace(line []byte) *Trace {
 			}
 		}
 	}
-	st := &lineState{m: m}
-	st.reset(line, nil)
-	st.markSystems(line)
-	for i, mk := range st.marked {
-		if mk {
-			tr.Marked = append(tr.Marked, m.systems[i])
-		}
-	}
 	if tr.Gate != "" {
 		tr.Annotations = m.match(line, tr)
+	} else {
+		// No rule runs; say which markers the line holds all the same.
+		st := &lineState{m: m}
+		st.reset(line, tr, nil)
+		st.markSystems(line)
+	}
+	for _, p := range tr.rejected {
+		tr.NotMarkers = append(tr.NotMarkers, fmt.Sprintf("%q at %d is part of a longer word", p.word, p.offset))
 	}
 	return tr
 }
@@ -72,35 +79,37 @@ func equalFold(b []byte, lower string) bool {
 	return true
 }
 
-func (t *Trace) event(r *rule, off int, format string, args ...any) {
+// event records a decision the matcher made about rule r at offset off.
+func (t *Trace) event(r *rule, off int, why reason) {
+	if t == nil {
+		return
+	}
+	t.Events = append(t.Events, TraceEvent{Rule: r.ID, Where: r.Where(), Offset: off, What: why.String()})
+}
+
+// eventf records what rule r did at offset off.
+func (t *Trace) eventf(r *rule, off int, format string, args ...any) {
 	if t == nil {
 		return
 	}
 	t.Events = append(t.Events, TraceEvent{Rule: r.ID, Where: r.Where(), Offset: off, What: fmt.Sprintf(format, args...)})
 }
 
-// skip records why a rule did not run here.
-func (t *Trace) skip(r *rule, st *lineState, off int) {
-	if t == nil {
-		return
-	}
-	switch {
-	case r.needsMark && !st.marked[r.sysIndex]:
-		t.event(r, off, "skipped: no %s marker on the line", r.system)
-	case r.exclude != nil && r.exclude.Contains(st.line):
-		t.event(r, off, "skipped: the line contains one of its exclude words %q", r.Exclude)
-	case r.UnlessMarked:
-		t.event(r, off, "skipped: the line carries another system's marker, or --system names another system")
-	default:
-		t.event(r, off, "skipped")
-	}
-}
-
-func (t *Trace) drop(f find, why string) {
+// drop records a find that does not become an annotation, and why.
+func (t *Trace) drop(f find, why reason) {
 	if t == nil {
 		return
 	}
 	t.Dropped = append(t.Dropped, TraceEvent{Rule: f.rule, Offset: f.offset, What: fmt.Sprintf("%s %s: %s", f.system, f.code, why)})
+}
+
+// mark records that the line is tied to system by what (a marker word, or
+// a rule whose find marks the line).
+func (t *Trace) mark(system, what string) {
+	if t == nil {
+		return
+	}
+	t.Marked = append(t.Marked, fmt.Sprintf("%s (%s)", system, what))
 }
 
 func codeTypeName(t rules.CodeType) string {

@@ -23,32 +23,58 @@ const (
 	FieldKnown        Field = "known"
 	FieldAlternatives Field = "alternatives"
 	FieldRule         Field = "rule"
+	// FieldCue says what tied the line to the system: marker, carrier,
+	// shape or system (see matcher.Annotation.Cue).
+	FieldCue Field = "cue"
 )
 
 // allFields lists every field in output order.
-var allFields = [...]Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule}
+var allFields = [...]Field{FieldSystem, FieldCode, FieldName, FieldCategory, FieldGroup, FieldMessage, FieldRemediation, FieldKnown, FieldAlternatives, FieldRule, FieldCue}
 
 // AllFields returns every field, in output order.
 func AllFields() []Field { return append([]Field(nil), allFields[:]...) }
 
 // DefaultFields returns what is written when the user chooses nothing:
-// every field but rule, enough for the person on call. known is written only
-// when false and alternatives only when there are some.
-func DefaultFields() []Field { return AllFields()[:len(allFields)-1] }
+// every field but rule and cue, enough for the person on call. known is
+// written only when false and alternatives only when there are some.
+func DefaultFields() []Field {
+	var out []Field
+	for _, f := range allFields {
+		if f != FieldRule && f != FieldCue {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
-// ParseFields parses a comma-separated field list ("system,code,name").
+// fieldKnownAsked is FieldKnown as ParseFields returns it: a list that
+// names known asks for it, so it is written for known codes too
+// (known=true), where the default list writes it only when false.
+const fieldKnownAsked Field = "known (asked for)"
+
+// ParseFields parses a comma-separated field list ("system,code,name"). A
+// field named twice is written once, where it is first named. known, named
+// in the list, is written for every annotation (true or false); in the
+// default list it is written only when false.
 func ParseFields(s string) ([]Field, error) {
 	var out []Field
+	seen := map[Field]bool{}
 	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
+		p = strings.ToLower(strings.TrimSpace(p))
 		if p == "" {
 			continue
 		}
 		ok := false
 		for _, f := range allFields {
 			if string(f) == p {
-				out = append(out, f)
 				ok = true
+				if f == FieldKnown {
+					f = fieldKnownAsked
+				}
+				if !seen[f] {
+					seen[f] = true
+					out = append(out, f)
+				}
 			}
 		}
 		if !ok {
@@ -98,6 +124,8 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 		return e.Remediation, a.Known && e.Remediation != ""
 	case FieldRule:
 		return a.Rule, true
+	case FieldCue:
+		return a.Cue.String(), true
 	case FieldAlternatives:
 		names := make([]string, len(a.Alternatives))
 		for i, alt := range a.Alternatives {
@@ -108,22 +136,18 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	return "", false
 }
 
-// appendAnnotationJSON appends the JSON for anns: an object for one, an
-// array of objects for several.
+// appendAnnotationJSON appends the JSON for anns: an array of objects, one
+// per error, whatever their number, so that a consumer reads every line
+// the same way (.errtag[]).
 func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
-	if len(anns) > 1 {
-		b = append(b, '[')
-	}
+	b = append(b, '[')
 	for i := range anns {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendOneJSON(b, &anns[i], fields)
 	}
-	if len(anns) > 1 {
-		b = append(b, ']')
-	}
-	return b
+	return append(b, ']')
 }
 
 func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
@@ -144,6 +168,9 @@ func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
 				key("known")
 				b = append(b, "false"...)
 			}
+		case fieldKnownAsked:
+			key("known")
+			b = strconv.AppendBool(b, a.Known)
 		case FieldAlternatives:
 			if len(a.Alternatives) == 0 {
 				continue
@@ -181,6 +208,8 @@ func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
 					continue
 				}
 				v = "false"
+			case fieldKnownAsked:
+				f, v = FieldKnown, strconv.FormatBool(a.Known)
 			default:
 				var ok bool
 				if v, ok = value(a, f); !ok {

@@ -146,17 +146,12 @@ func stripJSONAnnotation(out []byte, origLen int) (orig, val []byte, err error) 
 	return orig, val, nil
 }
 
-// checkAnnotationJSON decodes an errtag value and compares it with anns.
+// checkAnnotationJSON decodes an errtag value, always an array of objects
+// whatever their number, and compares it with anns.
 func checkAnnotationJSON(t *testing.T, val []byte, anns []matcher.Annotation) {
 	t.Helper()
 	var objs []map[string]any
-	if len(anns) == 1 {
-		var o map[string]any
-		if err := json.Unmarshal(val, &o); err != nil {
-			t.Fatalf("errtag %q: %v", val, err)
-		}
-		objs = []map[string]any{o}
-	} else if err := json.Unmarshal(val, &objs); err != nil {
+	if err := json.Unmarshal(val, &objs); err != nil {
 		t.Fatalf("errtag %q: %v", val, err)
 	}
 	if len(objs) != len(anns) {
@@ -317,6 +312,8 @@ func expectedPairs(a *matcher.Annotation, fields []output.Field) []kv {
 			}
 		case output.FieldRule:
 			add(f, a.Rule)
+		case output.FieldCue:
+			add(f, a.Cue.String())
 		}
 	}
 	return out

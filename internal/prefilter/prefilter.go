@@ -4,15 +4,27 @@
 //
 // Literals are either case-folded (matched ignoring ASCII case: the marker
 // words) or exact (JSON keys, case-sensitive regexes). A Set scans in one of
-// two ways, chosen when it is built:
+// three ways, chosen when it is built:
 //
+//   - teddy: on amd64 CPUs with AVX2 or AVX-512 VBMI, a SIMD filter tests
+//     64 positions at a time for where a literal may start, and the few
+//     candidates are verified exactly (see the teddy type). Its cost hardly
+//     grows with the number of literals. The scalar scans below are used on
+//     other CPUs, under the purego build tag, for sets with an empty
+//     literal, and for sets the filter would serve badly (short or common
+//     literals: many candidates).
 //   - anchors: each literal is found through its rarest byte, with one
-//     vectorised bytes.IndexByte pass per distinct anchor byte. Fastest for
-//     the few literals of the built-in rules.
+//     vectorised bytes.IndexByte pass per distinct anchor byte. Fastest
+//     scalar scan for the few literals of the built-in rules.
 //   - pairs: one pass over the block testing each byte pair, case-folded,
 //     against a 64K-bit table of the literals' first two bytes. Its cost does
 //     not grow with the number of literals, which keeps hundreds of rules
 //     cheap.
+//
+// The SIMD kernel is chosen once, by CPU feature (golang.org/x/sys/cpu).
+// GODEBUG=cpu.avx512f=off leaves AVX2; cpu.avx2=off leaves the scalar
+// scans (and slows the runtime's own byte searches); the purego build tag
+// builds without the assembly.
 package prefilter
 
 import (
@@ -35,7 +47,11 @@ type literal struct {
 type Set struct {
 	lits  []literal
 	lower [256]byte
-	pairs bool // the scan mode
+	pairs bool   // the scan mode, unless teddy is set
+	teddy *teddy // the SIMD scan, if the set uses it
+	// empty lists the empty literals (NewAll keeps them): they occur
+	// everywhere.
+	empty []int
 
 	// anchor mode
 	anchors []anchor
@@ -79,6 +95,14 @@ func rarity(b byte) int {
 	return 30 // other punctuation: fairly rare
 }
 
+// defaultKernel is the SIMD kernel Sets use: the best this CPU runs.
+var defaultKernel = func() kernel {
+	if len(cpuKernels) > 0 {
+		return cpuKernels[0]
+	}
+	return kernelNone
+}()
+
 // New compiles lits, matched ignoring ASCII case.
 func New(lits []string) *Set { return NewMixed(lits, nil) }
 
@@ -87,64 +111,91 @@ func New(lits []string) *Set { return NewMixed(lits, nil) }
 // dropped, since the shorter one finds everything the longer one would.
 // Use it for Index, Contains and Cursor.
 func NewMixed(fold, exact []string) *Set {
+	return newMixed(fold, exact, buildOpts{kernel: defaultKernel})
+}
+
+// buildOpts choose a Set's scan: the SIMD kernel, or kernelNone for the
+// scalar scans; force uses the kernel even where it would not pay (tests).
+type buildOpts struct {
+	kernel  kernel
+	force   bool
+	buckets int // 8 or 16 buckets if there are more than 8 groups; 0: as they pay
+}
+
+func newMixed(fold, exact []string, o buildOpts) *Set {
 	var lits []literal
 	for _, l := range fold {
-		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+		lits = append(lits, literal{text: foldASCII(l), fold: true})
 	}
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
 	}
-	var kept []literal
-	for i, l := range lits {
-		if len(l.text) > 0 && !redundant(i, lits) {
-			kept = append(kept, l)
-		}
-	}
-	return build(kept)
+	return build(dropRedundant(lits), o)
 }
 
 // NewAll compiles fold and exact literals keeping every one, in that order
 // (fold first), so that FindAll can say which of them occur.
-func NewAll(fold, exact []string) *Set {
+func NewAll(fold, exact []string) *Set { return newAll(fold, exact, buildOpts{kernel: defaultKernel}) }
+
+func newAll(fold, exact []string, o buildOpts) *Set {
 	var lits []literal
 	for _, l := range fold {
-		lits = append(lits, literal{text: bytes.ToLower([]byte(l)), fold: true})
+		lits = append(lits, literal{text: foldASCII(l), fold: true})
 	}
 	for _, l := range exact {
 		lits = append(lits, literal{text: []byte(l)})
 	}
-	return build(lits)
+	return build(lits, o)
 }
 
-// redundant reports whether lits[i] can be dropped: another literal occurs
-// wherever it does (a case-folded one it contains ignoring case, or an
-// exact one it contains exactly, being exact itself). Of two equal
-// literals the first is kept.
-func redundant(i int, lits []literal) bool {
-	l := lits[i]
-	for j, m := range lits {
-		if j == i || len(m.text) == 0 || len(m.text) > len(l.text) {
-			continue
+// dropRedundant returns lits without the empty ones and those another
+// literal implies: a literal is dropped when another occurs wherever it
+// does (a case-folded one it contains ignoring case, or an exact one it
+// contains exactly, being exact itself). Of two equal literals the first
+// is kept. Each pair is first tested for whether the shorter's first byte
+// occurs in the longer at all, which rules out most pairs cheaply.
+func dropRedundant(lits []literal) []literal {
+	folded := make([][]byte, len(lits))
+	has := make([]byteSet, len(lits)) // the bytes of each literal, folded
+	for i, l := range lits {
+		folded[i] = foldASCII(string(l.text))
+		for _, c := range folded[i] {
+			has[i].add(c)
 		}
-		var implied bool
-		switch {
-		case m.fold:
-			implied = bytes.Contains(bytes.ToLower(l.text), m.text)
-		case !l.fold:
-			implied = bytes.Contains(l.text, m.text)
-		}
-		if !implied {
-			continue
-		}
-		if m.fold == l.fold && bytes.Equal(m.text, l.text) && j > i {
-			continue // equal literals: keep the first
-		}
-		return true
 	}
-	return false
+	var kept []literal
+	for i, l := range lits {
+		if len(l.text) == 0 {
+			continue
+		}
+		drop := false
+		for j, m := range lits {
+			if j == i || len(m.text) == 0 || len(m.text) > len(l.text) || !has[i].has(folded[j][0]) {
+				continue
+			}
+			var implied bool
+			switch {
+			case m.fold:
+				implied = bytes.Contains(folded[i], m.text)
+			case !l.fold:
+				implied = bytes.Contains(l.text, m.text)
+			}
+			// Of equal literals, the first is kept.
+			if implied && !(m.fold == l.fold && j > i && bytes.Equal(m.text, l.text)) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			kept = append(kept, l)
+		}
+	}
+	return kept
 }
 
-func build(lits []literal) *Set {
+// build compiles lits for the SIMD kernel o.kernel, or for the scalar scans
+// if that is kernelNone or the SIMD filter would not pay.
+func build(lits []literal, o buildOpts) *Set {
 	s := &Set{lits: lits}
 	for i := range s.lower {
 		b := byte(i)
@@ -153,8 +204,22 @@ func build(lits []literal) *Set {
 		}
 		s.lower[i] = b
 	}
+	for li, l := range lits {
+		if len(l.text) == 0 {
+			s.empty = append(s.empty, li)
+		}
+	}
+	if o.kernel != kernelNone && len(lits) > 0 && len(s.empty) == 0 {
+		if t := buildTeddy(lits, &s.lower, o.kernel, o.buckets); t.rate <= maxRate || o.force {
+			s.teddy = t
+			return s
+		}
+	}
 	byByte := map[byte]int{} // anchor byte -> index in s.anchors
 	for li, l := range lits {
+		if len(l.text) == 0 {
+			continue
+		}
 		off := 0
 		for k := range l.text {
 			if rarity(l.text[k]) < rarity(l.text[off]) {
@@ -188,6 +253,9 @@ func (s *Set) buildPairs() {
 	count := make([]uint32, 1<<16+1)
 	key := func(l literal) int { return int(s.lower[l.text[0]])<<8 | int(s.lower[l.text[1]]) }
 	for li, l := range s.lits {
+		if len(l.text) == 0 {
+			continue
+		}
 		if len(l.text) < 2 {
 			s.single = append(s.single, int32(li))
 			continue
@@ -209,6 +277,19 @@ func (s *Set) buildPairs() {
 		fill[k]++
 		s.pairBits[k>>6] |= 1 << (k & 63)
 	}
+}
+
+// foldASCII returns s with ASCII upper-case letters in lower case and every
+// other byte as it is (bytes.ToLower would fold non-ASCII letters, which
+// matching does not, and rewrite invalid UTF-8).
+func foldASCII(s string) []byte {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
 }
 
 func upper(b byte) byte {
@@ -253,7 +334,12 @@ func (s *Set) matchAt(b []byte, start, li int) bool {
 // Index returns the offset of the first occurrence in b of any literal, or
 // -1.
 func (s *Set) Index(b []byte) int {
-	if s.pairs {
+	switch {
+	case len(s.empty) > 0:
+		return 0
+	case s.teddy != nil:
+		return s.teddy.run(s, b, 0, scanFirst, nil)
+	case s.pairs:
 		return s.indexPairs(b, 0)
 	}
 	best := -1
@@ -271,6 +357,12 @@ func (s *Set) Index(b []byte) int {
 
 // Contains reports whether any literal occurs in b.
 func (s *Set) Contains(b []byte) bool {
+	switch {
+	case len(s.empty) > 0:
+		return true
+	case s.teddy != nil:
+		return s.teddy.run(s, b, 0, scanAny, nil) >= 0
+	}
 	found := false
 	s.eachHit(b, func(_, _ int) bool {
 		found = true
@@ -337,7 +429,13 @@ func (s *Set) earliest(b []byte, ai, pos, start int) int {
 // FindAll sets found[i] for every literal i that occurs in b (found has
 // Len() elements; it is not cleared first) and reports whether any did.
 func (s *Set) FindAll(b []byte, found []bool) bool {
+	if s.teddy != nil {
+		return s.teddy.run(s, b, 0, scanAll, found) >= 0
+	}
 	any := false
+	for _, li := range s.empty {
+		found[li], any = true, true
+	}
 	s.eachHit(b, func(_, li int) bool {
 		found[li], any = true, true
 		return true
@@ -418,18 +516,20 @@ func (s *Set) indexSingle(b []byte, pos, li int) int {
 // Cursor finds, one after another, the literal occurrences in one block. In
 // anchor mode it remembers where each anchor next occurs, so that asking
 // for the next occurrence after each candidate line costs about one pass
-// over the block per anchor in all, however many candidates there are.
+// over the block per anchor in all, however many candidates there are; in
+// teddy and pair mode it remembers the next occurrence, and each scan goes
+// on from where it is asked to.
 type Cursor struct {
 	s    *Set
 	b    []byte
-	next []int // per anchor (or [0] in pair mode): earliest start >= from; len(b) if none
+	next []int // per anchor (or [0] in pair and teddy mode): earliest start >= from; len(b) if none
 	from []int
 }
 
 // NewCursor returns a cursor over b.
 func (s *Set) NewCursor(b []byte) *Cursor {
 	n := len(s.anchors)
-	if s.pairs {
+	if s.pairs || s.teddy != nil {
 		n = 1
 	}
 	c := &Cursor{s: s, b: b, next: make([]int, n), from: make([]int, n)}
@@ -442,12 +542,18 @@ func (s *Set) NewCursor(b []byte) *Cursor {
 // Next returns the start of the first literal occurrence at or after pos,
 // or -1.
 func (c *Cursor) Next(pos int) int {
+	if len(c.s.empty) > 0 {
+		return pos
+	}
 	best := -1
 	for k := range c.next {
-		if c.from[k] < 0 || c.next[k] < pos {
-			if c.s.pairs {
+		if c.from[k] < 0 || c.from[k] > pos || c.next[k] < pos {
+			switch {
+			case c.s.teddy != nil:
+				c.next[k] = c.scanTeddy(pos)
+			case c.s.pairs:
 				c.next[k] = c.scanPairs(pos)
-			} else {
+			default:
 				c.next[k] = c.scan(k, pos)
 			}
 			c.from[k] = pos
@@ -457,6 +563,13 @@ func (c *Cursor) Next(pos int) int {
 		}
 	}
 	return best
+}
+
+func (c *Cursor) scanTeddy(pos int) int {
+	if i := c.s.teddy.run(c.s, c.b, pos, scanFirst, nil); i >= 0 {
+		return i
+	}
+	return len(c.b)
 }
 
 func (c *Cursor) scanPairs(pos int) int {

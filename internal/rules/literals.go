@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp/syntax"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -222,4 +223,93 @@ func literalLead(re *syntax.Regexp) int {
 		return lead + inner
 	}
 	return unbounded
+}
+
+// byteSet is a set of byte values.
+type byteSet [256]bool
+
+// literalStarts is the set of first bytes of lits, in both ASCII cases.
+func literalStarts(lits []string) byteSet {
+	var s byteSet
+	for _, l := range lits {
+		if l == "" {
+			continue
+		}
+		c := l[0]
+		s[c] = true
+		if 'a' <= c && c <= 'z' {
+			s[c-'a'+'A'] = true
+		} else if 'A' <= c && c <= 'Z' {
+			s[c-'A'+'a'] = true
+		}
+	}
+	return s
+}
+
+// bytesOf adds to s every byte that a match of re may contain.
+func bytesOf(re *syntax.Regexp, s *byteSet) {
+	addRune := func(r rune) {
+		var buf [utf8.UTFMax]byte
+		n := utf8.EncodeRune(buf[:], r)
+		for _, b := range buf[:n] {
+			s[b] = true
+		}
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			addRune(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					addRune(f)
+				}
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			for c := lo; c <= hi && c < utf8.RuneSelf; c++ {
+				s[c] = true
+			}
+			if hi >= utf8.RuneSelf {
+				for b := utf8.RuneSelf; b < 256; b++ {
+					s[b] = true
+				}
+			}
+		}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		for b := range s {
+			s[b] = b != '\n' || re.Op == syntax.OpAnyChar
+		}
+	default:
+		for _, sub := range re.Sub {
+			bytesOf(sub, s)
+		}
+	}
+}
+
+// repeatsStopAt reports whether every unbounded repetition in re (x*, x+,
+// x{n,}) is stopped by each byte of stops: none of them can match such a
+// byte. Then a match attempt started at one literal occurrence can run
+// past another occurrence only inside the regex's bounded parts, so that
+// attempts started at every occurrence cost time linear in the text
+// together. Without this (fault:.*code=), each attempt may scan to the end
+// of the text and the attempts together quadratic time.
+func repeatsStopAt(re *syntax.Regexp, stops byteSet) bool {
+	unboundedRepeat := re.Op == syntax.OpStar || re.Op == syntax.OpPlus || re.Op == syntax.OpRepeat && re.Max < 0
+	if unboundedRepeat {
+		var s byteSet
+		bytesOf(re.Sub[0], &s)
+		for b, stop := range stops {
+			if stop && s[b] {
+				return false
+			}
+		}
+	}
+	for _, sub := range re.Sub {
+		if !repeatsStopAt(sub, stops) {
+			return false
+		}
+	}
+	return true
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"regexp"
 	"regexp/syntax"
-	"sort"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
@@ -42,17 +41,39 @@ const (
 	// CueSystem: the rule runs only when the user named its system (or, for
 	// AnySystem rules, any system) with --system.
 	CueSystem
+	// CueShape: the carrier is a shape other software writes too (a JSON
+	// key set, an XML element). The rule always runs, but on a line
+	// without the system's marker, and when --system does not name the
+	// system, a find counts only when its Corroboration holds.
+	CueShape
 )
 
-var cueNames = map[string]Cue{"carrier": CueCarrier, "marker": CueMarker, "system": CueSystem}
+var cueNames = map[string]Cue{"carrier": CueCarrier, "marker": CueMarker, "system": CueSystem, "shape": CueShape}
 
+// String is the cue's name in rule files and in the annotation's cue field.
 func (c Cue) String() string {
-	for k, v := range cueNames {
-		if v == c {
-			return k
-		}
+	switch c {
+	case CueCarrier:
+		return "carrier"
+	case CueMarker:
+		return "marker"
+	case CueSystem:
+		return "system"
+	case CueShape:
+		return "shape"
 	}
 	return "unknown"
+}
+
+// Corroboration is what a shape rule's find needs, on a line that does not
+// otherwise tie it to its system, to count: its code must be in the
+// system's catalog and, with Message, the line's message must agree with
+// the code's vendor message (catalog.MessageAgrees). A code the catalog
+// lacks counts, as an unknown code, only when one of the Context words is
+// on the line (as a whole word, like a marker).
+type Corroboration struct {
+	Message bool
+	Context []string // lower case
 }
 
 // Kind is how a rule finds codes.
@@ -103,7 +124,9 @@ type Rule struct {
 	// Marks makes a find of this rule tie the whole line to its system,
 	// as the system's marker would: a Volt MX error object marks its
 	// nested intermediate errors as Volt MX's.
-	Marks        bool
+	Marks bool
+	// Corroborate is set for a CueShape rule (and only for one).
+	Corroborate  *Corroboration
 	Kind         Kind
 	CodeType     CodeType
 	Regexp       *regexp.Regexp // KindRegex
@@ -239,9 +262,10 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 }
 
 var (
-	ruleFields = []string{"id", "system", "cue", "unless_marked", "marks", "exclude", "code_type", "regex", "literals", "json", "names"}
-	jsonFields = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
-	idPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	ruleFields  = []string{"id", "system", "cue", "corroborate", "unless_marked", "marks", "exclude", "code_type", "regex", "literals", "json", "names"}
+	jsonFields  = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
+	corroFields = []string{"message", "context"}
+	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
 func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error) {
@@ -280,7 +304,7 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	if c, ok := f["cue"]; ok {
 		cue, known := cueNames[c.Value]
 		if !known {
-			return nil, fail(c, "unknown cue %q (carrier, marker or system)", c.Value)
+			return nil, fail(c, "unknown cue %q (carrier, marker, shape or system)", c.Value)
 		}
 		r.Cue = cue
 	}
@@ -301,6 +325,9 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 		}
 		if r.Marks && r.System == AnySystem {
 			return nil, fail(mk, "a generic rule cannot mark a line")
+		}
+		if r.Marks && r.Cue == CueShape {
+			return nil, fail(mk, "a shape rule cannot mark a line: other software writes the shape too")
 		}
 	}
 	if x, ok := f["exclude"]; ok {
@@ -361,7 +388,58 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	if len(r.Literals) == 0 && r.Kind != KindNames {
 		return nil, fail(n, "no literal text of 3 characters or more that every match must contain; the prefilter needs one: add literals: [...]")
 	}
+	if err := compileCorroboration(r, file, f, fail); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// compileCorroboration reads corroborate:, which a shape rule may have
+// (with none, a find needs only its code in the catalog) and no other rule
+// may.
+func compileCorroboration(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) error {
+	n, given := f["corroborate"]
+	if r.Cue != CueShape {
+		if given {
+			return fail(n, "corroborate is for a shared shape: give cue: shape")
+		}
+		return nil
+	}
+	if r.Kind == KindNames {
+		return fail(f["cue"], "a names rule needs a cue of marker or system")
+	}
+	c := &Corroboration{}
+	r.Corroborate = c
+	if !given {
+		return nil
+	}
+	cf, err := yamlfile.Fields(file, n, corroFields...)
+	if err != nil {
+		e := err.(*yamlfile.Error)
+		e.Msg = fmt.Sprintf("rule %q: corroborate: %s", r.ID, e.Msg)
+		return e
+	}
+	if m, ok := cf["message"]; ok {
+		if c.Message, err = yamlfile.Bool(file, "corroborate.message", m); err != nil {
+			return fail(m, "corroborate.message must be true or false")
+		}
+		if c.Message && r.MessageGroup < 0 && (r.JSON == nil || len(r.JSON.Message) == 0) {
+			return fail(m, "corroborate.message needs the line's message: a (?P<message>...) group or json.message")
+		}
+	}
+	if x, ok := cf["context"]; ok {
+		words, err := yamlfile.Strings(file, "corroborate.context", x)
+		if err != nil {
+			return fail(x, "corroborate.context must be a list of strings")
+		}
+		for _, w := range words {
+			if len(strings.TrimSpace(w)) < 3 {
+				return fail(x, "context word %q is too short to be a safe cue (3 characters at least)", w)
+			}
+			c.Context = appendUnique(c.Context, strings.ToLower(w))
+		}
+	}
+	return nil
 }
 
 type failFunc func(at *yaml.Node, format string, args ...any) error
@@ -391,6 +469,11 @@ func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) 
 	lits, _ := requiredLiterals(simple)
 	r.Literals, r.ExactLiterals = splitLiterals(lits)
 	r.Lead = literalLead(simple)
+	if r.Lead >= 0 && !repeatsStopAt(simple, literalStarts(r.Literals)) {
+		// Attempts started at each literal could each scan the rest of
+		// the text: leave the search to the regexp package, linear.
+		r.Lead = unbounded
+	}
 	if r.Lead >= 0 {
 		// The wrapping groups capture nothing: submatch numbers stay.
 		r.AnchoredAt = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
@@ -556,14 +639,4 @@ func appendUnique(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
-}
-
-// SortedSystems returns the systems that have markers, sorted.
-func (s *Set) SortedSystems() []string {
-	out := make([]string, 0, len(s.Markers))
-	for k := range s.Markers {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

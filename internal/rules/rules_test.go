@@ -86,6 +86,14 @@ func TestCompileChecks(t *testing.T) {
 		{"bad code_type", "rules:\n  - id: ct\n    system: wusp\n    code_type: float\n    regex: 'abc=(?P<code>\\w+)'\n", `unknown code_type "float"`},
 		{"bad id", "rules:\n  - id: 'has space'\n    system: wusp\n    regex: 'abc=(?P<code>\\w+)'\n", `needs an id`},
 		{"not a list", "rules: {}\n", `field "rules" must be a list`},
+		{"corroborate without shape", "rules:\n  - id: c1\n    system: wusp\n    corroborate: {context: [abcd]}\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c1": corroborate is for a shared shape: give cue: shape`},
+		{"corroborate unknown field", "rules:\n  - id: c2\n    system: wusp\n    cue: shape\n    corroborate: {words: [abcd]}\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c2": corroborate: unknown field "words"`},
+		{"corroborate short context", "rules:\n  - id: c3\n    system: wusp\n    cue: shape\n    corroborate: {context: [ab]}\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c3": context word "ab" is too short`},
+		{"corroborate message without one", "rules:\n  - id: c4\n    system: wusp\n    cue: shape\n    corroborate: {message: true}\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c4": corroborate.message needs the line's message`},
+		{"shape names", "rules:\n  - id: c5\n    system: drupal-sdk\n    cue: shape\n    names: true\n", `rule "c5": a names rule needs a cue of marker or system`},
+		{"shape marks", "rules:\n  - id: c6\n    system: wusp\n    cue: shape\n    marks: true\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c6": a shape rule cannot mark a line`},
+		{"generic shape", "rules:\n  - id: c7\n    system: \"*\"\n    cue: shape\n    regex: 'abc=(?P<code>\\w+)'\n", `rule "c7": a generic rule (system "*") runs only under --system`},
+		{"unknown cue", "rules:\n  - id: c8\n    system: wusp\n    cue: strong\n    regex: 'abc=(?P<code>\\w+)'\n", `unknown cue "strong" (carrier, marker, shape or system)`},
 	} {
 		_, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(c.src)})
 		if err == nil || !strings.HasPrefix(err.Error(), "r.yaml:") || !strings.Contains(err.Error(), c.want) {
@@ -132,5 +140,77 @@ func TestFoldKey(t *testing.T) {
 	_, err := Compile(cat, Source{Name: "r.yaml", Data: []byte("rules:\n  - id: kf\n    system: wusp\n    json: {code: a.b, keys_fold: true}\n")})
 	if err == nil || !strings.Contains(err.Error(), `keys_fold compares plain keys; "a.b" is a path`) {
 		t.Errorf("dotted key with keys_fold: %v", err)
+	}
+}
+
+// TestShapeRules: a shape rule compiles with its corroboration, which
+// defaults to "the code is in the catalog".
+func TestShapeRules(t *testing.T) {
+	cat, _ := catalog.Builtin()
+	set, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(`rules:
+  - id: s1
+    system: wusp
+    cue: shape
+    code_type: name
+    regex: 'fault=(?P<code>\w+)'
+  - id: s2
+    system: backend-services
+    cue: shape
+    corroborate:
+      message: true
+      context: [MyGateway]
+    json: {code: errCode, message: msg}
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 := set.Rules[0], set.Rules[1]
+	if s1.Cue != CueShape || s1.Corroborate == nil || s1.Corroborate.Message || len(s1.Corroborate.Context) != 0 {
+		t.Errorf("s1: cue %v, corroborate %+v", s1.Cue, s1.Corroborate)
+	}
+	if s2.Corroborate == nil || !s2.Corroborate.Message || strings.Join(s2.Corroborate.Context, ",") != "mygateway" {
+		t.Errorf("s2: corroborate %+v", s2.Corroborate)
+	}
+	builtin, err := Compile(cat, Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[string]bool{}
+	for _, r := range builtin.Rules {
+		if r.Cue == CueShape {
+			shapes[r.ID] = true
+		}
+	}
+	if !shapes["backend-services.error-body"] || !shapes["wusp.fault-detail"] || len(shapes) != 2 {
+		t.Errorf("built-in shape rules: %v", shapes)
+	}
+}
+
+// TestLeadOnlyWhereLinear: a regex is started at its literals only when its
+// unbounded repetitions cannot run across another occurrence of them;
+// otherwise each start could read the rest of the line (quadratic time).
+func TestLeadOnlyWhereLinear(t *testing.T) {
+	cat, _ := catalog.Builtin()
+	for _, c := range []struct {
+		re   string
+		lead bool
+	}{
+		{`fault:.*code=(?P<code>\d+)`, false},
+		{`errorCode[^;]*=(?P<code>\d+)`, false},
+		{`(?i)fault:[^e]*code=(?P<code>\d+)`, false}, // [^e] holds F
+		{`(?i)\berrorCode\s*(?:=|:)\s*"?(?P<code>-?\d+)\b`, true},
+		{`(?i)\b(?:result|error)[_ ]?code"?\s*(?:[=:]|\s)\s*"?(?P<code>-?\d+)\b`, true},
+		{`x?abc=(?P<code>\d+)`, true},
+		{`abc=(?:\d|[a-z])+(?P<code>\d+)`, false}, // [a-z] holds a
+		{`abc=(?:\d|[b-z])+(?P<code>\d+)`, true},
+	} {
+		src := "rules:\n  - id: r\n    system: wusp\n    regex: '" + c.re + "'\n"
+		set, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(src)})
+		if err != nil {
+			t.Fatalf("%s: %v", c.re, err)
+		}
+		if got := set.Rules[0].Lead >= 0; got != c.lead {
+			t.Errorf("%s: started at its literals = %v, want %v (lead %d)", c.re, got, c.lead, set.Rules[0].Lead)
+		}
 	}
 }

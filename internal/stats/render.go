@@ -6,7 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/errtag/errtag/internal/textui"
 )
 
 // TextOptions say how to render a report for a person.
@@ -30,14 +31,6 @@ const (
 	maxBar     = 50
 )
 
-const (
-	sgrReset  = "\x1b[0m"
-	sgrBold   = "\x1b[1m"
-	sgrFaint  = "\x1b[2m"
-	sgrYellow = "\x1b[33m"
-	sgrCyan   = "\x1b[36m"
-)
-
 // WriteJSON writes r as one indented JSON object.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
@@ -50,10 +43,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // category and of the top codes with bars scaled to each table's largest
 // count, then the codes the catalog does not have.
 func (r *Report) WriteText(w io.Writer, o TextOptions) error {
-	p := painter(o.Color)
+	p := func(style, s string) string { return textui.Paint(o.Color, style, s) }
 	var b strings.Builder
 	if r.Interrupted {
-		b.WriteString(p(sgrYellow, "Interrupted: the counts cover the input read before the signal."))
+		b.WriteString(p(textui.Yellow, "Interrupted: the counts cover the input read before the signal."))
 		b.WriteString("\n")
 	}
 	files := fmt.Sprintf("%d inputs", len(r.Inputs))
@@ -67,7 +60,7 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 		{"Codes found", fmt.Sprintf("%s (%s distinct, %s not in the catalog)", num(r.Annotations), num(int64(distinct)), num(r.Unknown))},
 	}
 	for _, s := range summary {
-		b.WriteString(p(sgrBold, pad(s[0], 17)))
+		b.WriteString(p(textui.Bold, textui.PadRight(s[0], 17)))
 		b.WriteString(s[1])
 		b.WriteString("\n")
 	}
@@ -129,7 +122,7 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 	if len(r.UnknownCodes) > 0 {
 		unk, more := limit(r.UnknownCodes, o.Top)
 		b.WriteString("\n")
-		b.WriteString(p(sgrBold, "Not in the catalog"))
+		b.WriteString(p(textui.Bold, "Not in the catalog"))
 		b.WriteString("\n")
 		var cells [][]string
 		for _, c := range unk {
@@ -137,12 +130,12 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 		}
 		widths := columnWidths(cells)
 		for _, c := range cells {
-			line := "  " + pad(c[0], widths[0]) + "  " + pad(c[1], widths[1]) + "  " + padLeft(c[2], widths[2])
-			b.WriteString(p(sgrYellow, line))
+			line := "  " + textui.PadRight(c[0], widths[0]) + "  " + textui.PadRight(c[1], widths[1]) + "  " + textui.PadLeft(c[2], widths[2])
+			b.WriteString(p(textui.Yellow, line))
 			b.WriteString("\n")
 		}
 		if more > 0 {
-			b.WriteString(p(sgrFaint, fmt.Sprintf("  … and %d more", more)))
+			b.WriteString(p(textui.Faint, fmt.Sprintf("  … and %d more", more)))
 			b.WriteString("\n")
 		}
 	}
@@ -213,27 +206,27 @@ func (t *barTable) write(b *strings.Builder, p func(string, string) string, bar 
 	}
 	widths := columnWidths(t.rows)
 	b.WriteString("\n")
-	b.WriteString(p(sgrBold, t.title))
+	b.WriteString(p(textui.Bold, t.title))
 	b.WriteString("\n")
 	for i, row := range t.rows {
 		b.WriteString("  ")
 		for j, cell := range row {
 			if j == len(row)-1 {
-				b.WriteString(padLeft(cell, widths[j])) // the count
+				b.WriteString(textui.PadLeft(cell, widths[j])) // the count
 			} else {
-				b.WriteString(pad(cell, widths[j]))
+				b.WriteString(textui.PadRight(cell, widths[j]))
 			}
 			b.WriteString("  ")
 		}
 		bs := Bar(t.counts[i], maxCount, bar)
-		b.WriteString(p(sgrCyan, bs))
-		b.WriteString(strings.Repeat(" ", bar-utf8.RuneCountInString(bs)))
+		b.WriteString(p(textui.Cyan, bs))
+		b.WriteString(strings.Repeat(" ", bar-textui.Width(bs)))
 		b.WriteString(" ")
-		b.WriteString(padLeft(percent(t.counts[i], total), pctWidth))
+		b.WriteString(textui.PadLeft(percent(t.counts[i], total), pctWidth))
 		b.WriteString("\n")
 	}
 	if t.footer != "" {
-		b.WriteString(p(sgrFaint, "  "+t.footer))
+		b.WriteString(p(textui.Faint, "  "+t.footer))
 		b.WriteString("\n")
 	}
 }
@@ -265,33 +258,10 @@ func columnWidths(rows [][]string) []int {
 			if i >= len(w) {
 				w = append(w, 0)
 			}
-			w[i] = max(w[i], utf8.RuneCountInString(c))
+			w[i] = max(w[i], textui.Width(c))
 		}
 	}
 	return w
-}
-
-func painter(color bool) func(style, s string) string {
-	return func(style, s string) string {
-		if !color || s == "" {
-			return s
-		}
-		return style + s + sgrReset
-	}
-}
-
-func pad(s string, w int) string {
-	if n := utf8.RuneCountInString(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-func padLeft(s string, w int) string {
-	if n := utf8.RuneCountInString(s); n < w {
-		return strings.Repeat(" ", w-n) + s
-	}
-	return s
 }
 
 // num formats n with thousands separators: 1234567 -> "1,234,567".

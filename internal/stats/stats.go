@@ -29,11 +29,10 @@ type Collector struct {
 type codeKey struct{ system, code string }
 
 type codeCount struct {
-	count    int64
-	known    bool
-	category string // of the row seen most often
-	names    map[string]int64
-	cats     map[string]int64
+	count int64
+	known bool
+	names map[string]int64
+	cats  map[string]int64
 }
 
 // New returns an empty Collector.

@@ -1,4 +1,4 @@
-package cli
+package lifecycle
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 // TestPollParent: a changed parent pid delivers SIGTERM; stop ends the
 // polling without one.
 func TestPollParent(t *testing.T) {
+	t.Parallel()
 	ch := make(chan os.Signal, 2)
 	var ppid atomic.Int64
 	ppid.Store(4242)
@@ -48,6 +49,7 @@ func TestPollParent(t *testing.T) {
 // TestDeliverTermNeverBlocks: a full signal channel already holds the
 // signal that ends the run.
 func TestDeliverTermNeverBlocks(t *testing.T) {
+	t.Parallel()
 	ch := make(chan os.Signal, 1)
 	deliverTerm(ch)
 	deliverTerm(ch)
@@ -72,6 +74,7 @@ func TestParentWatchWanted(t *testing.T) {
 }
 
 func TestIsPipeOrSocket(t *testing.T) {
+	t.Parallel()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +97,7 @@ func TestIsPipeOrSocket(t *testing.T) {
 // TestWatchOutput: the context ends when the pipe's reader closes it, not
 // before; other writers are not watched; stop ends the watch.
 func TestWatchOutput(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no output watch on Windows")
 	}
@@ -102,7 +106,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	ctx, stop := watchOutput(context.Background(), w)
+	ctx, stop := WatchOutput(context.Background(), w)
 	defer stop()
 	select {
 	case <-ctx.Done():
@@ -120,7 +124,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal("not cancelled after the reader closed the pipe")
 	}
 
-	if ctx, _ := watchOutput(context.Background(), &bytes.Buffer{}); ctx != context.Background() {
+	if ctx, _ := WatchOutput(context.Background(), &bytes.Buffer{}); ctx != context.Background() {
 		t.Error("a bytes.Buffer is watched")
 	}
 
@@ -130,7 +134,7 @@ func TestWatchOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r2.Close()
-	ctx2, stop2 := watchOutput(context.Background(), w2)
+	ctx2, stop2 := WatchOutput(context.Background(), w2)
 	stop2()
 	stop2()
 	<-ctx2.Done()

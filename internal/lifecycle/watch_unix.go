@@ -1,6 +1,6 @@
 //go:build unix
 
-package cli
+package lifecycle
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// watchOutput returns a context, derived from ctx, that is cancelled as soon
+// WatchOutput returns a context, derived from ctx, that is cancelled as soon
 // as w, when it is a pipe or socket, has nobody left to read it: the end of
 // output, as a write to it failing with EPIPE would be, but noticed without
 // writing. errtag following an idle file under a shipper that has died
@@ -23,7 +23,7 @@ import (
 // socket whose peer has closed it reports POLLHUP. A duplicate of the
 // descriptor is polled, so the watch never holds up closing w; the watching
 // goroutine is woken by a pipe of its own when stopped.
-func watchOutput(ctx context.Context, w io.Writer) (context.Context, func()) {
+func WatchOutput(ctx context.Context, w io.Writer) (context.Context, func()) {
 	noop := func() {}
 	f, ok := w.(*os.File)
 	if !ok || !isPipeOrSocket(f) {

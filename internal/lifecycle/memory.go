@@ -1,4 +1,4 @@
-package cli
+package lifecycle
 
 import (
 	"os"
@@ -10,12 +10,12 @@ import (
 // flight between reader, workers and writer, and their output.
 const baseMemory = 40 << 20
 
-// limitMemory sets Go's soft memory limit so that the garbage collector
+// LimitMemory sets Go's soft memory limit so that the garbage collector
 // works harder instead of letting the heap double between collections:
 // peak memory then stays near baseMemory plus a few lines of maxLine bytes
 // (a line is held, copied into a chunk, and written out). A GOMEMLIMIT set
 // by the user wins.
-func limitMemory(maxLine int) {
+func LimitMemory(maxLine int) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package cli
+package lifecycle
 
 import (
 	"os"
@@ -16,7 +16,7 @@ import (
 //
 // It asks the kernel for a parent-death signal: prctl(PR_SET_PDEATHSIG,
 // SIGTERM). The kernel then sends a real SIGTERM, which signal.Notify in
-// signalContext delivers on ch like any other; nothing else is needed.
+// Signals delivers on ch like any other; nothing else is needed.
 //
 // Caveats of PR_SET_PDEATHSIG, and what is done about them:
 //

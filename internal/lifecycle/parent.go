@@ -1,4 +1,4 @@
-package cli
+package lifecycle
 
 import (
 	"os"
@@ -19,13 +19,13 @@ import (
 //
 //   - on Linux the kernel sends SIGTERM when the parent dies
 //     (PR_SET_PDEATHSIG, parent_linux.go), which takes the ordinary SIGTERM
-//     path of signalContext: everything read so far is written, exit 143;
+//     path of Signals: everything read so far is written, exit 143;
 //   - elsewhere a goroutine polls os.Getppid once a second and, when it
 //     changes (the parent died and errtag was reparented), delivers SIGTERM
 //     to the same path (parent_other.go);
 //   - everywhere, a pipe or socket on standard output whose reader has gone
 //     ends the run like a write to it would (EPIPE): quietly, exit 0
-//     (watchOutput, output_watch_unix.go). This also covers a shell left
+//     (WatchOutput, watch_unix.go). This also covers a shell left
 //     between the shipper and errtag (Fluent Bit runs commands through
 //     popen, that is /bin/sh -c), which does not die with the shipper.
 //
@@ -61,7 +61,7 @@ func isPipeOrSocket(f *os.File) bool {
 	return fi.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0
 }
 
-// deliverTerm queues SIGTERM on ch, the channel signalContext reads signals
+// deliverTerm queues SIGTERM on ch, the channel Signals delivers signals
 // from, as if it had come from outside. If ch is full a signal is already
 // pending and that one ends the run.
 func deliverTerm(ch chan<- os.Signal) {

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package cli
+package lifecycle
 
 import (
 	"os"
@@ -11,7 +11,7 @@ import (
 // os.Getppid once a second: on Unix an orphan is reparented (to init or a
 // subreaper), so a changed parent pid means the parent is gone. See
 // parent.go for why and when. On Windows the parent pid never changes, so
-// only the closed-output check (watchOutput) applies there.
+// only the closed-output check (WatchOutput) applies there.
 func watchParent(ch chan<- os.Signal) (stop func()) {
 	if !parentWatchWanted() {
 		return func() {}

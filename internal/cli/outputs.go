@@ -1,0 +1,362 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/lifecycle"
+	"github.com/errtag/errtag/internal/outfile"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Outputs.
+//
+// An output is never an input: -o FILE, standard output and the files of
+// --out-dir are compared with every input (device and inode, links
+// resolved) before anything is read, and a match is a usage error.
+//
+// -o FILE, when FILE is a regular file or does not exist yet, is written to
+// a temporary file beside it (package outfile) that replaces it when the
+// run ends, so that FILE is never seen half written:
+//
+//   - at the end of the input, or on a first stop signal once everything
+//     read has been written (exit 128+signal says the input was cut short),
+//     and also when some inputs could not be read (exit 1, each named);
+//   - not when no input could be opened at all, nor on a write error (disk
+//     full), nor on a second signal: the temporary file is removed, FILE
+//     is left as it was, and standard error says so.
+//
+// -o naming something else (a FIFO, a terminal, /dev/null) is written
+// directly. In follow mode, -o FILE is written directly too, as lines
+// come: with --state it is appended to, since the state says its lines
+// were written; without, it is truncated first.
+
+// destination is the filter's output: standard output or -o FILE, with the
+// lines written to it counted (for a second signal's report).
+type destination struct {
+	name   string        // -o's FILE; "" for standard output
+	w      io.Writer     // what Write writes to: an encoder, or the output itself
+	finish func() error  // ends the compressed stream; nil if none
+	file   *os.File      // the file written, if -o
+	tmp    *outfile.File // the temporary file, if -o names a regular file
+	watch  io.Writer     // what lifecycle.WatchOutput watches for a gone reader
+	count  lineCounter   // lines written
+}
+
+// Write writes p in pieces no larger than a pipe's buffer, so that the
+// count of lines written stays close to what the output took even while a
+// write blocks.
+func (d *destination) Write(p []byte) (int, error) {
+	const piece = 64 << 10
+	written := 0
+	for written < len(p) {
+		n, err := d.w.Write(p[written:min(len(p), written+piece)])
+		d.count.count(p[written : written+n])
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// lines is the number of lines written so far.
+func (d *destination) lines() int64 { return d.count.lines.Load() }
+
+// openDestination opens the filter's output: standard output, or -o FILE.
+// It returns context.Canceled if ctx ends while it waits (a FIFO with no
+// reader).
+func openDestination(ctx context.Context, e *env, name string) (*destination, error) {
+	d := &destination{}
+	if name == "" || name == "-" {
+		d.w, d.watch = e.stdout, e.stdout
+		return d, nil
+	}
+	d.name = name
+	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
+		f, err := openFile(ctx, name, os.O_WRONLY)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %s", name, describeOpenError(err))}
+		}
+		d.file, d.watch = f, f
+	} else {
+		target := outfile.Resolve(name)
+		reportRemoved(e, outfile.RemoveStale(filepath.Dir(target), filepath.Base(target)))
+		tmp, err := outfile.Create(target)
+		if err != nil {
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", name, err)}
+		}
+		d.tmp, d.file = tmp, tmp.File
+		e.ledger.addTemp(tmp, name+" left as it was")
+	}
+	w, finish, err := newEncoder(d.file, compressionFor(name))
+	if err != nil {
+		d.abandon()
+		return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", name, err)}
+	}
+	d.w, d.finish = w, finish
+	return d, nil
+}
+
+// commit ends the output: the compressed stream is finished, and -o's
+// temporary file takes FILE's place (or -o's FIFO or device is closed).
+func (d *destination) commit() error {
+	if d.file == nil {
+		return nil // standard output
+	}
+	var err error
+	if d.finish != nil {
+		err = d.finish()
+	}
+	switch {
+	case err != nil:
+		d.abandon()
+	case d.tmp != nil:
+		err = d.tmp.Commit()
+	default:
+		err = d.file.Close()
+	}
+	if err != nil {
+		return d.writeError(err)
+	}
+	return nil
+}
+
+// abandon drops the output: -o's temporary file is removed, leaving FILE
+// as it was.
+func (d *destination) abandon() {
+	if d.tmp != nil {
+		d.tmp.Abort()
+	} else if d.file != nil {
+		d.file.Close()
+	}
+}
+
+// writeError turns a failure to write the output into errtag's exit. A
+// pipe whose reader has gone is the reader saying it has enough
+// (errtag big.log | head): not an error.
+func (d *destination) writeError(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	err = withoutPath(err)
+	if d.name == "" {
+		return &exitError{code: ExitInput, err: fmt.Errorf("writing standard output: %w", err)}
+	}
+	if d.tmp != nil {
+		return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w (%s left as it was)", d.name, err, d.name)}
+	}
+	return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", d.name, err)}
+}
+
+// withoutPath returns the cause of a *os.PathError, whose path the
+// message around it already names (a temporary file's name, /dev/stdout),
+// and other errors as they are.
+func withoutPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// reportRemoved says which leftovers of killed runs were removed.
+func reportRemoved(e *env, removed []string) {
+	for _, r := range removed {
+		fmt.Fprintf(e.stderr, "errtag: removed %s, left by an errtag run that was killed\n", r)
+	}
+}
+
+// writeFailure turns an error writing to standard output into the exit: a
+// closed pipe is the reader saying it has enough, not an error.
+func writeFailure(err error) error {
+	return (&destination{}).writeError(err)
+}
+
+// followOutput is follow mode's -o FILE: written as lines come, appended
+// to with --state.
+type followOutput struct {
+	io.Writer
+	file   *os.File
+	finish func() error
+}
+
+// Close ends the compressed stream and closes the file.
+func (f *followOutput) Close() error {
+	var err error
+	if f.finish != nil {
+		err = f.finish()
+	}
+	if cerr := f.file.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// openFollowOutput opens follow mode's output: standard output, or name,
+// appended to when appendTo is set (a --state run resuming), else
+// truncated.
+func openFollowOutput(e *env, name string, appendTo bool) (io.Writer, error) {
+	if name == "" || name == "-" {
+		return e.stdout, nil
+	}
+	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if appendTo {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	f, err := os.OpenFile(name, flag, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	// A compressed file appended to gets a new gzip member or zstd
+	// frame: both formats allow several, and decoders read them all.
+	w, finish, err := newEncoder(f, compressionFor(name))
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &followOutput{Writer: w, file: f, finish: finish}, nil
+}
+
+// watchOutput ends ctx when out, a pipe or socket, has lost its reader
+// (lifecycle.WatchOutput).
+func watchOutput(ctx context.Context, out io.Writer) (context.Context, func()) {
+	switch o := out.(type) {
+	case *followOutput:
+		out = o.file
+	case *destination:
+		out = o.watch
+	}
+	return lifecycle.WatchOutput(ctx, out)
+}
+
+// finishOutput flushes w, if any, and closes out if errtag opened it (not
+// standard output).
+func finishOutput(out io.Writer, w interface{ Flush() error }) error {
+	if w != nil {
+		if err := w.Flush(); err != nil {
+			return writeFailure(err)
+		}
+	}
+	if c, ok := out.(*followOutput); ok {
+		if err := c.Close(); err != nil {
+			return writeFailure(err)
+		}
+	}
+	return nil
+}
+
+// newEncoder returns a writer compressing to w as c says, and the function
+// that ends the compressed stream (nil if c is None). Neither closes w.
+func newEncoder(w io.Writer, c input.Compression) (io.Writer, func() error, error) {
+	switch c {
+	case input.Gzip:
+		zw := gzip.NewWriter(w)
+		return zw, zw.Close, nil
+	case input.Zstd:
+		zw, err := zstd.NewWriter(w)
+		if err != nil {
+			return nil, nil, fmt.Errorf("zstd: %w", err)
+		}
+		return zw, zw.Close, nil
+	}
+	return w, nil, nil
+}
+
+// checkNotInputs returns a usage error if an output is also an input:
+// outputs are the files, existing or not, that errtag will write (those
+// that do not exist yet cannot be an input).
+func checkNotInputs(e *env, inputs []string, outputs map[string]string) error {
+	type in struct {
+		name string
+		fi   os.FileInfo
+	}
+	var ins []in
+	for _, name := range inputs {
+		var fi os.FileInfo
+		var err error
+		if name == "-" {
+			fi, err = statFile(e.stdin)
+		} else {
+			fi, err = os.Stat(name)
+		}
+		if err == nil && fi.Mode().IsRegular() {
+			ins = append(ins, in{displayName(name), fi})
+		}
+	}
+	for out, what := range outputs {
+		fi, err := os.Stat(out)
+		if err != nil {
+			continue
+		}
+		for _, i := range ins {
+			switch {
+			case !os.SameFile(fi, i.fi):
+			case out == i.name:
+				return configErr(fmt.Errorf("%s: %s would overwrite its own input", what, out))
+			default:
+				return configErr(fmt.Errorf("%s: %s would overwrite the input %s (the same file)", what, out, i.name))
+			}
+		}
+	}
+	return nil
+}
+
+// checkStdoutNotInput is checkNotInputs for standard output, when it is the
+// output: a regular file that is also an input would be read as it grows.
+func checkStdoutNotInput(e *env, inputs []string) error {
+	fi, err := statFile(e.stdout)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	for _, name := range inputs {
+		var ifi os.FileInfo
+		if name == "-" {
+			ifi, err = statFile(e.stdin)
+		} else {
+			ifi, err = os.Stat(name)
+		}
+		if err == nil && os.SameFile(fi, ifi) {
+			return configErr(fmt.Errorf("%s: input file is output file (standard output)", displayName(name)))
+		}
+	}
+	return nil
+}
+
+// statFile stats r if it is a file.
+func statFile(r any) (os.FileInfo, error) {
+	f, ok := r.(*os.File)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	return f.Stat()
+}
+
+// checkStdoutOpen returns an error if standard output is closed. The Go
+// runtime puts /dev/null, opened read-write, in place of a standard
+// descriptor that is closed when errtag starts (errtag in.log >&-), so
+// writes would vanish without an error; that is what stdoutClosed looks
+// for. To throw the output away, redirect it: > /dev/null.
+func checkStdoutOpen(e *env) error {
+	f, ok := e.stdout.(*os.File)
+	if ok && stdoutClosed(f) {
+		return &exitError{code: ExitInput, err: errors.New("standard output is closed (or is /dev/null opened for reading and writing, which is how a closed one looks); to discard the output, redirect it to /dev/null")}
+	}
+	return nil
+}
+
+// outDirTarget is where --out-dir DIR writes the output of input in.
+func outDirTarget(dir, in string) string { return filepath.Join(dir, filepath.Base(in)) }

@@ -1,0 +1,61 @@
+package matcher
+
+import "github.com/errtag/errtag/internal/rules"
+
+// corroborate decides whether a find of shape rule r counts (section 8 of
+// the log-format contract). On a line that carries r's system's marker
+// the find counts as it is; under --system naming r's system it counts
+// too, as a shape when corroborated and else as the system's; otherwise it
+// counts only when its Corroboration holds. The reason returned is a keep
+// kind when the find counts and a drop kind when it does not; f.cue is
+// raised to CueShape when the shape is corroborated.
+func (st *lineState) corroborate(r *rule, f *find, msg string) reason {
+	switch f.cue {
+	case rules.CueMarker, rules.CueCarrier:
+		return reason{kind: keepMarked, system: r.system, cue: f.cue}
+	}
+	why := st.shapeHolds(r, f, msg)
+	switch {
+	case why.kind >= keepMarked:
+		f.cue = rules.CueShape
+	case f.cue == rules.CueSystem:
+		return reason{kind: keepNamed, system: r.system}
+	}
+	return why
+}
+
+// shapeHolds checks r's Corroboration for a find that nothing else ties to
+// its system.
+func (st *lineState) shapeHolds(r *rule, f *find, msg string) reason {
+	c := r.Corroborate
+	why := reason{system: r.system, code: f.code, msg: msg}
+	if !f.res.Known {
+		if r.context == nil {
+			why.kind = dropUnlisted
+			return why
+		}
+		why.word = st.contextOn(r)
+		if why.word == "" {
+			why.kind, why.words = dropNoContext, r.Corroborate.Context
+			return why
+		}
+		why.kind = keepContext
+		return why
+	}
+	if !c.Message {
+		why.kind = keepListed
+		return why
+	}
+	if f.res.Agrees {
+		why.kind, why.vendor = keepAgrees, []string{f.res.Entry.Message}
+		return why
+	}
+	for _, e := range st.m.cat.Lookup(r.system, f.code) {
+		why.vendor = append(why.vendor, e.Message)
+	}
+	why.kind = dropDisagrees
+	if msg == "" {
+		why.kind = dropNoMessage
+	}
+	return why
+}
