@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,6 +165,11 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		}
 		if c.Note == follow.Gone {
 			sv.gone(c.Source)
+			if st, ok, err := fo.forget(c.Source); err != nil {
+				return followWriteFailure(fl, sv, err)
+			} else if ok {
+				rs.addInput(c.Source, st)
+			}
 		} else if c.HasPos() {
 			sv.handled(c.Source, c.Pos)
 		}
@@ -302,6 +308,24 @@ func (fo *followSinks) write(c follow.Chunk) error {
 		}
 	}
 	return nil
+}
+
+// forget drops the sink of src, a file that is gone for good (over days of
+// churn, sinks would pile up), and returns its counts.
+func (fo *followSinks) forget(src string) (stream.Stats, bool, error) {
+	c := fo.counts[src]
+	if c == nil {
+		return stream.Stats{}, false, nil
+	}
+	if fo.longSrc == src {
+		if err := fo.endLong(); err != nil {
+			return stream.Stats{}, false, err
+		}
+	}
+	delete(fo.sinks, src)
+	delete(fo.counts, src)
+	fo.order = slices.DeleteFunc(fo.order, func(s string) bool { return s == src })
+	return *c, true, nil
 }
 
 // endLong ends a too-long line whose end has not come.

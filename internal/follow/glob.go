@@ -167,6 +167,7 @@ func (fl *Follower) globScan() {
 		return
 	}
 	fl.lastGlob = time.Now()
+	matched := map[string]bool{}
 	for i := range fl.pats {
 		p := &fl.pats[i]
 		if d := p.expandDirs(); !slices.Equal(d, p.dirCache) {
@@ -174,7 +175,16 @@ func (fl *Follower) globScan() {
 			fl.changed = true
 		}
 		ms, _ := filepath.Glob(p.glob)
+		for _, m := range ms {
+			matched[Key(filepath.Clean(m))] = true
+		}
 		fl.consider(ms, false)
+	}
+	// Forget the files left out that are gone (over days of churn).
+	for k := range fl.ignored {
+		if !matched[k] {
+			delete(fl.ignored, k)
+		}
 	}
 }
 
