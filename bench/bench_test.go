@@ -8,9 +8,7 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"io"
 	"sync"
 	"testing"
@@ -124,15 +122,15 @@ func BenchmarkMatcher(b *testing.B) {
 
 func runPipeline(b *testing.B, m *matcher.Matcher, in []byte, format output.Format) {
 	p := stream.New(m, stream.Options{})
-	w := bufio.NewWriterSize(io.Discard, 256<<10)
+	w := output.NewWriter(io.Discard)
 	b.SetBytes(int64(len(in)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		sink, err := output.New(w, output.Options{Format: format})
+		sink, err := output.NewSink(w, output.Options{Format: format})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := p.Run(context.Background(), bytes.NewReader(in), sink, w); err != nil {
+		if _, err := p.Run(bytes.NewReader(in), sink); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -165,15 +163,15 @@ func BenchmarkPipelineParallel(b *testing.B) {
 		b.Run(in.name, func(b *testing.B) {
 			data := mixedLog(b, in.f)
 			p := stream.New(m, stream.Options{})
-			w := bufio.NewWriterSize(io.Discard, 256<<10)
-			newSink := func(w output.Writer) output.Sink {
-				s, _ := output.New(w, output.Options{Format: output.Auto})
-				return s
-			}
+			w := output.NewWriter(io.Discard)
 			b.SetBytes(int64(len(data)))
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, err := p.RunParallel(context.Background(), bytes.NewReader(data), newSink, w, 0); err != nil {
+				sink, err := output.NewSink(w, output.Options{Format: output.Auto})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.RunParallel(bytes.NewReader(data), sink, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -58,3 +58,29 @@ func TestResolveAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveNoGeneralRow: when every row of a code has a message_prefix
+// and the line's message agrees with none, no row is guessed: the entry
+// names none and says only what every row shares, and every row is an
+// alternative.
+func TestResolveNoGeneralRow(t *testing.T) {
+	t.Parallel()
+	c := New()
+	err := c.Add("pg.yaml", []byte(`system: pg
+entries:
+  - {code: "57014", name: STATEMENT_TIMEOUT, category: timeout, group: Class 57, remediation: "Look at the query.", message: canceling statement due to statement timeout, message_prefix: canceling statement due to statement timeout}
+  - {code: "57014", name: USER_CANCEL, category: cancelled, group: Class 57, remediation: "Look at the query.", message: canceling statement due to user request, message_prefix: canceling statement due to user request}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.Resolve("pg", "57014", "canceling statement due to conflict with recovery")
+	want := Entry{System: "pg", Code: "57014", Group: "Class 57", Remediation: "Look at the query."}
+	if !res.Known || res.Agrees || res.Entry != want || len(res.Alternatives) != 2 ||
+		res.Alternatives[0].Name != "STATEMENT_TIMEOUT" || res.Alternatives[1].Name != "USER_CANCEL" {
+		t.Errorf("Resolve = %+v", res)
+	}
+	if res := c.Resolve("pg", "57014", "canceling statement due to user request"); res.Entry.Name != "USER_CANCEL" || len(res.Alternatives) != 0 {
+		t.Errorf("a message that picks a row: %+v", res)
+	}
+}

@@ -435,6 +435,10 @@ type Resolution struct {
 // empty) picks the first row, in file order, that it agrees with (see
 // Resolution.Agrees); when it agrees with none, the row without a
 // message_prefix is chosen and the others are returned as Alternatives.
+// When every row has a prefix, no row is guessed: the Entry has only what
+// all the rows agree on (system, code and, if they share them, category,
+// group, description and remediation; never a name or a message), and
+// every row is an Alternative.
 func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	s, ok := c.systems[system]
 	if !ok {
@@ -453,20 +457,46 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 			return Resolution{Entry: *e, Known: true, Agrees: true}
 		}
 	}
-	def := rows[0]
+	var def *Entry
 	for _, e := range rows {
 		if e.MessagePrefix == "" {
 			def = e
 			break
 		}
 	}
-	r := Resolution{Entry: *def, Known: true}
+	r := Resolution{Known: true}
+	if def != nil {
+		r.Entry = *def
+	} else {
+		r.Entry = shared(rows)
+	}
 	for _, e := range rows {
 		if e != def {
 			r.Alternatives = append(r.Alternatives, *e)
 		}
 	}
 	return r
+}
+
+// shared is the entry made of what all rows (of one code) agree on: their
+// system and code, and their category, group, description and
+// remediation where these are the same in every row.
+func shared(rows []*Entry) Entry {
+	e := Entry{System: rows[0].System, Code: rows[0].Code}
+	same := func(get func(*Entry) string) string {
+		v := get(rows[0])
+		for _, r := range rows[1:] {
+			if get(r) != v {
+				return ""
+			}
+		}
+		return v
+	}
+	e.Category = same(func(r *Entry) string { return r.Category })
+	e.Group = same(func(r *Entry) string { return r.Group })
+	e.Description = same(func(r *Entry) string { return r.Description })
+	e.Remediation = same(func(r *Entry) string { return r.Remediation })
+	return e
 }
 
 // Search returns the entries whose code, name, message, description or
@@ -496,4 +526,10 @@ func copyEntries(in []*Entry) []Entry {
 		out[i] = *e
 	}
 	return out
+}
+
+// Has reports whether system lists code.
+func (c *Catalog) Has(system, code string) bool {
+	s, ok := c.systems[system]
+	return ok && len(s.byCode[code]) > 0
 }

@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -71,7 +70,7 @@ func run(cpu, mem, format, outName, limit string, workers int, serial bool, rule
 		defer f.Close()
 		dst = f
 	}
-	w := bufio.NewWriterSize(dst, 256<<10)
+	w := output.NewWriter(dst)
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err != nil {
@@ -90,12 +89,11 @@ func run(cpu, mem, format, outName, limit string, workers int, serial bool, rule
 	start := time.Now()
 	var total stream.Stats
 	for _, name := range files {
-		src, err := input.Open(name, os.Stdin)
+		src, err := input.Open(context.Background(), name, os.Stdin)
 		if err != nil {
 			return err
 		}
-		opts := output.Options{Format: output.Format(format)}
-		sink, err := output.New(w, opts)
+		sink, err := output.NewSink(w, output.Options{Format: output.Format(format)})
 		if err != nil {
 			return err
 		}
@@ -103,16 +101,15 @@ func run(cpu, mem, format, outName, limit string, workers int, serial bool, rule
 		if max > 0 {
 			r = io.LimitReader(src, max)
 		}
+		if src.Regular {
+			r = stream.NonBlocking(r)
+		}
 		var st stream.Stats
 		if serial {
-			st, err = proc.Run(context.Background(), r, sink, w)
+			st, err = proc.Run(r, sink)
 		} else {
 			// As errtag does (internal/cli): matching spread over workers.
-			newSink := func(w output.Writer) output.Sink {
-				s, _ := output.New(w, opts)
-				return s
-			}
-			st, err = proc.RunParallel(context.Background(), r, newSink, w, workers)
+			st, err = proc.RunParallel(r, sink, workers)
 		}
 		src.Close()
 		if err != nil {

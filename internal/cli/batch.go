@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/errtag/errtag/internal/outfile"
+	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -88,6 +88,7 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	parallel := min(cpus, len(jobs))
 	d := *b.d
 	d.workers = max(1, cpus/parallel)
+	d.warn = func(name string, err error) { b.say("%s: %v", name, err) }
 	if on := b.d.onInput; on != nil {
 		d.onInput = func(name string, st stream.Stats) {
 			b.mu.Lock()
@@ -205,7 +206,7 @@ func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) 
 		tmp.Abort()
 		return &stream.WriteError{Err: err}
 	}
-	st, runErr := d.process(ctx, src, j.t, bufio.NewWriterSize(enc, 256<<10))
+	st, runErr := d.process(src, j.t, output.NewWriter(enc))
 	var ie *inputError
 	if runErr != nil && !errors.As(runErr, &ie) {
 		tmp.Abort() // a write error, a signal, a bad option

@@ -134,6 +134,8 @@ type env struct {
 	color       string
 	limitMemory func(int)
 	ledger      *ledger
+	// config is what the config file (--config) gives besides flags.
+	config configState
 }
 
 func newEnv(e Env) *env {

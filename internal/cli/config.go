@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/errtag/errtag/internal/loader"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/yamlfile"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -17,10 +19,17 @@ import (
 const configEnv = "ERRTAG_CONFIG"
 
 // A config file holds what a team would otherwise repeat on every command
-// line: catalog and rule files, and defaults for any flag.
+// line: catalog and rule files, which system each input is, rules to
+// switch off, and defaults for any flag.
 //
 //	catalogs: [codes/payments.yaml]      # paths relative to the config file
 //	rules: [rules/payments.yaml]
+//	inputs:                              # the first match names an input's system
+//	  - path: /var/log/payments/         # a directory, a glob, or a base-name glob
+//	    system: payments
+//	    only: true                       # the other systems' rules do not run there
+//	disable:                             # as in a rule file: built-in rules to switch off
+//	  - {system: "*", reason: "..."}
 //	defaults:                            # flag name: value; flags given win
 //	  system: knox-efota
 //	  output: json
@@ -32,11 +41,29 @@ const configEnv = "ERRTAG_CONFIG"
 // read logs (errtag, errtag stats, errtag test, marked with readsLogs): a
 // default system is how the logs are read, and must not narrow what
 // explain and catalog look in (nor name the system catalog import makes).
+// The config's disable: applies to the built-in rules and the config's
+// rule files, not to --rules files; --system on the command line applies
+// to every input, over inputs:.
 type config struct {
 	file     string
 	catalogs []string
 	rules    []string
+	inputs   loader.Bindings
+	disable  []rules.Disable
 	defaults map[string]configValue
+}
+
+// configState is what a config file gives the commands besides flags: the
+// input bindings and the disable list, for configOptions.loadAll.
+type configState struct {
+	inputs  loader.Bindings
+	disable []rules.Disable
+	// ruleFiles is how many of the --rules files are the config's own
+	// (they come first): its disable list follows them.
+	ruleFiles int
+	// systemGiven: --system was on the command line, and wins over the
+	// bindings.
+	systemGiven bool
 }
 
 type configValue struct {
@@ -62,8 +89,12 @@ func markReadsLogs(cmd *cobra.Command) {
 }
 
 // applyConfig loads the config file named by --config or ERRTAG_CONFIG, if
-// any, into cmd's flags.
+// any, into cmd's flags and e's config state.
 func applyConfig(cmd *cobra.Command, e *env) error {
+	e.config = configState{}
+	if fl := cmd.Flags().Lookup("system"); fl != nil {
+		e.config.systemGiven = fl.Changed
+	}
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
 		path = e.getenv(configEnv)
@@ -78,6 +109,7 @@ func applyConfig(cmd *cobra.Command, e *env) error {
 	if err := cfg.apply(cmd, e); err != nil {
 		return configErr(err)
 	}
+	e.config.inputs, e.config.disable, e.config.ruleFiles = cfg.inputs, cfg.disable, len(cfg.rules)
 	return nil
 }
 
@@ -90,7 +122,7 @@ func loadConfig(path string) (*config, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := yamlfile.Fields(path, root, "catalogs", "rules", "defaults")
+	f, err := yamlfile.Fields(path, root, "catalogs", "rules", "inputs", "disable", "defaults")
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +142,16 @@ func loadConfig(path string) (*config, error) {
 				p = filepath.Join(dir, p)
 			}
 			*dst = append(*dst, p)
+		}
+	}
+	if n, ok := f["inputs"]; ok {
+		if cfg.inputs, err = parseInputs(path, n); err != nil {
+			return nil, err
+		}
+	}
+	if n, ok := f["disable"]; ok {
+		if cfg.disable, err = rules.ParseDisable(path, n); err != nil {
+			return nil, err
 		}
 	}
 	if d, ok := f["defaults"]; ok {
@@ -208,4 +250,44 @@ func knownFlag(root *cobra.Command, name string) bool {
 		}
 	}
 	return false
+}
+
+// parseInputs reads a config's inputs: a list of {path, system, only}.
+func parseInputs(file string, n *yaml.Node) (loader.Bindings, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, yamlfile.Errorf(file, n, "inputs must be a list of {path: PATTERN, system: NAME}, found %s", yamlfile.KindName(n))
+	}
+	var out loader.Bindings
+	for _, item := range n.Content {
+		f, err := yamlfile.Fields(file, item, "path", "system", "only")
+		if err != nil {
+			return nil, fmt.Errorf("%w (in inputs)", err)
+		}
+		b := loader.Binding{File: file, Line: item.Line}
+		for _, k := range []string{"path", "system"} {
+			v, ok := f[k]
+			if !ok {
+				return nil, yamlfile.Errorf(file, item, "inputs: each entry needs %s", k)
+			}
+			s, err := yamlfile.String(file, "inputs."+k, v)
+			if err != nil {
+				return nil, err
+			}
+			if k == "path" {
+				b.Pattern = s
+			} else {
+				b.System = s
+			}
+		}
+		if v, ok := f["only"]; ok {
+			if b.Only, err = yamlfile.Bool(file, "inputs.only", v); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.Check(); err != nil {
+			return nil, yamlfile.Errorf(file, f["path"], "inputs: %v", err)
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

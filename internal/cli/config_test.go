@@ -77,6 +77,103 @@ func TestConfigFileErrors(t *testing.T) {
 	}
 }
 
+// TestConfigInputsAndDisable: the config binds inputs to systems by path
+// (files, batch outputs and standard input alike), --system on the command
+// line wins over the bindings, the config's disable: switches off built-in
+// rules, errtag test says which are off, and a rule whose code type cannot
+// give the catalog's codes is a warning with its FILE:LINE.
+func TestConfigInputsAndDisable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pg.yaml"), []byte(`system: pg
+entries:
+  - {code: "08006", name: CONNECTION_FAILURE, category: connectivity, message: connection_failure}
+  - {code: "42P01", name: UNDEFINED_TABLE, category: not-found, message: undefined_table}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "pg-rules.yaml"), []byte(`rules:
+  - id: pg.verbose
+    system: pg
+    cue: system
+    code_type: name
+    regex: '\bERROR:  (?P<code>[0-9A-Z]{5}): '
+  - id: pg.int
+    system: pg
+    cue: system
+    regex: '\bsqlstate=(?P<code>\d+)'
+`), 0o644)
+	cfg := filepath.Join(dir, "errtag.yaml")
+	os.WriteFile(cfg, []byte(`catalogs: [pg.yaml]
+rules: [pg-rules.yaml]
+inputs:
+  - path: "pg-*.log"
+    system: pg
+    only: true
+disable:
+  - system: "*"
+    reason: statements hold error_code= columns
+defaults:
+  fields: system,code,name
+`), 0o644)
+	pgLog := filepath.Join(dir, "pg-main.log")
+	content := "x ERROR:  42P01: relation \"t\" does not exist\nLOG:  statement: UPDATE t SET error_code=57014\n"
+	os.WriteFile(pgLog, []byte(content), 0o644)
+	other := filepath.Join(dir, "app.log")
+	os.WriteFile(other, []byte(content), 0o644)
+	warning := "pg-rules.yaml:7: rule \"pg.int\": code_type integer can never give 1 of the 2 codes of pg's catalog (such as 42P01)"
+
+	code, out, stderr := run(t, "", "--config", cfg, pgLog, other)
+	want := "x ERROR:  42P01: relation \"t\" does not exist errtag.system=pg errtag.code=42P01 errtag.name=UNDEFINED_TABLE\n" +
+		"LOG:  statement: UPDATE t SET error_code=57014\n" + content
+	if code != 0 || out != want || !strings.Contains(stderr, "errtag: warning: "+filepath.Join(dir, warning)) {
+		t.Errorf("bound and unbound input: exit %d\nout %q\nwant %q\nstderr %q", code, out, want, stderr)
+	}
+	// --system on the command line names every input, over the bindings.
+	if _, out, _ := run(t, "", "--config", cfg, "--system", "pg", other); !strings.Contains(out, "errtag.code=42P01") {
+		t.Errorf("--system over the bindings: %q", out)
+	}
+	// Batch: each output as its input's binding says.
+	outDir := filepath.Join(dir, "out")
+	if code, _, stderr := run(t, "", "--config", cfg, "--out-dir", outDir, pgLog, other); code != 0 {
+		t.Fatalf("--out-dir: exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outDir, "pg-main.log")); !strings.Contains(string(b), "errtag.code=42P01") {
+		t.Errorf("batch, bound: %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outDir, "app.log")); string(b) != content {
+		t.Errorf("batch, unbound: %q", b)
+	}
+	// errtag test: the rules that are off, and the input's binding.
+	code, out, _ = run(t, "", "test", "--config", cfg, "--input", pgLog, `x ERROR:  08006: connection failure`)
+	for _, w := range []string{"rules off:", "generic.text-code", "disabled at " + cfg + ":8: statements hold error_code= columns", "=> pg 08006 CONNECTION_FAILURE"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("errtag test: exit %d, no %q in\n%s", code, w, out)
+		}
+	}
+	if _, out, _ := run(t, "", "test", "--config", cfg, `x ERROR:  08006: connection failure`); !strings.Contains(out, "=> no annotation") {
+		t.Errorf("errtag test of standard input, not bound: %s", out)
+	}
+}
+
+func TestConfigInputsErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range []struct{ content, want string }{
+		{"inputs:\n  - path: logs/x.log\n    system: wusp\n", `:2: inputs: path "logs/x.log": a pattern with a '/' is matched against the input's absolute path`},
+		{"inputs:\n  - path: x.log\n", ":2: inputs: each entry needs system"},
+		{"inputs:\n  - {path: x.log, system: nosuch}\n", `:2: inputs: unknown system "nosuch"`},
+		{"inputs:\n  - {path: x.log, system: wusp, alone: true}\n", `:2: unknown field "alone"`},
+		{"inputs: x\n", ":1: inputs must be a list"},
+		{"disable: [no.such.rule]\n", `:1: disable: no rule loaded before this file has id "no.such.rule"`},
+	} {
+		p := filepath.Join(dir, "c.yaml")
+		os.WriteFile(p, []byte(c.content), 0o644)
+		code, out, stderr := run(t, "x\n", "--config", p)
+		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, out %q, stderr %q, want %q", c.content, code, out, stderr, c.want)
+		}
+	}
+}
+
 // TestConfigDefaultsOnlyForLogs: a config's defaults are how logs are read
 // (errtag, stats, test), and do not narrow the reference commands: explain,
 // --search and catalog still look in every system, and catalog import does

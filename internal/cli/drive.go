@@ -1,15 +1,19 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"sync"
 
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/loader"
+	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 )
 
@@ -22,20 +26,25 @@ import (
 // reading give up when the run's context ends, whatever the input: a FIFO
 // with no writer yet, an idle pipe.
 type driver struct {
-	proc *stream.Processor
-	// stdin is standard input, read through the run's context.
+	procs *processors
+	// stdin is standard input (input reads it through the run's context).
 	stdin   io.Reader
 	workers int
-	// sinks makes the sinks for the input shown as name.
-	sinks func(name string) (stream.SinkFactory, error)
+	// sink makes the sink for the input shown as name, writing to w: one
+	// per input, which is how w keeps the inputs' lines apart.
+	sink func(w *output.Writer, name string) (stream.ParallelSink, error)
 	// onInput, when set, is told each input's counts when it is done; it
 	// may be called from several goroutines at once (--out-dir).
 	onInput func(name string, st stream.Stats)
 	// after, when set, writes to the output after each input that was
 	// read, to its end or as far as it could be (the filter's -c).
-	after func(w *bufio.Writer, name string, st stream.Stats)
+	after func(w *output.Writer, name string, st stream.Stats)
 	// prog shows the run's progress (nil: none).
 	prog *progress
+	// warn, when set, is told what input noticed and got past in an
+	// input (data that only looks compressed); it may be called from
+	// several goroutines at once (--out-dir).
+	warn func(name string, err error)
 }
 
 // workersFor is how many goroutines match within one input for --workers
@@ -61,9 +70,45 @@ type inputError struct {
 
 func (e *inputError) Error() string { return e.name + ": " + e.msg }
 
+// processors are the stream processors of a run: one per matcher that
+// the loader gives inputs (Loaded.For: the config's inputs: bind inputs to
+// systems by path).
+type processors struct {
+	l    *loader.Loaded
+	opts stream.Options
+	mu   sync.Mutex
+	made map[*matcher.Matcher]*stream.Processor
+	// byName remembers each input's processor: follow asks for every
+	// chunk it reads.
+	byName map[string]*stream.Processor
+}
+
+func newProcessors(l *loader.Loaded, opts stream.Options) *processors {
+	return &processors{l: l, opts: opts, made: map[*matcher.Matcher]*stream.Processor{}, byName: map[string]*stream.Processor{}}
+}
+
+// of returns the processor for the input named name ("-" for standard
+// input). It is safe for concurrent use (--out-dir).
+func (p *processors) of(name string) *stream.Processor {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if proc, ok := p.byName[name]; ok {
+		return proc
+	}
+	m := p.l.For(name)
+	proc := p.made[m]
+	if proc == nil {
+		proc = stream.New(m, p.opts)
+		p.made[m] = proc
+	}
+	p.byName[name] = proc
+	return proc
+}
+
 // source is an opened input.
 type source struct {
 	*input.Source
+	name    string   // as given ("-" for standard input)
 	shown   string   // its name in messages
 	file    *os.File // nil for standard input
 	regular bool     // reads never wait for data
@@ -80,7 +125,7 @@ func (s *source) close() {
 // countRaw, when set, is told the bytes read from the input as it is read
 // (before decoding).
 func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*source, error) {
-	src := &source{shown: displayName(name)}
+	src := &source{name: name, shown: displayName(name)}
 	var raw io.Reader
 	if name == "-" {
 		raw = d.stdin
@@ -101,17 +146,16 @@ func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*
 			f.Close()
 			return nil, &inputError{name: name, msg: "is a directory"}
 		}
-		src.file, src.regular = f, fi.Mode().IsRegular()
+		src.file = f
 		raw = f
-		if !src.regular {
-			// A FIFO or a device: reads may wait for data.
-			raw = stream.CancelableReader(ctx, f)
-		}
 	}
+	// A FIFO, a device or standard input may wait for data: input reads
+	// them so that ctx's end stops a waiting read without losing a byte.
+	var opts []input.Option
 	if countRaw != nil {
-		raw = &rawCounter{r: raw, add: countRaw}
+		opts = append(opts, input.CountRaw(countRaw))
 	}
-	s, err := input.Wrap(name, raw)
+	s, err := input.Wrap(ctx, name, raw, opts...)
 	if err != nil {
 		if src.file != nil {
 			src.file.Close()
@@ -122,6 +166,7 @@ func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*
 		return nil, &inputError{name: src.shown, msg: err.Error()}
 	}
 	src.Source = s
+	src.regular = s.Regular
 	return src, nil
 }
 
@@ -152,23 +197,24 @@ func openFile(ctx context.Context, name string, flag int) (*os.File, error) {
 }
 
 // process runs src through the stream to w, recording its progress in t,
-// and closes src. It is the one place where the CLI runs the stream.
-func (d *driver) process(ctx context.Context, src *source, t *track, w *bufio.Writer) (stream.Stats, error) {
+// and closes src. It is the one place where the CLI runs the stream. It
+// returns when src ends: at its end, on a read error, or with ctx's error
+// once ctx is done (after writing every byte read).
+func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats, error) {
 	defer src.close()
-	newSink, err := d.sinks(src.shown)
+	sink, err := d.sink(w, src.shown)
 	if err != nil {
 		return stream.Stats{}, configErr(err)
 	}
-	var r io.Reader = src.Source
-	if !src.regular {
-		r = stream.CancelableReader(ctx, r)
+	if src.Warning != nil && d.warn != nil {
+		d.warn(src.shown, src.Warning)
 	}
-	r = &countingReader{r: r, c: &t.read}
+	var r io.Reader = &countingReader{r: src.Source, c: &t.read}
 	if src.regular {
-		r = stream.NonBlocking(r) // reads do not block: ctx is checked between them
+		r = stream.NonBlocking(r) // reads do not wait for data
 	}
 	t.state.Store(inProgress)
-	st, err := d.proc.RunParallel(ctx, r, newSink, w, d.workers)
+	st, err := d.procs.of(src.name).RunParallel(r, sink, d.workers)
 	if d.onInput != nil {
 		d.onInput(src.shown, st)
 	}
@@ -195,16 +241,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rawCounter tells add how many bytes are read through it.
-type rawCounter struct {
-	r   io.Reader
-	add func(int64)
-}
-
-func (c *rawCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.add(int64(n))
-	return n, err
+// warnTo returns a driver's warn that writes to w, for one goroutine.
+func warnTo(w io.Writer) func(name string, err error) {
+	return func(name string, err error) { fmt.Fprintf(w, "errtag: %s: %v\n", name, err) }
 }
 
 func displayName(name string) string {
@@ -225,7 +264,7 @@ func describeOpenError(err error) string {
 }
 
 func describeReadError(src *input.Source, re *stream.ReadError) string {
-	if src.Compression != input.None {
+	if src.Compression != compress.None {
 		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
 			src.Compression, src.RawOffset(), re.Offset, re.Err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/errtag/errtag/internal/input"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -99,18 +98,6 @@ var compressorFor = map[string]string{
 	".bz2": "bzip2 > FILE", ".bz": "bzip2 > FILE", ".xz": "xz > FILE", ".lzma": "xz --format=lzma > FILE",
 	".lz": "lzip > FILE", ".lz4": "lz4 > FILE", ".z": "compress > FILE", ".zip": "zip FILE -",
 	".br": "brotli > FILE", ".7z": "7z a -si FILE", ".sz": "snzip > FILE",
-}
-
-// compressionFor is the compression of an output file, by its name's
-// extension, in any case (.gz, .GZ, .zst).
-func compressionFor(name string) input.Compression {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".gz", ".gzip":
-		return input.Gzip
-	case ".zst", ".zstd":
-		return input.Zstd
-	}
-	return input.None
 }
 
 // sizeValue is a flag holding a size in bytes, given as a number of bytes

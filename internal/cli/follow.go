@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -76,7 +75,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -118,12 +117,15 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
-	w := &lineWriter{w: bufio.NewWriterSize(out, 256<<10), atStart: true}
+	// The Writer keeps the lines of different sinks apart; tail knows
+	// whether the output ends inside a line.
+	tail := &lineEnd{w: out, atStart: true}
+	w := output.NewWriter(tail)
 	fo := &followSinks{
-		w:       w,
-		newSink: func(name string) (output.Sink, error) { return o.newSink(w, sinkOpts, name) },
-		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
-		sinks:   map[string]output.Sink{}, counts: map[string]*stream.Stats{},
+		newSink: func(name string) (stream.Sink, error) { return o.newSink(w, sinkOpts, name) },
+		// Each file's matcher is the one its path is bound to (inputs:).
+		procs: newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		sinks: map[string]stream.Sink{}, counts: map[string]*stream.Stats{}, mid: map[string]bool{},
 	}
 	defer func() {
 		for _, name := range fo.order {
@@ -176,18 +178,22 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		if len(chunks) == 0 {
 			// Nothing waiting: write out now, then the state may
 			// record it.
-			if err := w.w.Flush(); err != nil {
+			if err := w.Flush(); err != nil {
 				return followWriteFailure(fl, sv, err)
 			}
 			sv.flushed(stopping)
 		}
 	}
 	// A line left open (a too-long line, a last line without newline)
-	// is ended, so that what is written next starts on its own line.
-	if err := fo.finish(); err != nil {
+	// is ended, so that what is written next (a restart appending to -o)
+	// starts on its own line.
+	if err := fo.endLong(); err != nil {
 		return followWriteFailure(fl, sv, err)
 	}
-	if err := w.w.Flush(); err != nil {
+	if err := w.Flush(); err != nil {
+		return followWriteFailure(fl, sv, err)
+	}
+	if err := tail.end(); err != nil {
 		return followWriteFailure(fl, sv, err)
 	}
 	sv.flushed(true)
@@ -195,57 +201,50 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	return finishOutput(out, nil)
 }
 
-// lineWriter is the output of follow mode: it knows whether the last byte
-// written ended a line, so that lines of different files, or of two
-// generations of one file, never share an output line.
-type lineWriter struct {
-	w       *bufio.Writer
+// lineEnd is what the output Writer flushes to: it knows whether the
+// output ends inside a line.
+type lineEnd struct {
+	w       io.Writer
 	atStart bool
 }
 
-func (l *lineWriter) Write(p []byte) (int, error) {
-	if len(p) > 0 {
-		l.atStart = p[len(p)-1] == '\n'
+func (l *lineEnd) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if n > 0 {
+		l.atStart = p[n-1] == '\n'
 	}
-	return l.w.Write(p)
+	return n, err
 }
 
-func (l *lineWriter) WriteString(s string) (int, error) {
-	if len(s) > 0 {
-		l.atStart = s[len(s)-1] == '\n'
-	}
-	return l.w.WriteString(s)
-}
-
-func (l *lineWriter) WriteByte(c byte) error {
-	l.atStart = c == '\n'
-	return l.w.WriteByte(c)
-}
-
-// freshLine ends the output line in progress, if any.
-func (l *lineWriter) freshLine() error {
+// end ends the line the output ends inside, if any.
+func (l *lineEnd) end() error {
 	if l.atStart {
 		return nil
 	}
-	return l.WriteByte('\n')
+	_, err := l.Write([]byte{'\n'})
+	return err
 }
 
 // followSinks writes the chunks of every followed file to one output, each
 // file through its own sink (its own -H prefix or "file" field).
 type followSinks struct {
-	w       *lineWriter
-	newSink func(name string) (output.Sink, error)
-	proc    *stream.Processor
-	sinks   map[string]output.Sink
+	newSink func(name string) (stream.Sink, error)
+	procs   *processors
+	sinks   map[string]stream.Sink
 	counts  map[string]*stream.Stats
+	// mid marks the files whose output ends inside a line (the last line
+	// of a generation that had no newline): their next line goes through
+	// a new sink, which the Writer starts on a line of its own.
+	mid     map[string]bool
 	order   []string // sources in the order first seen
 	longSrc string   // the file whose too-long line is being written
 }
 
-func (fo *followSinks) sink(src string) (output.Sink, error) {
-	if s := fo.sinks[src]; s != nil {
+func (fo *followSinks) sink(src string) (stream.Sink, error) {
+	if s := fo.sinks[src]; s != nil && !fo.mid[src] {
 		return s, nil
 	}
+	delete(fo.mid, src)
 	s, err := fo.newSink(src)
 	if err != nil {
 		return nil, err
@@ -274,14 +273,16 @@ func (fo *followSinks) write(c follow.Chunk) error {
 		if err := fo.endLong(); err != nil {
 			return err
 		}
-		if err := fo.w.freshLine(); err != nil {
-			return &stream.WriteError{Err: err}
-		}
+	}
+	// A generation that ended without a newline: the next line, of
+	// the next generation, goes on a line of its own.
+	if c.Part != follow.Piece && (len(c.Data) == 0 || c.Data[len(c.Data)-1] != '\n') {
+		defer func() { fo.mid[c.Source] = true }()
 	}
 	total := fo.counts[c.Source]
 	switch c.Part {
 	case follow.Lines:
-		st, err := fo.proc.Lines(sink, c.Data)
+		st, err := fo.procs.of(c.Source).Lines(sink, c.Data)
 		add(total, st)
 		return err
 	case follow.Piece, follow.LastPiece:
@@ -324,6 +325,7 @@ func (fo *followSinks) forget(src string) (stream.Stats, bool, error) {
 	}
 	delete(fo.sinks, src)
 	delete(fo.counts, src)
+	delete(fo.mid, src)
 	fo.order = slices.DeleteFunc(fo.order, func(s string) bool { return s == src })
 	return *c, true, nil
 }
@@ -336,17 +338,6 @@ func (fo *followSinks) endLong() error {
 	s := fo.sinks[fo.longSrc]
 	fo.longSrc = ""
 	if err := s.LongEnd(nil); err != nil {
-		return &stream.WriteError{Err: err}
-	}
-	return nil
-}
-
-// finish ends the output's last line.
-func (fo *followSinks) finish() error {
-	if err := fo.endLong(); err != nil {
-		return err
-	}
-	if err := fo.w.freshLine(); err != nil {
 		return &stream.WriteError{Err: err}
 	}
 	return nil

@@ -9,11 +9,9 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/errtag/errtag/internal/input"
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/lifecycle"
 	"github.com/errtag/errtag/internal/outfile"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
 
 // Outputs.
@@ -99,7 +97,7 @@ func openDestination(ctx context.Context, e *env, name string) (*destination, er
 		d.tmp, d.file = tmp, tmp.File
 		e.ledger.addTemp(tmp, name+" left as it was")
 	}
-	w, finish, err := newEncoder(d.file, compressionFor(name))
+	w, finish, err := newEncoder(d.file, compress.ForName(name))
 	if err != nil {
 		d.abandon()
 		return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", name, err)}
@@ -220,7 +218,7 @@ func openFollowOutput(e *env, name string, appendTo bool) (io.Writer, error) {
 	}
 	// A compressed file appended to gets a new gzip member or zstd
 	// frame: both formats allow several, and decoders read them all.
-	w, finish, err := newEncoder(f, compressionFor(name))
+	w, finish, err := newEncoder(f, compress.ForName(name))
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -258,19 +256,15 @@ func finishOutput(out io.Writer, w interface{ Flush() error }) error {
 
 // newEncoder returns a writer compressing to w as c says, and the function
 // that ends the compressed stream (nil if c is None). Neither closes w.
-func newEncoder(w io.Writer, c input.Compression) (io.Writer, func() error, error) {
-	switch c {
-	case input.Gzip:
-		zw := gzip.NewWriter(w)
-		return zw, zw.Close, nil
-	case input.Zstd:
-		zw, err := zstd.NewWriter(w)
-		if err != nil {
-			return nil, nil, fmt.Errorf("zstd: %w", err)
-		}
-		return zw, zw.Close, nil
+func newEncoder(w io.Writer, c compress.Compression) (io.Writer, func() error, error) {
+	if c == compress.None {
+		return w, nil, nil
 	}
-	return w, nil, nil
+	zw, err := compress.NewWriter(w, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return zw, zw.Close, nil
 }
 
 // checkNotInputs returns a usage error if an output is also an input:

@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/loader"
-	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
@@ -29,18 +26,28 @@ func (c *configOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
 
-// load builds the catalog, rules and matcher. Every problem is a config
-// error, found before any input is read.
-func (c *configOptions) load() (*catalog.Catalog, *matcher.Matcher, error) {
-	l, err := loader.Load(loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system})
+// load builds the catalog, rules and matchers, with what the config file
+// gave (e.config): its input bindings, unless --system was given on the
+// command line, and its disable list. Every problem is a config error,
+// found before any input is read; warnings go to standard error.
+func (c *configOptions) load(e *env) (*loader.Loaded, error) {
+	cfg := loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system,
+		Disable: e.config.disable, DisableAfter: e.config.ruleFiles}
+	if !e.config.systemGiven {
+		cfg.Inputs = e.config.inputs
+	}
+	l, err := loader.Load(cfg)
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
-		return nil, nil, unknownSystem(se.System, se.Known)
+		return nil, unknownSystem(se.System, se.Known)
 	case err != nil:
-		return nil, nil, configErr(err)
+		return nil, configErr(err)
 	}
-	return l.Catalog, l.Matcher, nil
+	for _, w := range l.Rules.Warnings {
+		fmt.Fprintf(e.stderr, "errtag: warning: %v\n", w)
+	}
+	return l, nil
 }
 
 // runOptions are the root command's flags.
@@ -91,7 +98,6 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	if o.workers < 0 {
 		return so, fmt.Errorf("--workers must be 0 (one per CPU) or more")
 	}
-	so.MaxLine = o.maxLine
 	return so, nil
 }
 
@@ -117,7 +123,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -126,14 +132,16 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
 	d := &driver{
-		proc:    stream.New(m, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		stdin:   e.stdin,
 		workers: workersFor(o.workers),
-		sinks:   o.sinks(sinkOpts),
+		sink:    o.sinks(sinkOpts),
 		onInput: rs.addInput,
+		warn:    warnTo(e.stderr),
 	}
 	if o.count {
 		named := o.withFilename || len(args) > 1
-		d.after = func(w *bufio.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
+		d.after = func(w *output.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	}
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
@@ -187,10 +195,11 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 	// even while no input arrives to be written (lifecycle.WatchOutput).
 	ctx, unwatch := watchOutput(ctx, dst)
 	defer unwatch()
-	// Standard input is read through ctx, so that a signal or a gone
-	// output ends errtag even while it waits for input.
-	d.stdin = stream.CancelableReader(ctx, e.stdin)
-	w := bufio.NewWriterSize(dst, 256<<10)
+	// Inputs are read through ctx, so that a signal or a gone output
+	// ends errtag even while it waits for input, having written every
+	// byte it read. Each input writes through its own sink to w, which
+	// keeps their lines apart.
+	w := output.NewWriter(dst)
 	opened, failed := false, false
 inputs:
 	for i, name := range args {
@@ -202,7 +211,7 @@ inputs:
 			opened = true
 			base := dst.lines()
 			t.written = func() int64 { return dst.lines() - base }
-			st, err = d.process(ctx, src, t, w)
+			st, err = d.process(src, t, w)
 			var ie *inputError
 			if d.after != nil && (err == nil || errors.As(err, &ie)) {
 				d.after(w, t.name, st)

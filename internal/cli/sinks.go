@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -125,44 +125,40 @@ func (o *runOptions) checkCount() error {
 // newSink returns the sink that writes the lines of the input shown as
 // name to w, as the flags say: the format or the terminal view, every line
 // or only the annotated ones, or nothing (-c: the counts are written after
-// each input, by writeCount).
-func (o *runOptions) newSink(w output.Writer, opts output.Options, name string) (output.Sink, error) {
-	opts.Source, opts.WithSource = name, o.withFilename
-	if o.count {
-		return discardSink{}, nil
+// each input, by writeCount). Each input gets its own sink: that is how w
+// keeps the inputs' lines apart.
+func (o *runOptions) newSink(w *output.Writer, opts output.Options, name string) (stream.ParallelSink, error) {
+	if o.withFilename {
+		opts.Source = name
 	}
-	var s output.Sink
+	if o.count {
+		return stream.Discard, nil
+	}
+	var s *output.Sink
 	if o.view != nil {
 		s = output.NewView(w, opts, *o.view)
 	} else {
 		var err error
-		if s, err = output.New(w, opts); err != nil {
+		if s, err = output.NewSink(w, opts); err != nil {
 			return nil, err
 		}
 	}
 	if o.onlyAnnotated {
-		s = annotatedOnly{s}
+		return annotatedOnlyParallel{annotatedOnly{s}, s}, nil
 	}
 	return s, nil
 }
 
-// sinks is newSink for the driver: the sinks of each input, by the name it
-// is shown under.
-func (o *runOptions) sinks(opts output.Options) func(name string) (stream.SinkFactory, error) {
-	return func(name string) (stream.SinkFactory, error) {
-		if _, err := o.newSink(nil, opts, name); err != nil {
-			return nil, err
-		}
-		return func(w output.Writer) output.Sink {
-			s, _ := o.newSink(w, opts, name) // checked just above
-			return s
-		}, nil
+// sinks is newSink for the driver.
+func (o *runOptions) sinks(opts output.Options) func(w *output.Writer, name string) (stream.ParallelSink, error) {
+	return func(w *output.Writer, name string) (stream.ParallelSink, error) {
+		return o.newSink(w, opts, name)
 	}
 }
 
 // writeCount writes -c's count of one input to w: N, or NAME:N when named
 // (several inputs, or -H); with --format json, one object per input.
-func (o *runOptions) writeCount(w *bufio.Writer, name string, named bool, st stream.Stats) {
+func (o *runOptions) writeCount(w *output.Writer, name string, named bool, st stream.Stats) {
 	if strings.EqualFold(o.format, string(output.JSON)) {
 		b, _ := json.Marshal(struct {
 			File      string `json:"file"`
@@ -184,8 +180,8 @@ func (o *runOptions) writeCount(w *bufio.Writer, name string, named bool, st str
 
 // annotatedOnly is -a: it passes on only the lines that got an
 // annotation, each ending in a line break (a last line without one gets
-// one, so that a line of the next input does not join it).
-type annotatedOnly struct{ s output.Sink }
+// one: -a's output is lines).
+type annotatedOnly struct{ s stream.Sink }
 
 func (a annotatedOnly) Plain([]byte) error { return nil }
 
@@ -202,3 +198,17 @@ func (a annotatedOnly) Line(line, term []byte, anns []matcher.Annotation) error 
 func (annotatedOnly) LongStart() error          { return nil }
 func (annotatedOnly) LongChunk([]byte) error    { return nil }
 func (annotatedOnly) LongEnd(term []byte) error { return nil }
+func (a annotatedOnly) Flush() error            { return a.s.Flush() }
+
+// annotatedOnlyParallel is annotatedOnly for stream.RunParallel: its
+// workers render through annotatedOnly too.
+type annotatedOnlyParallel struct {
+	annotatedOnly
+	p stream.ParallelSink
+}
+
+func (a annotatedOnlyParallel) Renderer(buf *bytes.Buffer) stream.Sink {
+	return annotatedOnly{a.p.Renderer(buf)}
+}
+
+func (a annotatedOnlyParallel) WriteRendered(b []byte) error { return a.p.WriteRendered(b) }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +63,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if err := checkStdoutOpen(e); err != nil {
 		return err
 	}
-	_, m, err := o.load()
+	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -73,15 +72,16 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	}
 	col := stats.New()
 	d := &driver{
-		proc: stream.New(m, stream.Options{OnAnnotated: col.Add}),
-		// Standard input is read through ctx, so that a signal ends
-		// errtag even while it waits for input.
-		stdin:   stream.CancelableReader(ctx, e.stdin),
+		procs: newProcessors(l, stream.Options{OnAnnotated: col.Add}),
+		// Inputs are read through ctx, so that a signal ends errtag
+		// even while it waits for input.
+		stdin:   e.stdin,
 		workers: workersFor(o.workers),
-		sinks:   func(string) (stream.SinkFactory, error) { return discardSinks, nil },
+		sink:    func(*output.Writer, string) (stream.ParallelSink, error) { return stream.Discard, nil },
+		warn:    warnTo(e.stderr),
 		onInput: col.AddInput,
 	}
-	discard := bufio.NewWriterSize(io.Discard, 64<<10)
+	discard := output.NewWriter(io.Discard)
 	prog := newProgress(e, args, false)
 	defer prog.finish()
 	failed, interrupted := false, false
@@ -91,7 +91,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 		src, err := d.open(ctx, name, prog.counter())
 		var st stream.Stats
 		if err == nil {
-			st, err = d.process(ctx, src, t, discard)
+			st, err = d.process(src, t, discard)
 		}
 		t.state.Store(finished)
 		prog.end(t.name, st)
@@ -130,17 +130,6 @@ func writeReport(w io.Writer, d textui.Display, r *stats.Report, asJSON bool, to
 	}
 	return r.WriteText(w, stats.TextOptions{Top: top, Color: d.Color, Width: d.Width})
 }
-
-// discardSink is an output.Sink that writes nothing: stats only counts.
-type discardSink struct{}
-
-func discardSinks(output.Writer) output.Sink { return discardSink{} }
-
-func (discardSink) Plain([]byte) error                             { return nil }
-func (discardSink) Line(_, _ []byte, _ []matcher.Annotation) error { return nil }
-func (discardSink) LongStart() error                               { return nil }
-func (discardSink) LongChunk([]byte) error                         { return nil }
-func (discardSink) LongEnd([]byte) error                           { return nil }
 
 // statsHook is the --stats option of a normal run: it counts through the
 // stream's OnAnnotated hook and the stream.Stats of each input, and writes

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/spf13/cobra"
 )
 
@@ -17,26 +18,35 @@ import (
 func newTestCmd(e *env) *cobra.Command {
 	c := &configOptions{}
 	var asJSON bool
+	input := "-"
 	cmd := &cobra.Command{
 		Use:   "test [flags] ['LINE'...]",
 		Short: "Show how the rules treat log lines (for rule authors)",
 		Long: `test runs the rules over each LINE (or each line of standard input when no
 LINE is given) and shows what happened: the prefilter literal that let the
 line in, the systems whose markers are on it, what every rule did where, the
-finds that were dropped and why, and the annotations that result.`,
+finds that were dropped and why, and the annotations that result. It says
+first which rules are off (switched off by a disable: list or replaced) and
+why. The lines are matched as lines of the input --input names: the config
+file's inputs: bindings decide its system.`,
 		Example: `  errtag test 'E EFOTA: download failed resultCode=-1401'
   errtag test --rules my-rules.yaml < sample.log
-  errtag test --system knox-efota --json 'error code 901'`,
+  errtag test --system knox-efota --json 'error code 901'
+  errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, m, err := c.load()
+			l, err := c.load(e)
 			if err != nil {
 				return err
 			}
+			m := l.For(input)
 			w := bufio.NewWriter(e.stdout)
+			if !asJSON {
+				writeOff(w, l.Rules.Off)
+			}
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
-					writeTraceJSON(w, n, line, tr) // w keeps the error for Flush
+					writeTraceJSON(w, n, line, tr, l.Rules.Off) // w keeps the error for Flush
 				} else {
 					writeTrace(w, n, line, tr)
 				}
@@ -71,7 +81,20 @@ finds that were dropped and why, and the annotations that result.`,
 	c.register(cmd)
 	markReadsLogs(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
+	cmd.Flags().StringVar(&input, "input", "-", "match the lines as lines of the input `NAME` (its path: the config's inputs: say which system it is)")
 	return cmd
+}
+
+// writeOff says which rules are off, and why.
+func writeOff(w io.Writer, off []rules.Off) {
+	if len(off) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "rules off:\n")
+	for _, o := range off {
+		fmt.Fprintf(w, "  %-32s %s  (%s)\n", o.Rule.ID, o, o.Rule.Where())
+	}
+	fmt.Fprintln(w)
 }
 
 func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
@@ -116,7 +139,11 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 			fmt.Fprintf(w, "  => %s %s: not in the %s catalog (known=false) [rule %s, cue %s]\n", e.System, e.Code, e.System, a.Rule, a.Cue)
 			continue
 		}
-		fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s, cue %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule, a.Cue)
+		if e.Name == "" {
+			fmt.Fprintf(w, "  => %s %s: no row picked: the line's message agrees with none of the code's %d rows [rule %s, cue %s]\n", e.System, e.Code, len(a.Alternatives), a.Rule, a.Cue)
+		} else {
+			fmt.Fprintf(w, "  => %s %s %s (%s) [rule %s, cue %s]\n", e.System, e.Code, e.Name, e.Category, a.Rule, a.Cue)
+		}
 		for _, alt := range a.Alternatives {
 			fmt.Fprintf(w, "     or %s: the line's message did not pick a row\n", alt.Name)
 		}
@@ -137,6 +164,14 @@ type traceJSON struct {
 	Events          []traceEventJSON `json:"events"`
 	Dropped         []traceEventJSON `json:"dropped"`
 	Annotations     []annotationJSON `json:"annotations"`
+	RulesOff        []offJSON        `json:"rules_off"`
+}
+
+// offJSON is a rule that is off (disable: or replace: true), in --json.
+type offJSON struct {
+	Rule  string `json:"rule"`
+	Where string `json:"where"`
+	Why   string `json:"why"`
 }
 
 // traceEventJSON is a matcher.TraceEvent in errtag test --json.
@@ -166,9 +201,12 @@ func traceEvents(evs []matcher.TraceEvent) []traceEventJSON {
 	return out
 }
 
-func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace) error {
+func writeTraceJSON(w io.Writer, n int, line string, tr *matcher.Trace, off []rules.Off) error {
 	out := traceJSON{Line: n, Text: line, Prefilter: tr.Gate, Markers: tr.Marked, NotMarkers: tr.NotMarkers,
-		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}}
+		Events: traceEvents(tr.Events), Dropped: traceEvents(tr.Dropped), Annotations: []annotationJSON{}, RulesOff: []offJSON{}}
+	for _, o := range off {
+		out.RulesOff = append(out.RulesOff, offJSON{Rule: o.Rule.ID, Where: o.Rule.Where(), Why: o.String()})
+	}
 	if tr.Gate != "" {
 		out.PrefilterOffset = &tr.GateOffset
 	}

@@ -36,10 +36,10 @@ func TestTestJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	json.Unmarshal([]byte(lines[1]), &second)
-	if got := keys(first); got != "annotations,dropped,events,line,markers,not_markers,prefilter,prefilter_offset,text" {
+	if got := keys(first); got != "annotations,dropped,events,line,markers,not_markers,prefilter,prefilter_offset,rules_off,text" {
 		t.Errorf("keys %s", got)
 	}
-	if got := keys(second); got != "annotations,dropped,events,line,markers,not_markers,text" {
+	if got := keys(second); got != "annotations,dropped,events,line,markers,not_markers,rules_off,text" {
 		t.Errorf("keys of a line no rule looked at: %s", got)
 	}
 	var events []map[string]json.RawMessage

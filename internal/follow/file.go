@@ -493,7 +493,7 @@ func (fl *Follower) step(f *file) bool {
 			}
 			if !g.checked {
 				g.checked = true
-				if c := compression(fl.buf[:min(n, 6)]); c != "" && g.readOff() == 0 {
+				if c := compression(fl.buf[:n], err == io.EOF); c != "" && g.readOff() == 0 {
 					g.skip = c
 					fl.send(Chunk{Source: f.name, Note: Skipped, Path: g.path})
 					break

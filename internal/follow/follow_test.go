@@ -303,7 +303,7 @@ func TestNotFollowable(t *testing.T) {
 	sub := filepath.Join(dir, "adir")
 	os.Mkdir(sub, 0o755)
 	gz := filepath.Join(dir, "old.log.gz")
-	write(t, gz, "\x1f\x8b\x08\x00rest")
+	write(t, gz, gzipped("compressed line\n"))
 	fifo := filepath.Join(dir, "fifo")
 	for _, c := range []struct{ path, want string }{
 		{sub, "not a regular file (a directory)"},

@@ -87,6 +87,15 @@ func TestSparseHole(t *testing.T) {
 	}
 }
 
+// gzipped is s gzip-compressed.
+func gzipped(s string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
+}
+
 // TestCompressedGenerationSkipped: a generation that is compressed (a
 // rotation that put a .gz file at the name) is not delivered as log lines:
 // it is reported, and the next generation is followed.

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/errtag/errtag/internal/compress"
 )
 
 // rotatedName reports whether name looks like a rotated copy of base:
@@ -20,38 +23,51 @@ func rotatedName(base, name string) bool {
 	return strings.IndexByte(".-_", sep) >= 0 && '0' <= d && d <= '9'
 }
 
-// magics are the first bytes of the compressed formats a log is kept in.
+// magics are the first bytes of the compressed formats errtag does not
+// decode (gzip and zstd are told by package compress).
 var magics = []struct {
 	name  string
 	magic []byte
 }{
-	{"gzip", []byte{0x1f, 0x8b}},
-	{"zstd", []byte{0x28, 0xb5, 0x2f, 0xfd}},
-	{"bzip2", []byte("BZh")},
 	{"xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0}},
 	{"lz4", []byte{0x04, 0x22, 0x4d, 0x18}},
 }
 
-// compression names the compressed format that head (a file's first bytes)
-// announces, or "". A zstd skippable frame (0x184D2A5?, as pzstd writes
-// first) counts as zstd.
-func compression(head []byte) string {
+// bzip2RE is a bzip2 stream's start: its magic, a block size, a block's
+// magic.
+var bzip2RE = regexp.MustCompile(`^BZh[1-9]1AY&SY`)
+
+// headProbe is how much of a file's start is looked at to tell whether it
+// is compressed.
+const headProbe = 64 << 10
+
+// compression names the compression of head, a file's first bytes (all of
+// it when final), or "": gzip and zstd when head decodes as such (a text
+// that merely starts like them is text, as batch mode reads it), or claims
+// to while too short to tell; bzip2, xz and lz4 by their magic numbers.
+func compression(head []byte, final bool) string {
+	switch c, more, _ := compress.Probe(head, final); {
+	case c != compress.None:
+		return c.String()
+	case more && compress.Detect(head) != compress.None:
+		return compress.Detect(head).String()
+	}
 	for _, m := range magics {
 		if bytes.HasPrefix(head, m.magic) {
 			return m.name
 		}
 	}
-	if len(head) >= 4 && head[0]&0xf0 == 0x50 && head[1] == 0x2a && head[2] == 0x4d && head[3] == 0x18 {
-		return "zstd"
+	if bzip2RE.Match(head) {
+		return "bzip2"
 	}
 	return ""
 }
 
 // compressionOf reads f's first bytes and names their compression.
 func compressionOf(f *os.File) string {
-	b := make([]byte, 6)
+	b := make([]byte, headProbe)
 	n, _ := f.ReadAt(b, 0)
-	return compression(b[:n])
+	return compression(b[:n], n < len(b))
 }
 
 // sibling is a rotated-looking file in a followed file's directory.

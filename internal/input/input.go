@@ -1,66 +1,59 @@
 // Package input opens errtag's sources: files and standard input, decoded
-// from gzip (multi-member too) or zstd when their first bytes say so.
+// when they hold gzip or zstd data, passed through as text when they do
+// not, and read so that stopping them loses no byte already taken from a
+// pipe.
 package input
 
 import (
 	"bufio"
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
+	"github.com/errtag/errtag/internal/compress"
 )
 
-// Compression is an input or output compression.
-type Compression int
-
-// The compressions errtag reads and writes.
-const (
-	None Compression = iota
-	Gzip
-	Zstd
-)
-
-func (c Compression) String() string {
-	switch c {
-	case Gzip:
-		return "gzip"
-	case Zstd:
-		return "zstd"
-	}
-	return "none"
-}
-
-var (
-	gzipMagic = []byte{0x1f, 0x8b}
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
-)
-
-// Detect reports the compression that data (the first bytes of a stream)
-// announces.
-func Detect(head []byte) Compression {
-	switch {
-	case bytes.HasPrefix(head, gzipMagic):
-		return Gzip
-	case bytes.HasPrefix(head, zstdMagic):
-		return Zstd
-	}
-	return None
-}
+// headBuffer is how much of a source is buffered to tell what it is; a
+// source that only looks compressed is judged on up to this much of it.
+const headBuffer = 64 << 10
 
 // Source is an opened input: its decoded bytes, and what it was.
+//
+// Its reads end with ctx.Err() once the context it was opened with is done:
+// after every byte it has taken from its file or pipe (but for the part of a
+// compressed stream that does not decode without what follows it). A read
+// blocked on a pipe or terminal returns at once, without taking input it
+// does not return. Reading a regular file is not interrupted; the context
+// is checked between reads.
 type Source struct {
-	io.Reader
 	Name        string // as the user gave it; "-" for standard input
-	Compression Compression
+	Compression compress.Compression
 	// Regular is true for a regular file: reading it never waits for
 	// data to arrive.
 	Regular bool
+	// Warning, when not nil, is what was noticed and got past: input that
+	// starts like compressed data but does not decode, and is passed
+	// through as text.
+	Warning error
+
+	ctx     context.Context
+	r       io.Reader
 	raw     *countingReader
 	closers []func() error
+}
+
+// Read reads decoded bytes.
+func (s *Source) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.ctx.Err() != nil {
+		// A decoder may wrap the error of the read that was stopped.
+		err = s.ctx.Err()
+	}
+	return n, err
 }
 
 // RawOffset is how many bytes of the underlying (compressed) input have been
@@ -73,96 +66,144 @@ func (s *Source) Close() error {
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		errs = append(errs, s.closers[i]())
 	}
+	s.closers = nil
 	return errors.Join(errs...)
 }
 
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	add func(int64) // CountRaw's, or nil
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.add != nil && n > 0 {
+		c.add(int64(n))
+	}
 	return n, err
 }
 
-// Open opens name ("-" for stdin) and wraps it in the decoder its first
-// bytes call for.
-func Open(name string, stdin io.Reader) (*Source, error) {
-	var r io.Reader
+// Option is an option of Open and Wrap.
+type Option func(*Source)
+
+// CountRaw has add told how many bytes are read from the underlying
+// (compressed) input, as they are read: the first bytes during Open or
+// Wrap, the rest as the Source is read.
+func CountRaw(add func(n int64)) Option {
+	return func(s *Source) { s.raw.add = add }
+}
+
+// Open opens name ("-" for stdin) and finds what it holds. It reads the
+// first bytes, so on a pipe it waits for them (or for ctx).
+func Open(ctx context.Context, name string, stdin io.Reader, opts ...Option) (*Source, error) {
 	s := &Source{Name: name}
 	if name == "-" {
-		r = stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		if fi, err := f.Stat(); err == nil {
-			if fi.IsDir() {
-				f.Close()
-				return nil, fmt.Errorf("%s: is a directory", name)
-			}
-			s.Regular = fi.Mode().IsRegular()
-		}
-		r = f
-		s.closers = append(s.closers, f.Close)
+		return wrap(ctx, s, stdin, opts)
 	}
-	return wrap(s, r)
-}
-
-// Wrap detects the compression of r and returns it as a Source.
-func Wrap(name string, r io.Reader) (*Source, error) {
-	return wrap(&Source{Name: name}, r)
-}
-
-func wrap(s *Source, r io.Reader) (*Source, error) {
-	s.raw = &countingReader{r: r}
-	br := bufio.NewReaderSize(s.raw, 64<<10)
-	head, err := peekMagic(br)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		s.Close()
+	f, err := os.Open(name)
+	if err != nil {
 		return nil, err
 	}
-	s.Compression = Detect(head)
-	switch s.Compression {
-	case Gzip:
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		s.Reader = zr
-		s.closers = append(s.closers, zr.Close)
-	case Zstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxWindow(1<<30))
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		s.Reader = zr
-		s.closers = append(s.closers, func() error { zr.Close(); return nil })
-	default:
-		s.Reader = br
+	s.closers = append(s.closers, f.Close)
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		s.Close()
+		return nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EISDIR}
 	}
+	return wrap(ctx, s, f, opts)
+}
+
+// Wrap finds what r holds and returns it as a Source. Close does not close
+// r.
+func Wrap(ctx context.Context, name string, r io.Reader, opts ...Option) (*Source, error) {
+	return wrap(ctx, &Source{Name: name}, r, opts)
+}
+
+func wrap(ctx context.Context, s *Source, r io.Reader, opts []Option) (*Source, error) {
+	s.ctx = ctx
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil {
+			s.Regular = fi.Mode().IsRegular()
+		}
+	}
+	var raw io.Reader
+	if s.Regular {
+		raw = &ctxReader{ctx: ctx, r: r}
+	} else {
+		cr, closeFn := cancelable(ctx, r)
+		raw = cr
+		s.closers = append(s.closers, closeFn)
+	}
+	s.raw = &countingReader{r: raw}
+	for _, o := range opts {
+		o(s)
+	}
+	br := bufio.NewReaderSize(s.raw, headBuffer)
+	s.r = br
+	// A failed read (or a stop) is left for the first Read to report,
+	// after the bytes that came before it.
+	head, _ := peekHead(br)
+	if compress.Detect(head) == compress.None {
+		return s, nil
+	}
+	c, why := probe(br)
+	if c == compress.None {
+		s.Warning = fmt.Errorf("starts like %s data but is not (%w); passed through as text", compress.Detect(head), why)
+		return s, nil
+	}
+	zr, err := compress.NewReader(br, c)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%s: %w", c, err)
+	}
+	s.Compression = c
+	s.r = zr
+	s.closers = append(s.closers, zr.Close)
 	return s, nil
 }
 
-// peekMagic returns the first bytes of br: as many as it takes to tell
-// whether they start a gzip or zstd stream, and no more, so that a short
+// peekHead returns the first bytes of br: as many as it takes to tell
+// whether they start a compressed stream, and no more, so that a short
 // first line of text on a pipe is not held back waiting for bytes that
 // could only matter to a compressed stream.
-func peekMagic(br *bufio.Reader) ([]byte, error) {
-	b, err := br.Peek(1)
-	if err != nil {
-		return b, err
+func peekHead(br *bufio.Reader) ([]byte, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		if err != nil || n == compress.HeadLen || !compress.MayStart(b) {
+			return b, err
+		}
 	}
-	switch b[0] {
-	case gzipMagic[0]:
-		return br.Peek(len(gzipMagic))
-	case zstdMagic[0]:
-		return br.Peek(len(zstdMagic))
+}
+
+// probe tells, without consuming any of it, whether br, whose first bytes
+// are a magic number, holds compressed data (see compress.Probe): it
+// probes what br buffers, reading more (up to headBuffer bytes) while that
+// is too little to tell.
+func probe(br *bufio.Reader) (compress.Compression, error) {
+	n := max(br.Buffered(), compress.HeadLen)
+	for {
+		head, err := br.Peek(n)
+		// Nothing more will come (the end, a failure, or a stop), or
+		// nothing more fits.
+		final := err != nil || len(head) == headBuffer
+		c, more, why := compress.Probe(head, final)
+		if !more {
+			return c, why
+		}
+		n = min(2*len(head), headBuffer)
 	}
-	return b, nil
+}
+
+// ctxReader checks ctx before every read of a reader that does not block.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -61,7 +61,7 @@ func TestFindAllFromLiterals(t *testing.T) {
 			got := r.findAll(text, nil)
 			want := r.Regexp.FindAllSubmatchIndex(text, -1)
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.Lead, text, got, want)
+				t.Fatalf("rule %s (lead %d) on %q:\n got %v\nwant %v", r.ID, r.lead, text, got, want)
 			}
 		}
 	}
@@ -71,9 +71,9 @@ func TestFindAllFromLiterals(t *testing.T) {
 	t.Logf("%d comparisons", checked)
 }
 
-// TestMatchGatedAgrees: for every accuracy line that holds a gate literal,
-// MatchGated (the stream's path) finds what Match finds.
-func TestMatchGatedAgrees(t *testing.T) {
+// TestMatchCandidateAgrees: for every accuracy line that holds a gate
+// literal, MatchCandidate (the stream's path) finds what Match finds.
+func TestMatchCandidateAgrees(t *testing.T) {
 	cat, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -89,12 +89,12 @@ func TestMatchGatedAgrees(t *testing.T) {
 	n := 0
 	for _, c := range append(append([]accCase{}, accCases...), accCollisionCases()...) {
 		line := []byte(c.line)
-		if !m.Gate().Contains(line) {
+		if !m.gate.Contains(line) {
 			continue
 		}
 		n++
-		if got, want := m.MatchGated(line), m.Match(line); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: MatchGated %v, Match %v", c.name, got, want)
+		if got, want := m.MatchCandidate(line), m.Match(line); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: MatchCandidate %v, Match %v", c.name, got, want)
 		}
 	}
 	if n < 100 {

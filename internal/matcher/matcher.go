@@ -9,6 +9,7 @@ package matcher
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,11 @@ type Options struct {
 	// system's own cue (a marker, a carrier, a corroborated shape) ties to
 	// that other system.
 	System string
+	// Only, with System, says that the input holds System's lines only
+	// (a log file of that system): the other systems' rules do not run
+	// and their markers are not looked for, so nothing on a line can tie
+	// it to another system.
+	Only bool
 }
 
 // Annotation is one error found on a line.
@@ -79,12 +85,17 @@ type rule struct {
 	// table (Matcher.textLits or jsonLits): the rule runs on a text or
 	// object only when one of them was found there. None: always runs.
 	litIDs []int
-	// leadLits, for a regex rule whose matches start at most Lead bytes
-	// before a literal, finds those literals: the regex starts there.
+	// leadLits, for a regex rule whose matches start at most lead bytes
+	// before a literal, finds those literals: the regex starts there,
+	// anchored (see regexStarts).
 	leadLits *prefilter.Set
+	lead     int
+	anchored *regexp.Regexp
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
+	// csvWidth is how many columns a CSV rule reads.
+	csvWidth int
 }
 
 // Matcher runs a rule set over lines.
@@ -103,21 +114,29 @@ type Matcher struct {
 	textLits *prefilter.Set
 	jsonLits *prefilter.Set
 	names    map[string]map[string]string
-	gate     *prefilter.Set
+	// gate holds literals one of which occurs (ignoring ASCII case) in
+	// every line that has an annotation: Match and Candidates pass over
+	// the lines without one.
+	gate *prefilter.Set
 	// carriers holds every active rule's own literals: nested text (a JSON
 	// string) is scanned only when one of them occurs in it, since the
 	// line's markers were already checked on the whole line.
 	carriers *prefilter.Set
 	hasNames bool
-	excludes int       // distinct exclude lists
-	contexts int       // rules with context words
-	states   sync.Pool // *lineState, reused across lines
+	// fallbacks: some rule is a fallback (rules.Rule.Fallback).
+	fallbacks bool
+	excludes  int       // distinct exclude lists
+	contexts  int       // rules with context words
+	states    sync.Pool // *lineState, reused across lines
 }
 
 // New prepares set for matching against cat.
 func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	if opts.System != "" && !cat.HasSystem(opts.System) {
 		return nil, fmt.Errorf("unknown system %q (known: %v)", opts.System, cat.Systems())
+	}
+	if opts.Only && opts.System == "" {
+		return nil, fmt.Errorf("only one system's rules, but no system named")
 	}
 	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
 	m.states.New = func() any { return &lineState{m: m} }
@@ -126,6 +145,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	for _, s := range cat.Systems() {
 		sysIndex[s] = len(m.systems)
 		for _, w := range set.Markers[s] {
+			if opts.Only && s != opts.System {
+				break
+			}
 			markerWords = append(markerWords, w)
 			m.markerSys = append(m.markerSys, len(m.systems))
 		}
@@ -136,6 +158,9 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	var gate, gateExact, carriers, carriersExact []string
 	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
+		if opts.Only && r.System != opts.System && r.System != rules.AnySystem {
+			continue
+		}
 		cr := &rule{Rule: r, system: r.System, cue: r.Cue}
 		switch r.Cue {
 		case rules.CueCarrier, rules.CueShape:
@@ -157,6 +182,7 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			}
 		}
 		cr.named = opts.System != "" && cr.system == opts.System
+		m.fallbacks = m.fallbacks || r.Fallback
 		if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
 			cr.context = newWordList(r.Corroborate.Context)
 			cr.ctxIndex = m.contexts
@@ -175,12 +201,18 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			}
 			cr.exclude, cr.exclIndex = x.set, x.index
 		}
-		if r.Kind == rules.KindRegex && r.Lead >= 0 {
+		if r.Kind == rules.KindRegex {
+			cr.lead, cr.anchored = regexStarts(r)
+		}
+		if r.Kind == rules.KindRegex && cr.lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
 			}
+		}
+		if r.Kind == rules.KindCSV {
+			cr.csvWidth = csvWidth(r.CSV)
 		}
 		if r.Kind == rules.KindJSON && r.JSON.KeysFold {
 			for _, k := range r.JSON.Code {
@@ -302,11 +334,6 @@ func (t *litTable) build(rs []*rule) *prefilter.Set {
 	return prefilter.NewAll(t.fold, t.exact)
 }
 
-// Gate returns the prefilter: a line in which none of its literals occurs
-// (ignoring ASCII case) has no annotation, so callers may pass such lines
-// over without calling Match.
-func (m *Matcher) Gate() *prefilter.Set { return m.gate }
-
 // find is one code found by one rule, resolved in the catalog.
 type find struct {
 	system string
@@ -318,6 +345,9 @@ type find struct {
 	// sysIndex and marks come from the rule, for markByFinds.
 	sysIndex int
 	marks    bool
+	// fallback: the rule's finds count only where no other rule of its
+	// system found one.
+	fallback bool
 }
 
 // lineState is the per-line work area.
@@ -343,6 +373,7 @@ type lineState struct {
 	work    *workCount // nil unless counting
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, jsonFound, markerFound, contextFound []bool
+	csvFields                                       []csvField
 }
 
 // Match returns the annotations for line (without its line terminator), in
@@ -353,11 +384,6 @@ func (m *Matcher) Match(line []byte) []Annotation {
 	}
 	return m.match(line, nil)
 }
-
-// MatchGated is Match for a line in which the caller has already found one
-// of Gate's literals (the stream's block scan does): the gate is not
-// searched again.
-func (m *Matcher) MatchGated(line []byte) []Annotation { return m.match(line, nil) }
 
 // match matches a line that holds a gate literal.
 func (m *Matcher) match(line []byte, tr *Trace) []Annotation {
@@ -563,6 +589,12 @@ func (st *lineState) resolve() []Annotation {
 	if st.m.opts.System != "" {
 		finds = st.dropOwned(finds)
 	}
+	if st.m.fallbacks {
+		finds = st.dropFallbacks(finds)
+	}
+	if len(finds) == 0 {
+		return nil
+	}
 	if len(finds) == 1 {
 		return []Annotation{annotation(finds[0])}
 	}
@@ -647,6 +679,29 @@ func (st *lineState) resolve() []Annotation {
 }
 
 type sysCode struct{ system, code string }
+
+// dropFallbacks drops the finds of fallback rules of each system for which
+// another rule found a code on the line.
+func (st *lineState) dropFallbacks(finds []find) []find {
+	var found []int // systems with a find of a rule that is not a fallback
+	for _, f := range finds {
+		if !f.fallback && !slices.Contains(found, f.sysIndex) {
+			found = append(found, f.sysIndex)
+		}
+	}
+	if len(found) == 0 {
+		return finds
+	}
+	kept := finds[:0]
+	for _, f := range finds {
+		if f.fallback && slices.Contains(found, f.sysIndex) {
+			st.trace.drop(f, reason{kind: dropFallback, system: f.system})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
 
 // dropOwned drops the --system finds (cue system) of a line that another
 // system's own cue ties to that system: its marker, or a find of it with

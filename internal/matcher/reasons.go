@@ -29,6 +29,7 @@ const (
 	dropWeaker    // a better-tied system claims the same carrier
 	dropTie       // another system claims the same carrier as strongly
 	dropDuplicate // the same (system, code) came earlier on the line
+	dropFallback  // a fallback rule's find, and another rule of its system found a code
 
 	// Why a shape find counted.
 	keepMarked  // its system's marker (or carrier) is on the line
@@ -86,6 +87,8 @@ func (r reason) String() string {
 		return "another system claims the same carrier equally strongly"
 	case dropDuplicate:
 		return "duplicate of an earlier annotation of the same code"
+	case dropFallback:
+		return fmt.Sprintf("the rule is a fallback, and another %s rule found a code on the line", r.system)
 	case keepMarked:
 		return fmt.Sprintf("counts: the line carries the %s %s", r.system, cueWhat(r.cue))
 	case keepNamed:

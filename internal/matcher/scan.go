@@ -39,7 +39,7 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	for _, r := range st.m.text {
 		// The literal check is the cheapest: before the line-wide ones.
 		if !r.hasLiteral(found) {
-			if st.trace != nil && r.Kind == rules.KindRegex {
+			if st.trace != nil && r.Kind != rules.KindNames {
 				st.trace.eventf(r, base, "none of its literals %q occurs here", r.Literals)
 			}
 			continue
@@ -51,33 +51,9 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 		}
 		switch r.Kind {
 		case rules.KindRegex:
-			locs := r.findAll(text, st.work)
-			if len(locs) == 0 {
-				if st.trace != nil {
-					st.trace.eventf(r, base, "regex did not match")
-				}
-			}
-			for _, loc := range locs {
-				cs, ce := loc[2*r.CodeGroup], loc[2*r.CodeGroup+1]
-				if cs < 0 {
-					continue
-				}
-				code, ok := normalizeCode(r.CodeType, string(text[cs:ce]))
-				if !ok {
-					if st.trace != nil {
-						st.trace.eventf(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
-					}
-					continue
-				}
-				if st.trace != nil {
-					st.trace.eventf(r, base+cs, "matched %q", text[loc[0]:loc[1]])
-				}
-				msg := ""
-				if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
-					msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
-				}
-				st.add(r, cue, code, msg, base+cs)
-			}
+			st.scanRegex(r, cue, text, base)
+		case rules.KindCSV:
+			st.scanCSV(r, cue, text, base)
 		case rules.KindNames:
 			st.scanNames(r, cue, text, base)
 		}
@@ -87,13 +63,73 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 	}
 }
 
+// scanRegex runs a regex rule over text, which stands at offset base of
+// the line.
+func (st *lineState) scanRegex(r *rule, cue rules.Cue, text []byte, base int) {
+	locs := r.findAll(text, st.work)
+	if len(locs) == 0 && st.trace != nil {
+		st.trace.eventf(r, base, "regex did not match")
+	}
+	for _, loc := range locs {
+		msg := ""
+		if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
+			msg = string(text[loc[2*r.MessageGroup]:loc[2*r.MessageGroup+1]])
+		}
+		if r.CodeGroup < 0 {
+			st.addStated(r, cue, text, loc, msg, base)
+			continue
+		}
+		cs, ce := loc[2*r.CodeGroup], loc[2*r.CodeGroup+1]
+		if cs < 0 {
+			continue
+		}
+		code, ok := st.spell(r, string(text[cs:ce]))
+		if !ok {
+			if st.trace != nil {
+				st.trace.eventf(r, base+cs, "matched %q but %q is not a valid %s code", text[loc[0]:loc[1]], text[cs:ce], codeTypeName(r.CodeType))
+			}
+			continue
+		}
+		if st.trace != nil {
+			st.trace.eventf(r, base+cs, "matched %q", text[loc[0]:loc[1]])
+		}
+		st.add(r, cue, code, msg, base+cs)
+	}
+}
+
+// addStated adds the find of a regex rule that states its code (code:,
+// name:) or gives it by the message (messages:), for the match at loc.
+func (st *lineState) addStated(r *rule, cue rules.Cue, text []byte, loc []int, msg string, base int) {
+	off := base + loc[0]
+	if r.MessageGroup >= 0 && loc[2*r.MessageGroup] >= 0 {
+		off = base + loc[2*r.MessageGroup]
+	}
+	code := r.Code
+	if r.Templates != nil {
+		i := r.Templates.Match(msg)
+		if i < 0 {
+			if st.trace != nil {
+				st.trace.eventf(r, off, "message %q matches none of its %d message templates", msg, r.Templates.Len())
+			}
+			return
+		}
+		code = r.Templates.Code(i)
+		if st.trace != nil {
+			st.trace.eventf(r, off, "message %q is template %q: code %s", msg, r.Templates.Text(i), code)
+		}
+	} else if st.trace != nil {
+		st.trace.eventf(r, off, "matched %q: the rule's code %s", text[loc[0]:loc[1]], code)
+	}
+	st.add(r, cue, code, msg, off)
+}
+
 // findAll returns the regex's matches in text, as FindAllSubmatchIndex
-// does. When the rule's matches start at most Lead bytes before one of its
-// literals, only those starts are tried, each with the anchored regex:
+// does. When the rule's matches start at most lead bytes before one of its
+// literals (lead), only those starts are tried, each with the anchored regex:
 // Go's regexp would otherwise try every byte of the text, having no literal
 // prefix to skip ahead with when a pattern starts with \b or ignores case.
 // The first start that matches, in order, is the leftmost match: a match
-// contains a literal at most Lead bytes after its start, so every earlier
+// contains a literal at most lead bytes after its start, so every earlier
 // start lies in the range of an earlier or the same literal occurrence.
 //
 // w, when not nil, counts the bytes the regexp engine reads (for tests of
@@ -112,7 +148,7 @@ func (r *rule) findAll(text []byte, w *workCount) [][]int {
 			break
 		}
 		matched := false
-		for st := max(pos, p-r.Lead, tried+1); st <= p; st++ {
+		for st := max(pos, p-r.lead, tried+1); st <= p; st++ {
 			tried = st
 			if loc := r.matchAt(text, st, w); loc != nil {
 				out = append(out, loc)
@@ -142,8 +178,8 @@ func (r *rule) matchAt(text []byte, st int, w *workCount) []int {
 	}
 	// The anchored regex first eats the byte before st, so that \b and
 	// the like see it.
-	w.regex(r.AnchoredAt, text[st-1:])
-	loc := r.AnchoredAt.FindSubmatchIndex(text[st-1:])
+	w.regex(r.anchored, text[st-1:])
+	loc := r.anchored.FindSubmatchIndex(text[st-1:])
 	if loc == nil {
 		return nil
 	}
@@ -274,7 +310,9 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 	switch {
 	case v.IsObject():
 		if found != nil {
-			st.applyJSONRules(v, doc+v.Index, found)
+			// Depth 0 is the line's own value: embedded objects and
+			// JSON in strings start deeper.
+			st.applyJSONRules(v, doc+v.Index, found, depth == 0)
 		}
 		v.ForEach(func(_, val gjson.Result) bool {
 			st.walk(val, doc, depth+1, found)
@@ -302,14 +340,21 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 	}
 }
 
-// applyJSONRules tests every JSON rule against one object.
-func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
+// applyJSONRules tests every JSON rule against one object; top says it is
+// the line's top-level object.
+func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, top bool) {
 	raw := obj.Raw
 	for _, r := range st.m.json {
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {
 				st.trace.eventf(r, base, "object has no %v", r.JSON.Code)
+			}
+			continue
+		}
+		if r.JSON.TopLevel && !top {
+			if st.trace != nil {
+				st.trace.eventf(r, base, "not the line's top-level object (top_level: true)")
 			}
 			continue
 		}
@@ -338,7 +383,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 			}
 			continue
 		}
-		norm, ok := normalizeCode(r.CodeType, raws)
+		norm, ok := st.spell(r, raws)
 		if !ok {
 			if st.trace != nil {
 				st.trace.eventf(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
@@ -348,6 +393,13 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool) {
 		if !conditions(raw, spec) {
 			if st.trace != nil {
 				st.trace.eventf(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
+			}
+			continue
+		}
+		if i := failedWhere(raw, spec.Where); i >= 0 {
+			if st.trace != nil {
+				w := spec.Where[i]
+				st.trace.eventf(r, base, "object's %s is %s, not one of %q", w.Path, gjson.Get(raw, w.Path).Raw, w.Values)
 			}
 			continue
 		}
@@ -463,12 +515,43 @@ func conditions(raw string, spec *rules.JSONSpec) bool {
 	return true
 }
 
+// failedWhere returns the first condition on values that the object raw
+// fails, or -1.
+func failedWhere(raw string, where []rules.ValueCondition) int {
+	for i := range where {
+		v := gjson.Get(raw, where[i].Path)
+		if !v.Exists() {
+			return i
+		}
+		text := v.Raw
+		if v.Type == gjson.String {
+			text = v.Str
+		}
+		if !where[i].Holds(text) {
+			return i
+		}
+	}
+	return -1
+}
+
+// spell checks raw, a code as the line writes it, against r's code type
+// and returns it in the catalog's spelling: for an integer rule, as
+// written when the catalog lists that spelling (08006), otherwise in
+// canonical decimal (+12 and 007 are 12 and 7).
+func (st *lineState) spell(r *rule, raw string) (string, bool) {
+	code, ok := normalizeCode(r.CodeType, raw)
+	if ok && r.CodeType == rules.CodeInteger && code != raw && st.m.cat.Has(r.system, raw) {
+		return raw, true
+	}
+	return code, ok
+}
+
 // add records a find of rule r: code (in the catalog's spelling) with the
 // message the line gives it, at offset off, tied to r's system by cue.
 // Finds that cannot be annotated go no further: a zero code the catalog
 // lacks, a shared shape that is not corroborated.
 func (st *lineState) add(r *rule, cue rules.Cue, code, msg string, off int) {
-	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks}
+	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks, fallback: r.Fallback}
 	f.res = st.m.cat.Resolve(r.system, code, msg)
 	if code == "0" && r.CodeType == rules.CodeInteger && !f.res.Known {
 		st.trace.drop(f, reason{kind: dropZero, system: r.system})

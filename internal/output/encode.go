@@ -113,13 +113,15 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	case FieldCode:
 		return e.Code, true
 	case FieldName:
-		return e.Name, a.Known
+		// A code whose row the line did not pick has no name, and may
+		// have no category or message (catalog.Resolve).
+		return e.Name, a.Known && e.Name != ""
 	case FieldCategory:
-		return e.Category, a.Known
+		return e.Category, a.Known && e.Category != ""
 	case FieldGroup:
 		return e.Group, a.Known && e.Group != ""
 	case FieldMessage:
-		return e.Message, a.Known
+		return e.Message, a.Known && e.Message != ""
 	case FieldRemediation:
 		return e.Remediation, a.Known && e.Remediation != ""
 	case FieldRule:
@@ -225,8 +227,11 @@ func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
 	return b
 }
 
-// appendLogfmtValue writes v bare when it can be, else quoted with Go-style
-// escapes, as logfmt readers expect.
+// appendLogfmtValue writes v bare when it has no byte that would end or
+// confuse a bare value (space, control, '=', '"', '\\', non-ASCII), else as
+// a JSON string: quoted, with \" \\ \n \r \t and \uXXXX escapes, invalid
+// UTF-8 as U+FFFD. A logfmt reader that unquotes as JSON does (go-logfmt
+// does) gets v back.
 func appendLogfmtValue(b []byte, v string) []byte {
 	needQuote := v == ""
 	for i := 0; i < len(v) && !needQuote; i++ {

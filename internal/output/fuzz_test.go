@@ -1,12 +1,12 @@
 package output_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -26,8 +26,8 @@ import (
 func runSink(t *testing.T, opts output.Options, line, term []byte, anns []matcher.Annotation) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
-	sink, err := output.New(w, opts)
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +88,13 @@ func FuzzJSONAnnotation(f *testing.F) {
 		}
 		term := []string{"\n", "\r\n", ""}[termSel%3]
 		out := runSink(t, output.Options{Format: output.Auto}, line, []byte(term), anns)
+		if slices.Contains(keyList(line), "errtag") {
+			// It carries errtag's annotation already: unchanged.
+			if !bytes.Equal(out, append(append([]byte{}, line...), term...)) {
+				t.Fatalf("line %q with an errtag key: output %q, want it unchanged", line, out)
+			}
+			return
+		}
 		body, ok := bytes.CutSuffix(out, []byte(term))
 		if !ok {
 			t.Fatalf("line %q: output %q does not end with the terminator %q", line, out, term)
@@ -162,7 +169,7 @@ func checkAnnotationJSON(t *testing.T, val []byte, anns []matcher.Annotation) {
 		if o["system"] != fixUTF8(a.Entry.System) || o["code"] != fixUTF8(a.Entry.Code) {
 			t.Fatalf("errtag %q: annotation %d is %v, want %s:%s", val, i, o, a.Entry.System, a.Entry.Code)
 		}
-		if a.Known && o["message"] != fixUTF8(a.Entry.Message) {
+		if a.Known && a.Entry.Message != "" && o["message"] != fixUTF8(a.Entry.Message) {
 			t.Fatalf("errtag %q: message %q, want %q", val, o["message"], fixUTF8(a.Entry.Message))
 		}
 		if !a.Known && o["known"] != false {
@@ -279,11 +286,11 @@ func expectedPairs(a *matcher.Annotation, fields []output.Field) []kv {
 		case output.FieldCode:
 			add(f, e.Code)
 		case output.FieldName:
-			if a.Known {
+			if a.Known && e.Name != "" {
 				add(f, e.Name)
 			}
 		case output.FieldCategory:
-			if a.Known {
+			if a.Known && e.Category != "" {
 				add(f, e.Category)
 			}
 		case output.FieldGroup:
@@ -291,7 +298,7 @@ func expectedPairs(a *matcher.Annotation, fields []output.Field) []kv {
 				add(f, e.Group)
 			}
 		case output.FieldMessage:
-			if a.Known {
+			if a.Known && e.Message != "" {
 				add(f, e.Message)
 			}
 		case output.FieldRemediation:
@@ -366,6 +373,13 @@ func FuzzLogfmtAnnotation(f *testing.F) {
 		}
 		for _, term := range []string{"\n", "\r\n", ""} {
 			out := runSink(t, output.Options{Format: output.Auto, Fields: fields}, line, []byte(term), anns)
+			if hasLogfmtGroup(line) {
+				// It carries errtag's annotation already: unchanged.
+				if !bytes.Equal(out, append(append([]byte{}, line...), term...)) {
+					t.Fatalf("line %q ending in errtag pairs: output %q, want it unchanged", line, out)
+				}
+				continue
+			}
 			rest, ok := bytes.CutPrefix(out, line)
 			if !ok {
 				t.Fatalf("line %q is not a prefix of the output %q", line, out)
@@ -398,6 +412,9 @@ func FuzzJSONOutput(f *testing.F) {
 		"", "plain", "E EFOTA: \xff\x00 resultCode=-1401", "\x00\x01\x1f\x7f\u2028\u2029",
 		`{"a":1}`, ` {"a":1} `, `{}`, `{ }`, "{\"a\":\"\xff\"}", "{\"a\":1}\r", `{"log":"x"}`,
 		`{`, `[1,2]`, `"str"`, "\xe2\x82\xac\xe2\x82", "\xf0\x9f\x98\x80 \xed\xa0\x80",
+		`{"level":"error","file":"main.go:12","msg":"x"}`, `{"file":1,"errtag_file":2}`, `{"\u0066ile":1}`,
+		`{"errtag":{"system":"x"},"file":"a.log"}`, "plain errtag.system=x errtag.code=1",
+		`{"file":1,"file":2}`,
 	} {
 		f.Add([]byte(s), false, false, []byte{1, 2})
 		f.Add([]byte(s), true, true, []byte{3})
@@ -410,33 +427,67 @@ func FuzzJSONOutput(f *testing.F) {
 		if withAnn {
 			anns = fixedAnnotations[:1]
 		}
-		opts := output.Options{Format: output.JSON, Source: "dir/fuzz \"x\".log", WithSource: withSource}
+		opts := output.Options{Format: output.JSON}
+		if withSource {
+			opts.Source = "dir/fuzz \"x\".log"
+		}
 		out := runSink(t, opts, line, []byte("\n"), anns)
 		rec := checkOneRecord(t, line, out)
-		if withSource && string(rec["file"]) != `"dir/fuzz \"x\".log"` {
-			t.Fatalf("line %q: file is %s", line, rec["file"])
-		}
-		if _, has := rec["errtag"]; withAnn && !has {
-			t.Fatalf("line %q: record %q lacks errtag", line, out)
-		}
 		trimmed := bytes.Trim(line, " \t\r")
+		var in []string // the keys the line itself has, if it is an object
+		var added []string
 		if isJSONObjectLine(line) && utf8.Valid(line) {
 			// The object is kept as written, up to its closing brace.
 			keep := trimmed[:len(trimmed)-1]
 			if !bytes.HasPrefix(out, keep) {
 				t.Fatalf("JSON line %q: record %q does not start with the object's bytes", line, out)
 			}
+			in = keyList(trimmed)
+			switch {
+			case slices.Contains(in, "errtag"):
+				// errtag's output again: written as it is.
+				if !bytes.Equal(out, append(append([]byte{}, trimmed...), '\n')) {
+					t.Fatalf("JSON line %q with an errtag key: record %q, want the object itself", line, out)
+				}
+			case withSource && !slices.Contains(in, output.FileKey):
+				added = append(added, output.FileKey)
+			case withSource && !slices.Contains(in, output.FileKeyAlt):
+				added = append(added, output.FileKeyAlt)
+			}
+			if withAnn && !slices.Contains(in, "errtag") {
+				added = append(added, "errtag")
+			}
 			if !withAnn && !withSource && !bytes.Equal(out, append(append([]byte{}, trimmed...), '\n')) {
 				t.Fatalf("JSON line %q: record %q, want the object itself", line, out)
 			}
 		} else {
 			checkLogField(t, line, rec, false)
+			in = []string{"log"}
+			if !utf8.Valid(line) {
+				in = append(in, "log_base64")
+			}
+			if withSource {
+				added = append(added, output.FileKey)
+			}
+			if withAnn && !hasLogfmtGroup(line) {
+				added = append(added, "errtag")
+			}
+		}
+		// No key is written twice: the record's keys are the line's and
+		// those errtag adds, each once.
+		if got, want := keyList(out), append(in, added...); !slices.Equal(got, want) {
+			t.Fatalf("line %q: record %q has keys %q, want %q", line, out, got, want)
+		}
+		if withSource && len(added) > 0 && added[0] != "errtag" {
+			if k := added[0]; string(rec[k]) != `"dir/fuzz \"x\".log"` {
+				t.Fatalf("line %q: %s is %s", line, k, rec[k])
+			}
 		}
 
 		// The same line as a too-long line, in chunks cut where cuts say.
 		var buf bytes.Buffer
-		w := bufio.NewWriter(&buf)
-		sink, err := output.New(w, opts)
+		w := output.NewWriter(&buf)
+		sink, err := output.NewSink(w, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -459,6 +510,50 @@ func FuzzJSONOutput(f *testing.F) {
 		}
 		checkLogField(t, line, rec, true)
 	})
+}
+
+// keyList returns the top-level keys of a JSON object in order, decoded,
+// duplicates included.
+func keyList(obj []byte) []string {
+	var keys []string
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil {
+		return nil
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		keys = append(keys, k.(string))
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return keys
+		}
+	}
+	return keys
+}
+
+// hasLogfmtGroup reports whether a text line ends, from some " errtag." on,
+// in pairs parseErrtagLogfmt reads whose keys are all errtag's fields: an
+// annotation errtag wrote.
+func hasLogfmtGroup(line []byte) bool {
+	for from := 0; ; {
+		i := bytes.Index(line[from:], []byte(" errtag."))
+		if i < 0 {
+			return false
+		}
+		if pairs, err := parseErrtagLogfmt(line[from+i:]); err == nil && len(pairs) > 0 {
+			known := true
+			for _, p := range pairs {
+				known = known && slices.Contains(output.AllFields(), output.Field(strings.TrimPrefix(p.k, "errtag.")))
+			}
+			if known {
+				return true
+			}
+		}
+		from += i + 1
+	}
 }
 
 // checkOneRecord checks out is one line holding one JSON object, and returns

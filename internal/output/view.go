@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/stream"
 	"github.com/errtag/errtag/internal/textui"
 )
 
@@ -17,7 +18,7 @@ type View struct {
 
 // NewView returns the Sink of the terminal view, for a person reading on a
 // terminal rather than a program reading a pipe or a file. Every line is
-// written as it came (its file name first, with opts.WithSource), with the
+// written as it came (its file name first, with opts.Source), with the
 // code highlighted on an annotated line, and under it one block per error:
 //
 //	05-14 10:11:02.118 E EFOTA : download failed resultCode=-1401
@@ -27,17 +28,20 @@ type View struct {
 //	          prompt before it started or after the file was fetched; ...
 //
 // wrapped to v.Width. opts.Fields chooses what the blocks show. The view
-// is not a format to parse: the formats are Auto and JSON.
-func NewView(w Writer, opts Options, v View) Sink {
+// is not a format to parse: the formats are Auto and JSON; opts.Format is
+// not looked at.
+func NewView(w *Writer, opts Options, v View) *Sink {
 	if opts.Fields == nil {
 		opts.Fields = DefaultFields()
 	}
-	return &viewSink{w: w, opts: opts, v: v}
+	return newSink(w, opts, func(w byteWriter, opts Options) stream.Sink {
+		return &viewSink{w: w, opts: opts, v: v}
+	})
 }
 
 // viewSink writes the terminal view.
 type viewSink struct {
-	w    Writer
+	w    byteWriter
 	opts Options
 	v    View
 	buf  []byte
@@ -46,7 +50,7 @@ type viewSink struct {
 func (s *viewSink) paint(style, text string) string { return textui.Paint(s.v.Color, style, text) }
 
 func (s *viewSink) prefix(b []byte) []byte {
-	if s.opts.WithSource {
+	if s.opts.Source != "" {
 		b = append(b, s.paint(textui.Magenta, s.opts.Source)...)
 		b = append(b, s.paint(textui.Cyan, ":")...)
 	}
@@ -54,7 +58,7 @@ func (s *viewSink) prefix(b []byte) []byte {
 }
 
 func (s *viewSink) Plain(block []byte) error {
-	if !s.opts.WithSource {
+	if s.opts.Source == "" {
 		_, err := s.w.Write(block)
 		return err
 	}
@@ -244,3 +248,5 @@ func (s *viewSink) LongEnd(term []byte) error {
 	_, err := s.w.Write(term)
 	return err
 }
+
+func (s *viewSink) Flush() error { return nil }

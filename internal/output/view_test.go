@@ -1,7 +1,6 @@
 package output_test
 
 import (
-	"bufio"
 	"bytes"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ var viewAnn = matcher.Annotation{
 func viewOf(t *testing.T, opts output.Options, v output.View, line, term string, anns ...matcher.Annotation) string {
 	t.Helper()
 	var b bytes.Buffer
-	w := bufio.NewWriter(&b)
+	w := output.NewWriter(&b)
 	s := output.NewView(w, opts, v)
 	if err := s.Line([]byte(line), []byte(term), anns); err != nil {
 		t.Fatal(err)
@@ -58,7 +57,7 @@ func TestView(t *testing.T) {
 				"     group: Download result codes\n"},
 		{"no width", output.Options{Fields: []output.Field{output.FieldCode, output.FieldMessage}}, output.View{}, line, "\r\n", []matcher.Annotation{viewAnn},
 			line + "\r\n  => -1401\n     The device user rejected the download file. This result code can be returned before or after the download.\n"},
-		{"unknown, file name, no line end", output.Options{WithSource: true, Source: "app.log"}, output.View{Width: 80}, "x DrupalError(603)", "", []matcher.Annotation{unknown},
+		{"unknown, file name, no line end", output.Options{Source: "app.log"}, output.View{Width: 80}, "x DrupalError(603)", "", []matcher.Annotation{unknown},
 			"app.log:x DrupalError(603)\n  => drupal-sdk 603 not in the drupal-sdk catalog\n"},
 		{"alternatives, rule and cue", output.Options{Fields: []output.Field{output.FieldSystem, output.FieldCode, output.FieldAlternatives, output.FieldRule, output.FieldCue}}, output.View{Width: 80}, line, "\n", []matcher.Annotation{alts},
 			line + "\n  => knox-efota -1401\n     or: ONE, TWO (the line's message did not pick one)\n     rule: knox-efota.result-code\n     cue: " + alts.Cue.String() + "\n"},
@@ -97,12 +96,12 @@ func TestViewHighlight(t *testing.T) {
 }
 
 // TestViewPlain: lines without annotations pass as they came, file name
-// first with WithSource.
+// first with Source.
 func TestViewPlain(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	w := bufio.NewWriter(&b)
-	s := output.NewView(w, output.Options{WithSource: true, Source: "a.log"}, output.View{})
+	w := output.NewWriter(&b)
+	s := output.NewView(w, output.Options{Source: "a.log"}, output.View{})
 	s.Plain([]byte("one\r\ntwo\n"))
 	s.LongStart()
 	s.LongChunk([]byte("long"))

@@ -299,9 +299,6 @@ func upper(b byte) byte {
 	return b
 }
 
-// Empty reports whether the set has no literals (it then matches nothing).
-func (s *Set) Empty() bool { return len(s.lits) == 0 }
-
 // Len is the number of literals (for NewAll, the number given).
 func (s *Set) Len() int { return len(s.lits) }
 

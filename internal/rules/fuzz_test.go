@@ -96,6 +96,18 @@ func FuzzRulesCompile(f *testing.F) {
 		"markers:\n  nope: [abc]\n",
 		"rules:\n\t- id: r1\n",
 		"\xff\xfe",
+		// disable, replace, stated codes, templates, CSV, JSON conditions
+		"disable: [generic.text-code, 'knox-efota.*', {system: '*', reason: r}]\nrules: []\n",
+		"disable: ['[']\n",
+		"disable: [{}]\n",
+		"rules:\n  - id: generic.json-code\n    replace: true\n    system: '*'\n    json: {code: errCode}\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    code: \"-1401\"\n    regex: 'download rejected by user'\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    name: DOWNLOAD_REJECTED_BY_USER\n    regex: 'rejected the download'\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    regex: 'EFOTA:  (?P<message>.*)$'\n    messages:\n      - {code: \"-1401\", text: 'user rejected %s (%d)'}\n      - {name: SUCCESS, text: '%s%%'}\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    regex: 'EFOTA:  (?P<message>.*)$'\n    messages:\n      - {code: \"1\", text: '50% off'}\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    csv: {code: 13, message: 14, where: {12: [ERROR, FATAL]}}\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    csv: {code: 2, where: {1: [E]}}\n    literals: [knox]\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    json: {code: resultCode, top_level: true, where: {severity: [ERROR, FATAL], 'a.b': x}}\n",
 		"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{",
 	} {
 		f.Add([]byte(s), false)
@@ -128,8 +140,22 @@ func FuzzRulesCompile(f *testing.F) {
 			}
 			switch r.Kind {
 			case rules.KindRegex:
-				if r.Regexp == nil || r.CodeGroup <= 0 || len(r.Literals) == 0 {
+				codes := 0
+				if r.CodeGroup > 0 {
+					codes++
+				}
+				if r.Code != "" {
+					codes++
+				}
+				if r.Templates != nil {
+					codes++
+				}
+				if r.Regexp == nil || codes != 1 || len(r.Literals) == 0 {
 					t.Fatalf("regex rule %s: %+v", r.ID, r)
+				}
+			case rules.KindCSV:
+				if r.CSV == nil || r.CSV.Code < 0 || len(r.Literals) == 0 {
+					t.Fatalf("csv rule %s: %+v", r.ID, r)
 				}
 			case rules.KindJSON:
 				if r.JSON == nil || len(r.JSON.Code) == 0 || len(r.Literals) == 0 {
@@ -150,7 +176,8 @@ func FuzzRulesCompile(f *testing.F) {
 			lit := strings.Join(r.Literals, " ")
 			lines = append(lines,
 				lit+" code=1 errorCode=-1401 "+strings.Join(set.Markers[r.System], " "),
-				fmt.Sprintf(`{"%s":7,"message":"m","errorCode":"12","code":3} %s`, strings.Join(r.Literals, `":1,"`), strings.Join(set.Markers[r.System], " ")))
+				fmt.Sprintf(`{"%s":7,"message":"m","errorCode":"12","code":3} %s`, strings.Join(r.Literals, `":1,"`), strings.Join(set.Markers[r.System], " ")),
+				"2024-01-01,"+strings.Join(r.Literals, ",")+`,-1401,"user rejected x (5)`+"\"\"\",ERROR,FATAL,\"")
 			if r.JSON != nil {
 				for _, p := range r.JSON.Code {
 					lines = append(lines, fmt.Sprintf(`{"%s":"-5","message":"m"}`, strings.ReplaceAll(p, ".", `":{"`)))

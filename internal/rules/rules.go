@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
@@ -86,6 +86,9 @@ const (
 	KindJSON
 	// KindNames rules find the system's catalog names as whole words.
 	KindNames
+	// KindCSV rules read columns of a line that is a CSV record (or
+	// starts one).
+	KindCSV
 )
 
 // CodeType says what a code looks like.
@@ -93,8 +96,12 @@ type CodeType int
 
 const (
 	// CodeInteger codes are integers, written as JSON numbers or strings.
+	// A code is looked up as it is written when the catalog lists that
+	// spelling (08006), and otherwise in canonical decimal (+12 and 007
+	// are 12 and 7).
 	CodeInteger CodeType = iota
-	// CodeName codes are symbolic names (letters, digits, '_', '.', '-').
+	// CodeName codes are words kept exactly as written: letters, digits,
+	// '_', '.' and '-' (symbolic names, SQLSTATEs such as 42P01).
 	CodeName
 )
 
@@ -111,6 +118,43 @@ type JSONSpec struct {
 	AllOf    []string // every path must exist
 	AnyOf    []string // at least one path must exist
 	NoneOf   []string // no path may exist
+	// Where are conditions on values: each path must hold one of its
+	// values.
+	Where []ValueCondition
+	// TopLevel restricts the rule to the object that is the whole line:
+	// no objects nested in it, embedded in text or held in strings.
+	TopLevel bool
+}
+
+// ValueCondition says that the value at Path (a gjson path, or a CSV
+// column) must be one of Values: a string equal to one of them, or a
+// number, true, false or null whose JSON text is one of them.
+type ValueCondition struct {
+	Path   string
+	Column int // CSV: the column, from 0
+	Values []string
+}
+
+// Holds reports whether v is one of c's values.
+func (c *ValueCondition) Holds(v string) bool {
+	for _, x := range c.Values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CSVSpec is where a CSV rule finds the code in a line that is a CSV
+// record, or the first line of one: columns counted from 0, separated by
+// commas, quoted with '"' (a quote doubled inside). The code column and
+// the Where columns must be complete on the line; the message column may
+// go on to the following lines (a quoted field holding line breaks), and
+// is then what the line holds of it.
+type CSVSpec struct {
+	Code    int
+	Message int // -1 when none
+	Where   []ValueCondition
 }
 
 // Rule is one compiled rule.
@@ -125,14 +169,27 @@ type Rule struct {
 	// as the system's marker would: a Volt MX error object marks its
 	// nested intermediate errors as Volt MX's.
 	Marks bool
+	// Fallback makes the rule's finds count only on lines where no other
+	// rule of its system found a code: message templates for lines that
+	// carry no code, which must not contradict a code the line carries.
+	Fallback bool
 	// Corroborate is set for a CueShape rule (and only for one).
 	Corroborate  *Corroboration
 	Kind         Kind
 	CodeType     CodeType
 	Regexp       *regexp.Regexp // KindRegex
-	CodeGroup    int            // submatch index of "code"
+	CodeGroup    int            // submatch index of "code", or -1 (Code or Templates give it)
 	MessageGroup int            // submatch index of "message", or -1
-	JSON         *JSONSpec      // KindJSON
+	// Code, when not "", is the code of every find of a regex rule
+	// without a code group (code: or name: in the file), in the
+	// catalog's spelling.
+	Code string
+	// Templates, when set, give a regex rule without a code group its
+	// code from the message its message group holds (messages: in the
+	// file).
+	Templates *Templates
+	JSON      *JSONSpec // KindJSON
+	CSV       *CSVSpec  // KindCSV
 	// Exclude lists lower-case words that veto the rule: on a line
 	// containing any of them (ignoring ASCII case) the rule does not run.
 	// For numbers that look like the system's codes but belong to
@@ -142,19 +199,14 @@ type Rule struct {
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
-	// Lead, for a regex rule, is how many bytes a match can start before
-	// its literal (Literals), or -1 when that is not bounded: the regex
-	// can then be tried only at the few starts before each literal
-	// occurrence, with AnchoredAt: the regex anchored at the start of its
-	// input, after one byte of context that \b and the like look at.
-	Lead       int
-	AnchoredAt *regexp.Regexp
 	// ExactLiterals, when set, are the same literals in the exact case
 	// every match has (a case-sensitive regex, a JSON key): a sharper and
 	// cheaper prefilter.
 	ExactLiterals []string
 	File          string
 	Line          int
+	// replace: the rule replaces the earlier rule of its id.
+	replace bool
 }
 
 // Where is the rule's location, FILE:LINE.
@@ -165,12 +217,46 @@ type Set struct {
 	Rules []*Rule
 	// Markers holds each system's marker words, lower case.
 	Markers map[string][]string
+	// Off lists the rules that a later file switched off (disable:) or
+	// replaced (replace: true), in the order that happened.
+	Off []Off
+	// Warnings are problems that do not stop errtag but make a rule
+	// unable to find what it is meant to (a code type that cannot give
+	// the catalog's codes), in file order.
+	Warnings []*yamlfile.Error
 }
 
-// Source is a rule file's name and contents.
+// Off is a rule that does not run, and why.
+type Off struct {
+	Rule *Rule
+	// By is the FILE:LINE of the disable entry, or of the rule that
+	// replaced it.
+	By string
+	// Replaced is true when a rule of the same id replaced it.
+	Replaced bool
+	// Reason is the disable entry's reason, if it gave one.
+	Reason string
+}
+
+// String says in words what became of the rule.
+func (o Off) String() string {
+	what := "disabled at " + o.By
+	if o.Replaced {
+		what = "replaced by the rule at " + o.By
+	}
+	if o.Reason != "" {
+		what += ": " + o.Reason
+	}
+	return what
+}
+
+// Source is a rule file's name and contents. Disable, when set, switches
+// off rules of the sources before it, as a file's disable: list would
+// (the config file's; see ParseDisable); Data may then be nil.
 type Source struct {
-	Name string
-	Data []byte
+	Name    string
+	Data    []byte
+	Disable []Disable
 }
 
 // Builtin returns the source of the built-in rules.
@@ -191,16 +277,25 @@ func ReadFiles(paths []string) ([]Source, error) {
 
 // Compile parses and checks the sources in order against cat and returns the
 // compiled set. Markers from later files add to earlier ones; rule ids must
-// be unique across all files. The first problem found is returned as
-// "FILE:LINE: rule "id": what is wrong".
+// be unique across all files, unless a rule replaces the earlier rule of
+// its id (replace: true); a file's disable: list switches off rules of the
+// files before it. The first problem found is returned as
+// "FILE:LINE: rule "id": what is wrong". Problems that do not stop errtag
+// are in the set's Warnings.
 func Compile(cat *catalog.Catalog, sources ...Source) (*Set, error) {
 	set := &Set{Markers: map[string][]string{}}
 	ids := map[string]*Rule{}
 	for _, src := range sources {
-		if err := compileFile(cat, src, set, ids); err != nil {
+		if src.Data != nil || src.Disable == nil {
+			if err := compileFile(cat, src, set, ids); err != nil {
+				return nil, err
+			}
+		}
+		if err := set.disable(src.Disable); err != nil {
 			return nil, err
 		}
 	}
+	set.Warnings = codeWarnings(cat, set.Rules)
 	return set, nil
 }
 
@@ -210,31 +305,29 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 	if err != nil {
 		return err
 	}
-	f, err := yamlfile.Fields(file, root, "markers", "rules")
+	f, err := yamlfile.Fields(file, root, "markers", "disable", "rules")
 	if err != nil {
 		return err
 	}
 	if m, ok := f["markers"]; ok {
-		mf, err := yamlfile.Fields(file, m, cat.Systems()...)
-		if err != nil {
-			return fmt.Errorf("%w (markers are given per catalog system)", err)
+		if err := set.addMarkers(cat, file, m); err != nil {
+			return err
 		}
-		for sys, n := range mf {
-			words, err := yamlfile.Strings(file, "markers."+sys, n)
-			if err != nil {
-				return err
-			}
-			for _, w := range words {
-				if len(strings.TrimSpace(w)) < 3 {
-					return yamlfile.Errorf(file, n, "marker %q of %s is too short to be a safe cue (3 characters at least)", w, sys)
-				}
-				set.Markers[sys] = appendUnique(set.Markers[sys], strings.ToLower(w))
-			}
+	}
+	var disables []Disable
+	if d, ok := f["disable"]; ok {
+		if disables, err = ParseDisable(file, d); err != nil {
+			return err
 		}
+	}
+	// The file's disable: list applies to the files before it: not to
+	// its own rules, which are added after.
+	if err := set.disable(disables); err != nil {
+		return err
 	}
 	list, ok := f["rules"]
 	if !ok {
-		if _, hasMarkers := f["markers"]; hasMarkers {
+		if len(f) > 0 {
 			return nil
 		}
 		return yamlfile.Errorf(file, root, "missing field \"rules\"")
@@ -247,11 +340,9 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 		if err != nil {
 			return err
 		}
-		if prev, dup := ids[r.ID]; dup {
-			return yamlfile.Errorf(file, n, "rule %q: id already used at %s", r.ID, prev.Where())
+		if err := set.add(r, ids); err != nil {
+			return err
 		}
-		ids[r.ID] = r
-		set.Rules = append(set.Rules, r)
 	}
 	for _, r := range set.Rules {
 		if r.Cue == CueMarker && len(set.Markers[r.System]) == 0 {
@@ -261,382 +352,52 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 	return nil
 }
 
-var (
-	ruleFields  = []string{"id", "system", "cue", "corroborate", "unless_marked", "marks", "exclude", "code_type", "regex", "literals", "json", "names"}
-	jsonFields  = []string{"code", "message", "require_message", "keys_fold", "all_of", "any_of", "none_of"}
-	corroFields = []string{"message", "context"}
-	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-)
-
-func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, yamlfile.Errorf(file, n, "a rule must be a mapping, found %s", yamlfile.KindName(n))
-	}
-	// Read the id first so that every later error can name the rule.
-	id := ""
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "id" {
-			id = n.Content[i+1].Value
-		}
-	}
-	fail := func(at *yaml.Node, format string, args ...any) error {
-		return yamlfile.Errorf(file, at, "rule %q: %s", id, fmt.Sprintf(format, args...))
-	}
-	f, err := yamlfile.Fields(file, n, ruleFields...)
+// addMarkers reads a file's markers: mapping.
+func (set *Set) addMarkers(cat *catalog.Catalog, file string, m *yaml.Node) error {
+	mf, err := yamlfile.Fields(file, m, cat.Systems()...)
 	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: %s", id, e.Msg)
-		return nil, e
+		return fmt.Errorf("%w (markers are given per catalog system)", err)
 	}
-	if id == "" || !idPattern.MatchString(id) {
-		return nil, fail(n, "needs an id of letters, digits, '.', '_' or '-'")
-	}
-	r := &Rule{ID: id, File: file, Line: n.Line, MessageGroup: -1, Lead: unbounded}
-	sysNode, ok := f["system"]
-	if !ok {
-		return nil, fail(n, "missing field \"system\"")
-	}
-	r.System = sysNode.Value
-	if r.System != AnySystem && !cat.HasSystem(r.System) {
-		return nil, fail(sysNode, "unknown system %q (known: %s, or %q for a generic rule)", r.System, strings.Join(cat.Systems(), ", "), AnySystem)
-	}
-	r.Cue = CueCarrier
-	if c, ok := f["cue"]; ok {
-		cue, known := cueNames[c.Value]
-		if !known {
-			return nil, fail(c, "unknown cue %q (carrier, marker, shape or system)", c.Value)
-		}
-		r.Cue = cue
-	}
-	if r.System == AnySystem && r.Cue != CueSystem {
-		if _, given := f["cue"]; given {
-			return nil, fail(f["cue"], "a generic rule (system %q) runs only under --system: its cue must be \"system\"", AnySystem)
-		}
-		r.Cue = CueSystem
-	}
-	if u, ok := f["unless_marked"]; ok {
-		if r.UnlessMarked, err = yamlfile.Bool(file, "unless_marked", u); err != nil {
-			return nil, fail(u, "unless_marked must be true or false")
-		}
-	}
-	if mk, ok := f["marks"]; ok {
-		if r.Marks, err = yamlfile.Bool(file, "marks", mk); err != nil {
-			return nil, fail(mk, "marks must be true or false")
-		}
-		if r.Marks && r.System == AnySystem {
-			return nil, fail(mk, "a generic rule cannot mark a line")
-		}
-		if r.Marks && r.Cue == CueShape {
-			return nil, fail(mk, "a shape rule cannot mark a line: other software writes the shape too")
-		}
-	}
-	if x, ok := f["exclude"]; ok {
-		words, err := yamlfile.Strings(file, "exclude", x)
+	for sys, n := range mf {
+		words, err := yamlfile.Strings(file, "markers."+sys, n)
 		if err != nil {
-			return nil, fail(x, "exclude must be a list of strings")
-		}
-		for _, w := range words {
-			if len(w) < 3 {
-				return nil, fail(x, "exclude word %q is too short (3 characters at least)", w)
-			}
-			r.Exclude = appendUnique(r.Exclude, strings.ToLower(w))
-		}
-	}
-	if ct, ok := f["code_type"]; ok {
-		switch ct.Value {
-		case "integer":
-			r.CodeType = CodeInteger
-		case "name":
-			r.CodeType = CodeName
-		default:
-			return nil, fail(ct, "unknown code_type %q (integer or name)", ct.Value)
-		}
-	}
-	kinds := 0
-	for _, k := range []string{"regex", "json", "names"} {
-		if _, ok := f[k]; ok {
-			kinds++
-		}
-	}
-	if kinds != 1 {
-		return nil, fail(n, "give exactly one of regex, json or names")
-	}
-	switch {
-	case f["regex"] != nil:
-		err = compileRegex(r, file, f, fail)
-	case f["json"] != nil:
-		err = compileJSON(r, file, f["json"], fail)
-	default:
-		err = compileNames(r, f["names"], fail)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if l, ok := f["literals"]; ok {
-		words, err := yamlfile.Strings(file, "literals", l)
-		if err != nil {
-			return nil, fail(l, "literals must be a list of strings")
-		}
-		r.Literals, r.ExactLiterals, r.Lead, r.AnchoredAt = nil, nil, unbounded, nil
-		for _, w := range words {
-			if len(w) < 3 {
-				return nil, fail(l, "literal %q is too short to prefilter on (3 characters at least)", w)
-			}
-			r.Literals = appendUnique(r.Literals, strings.ToLower(w))
-		}
-	}
-	if len(r.Literals) == 0 && r.Kind != KindNames {
-		return nil, fail(n, "no literal text of 3 characters or more that every match must contain; the prefilter needs one: add literals: [...]")
-	}
-	if err := compileCorroboration(r, file, f, fail); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// compileCorroboration reads corroborate:, which a shape rule may have
-// (with none, a find needs only its code in the catalog) and no other rule
-// may.
-func compileCorroboration(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) error {
-	n, given := f["corroborate"]
-	if r.Cue != CueShape {
-		if given {
-			return fail(n, "corroborate is for a shared shape: give cue: shape")
-		}
-		return nil
-	}
-	if r.Kind == KindNames {
-		return fail(f["cue"], "a names rule needs a cue of marker or system")
-	}
-	c := &Corroboration{}
-	r.Corroborate = c
-	if !given {
-		return nil
-	}
-	cf, err := yamlfile.Fields(file, n, corroFields...)
-	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: corroborate: %s", r.ID, e.Msg)
-		return e
-	}
-	if m, ok := cf["message"]; ok {
-		if c.Message, err = yamlfile.Bool(file, "corroborate.message", m); err != nil {
-			return fail(m, "corroborate.message must be true or false")
-		}
-		if c.Message && r.MessageGroup < 0 && (r.JSON == nil || len(r.JSON.Message) == 0) {
-			return fail(m, "corroborate.message needs the line's message: a (?P<message>...) group or json.message")
-		}
-	}
-	if x, ok := cf["context"]; ok {
-		words, err := yamlfile.Strings(file, "corroborate.context", x)
-		if err != nil {
-			return fail(x, "corroborate.context must be a list of strings")
+			return err
 		}
 		for _, w := range words {
 			if len(strings.TrimSpace(w)) < 3 {
-				return fail(x, "context word %q is too short to be a safe cue (3 characters at least)", w)
+				return yamlfile.Errorf(file, n, "marker %q of %s is too short to be a safe cue (3 characters at least)", w, sys)
 			}
-			c.Context = appendUnique(c.Context, strings.ToLower(w))
+			set.Markers[sys] = appendUnique(set.Markers[sys], strings.ToLower(w))
 		}
 	}
 	return nil
 }
 
-type failFunc func(at *yaml.Node, format string, args ...any) error
-
-func compileRegex(r *Rule, file string, f map[string]*yaml.Node, fail failFunc) error {
-	n := f["regex"]
-	expr, err := yamlfile.String(file, "regex", n)
-	if err != nil {
-		return fail(n, "regex must be a string")
-	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return fail(n, "bad regex: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-	}
-	r.Kind = KindRegex
-	r.Regexp = re
-	r.CodeGroup = re.SubexpIndex("code")
-	if r.CodeGroup < 0 {
-		return fail(n, "regex has no named group (?P<code>...)")
-	}
-	r.MessageGroup = re.SubexpIndex("message")
-	parsed, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return fail(n, "bad regex: %v", err)
-	}
-	simple := parsed.Simplify()
-	lits, _ := requiredLiterals(simple)
-	r.Literals, r.ExactLiterals = splitLiterals(lits)
-	r.Lead = literalLead(simple)
-	if r.Lead >= 0 && !repeatsStopAt(simple, literalStarts(r.Literals)) {
-		// Attempts started at each literal could each scan the rest of
-		// the text: leave the search to the regexp package, linear.
-		r.Lead = unbounded
-	}
-	if r.Lead >= 0 {
-		// The wrapping groups capture nothing: submatch numbers stay.
-		r.AnchoredAt = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
-	}
-	for _, l := range r.Literals {
-		if len(l) < 3 {
-			r.Literals, r.ExactLiterals = nil, nil
-			break
+// add adds a compiled rule: a new id, or, with replace: true, in the place
+// of the rule that has its id.
+func (set *Set) add(r *Rule, ids map[string]*Rule) error {
+	prev, dup := ids[r.ID]
+	if !r.replace {
+		if dup {
+			return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: id already used at %s (to replace that rule, give replace: true)", r.ID, prev.Where())}
 		}
-	}
-	return nil
-}
-
-func compileJSON(r *Rule, file string, n *yaml.Node, fail failFunc) error {
-	f, err := yamlfile.Fields(file, n, jsonFields...)
-	if err != nil {
-		e := err.(*yamlfile.Error)
-		e.Msg = fmt.Sprintf("rule %q: json: %s", r.ID, e.Msg)
-		return e
-	}
-	spec := &JSONSpec{}
-	paths := map[string]*[]string{"code": &spec.Code, "message": &spec.Message, "all_of": &spec.AllOf, "any_of": &spec.AnyOf, "none_of": &spec.NoneOf}
-	for k, dst := range paths {
-		v, ok := f[k]
-		if !ok {
-			continue
-		}
-		list, err := yamlfile.Strings(file, "json."+k, v)
-		if err != nil {
-			return fail(v, "json.%s must be a path or a list of paths", k)
-		}
-		for _, p := range list {
-			if err := checkPath(p); err != nil {
-				return fail(v, "json.%s: bad path %q: %v", k, p, err)
-			}
-		}
-		*dst = list
-	}
-	if len(spec.Code) == 0 {
-		return fail(n, "json rule needs code: the path of the code")
-	}
-	if rm, ok := f["require_message"]; ok {
-		if spec.RequireMessage, err = yamlfile.Bool(file, "require_message", rm); err != nil {
-			return fail(rm, "json.require_message must be true or false")
-		}
-		if spec.RequireMessage && len(spec.Message) == 0 {
-			return fail(rm, "json.require_message needs json.message")
-		}
-	}
-	if kf, ok := f["keys_fold"]; ok {
-		if spec.KeysFold, err = yamlfile.Bool(file, "keys_fold", kf); err != nil {
-			return fail(kf, "json.keys_fold must be true or false")
-		}
-		for _, p := range append(append([]string{}, spec.Code...), spec.Message...) {
-			if strings.ContainsAny(p, `.*?#@|\`) {
-				return fail(kf, "json.keys_fold compares plain keys; %q is a path", p)
-			}
-		}
-	}
-	r.Kind = KindJSON
-	r.JSON = spec
-	if spec.KeysFold {
-		// Every spelling holds the key's longest word, in some case.
-		for _, p := range spec.Code {
-			w := longestWord(p)
-			if len(w) < 3 {
-				return fail(f["code"], "code key %q has no word of 3 letters or more to prefilter on", p)
-			}
-			r.Literals = appendUnique(r.Literals, strings.ToLower(w))
-		}
+		ids[r.ID] = r
+		set.Rules = append(set.Rules, r)
 		return nil
 	}
-	// A JSON object holding the code holds its key: the last element of each
-	// code path is the prefilter.
-	for _, p := range spec.Code {
-		key := p
-		if i := strings.LastIndexByte(p, '.'); i >= 0 {
-			key = p[i+1:]
+	i := slices.Index(set.Rules, prev)
+	if !dup || i < 0 {
+		why := "no rule before this one has the id"
+		if dup {
+			why = "the rule of that id (" + prev.Where() + ") was switched off"
 		}
-		key = strings.ReplaceAll(key, `\`, "")
-		if len(key) < 3 || strings.ContainsAny(key, "*?#@|") {
-			return fail(f["code"], "code path %q must end in a plain key of 3 characters or more", p)
-		}
-		r.Literals = appendUnique(r.Literals, strings.ToLower(key))
-		r.ExactLiterals = appendUnique(r.ExactLiterals, key)
+		return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: replace: true, but %s", r.ID, why)}
 	}
+	if prev.File == r.File {
+		return &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: id already used at %s in the same file (replace: true replaces a rule of an earlier file)", r.ID, prev.Where())}
+	}
+	set.Rules[i] = r
+	ids[r.ID] = r
+	set.Off = append(set.Off, Off{Rule: prev, By: r.Where(), Replaced: true})
 	return nil
-}
-
-// FoldKey is how keys_fold compares keys: lower case, without '_', '-' and
-// spaces.
-func FoldKey(k string) string {
-	var b strings.Builder
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case c == '_' || c == '-' || c == ' ':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// longestWord returns the longest word of a key written in camelCase,
-// snake_case, kebab-case or with spaces.
-func longestWord(k string) string {
-	best, start := "", 0
-	for i := 0; i <= len(k); i++ {
-		end := i == len(k) || k[i] == '_' || k[i] == '-' || k[i] == ' ' ||
-			(i > start && 'A' <= k[i] && k[i] <= 'Z' && 'a' <= k[i-1] && k[i-1] <= 'z')
-		if !end {
-			continue
-		}
-		if w := k[start:i]; len(w) > len(best) {
-			best = w
-		}
-		start = i
-		if i < len(k) && (k[i] == '_' || k[i] == '-' || k[i] == ' ') {
-			start = i + 1
-		}
-	}
-	return best
-}
-
-// checkPath rejects gjson paths that cannot name a key of an object.
-func checkPath(p string) error {
-	switch {
-	case p == "":
-		return fmt.Errorf("empty")
-	case strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, ".."):
-		return fmt.Errorf("empty path element")
-	case strings.ContainsAny(p, " \t\n"):
-		return fmt.Errorf("white space in a path")
-	case strings.HasPrefix(p, "@"):
-		return fmt.Errorf("modifiers are not supported")
-	}
-	return nil
-}
-
-func compileNames(r *Rule, n *yaml.Node, fail failFunc) error {
-	var on bool
-	if n.Decode(&on) != nil || !on {
-		return fail(n, "names must be true")
-	}
-	if r.System == AnySystem {
-		return fail(n, "a names rule needs a catalog system")
-	}
-	if r.Cue == CueCarrier {
-		return fail(n, "a names rule needs a cue (marker or system): names alone are too common")
-	}
-	r.Kind = KindNames
-	r.CodeType = CodeName
-	return nil
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }

@@ -1,42 +1,13 @@
 package rules
 
 import (
-	"regexp/syntax"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
 )
-
-func TestRequiredLiterals(t *testing.T) {
-	for _, c := range []struct {
-		re           string
-		lower, exact string // comma-joined; "" when none
-	}{
-		{`errorCode=(?P<code>\d+)`, "errorcode=", "errorCode="},
-		{`(?i)\berrorCode\s*(?:=|:)\s*(?P<code>-?\d+)`, "errorcode", ""},
-		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, "errorcode:", "ErrorCode:"},
-		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, "result,error", ""},
-		{`<(?:\w+:)?ErrorCode>(?P<code>\w+)`, "errorcode>", "ErrorCode>"},
-		{`(?P<code>\d+)`, "", ""},
-		{`a|(?P<code>\d+)`, "", ""},
-		{`(?:abc)+x(?P<code>\d)`, "abc", "abc"},
-		{`(?:abc)*(?P<code>\d)`, "", ""},
-	} {
-		re, err := syntax.Parse(c.re, syntax.Perl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lits, _ := requiredLiterals(re.Simplify())
-		lower, exact := splitLiterals(lits)
-		if got := strings.Join(lower, ","); got != c.lower {
-			t.Errorf("%s: literals %q, want %q", c.re, got, c.lower)
-		}
-		if got := strings.Join(exact, ","); got != c.exact {
-			t.Errorf("%s: exact literals %q, want %q", c.re, got, c.exact)
-		}
-	}
-}
 
 func TestBuiltinRulesCompile(t *testing.T) {
 	cat, err := catalog.Builtin()
@@ -75,7 +46,7 @@ func TestCompileChecks(t *testing.T) {
 	for _, c := range []struct{ name, src, want string }{
 		{"generic with a cue", "rules:\n  - id: g\n    system: \"*\"\n    cue: marker\n    regex: 'abc=(?P<code>\\d+)'\n", `rule "g": a generic rule (system "*") runs only under --system`},
 		{"names without cue", "rules:\n  - id: n\n    system: drupal-sdk\n    names: true\n", `rule "n": a names rule needs a cue`},
-		{"two kinds", "rules:\n  - id: k\n    system: wusp\n    regex: 'abc=(?P<code>\\w+)'\n    names: true\n", `rule "k": give exactly one of regex, json or names`},
+		{"two kinds", "rules:\n  - id: k\n    system: wusp\n    regex: 'abc=(?P<code>\\w+)'\n    names: true\n", `rule "k": give exactly one of regex, json, csv or names`},
 		{"json without code", "rules:\n  - id: j\n    system: wusp\n    json: {message: m}\n", `rule "j": json rule needs code`},
 		{"json bad path", "rules:\n  - id: j2\n    system: wusp\n    json: {code: a..b}\n", `bad path "a..b"`},
 		{"json modifier", "rules:\n  - id: j3\n    system: wusp\n    json: {code: \"@reverse\"}\n", `modifiers are not supported`},
@@ -98,29 +69,6 @@ func TestCompileChecks(t *testing.T) {
 		_, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(c.src)})
 		if err == nil || !strings.HasPrefix(err.Error(), "r.yaml:") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want r.yaml:LINE: ... %s", c.name, err, c.want)
-		}
-	}
-}
-
-func TestLiteralLead(t *testing.T) {
-	for _, c := range []struct {
-		re   string
-		want int
-	}{
-		{`errorCode=(?P<code>\d+)`, 0},
-		{`(?i)\b(?:result|error)[_ ]?code\s*(?P<code>\d+)`, 0},
-		{`\bWARNING:\s+ErrorCode:\s*(?P<code>\w+)`, unbounded},
-		{`<(?:[A-Za-z][\w.-]*:)?ErrorCode>(?P<code>\w+)`, unbounded},
-		{`x?abc=(?P<code>\d+)`, 1},
-		{`[ab]c?defg(?P<code>\d)`, 5},
-		{`(?P<code>\d+) errors`, unbounded},
-	} {
-		re, err := syntax.Parse(c.re, syntax.Perl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := literalLead(re.Simplify()); got != c.want {
-			t.Errorf("%s: lead %d, want %d", c.re, got, c.want)
 		}
 	}
 }
@@ -186,31 +134,273 @@ func TestShapeRules(t *testing.T) {
 	}
 }
 
-// TestLeadOnlyWhereLinear: a regex is started at its literals only when its
-// unbounded repetitions cannot run across another occurrence of them;
-// otherwise each start could read the rest of the line (quadratic time).
-func TestLeadOnlyWhereLinear(t *testing.T) {
-	cat, _ := catalog.Builtin()
-	for _, c := range []struct {
-		re   string
-		lead bool
-	}{
-		{`fault:.*code=(?P<code>\d+)`, false},
-		{`errorCode[^;]*=(?P<code>\d+)`, false},
-		{`(?i)fault:[^e]*code=(?P<code>\d+)`, false}, // [^e] holds F
-		{`(?i)\berrorCode\s*(?:=|:)\s*"?(?P<code>-?\d+)\b`, true},
-		{`(?i)\b(?:result|error)[_ ]?code"?\s*(?:[=:]|\s)\s*"?(?P<code>-?\d+)\b`, true},
-		{`x?abc=(?P<code>\d+)`, true},
-		{`abc=(?:\d|[a-z])+(?P<code>\d+)`, false}, // [a-z] holds a
-		{`abc=(?:\d|[b-z])+(?P<code>\d+)`, true},
+// testCatalog is the built-in catalog with a small system whose codes are
+// SQLSTATE-like strings, some with leading zeros, and whose 57014 has two
+// rows picked by message only.
+func testCatalog(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	cat, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cat.Add("pg.yaml", []byte(`system: pg
+entries:
+  - {code: "08006", name: CONNECTION_FAILURE, category: connectivity, message: connection_failure}
+  - {code: "23505", name: UNIQUE_VIOLATION, category: conflict, message: unique_violation}
+  - {code: "42P01", name: UNDEFINED_TABLE, category: not-found, message: undefined_table}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// TestCompileChecksNew covers the checks of the stated code, message
+// templates, CSV and JSON value conditions, disable and replace: each
+// error names FILE:LINE and the rule.
+func TestCompileChecksNew(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	for _, c := range []struct{ name, src, want string }{
+		{"no code at all", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  x'\n", `r.yaml:4: rule "a": regex has no named group (?P<code>...): add one, or state the code`},
+		{"code and code group", "rules:\n  - id: a\n    system: pg\n    code: \"23505\"\n    regex: 'ERROR:  (?P<code>\\w+)'\n", `r.yaml:4: rule "a": the regex has a (?P<code>...) group, which gives the code: drop code`},
+		{"code and name", "rules:\n  - id: a\n    system: pg\n    code: \"23505\"\n    name: UNIQUE_VIOLATION\n    regex: 'ERROR:  x'\n", `r.yaml:5: rule "a": give one of code, name or messages, not code and name`},
+		{"unknown name", "rules:\n  - id: a\n    system: pg\n    name: NO_SUCH\n    regex: 'ERROR:  x'\n", `r.yaml:4: rule "a": no code of pg is named "NO_SUCH"`},
+		{"generic states a code", "rules:\n  - id: a\n    system: '*'\n    code: \"1\"\n    regex: 'ERROR:  x'\n", `r.yaml:4: rule "a": a generic rule (system "*") reads its code from the line`},
+		{"code on json", "rules:\n  - id: a\n    system: pg\n    code: \"1\"\n    json: {code: abc}\n", `r.yaml:4: rule "a": code is for regex rules`},
+		{"code with a space", "rules:\n  - id: a\n    system: pg\n    code: \"1 2\"\n    regex: 'ERROR:  x'\n", `r.yaml:4: rule "a": code must be one word`},
+		{"code_type with stated code", "rules:\n  - id: a\n    system: pg\n    code_type: name\n    code: \"23505\"\n    regex: 'ERROR:  x'\n", `r.yaml:4: rule "a": code_type is for codes read from the line`},
+		{"messages without message group", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  x'\n    messages:\n      - {text: 'x', code: \"23505\"}\n", `r.yaml:6: rule "a": messages are matched against the line's message`},
+		{"bad conversion", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  (?P<message>.*)'\n    messages:\n      - {code: \"23505\", text: '100% sure'}\n", `r.yaml:6: rule "a": messages: "100% sure": "% " is not a printf conversion`},
+		{"template code and name", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  (?P<message>.*)'\n    messages:\n      - {code: \"23505\", name: UNIQUE_VIOLATION, text: 'x'}\n", `r.yaml:6: rule "a": messages: give each text either code: or name:`},
+		{"template unknown name", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  (?P<message>.*)'\n    messages:\n      - text: 'x'\n        name: NOPE\n", `r.yaml:7: rule "a": no code of pg is named "NOPE"`},
+		{"template twice", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  (?P<message>.*)'\n    messages:\n      - {code: \"23505\", text: 'x %s'}\n      - {code: \"42P01\", text: 'x %s'}\n", `r.yaml:7: rule "a": messages: "x %s" is listed twice`},
+		{"template without text", "rules:\n  - id: a\n    system: pg\n    regex: 'ERROR:  (?P<message>.*)'\n    messages:\n      - {code: \"23505\"}\n", `r.yaml:6: rule "a": messages: each needs text`},
+		{"csv column zero", "rules:\n  - id: a\n    system: pg\n    csv: {code: 0}\n", `r.yaml:4: rule "a": csv.code: "0" is not a column number`},
+		{"csv without code", "rules:\n  - id: a\n    system: pg\n    csv: {message: 2}\n", `r.yaml:4: rule "a": csv rule needs code`},
+		{"csv where on the code", "rules:\n  - id: a\n    system: pg\n    csv: {code: 3, where: {3: [ERROR]}}\n", `r.yaml:4: rule "a": csv.where: column 3 is the code column`},
+		{"csv where not a column", "rules:\n  - id: a\n    system: pg\n    csv:\n      code: 3\n      where: {sev: [ERROR]}\n", `r.yaml:6: rule "a": csv.where: "sev" is not a column number`},
+		{"csv short values need literals", "rules:\n  - id: a\n    system: pg\n    csv: {code: 3, where: {2: [E, F]}}\n", `r.yaml:2: rule "a": no literal text`},
+		{"csv unknown field", "rules:\n  - id: a\n    system: pg\n    csv: {code: 3, column: 2}\n", `r.yaml:4: rule "a": csv: unknown field "column"`},
+		{"json where not a mapping", "rules:\n  - id: a\n    system: pg\n    json: {code: state_code, where: [a]}\n", `r.yaml:4: rule "a": json.where must map paths to the values`},
+		{"json where bad path", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      where: {'a..b': [x]}\n", `r.yaml:6: rule "a": json.where: bad path "a..b"`},
+		{"json where no values", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      where:\n        sev: []\n", `r.yaml:7: rule "a": json.where.sev must be a value or a list of values`},
+		{"json top_level not bool", "rules:\n  - id: a\n    system: pg\n    json:\n      code: state_code\n      top_level: maybe\n", `r.yaml:6: rule "a": json.top_level must be true or false`},
+		{"generic fallback", "rules:\n  - id: a\n    system: '*'\n    fallback: true\n    regex: 'code=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": a generic rule cannot be a fallback`},
+		{"disable nothing", "disable: [no.such.rule]\nrules: []\n", `r.yaml:1: disable: no rule loaded before this file has id "no.such.rule"`},
+		{"disable bad pattern", "disable: ['gen[eric']\n", `r.yaml:1: disable: bad pattern "gen[eric"`},
+		{"disable empty entry", "disable:\n  - reason: why\n", `r.yaml:2: disable: give the id`},
+		{"disable unknown field", "disable:\n  - {ids: x}\n", `r.yaml:2: unknown field "ids"`},
+		{"replace nothing", "rules:\n  - id: nope\n    replace: true\n    system: pg\n    code_type: name\n    regex: 'xyz=(?P<code>\\w+)'\n", `r.yaml:2: rule "nope": replace: true, but no rule before this one has the id`},
+		{"same id without replace", "rules:\n  - id: generic.text-code\n    system: '*'\n    regex: 'code=(?P<code>\\d+)'\n", `r.yaml:2: rule "generic.text-code": id already used at builtin:rules.yaml:139 (to replace that rule, give replace: true)`},
+		{"replace in the same file", "rules:\n  - id: x\n    system: pg\n    code_type: name\n    regex: 'xyz=(?P<code>\\w+)'\n  - id: x\n    replace: true\n    system: pg\n    code_type: name\n    regex: 'yzx=(?P<code>\\w+)'\n", `r.yaml:6: rule "x": id already used at r.yaml:2 in the same file`},
 	} {
-		src := "rules:\n  - id: r\n    system: wusp\n    regex: '" + c.re + "'\n"
-		set, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(src)})
-		if err != nil {
-			t.Fatalf("%s: %v", c.re, err)
+		_, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte(c.src)})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v\n  want it to contain %s", c.name, err, c.want)
 		}
-		if got := set.Rules[0].Lead >= 0; got != c.lead {
-			t.Errorf("%s: started at its literals = %v, want %v (lead %d)", c.re, got, c.lead, set.Rules[0].Lead)
+	}
+}
+
+// TestCodeWarnings: a rule that cannot find the codes its catalog lists is
+// a warning with its FILE:LINE; the built-in rules have none.
+func TestCodeWarnings(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	set, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte(`rules:
+  - id: int
+    system: pg
+    regex: 'sqlstate=(?P<code>\w+)'
+  - id: digits
+    system: pg
+    code_type: name
+    regex: 'sqlstate=(?P<code>\d{4})\b'
+  - id: fine
+    system: pg
+    code_type: name
+    regex: 'state=(?P<code>[0-9A-Z]{5})'
+  - id: unlisted
+    system: pg
+    code: "99999"
+    regex: 'ERROR:  boom'
+  - id: template-unlisted
+    system: pg
+    regex: 'ERROR:  (?P<message>.*)'
+    messages:
+      - {code: "23505", text: 'duplicate key %s'}
+      - {code: "XX999", text: 'odd %s'}
+  - id: json-int
+    system: pg
+    json: {code: state_code}
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`r.yaml:2: rule "int": code_type integer can never give 1 of the 3 codes of pg's catalog (such as 42P01): use code_type: name`,
+		`r.yaml:5: rule "digits": its (?P<code>[0-9]{4}) group matches none of the 3 codes of pg's catalog`,
+		`r.yaml:13: rule "unlisted": code 99999 is not in the pg catalog`,
+		`r.yaml:17: rule "template-unlisted": messages: code XX999 (of "odd %s") is not in the pg catalog`,
+		`r.yaml:23: rule "json-int": code_type integer can never give 1 of the 3 codes`,
+	}
+	if len(set.Warnings) != len(want) {
+		t.Fatalf("warnings %v, want %d", set.Warnings, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(set.Warnings[i].Error(), w) {
+			t.Errorf("warning %d: %v\n  want %s", i, set.Warnings[i], w)
+		}
+	}
+	builtin, err := Compile(cat, Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builtin.Warnings) != 0 {
+		t.Errorf("built-in rules: %v", builtin.Warnings)
+	}
+}
+
+// TestDisableAndReplace: a file's disable: list switches off rules of the
+// files before it (by id, pattern or system), a Source's Disable (the
+// config's) too, and replace: true puts a rule in the place of the one of
+// its id; Off says which and why.
+func TestDisableAndReplace(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	file := Source{Name: "r.yaml", Data: []byte(`disable:
+  - "knox-efota.*"
+  - system: "*"
+    reason: statements hold error_code= columns
+rules:
+  - id: drupal-sdk.text-code
+    replace: true
+    system: drupal-sdk
+    cue: marker
+    regex: '\bdrupal_code=(?P<code>-?\d+)'
+  - id: generic.mine
+    system: "*"
+    regex: 'mycode=(?P<code>\d+)'
+`)}
+	cfg := Source{Name: "errtag.yaml", Disable: []Disable{{ID: "wusp.server-log", File: "errtag.yaml", Line: 7, Reason: "no WSUS here"}}}
+	set, err := Compile(cat, Builtin(), file, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := map[string]*Rule{}
+	var order []string
+	for _, r := range set.Rules {
+		on[r.ID] = r
+		order = append(order, r.ID)
+	}
+	for _, id := range []string{"knox-efota.json-result", "knox-efota.text-result", "generic.text-code", "generic.json-code", "wusp.server-log"} {
+		if on[id] != nil {
+			t.Errorf("%s is still on", id)
+		}
+	}
+	if r := on["drupal-sdk.text-code"]; r == nil || r.File != "r.yaml" {
+		t.Errorf("drupal-sdk.text-code not replaced: %+v", r)
+	}
+	if on["generic.mine"] == nil {
+		t.Error("a file's disable: switched off its own generic rule")
+	}
+	// The replacement keeps its place, after drupal-sdk.error-class.
+	if i := slices.Index(order, "drupal-sdk.text-code"); i < 1 || order[i-1] != "drupal-sdk.error-class" {
+		t.Errorf("order %v", order)
+	}
+	why := map[string]string{}
+	for _, o := range set.Off {
+		why[o.Rule.ID] = o.String()
+	}
+	for id, w := range map[string]string{
+		"knox-efota.json-result": "disabled at r.yaml:2",
+		"generic.text-code":      "disabled at r.yaml:3: statements hold error_code= columns",
+		"drupal-sdk.text-code":   "replaced by the rule at r.yaml:6",
+		"wusp.server-log":        "disabled at errtag.yaml:7: no WSUS here",
+	} {
+		if why[id] != w {
+			t.Errorf("%s: off %q, want %q", id, why[id], w)
+		}
+	}
+	if len(set.Off) != 7 {
+		t.Errorf("%d rules off: %v", len(set.Off), why)
+	}
+}
+
+// TestTemplateRegexp: message templates as the vendor's source writes
+// them become expressions for what they print.
+func TestTemplateRegexp(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text      string
+		match, no []string
+	}{
+		{`duplicate key value violates unique constraint "%s"`, []string{`duplicate key value violates unique constraint "a_pkey"`, `duplicate key value violates unique constraint ""x"" y"`}, []string{`duplicate key value violates unique constraint`, `duplicate key value violates unique constraint "a" and more`}},
+		{`value "%s" is out of range for type %s`, []string{`value "99999999999" is out of range for type integer`}, []string{`value "1" is out of range`}},
+		{`nextval: reached maximum value of sequence "%s" (%lld)`, []string{`nextval: reached maximum value of sequence "s" (2)`}, []string{`nextval: reached maximum value of sequence "s" (x)`}},
+		{`%d%% done (%5.2f s, %-3s, %zu, %x)`, []string{`12% done (1.50 s, ab , 7, 0x1f)`}, []string{`12 done (1.50 s, ab, 7, 1f)`}},
+		{`cannot take square root of a negative number`, []string{`cannot take square root of a negative number`}, []string{`cannot take square root of a negative number!`}},
+		{`a.b*c(%c)`, []string{`a.b*c(x)`}, []string{`aXb*c(x)`, `a.b*c(xy)`}},
+	} {
+		expr, head, need, err := templateRegexp(c.text)
+		if err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		re := regexp.MustCompile(`^(?:` + expr + `)$`)
+		if re.NumSubexp() != 0 {
+			t.Errorf("%q: %s captures", c.text, expr)
+		}
+		for _, m := range c.match {
+			if !re.MatchString(m) {
+				t.Errorf("%q (%s) does not match %q", c.text, expr, m)
+			}
+			if !strings.HasPrefix(m, head) || !strings.Contains(m, need) {
+				t.Errorf("%q: %q does not start with %q or hold %q", c.text, m, head, need)
+			}
+		}
+		for _, m := range c.no {
+			if re.MatchString(m) {
+				t.Errorf("%q (%s) matches %q", c.text, expr, m)
+			}
+		}
+	}
+	for _, bad := range []string{"100%", "50% off", "%y"} {
+		if _, _, _, err := templateRegexp(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// TestTemplatesPickFirst: a message picks the first template it matches
+// in full.
+func TestTemplatesPickFirst(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	set, err := Compile(cat, Source{Name: "r.yaml", Data: []byte(`rules:
+  - id: m
+    system: pg
+    regex: 'ERROR:  (?P<message>.*)'
+    messages:
+      - {code: "42P01", text: 'relation "%s" does not exist'}
+      - {name: UNIQUE_VIOLATION, text: '%s does not exist'}
+      - {code: "08006", text: 'could not connect'}
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := set.Rules[0].Templates
+	for msg, want := range map[string]string{
+		`relation "t" does not exist`: "42P01",
+		`type "mood" does not exist`:  "23505",
+		`could not connect`:           "08006",
+		`could not connect again`:     "",
+		``:                            "",
+	} {
+		got := ""
+		if i := tp.Match(msg); i >= 0 {
+			got = tp.Code(i)
+		}
+		if got != want {
+			t.Errorf("%q: code %q, want %q", msg, got, want)
 		}
 	}
 }

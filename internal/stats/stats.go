@@ -59,8 +59,14 @@ func (c *Collector) Add(anns []matcher.Annotation) {
 		cc.count++
 		if a.Known {
 			cc.known = true
-			cc.names[a.Entry.Name]++
-			cc.cats[a.Entry.Category]++
+			// A code whose row the line did not pick has no name
+			// (catalog.Resolve): it counts, but names no row.
+			if a.Entry.Name != "" {
+				cc.names[a.Entry.Name]++
+			}
+			if a.Entry.Category != "" {
+				cc.cats[a.Entry.Category]++
+			}
 		}
 	}
 }
@@ -153,12 +159,16 @@ func (c *Collector) Report() *Report {
 		}
 		x := CodeCount{System: k.system, Code: k.code, Known: cc.known, Count: cc.count}
 		if cc.known {
-			names := byCount(cc.names)
-			x.Name = names[0].Name
-			for _, n := range names[1:] {
-				x.OtherNames = append(x.OtherNames, n.Name)
+			for i, n := range byCount(cc.names) {
+				if i == 0 {
+					x.Name = n.Name
+				} else {
+					x.OtherNames = append(x.OtherNames, n.Name)
+				}
 			}
-			x.Category = byCount(cc.cats)[0].Name
+			if cats := byCount(cc.cats); len(cats) > 0 {
+				x.Category = cats[0].Name
+			}
 			// An unknown find of a code is impossible once the code is
 			// known in its system (the catalog does not change during a
 			// run), so a known code has no unknown part.

@@ -1,13 +1,12 @@
 package stream_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,21 +75,113 @@ func (r *cutReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// runStream runs data through a Processor writing format, with reads cut as
-// cuts say, and returns the output and stats.
-func runStream(t testing.TB, m *matcher.Matcher, format output.Format, maxLine int, data, cuts []byte, eofWithData bool) ([]byte, stream.Stats) {
+// config says how a test runs the stream: the format, MaxLine, how reads
+// are cut, and which driver.
+type config struct {
+	format  output.Format
+	source  string // output.Options.Source
+	maxLine int
+	// cuts and eofWithData drive a cutReader.
+	cuts        []byte
+	eofWithData bool
+	// fill marks the reader stream.NonBlocking.
+	fill bool
+	// workers > 0 runs RunParallel with that many workers; 0 runs Run.
+	workers int
+}
+
+func (c config) String() string {
+	return fmt.Sprintf("%s source=%q maxLine=%d cuts=%v eofWithData=%v fill=%v workers=%d",
+		c.format, c.source, c.maxLine, c.cuts, c.eofWithData, c.fill, c.workers)
+}
+
+// runWith runs data through a Processor as c says, and returns the output
+// and stats.
+func runWith(t testing.TB, m *matcher.Matcher, c config, data []byte) ([]byte, stream.Stats) {
 	t.Helper()
 	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
-	sink, err := output.New(w, output.Options{Format: format, MaxLine: maxLine})
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, output.Options{Format: c.format, Source: c.source})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := stream.New(m, stream.Options{MaxLine: maxLine}).Run(context.Background(), &cutReader{data: data, cuts: cuts, eofWithData: eofWithData}, sink, w)
+	var r io.Reader = &cutReader{data: data, cuts: c.cuts, eofWithData: c.eofWithData}
+	if c.fill {
+		r = stream.NonBlocking(r)
+	}
+	p := stream.New(m, stream.Options{MaxLine: c.maxLine})
+	var st stream.Stats
+	if c.workers > 0 {
+		st, err = p.RunParallel(r, sink, c.workers)
+	} else {
+		st, err = p.Run(r, sink)
+	}
 	if err != nil {
-		t.Fatalf("Run: %v", err)
+		t.Fatalf("%v: %v", c, err)
 	}
 	return out.Bytes(), st
+}
+
+// runStream runs data through Run writing format, with reads cut as cuts
+// say, and returns the output and stats.
+func runStream(t testing.TB, m *matcher.Matcher, format output.Format, maxLine int, data, cuts []byte, eofWithData bool) ([]byte, stream.Stats) {
+	t.Helper()
+	return runWith(t, m, config{format: format, maxLine: maxLine, cuts: cuts, eofWithData: eofWithData}, data)
+}
+
+// oracle is the reference line splitter the engine is checked against: it
+// holds the whole input, cuts it after every LF, and writes each line
+// through Line, or LongStart, LongChunk and LongEnd when it is longer than
+// maxLine. The engine must write exactly what it writes, whatever the
+// reads, MaxLine, driver and workers.
+func oracle(t testing.TB, m *matcher.Matcher, c config, data []byte) ([]byte, stream.Stats) {
+	t.Helper()
+	var out bytes.Buffer
+	w := output.NewWriter(&out)
+	sink, err := output.NewSink(w, output.Options{Format: c.format, Source: c.source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stream.Stats{Bytes: int64(len(data))}
+	for _, piece := range splitLines(data) {
+		line, term := splitTerm(piece)
+		st.Lines++
+		if len(line) > c.maxLine {
+			sink.LongStart()
+			sink.LongChunk(line)
+			sink.LongEnd(term)
+			continue
+		}
+		anns := m.Match(line)
+		if len(anns) > 0 {
+			st.Annotated++
+		}
+		sink.Line(line, term, anns)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes(), st
+}
+
+// checkOracle runs data as c says and compares output and stats with the
+// oracle's.
+func checkOracle(t testing.TB, m *matcher.Matcher, c config, data []byte) []byte {
+	t.Helper()
+	got, gst := runWith(t, m, c, data)
+	want, wst := oracle(t, m, c, data)
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("%v: output differs from the oracle's at byte %d (len %d, want %d)\n got ...%s\nwant ...%s\ninput %s",
+			c, i, len(got), len(want), clipQ(got[max(0, i-80):min(len(got), i+80)]), clipQ(want[max(0, i-80):min(len(want), i+80)]), clipQ(data))
+	}
+	if gst != wst {
+		t.Fatalf("%v: stats %+v, oracle %+v", c, gst, wst)
+	}
+	return got
 }
 
 // splitLines cuts b after every LF; a last piece without LF is a line too.
@@ -153,7 +244,7 @@ func stripCandidates(piece []byte) [][]byte {
 			break
 		}
 		p += from
-		if _, err := parseErrtagLogfmt(body[p:]); err == nil {
+		if _, err := parseErrtagLogfmt(body[p:], true); err == nil {
 			out = append(out, join(body[:p], nil))
 		}
 		from = p + 1
@@ -175,10 +266,16 @@ func checkAuto(t testing.TB, m *matcher.Matcher, in, out []byte, st stream.Stats
 	if st.Lines != int64(len(ins)) || st.Bytes != int64(len(in)) {
 		t.Fatalf("stats %+v, want %d lines, %d bytes", st, len(ins), len(in))
 	}
-	changed := 0
+	changed, matched := 0, 0
 	for i := range ins {
 		line, _ := splitTerm(ins[i])
-		want := len(line) <= maxLine && len(m.Match(line)) > 0
+		found := len(line) <= maxLine && len(m.Match(line)) > 0
+		if found {
+			matched++
+		}
+		// A line that carries errtag's annotation already is written
+		// unchanged: errtag is idempotent on its own output.
+		want := found && !carriesAnnotation(line)
 		if got := !bytes.Equal(ins[i], outs[i]); got != want {
 			t.Fatalf("line %d (%d bytes, MaxLine %d): annotated=%v, want %v (Match finds %d):\n in %s\nout %s", i, len(line), maxLine, got, want, len(m.Match(line)), clipQ(ins[i]), clipQ(outs[i]))
 		}
@@ -197,9 +294,57 @@ func checkAuto(t testing.TB, m *matcher.Matcher, in, out []byte, st stream.Stats
 			t.Fatalf("line %d: output minus the annotation is not the input:\n in %q\nout %q", i, clipQ(ins[i]), clipQ(outs[i]))
 		}
 	}
-	if int64(changed) != st.Annotated {
-		t.Fatalf("%d lines changed, stats say %d annotated", changed, st.Annotated)
+	if int64(matched) != st.Annotated {
+		t.Fatalf("%d lines matched (%d changed), stats say %d annotated", matched, changed, st.Annotated)
 	}
+}
+
+// carriesAnnotation reports whether line already carries an annotation as
+// errtag writes it: a JSON-object line with a top-level "errtag" key, or a
+// text line ending, from some " errtag." on, in pairs that
+// parseErrtagLogfmt reads, every key one of errtag's fields.
+func carriesAnnotation(line []byte) bool {
+	if l := bytes.Trim(line, " \t\r"); len(l) >= 2 && l[0] == '{' && l[len(l)-1] == '}' && json.Valid(l) {
+		return topLevelKeys(l)["errtag"]
+	}
+	for from := 0; ; {
+		i := bytes.Index(line[from:], []byte(" errtag."))
+		if i < 0 {
+			return false
+		}
+		if pairs, err := parseErrtagLogfmt(line[from+i:], false); err == nil && knownKeys(pairs) {
+			return true
+		}
+		from += i + 1
+	}
+}
+
+func knownKeys(pairs [][2]string) bool {
+	for _, p := range pairs {
+		if !slices.Contains(output.AllFields(), output.Field(p[0])) {
+			return false
+		}
+	}
+	return true
+}
+
+// topLevelKeys returns the keys of a valid JSON object, decoded.
+func topLevelKeys(obj []byte) map[string]bool {
+	keys := map[string]bool{}
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	dec.Token() // {
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			break
+		}
+		keys[k.(string)] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			break
+		}
+	}
+	return keys
 }
 
 // checkJSONRun checks --output json: one valid JSON record per input line,
@@ -269,8 +414,8 @@ func fixUTF8(s string) string {
 // parseErrtagLogfmt is the strict reader of the pairs the auto sink appends
 // (the same as output's FuzzLogfmtAnnotation uses): ` errtag.KEY=VALUE`
 // pairs, VALUE bare or a JSON string that is valid UTF-8, the first key
-// errtag.system.
-func parseErrtagLogfmt(s []byte) ([][2]string, error) {
+// errtag.system when systemFirst says so.
+func parseErrtagLogfmt(s []byte, systemFirst bool) ([][2]string, error) {
 	var out [][2]string
 	for len(s) > 0 {
 		rest, ok := bytes.CutPrefix(s, []byte(" errtag."))
@@ -287,7 +432,7 @@ func parseErrtagLogfmt(s []byte) ([][2]string, error) {
 			}
 		}
 		key := string(rest[:eq])
-		if len(out) == 0 && key != "system" {
+		if systemFirst && len(out) == 0 && key != "system" {
 			return nil, fmt.Errorf("first key is %q, not system", key)
 		}
 		s = rest[eq+1:]
@@ -330,7 +475,9 @@ func parseErrtagLogfmt(s []byte) ([][2]string, error) {
 }
 
 // FuzzStream runs any bytes through the stream, read in pieces cut at fuzzed
-// sizes, with a small MaxLine, in both output formats. Auto output minus the
+// sizes, with a fuzzed MaxLine (1 to 512), through Run and through
+// RunParallel (fill mode or not, 1 to 3 workers, chosen by mode). Each
+// output must be the oracle's, byte for byte; auto output minus the
 // annotations must be the input, line for line; JSON output must be one
 // valid record per line that gives a text line back.
 func FuzzStream(f *testing.F) {
@@ -351,18 +498,32 @@ func FuzzStream(f *testing.F) {
 		"[drupal-sdk] ERROR {\"code\":101,\"error\":\"Object not found.\"} DrupalError(209) errtag.system=x\n",
 		"\x00\x00\n\xff\xfe\xc3(\n\xe2\x82",
 		`{"log":"E EFOTA resultCode=-1401\n","stream":"stderr"}` + "\n",
+		`{"resultCode":"-2409","source":"knox-efota","errtag":{"system":"knox-efota"}}` + "\n",
+		strings.Repeat("short line\n", 300),
 	}
 	for i, s := range seeds {
-		f.Add([]byte(s), []byte{}, uint16(200))
-		f.Add([]byte(s), []byte{0, 2, 5, 0x83}, uint16(i*7))
+		f.Add([]byte(s), []byte{}, uint16(200), uint8(i))
+		f.Add([]byte(s), []byte{0, 2, 5, 0x83}, uint16(i*7), uint8(i*5))
 	}
-	f.Fuzz(func(t *testing.T, data, cuts []byte, maxLine uint16) {
+	f.Fuzz(func(t *testing.T, data, cuts []byte, maxLine uint16, mode uint8) {
 		m := builtinProp(t)
-		ml := 8 + int(maxLine)%512
+		ml := 1 + int(maxLine)%512
 		eofWithData := len(cuts) > 0 && cuts[0]&0x80 != 0
-		out, st := runStream(t, m, output.Auto, ml, data, cuts, eofWithData)
-		checkAuto(t, m, data, out, st, ml)
-		out, _ = runStream(t, m, output.JSON, ml, data, cuts, eofWithData)
-		checkJSONRun(t, data, out, ml)
+		par := config{maxLine: ml, cuts: cuts, eofWithData: eofWithData, fill: mode&1 != 0, workers: 1 + int(mode>>1)%3}
+		if mode&8 != 0 {
+			par.source = "a.log"
+		}
+		for _, format := range []output.Format{output.Auto, output.JSON} {
+			seq := config{format: format, maxLine: ml, cuts: cuts, eofWithData: eofWithData, fill: mode&16 != 0}
+			out := checkOracle(t, m, seq, data)
+			if format == output.Auto {
+				_, st := runWith(t, m, seq, data)
+				checkAuto(t, m, data, out, st, ml)
+			} else {
+				checkJSONRun(t, data, out, ml)
+			}
+			par.format = format
+			checkOracle(t, m, par, data)
+		}
 	})
 }

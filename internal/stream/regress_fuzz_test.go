@@ -1,14 +1,11 @@
 package stream_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/errtag/errtag/internal/output"
-	"github.com/errtag/errtag/internal/stream"
 )
 
 // TestMaxLineExcludesTerminatorCR: MaxLine counts the line without its
@@ -44,21 +41,9 @@ func TestMaxLineExcludesTerminatorCR(t *testing.T) {
 			if strings.Contains(first, "errtag_long_line") || !strings.Contains(first, `"errtag":[{"system":"knox-efota"`) {
 				t.Errorf("json: line of exactly MaxLine bytes treated as too long:\n%s", first)
 			}
-			var par bytes.Buffer
-			w := bufio.NewWriter(&par)
-			newSink := func(w output.Writer) output.Sink {
-				s, err := output.New(w, output.Options{Format: output.Auto, MaxLine: len(line)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}
-			pst, err := stream.New(m, stream.Options{MaxLine: len(line)}).RunParallel(context.Background(), &cutReader{data: []byte(c.in), cuts: c.cuts}, newSink, w, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if pst.Annotated != 1 || !bytes.HasPrefix(par.Bytes(), []byte(line+" errtag.system=knox-efota errtag.code=-1401 ")) {
-				t.Errorf("RunParallel: line of exactly MaxLine bytes not annotated (stats %+v):\n%q", pst, par.Bytes())
+			par, pst := runWith(t, m, config{format: output.Auto, maxLine: len(line), cuts: c.cuts, workers: 2}, []byte(c.in))
+			if pst.Annotated != 1 || !bytes.HasPrefix(par, []byte(line+" errtag.system=knox-efota errtag.code=-1401 ")) {
+				t.Errorf("RunParallel: line of exactly MaxLine bytes not annotated (stats %+v):\n%q", pst, par)
 			}
 		})
 	}

@@ -1,4 +1,10 @@
-package rules
+// Package regexlit analyses the literal text of a regular expression: the
+// strings of which every match contains at least one (a prefilter's
+// literals), and how far before such a literal a match can start, so that a
+// regex can be started only near its literals. The rules package reports a
+// rule's literals from it; the matcher decides from it where to start a
+// regex.
+package regexlit
 
 import (
 	"regexp/syntax"
@@ -11,7 +17,7 @@ import (
 // contains at least one of them, and whether such a set was found. It is the
 // prefilter's view of a regex: a line without any of the strings cannot
 // match, so the regex need not run on it. Literals keep the regex's case;
-// a literal matched ignoring case is marked by foldedLiteral.
+// a literal matched ignoring case is marked by foldMark.
 func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
@@ -76,6 +82,30 @@ func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Literals returns the literals of re (simplified): lower-cased, for
+// case-insensitive checks, and, when re matches every one of them
+// case-sensitively, exact too. None when no set of literals is required.
+func Literals(re *syntax.Regexp) (lower, exact []string) {
+	lits, _ := requiredLiterals(re)
+	return splitLiterals(lits)
+}
+
+// Unbounded marks a lead with no limit.
+const Unbounded = unbounded
+
+// Lead returns how many bytes a match of re (simplified) can start before
+// the literal Literals chose for it, whose lower-cased forms are lower; or
+// Unbounded, when that is not bounded or when attempts started at each
+// occurrence of the literals could together cost more than linear time
+// (an unbounded repetition that can run across another occurrence).
+func Lead(re *syntax.Regexp, lower []string) int {
+	lead := literalLead(re)
+	if lead >= 0 && !repeatsStopAt(re, literalStarts(lower)) {
+		return unbounded
+	}
+	return lead
 }
 
 // foldMark prefixes, inside requiredLiterals, a literal the regex matches
@@ -312,4 +342,13 @@ func repeatsStopAt(re *syntax.Regexp, stops byteSet) bool {
 		}
 	}
 	return true
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }
