@@ -339,18 +339,21 @@ func statFile(r any) (os.FileInfo, error) {
 	return f.Stat()
 }
 
-// checkStdoutOpen returns an error if standard output is closed. The Go
-// runtime puts /dev/null, opened read-write, in place of a standard
-// descriptor that is closed when errtag starts (errtag in.log >&-), so
-// writes would vanish without an error; that is what stdoutClosed looks
-// for. To throw the output away, redirect it: > /dev/null.
-func checkStdoutOpen(e *env) error {
-	f, ok := e.stdout.(*os.File)
-	if ok && stdoutClosed(f) {
-		return &exitError{code: ExitInput, err: errors.New("standard output is closed (or is /dev/null opened for reading and writing, which is how a closed one looks); to discard the output, redirect it to /dev/null")}
-	}
-	return nil
-}
+// Standard output on /dev/null.
+//
+// errtag writes to a standard output that is /dev/null like to any other:
+// what it writes is discarded, which is what the user asked for. It does
+// not refuse /dev/null opened for reading and writing, although that is
+// also what a closed standard output looks like: when descriptor 1 is
+// closed at exec, the Go runtime opens /dev/null read-write in its place
+// (runtime.checkfds) before any of errtag's code runs, and records
+// nothing of it. What a parent gives on purpose looks the same: Python's
+// subprocess.DEVNULL and daemon(3) open /dev/null read-write and dup it
+// onto the descriptor. Nothing errtag can see tells the two apart (the
+// device, the access mode, the flags, the offset are all equal), so
+// refusing one refused the other, and a tool run with DEVNULL failed. So
+// errtag in.log >&- discards its output, as > /dev/null does; nothing the
+// user did not throw away is lost.
 
 // outDirTarget is where --out-dir DIR writes the output of input in.
 func outDirTarget(dir, in string) string { return filepath.Join(dir, filepath.Base(in)) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +19,7 @@ import (
 func newTestCmd(e *env) *cobra.Command {
 	c := &configOptions{}
 	var asJSON bool
+	var format string
 	input := "-"
 	cmd := &cobra.Command{
 		Use:   "test [flags] ['LINE'...]",
@@ -34,6 +36,10 @@ file's inputs: bindings decide its system.`,
   errtag test --system knox-efota --json 'error code 901'
   errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := resolveJSON(cmd, e, &format, asJSON); err != nil {
+				return err
+			}
+			asJSON = format == "json"
 			l, err := c.load(e)
 			if err != nil {
 				return err
@@ -43,12 +49,18 @@ file's inputs: bindings decide its system.`,
 			if !asJSON {
 				writeOff(w, l.Rules.Off)
 			}
+			// On a terminal, what would control it in a line is shown, not
+			// obeyed (textui.Escape).
+			show := func(s string) string { return s }
+			if e.display(e.stdout).Terminal {
+				show = func(s string) string { return string(textui.Escape(nil, []byte(s), false)) }
+			}
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
 					writeTraceJSON(w, n, line, tr, l.Rules.Off) // w keeps the error for Flush
 				} else {
-					writeTrace(w, n, line, tr)
+					writeTrace(w, n, show(line), tr)
 				}
 			}
 			done := func() error {
@@ -80,7 +92,7 @@ file's inputs: bindings decide its system.`,
 	}
 	c.register(cmd)
 	markReadsLogs(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
+	formatFlags(cmd.Flags(), &format, &asJSON, []string{"text", "json"}, "output `FORMAT`: text, for a person, or json (one JSON object per line, for scripts)", "")
 	cmd.Flags().StringVar(&input, "input", "-", "match the lines as lines of the input `NAME` (its path: the config's inputs: say which system it is)")
 	return cmd
 }

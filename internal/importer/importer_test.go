@@ -105,6 +105,21 @@ func TestTextLayouts(t *testing.T) {
 			{"0x1F", "HEX", "", "Hex."},
 		})
 	})
+	// CODE: message, CODE - message, as vendors' text lists and READMEs
+	// write them; --from auto reads them as text.
+	t.Run("code, separator, message", func(t *testing.T) {
+		page := "E1: Card declined.\nE2: Card expired.\nE42 - Issuer unavailable.\n404 \u2014 Not found.\nNOTE: not a code\n"
+		res, got := load(t, Auto, page)
+		if res.Format != Text {
+			t.Errorf("read as %s", res.Format)
+		}
+		check(t, got, []want{
+			{"E1", "CARD_DECLINED", "", "Card declined."},
+			{"E2", "CARD_EXPIRED", "", "Card expired."},
+			{"E42", "ISSUER_UNAVAILABLE", "", "Issuer unavailable."},
+			{"404", "NOT_FOUND", "", "Not found. NOTE: not a code"}, // NOTE is no code: the text goes on
+		})
+	})
 	t.Run("prose", func(t *testing.T) {
 		page := "Faults\n\nName\n\nMeaning\n\nTokenExpired\n\nThe token expired.\n\nRenew it.\n\nSERVER_BUSY (503)\n\nThe server is busy.\n\nThe end of the page.\n"
 		_, got := load(t, Text, page)

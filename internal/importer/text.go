@@ -10,8 +10,10 @@ import (
 
 var (
 	// textRowStart is a line that starts with a code: a number, or an
-	// upper-case token of letters and digits (looksLikeCode decides).
-	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:\s+(.*))?$`)
+	// upper-case token of letters and digits (looksLikeCode decides),
+	// followed by white space, or by a colon, dash or equals sign and
+	// the text ("E1: Card declined.", "404 - Not found").
+	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:(?::|\s*[=\x{2013}\x{2014}]|\s+[-:])\s*(\S.*)|\s+(.*))?$`)
 	textSection    = regexp.MustCompile(`^(?:Section|Group|Category):\s*(\S.*)$`)
 	textComment    = regexp.MustCompile(`^#(?:\s|#|$)`)
 	columnSep      = regexp.MustCompile(`\t+|[ \x{00A0}]{2,}`)
@@ -58,7 +60,7 @@ func codeLineStart(l string) (code, rest string, ok bool) {
 	if m == nil || !looksLikeCode(m[1]) {
 		return "", "", false
 	}
-	return m[1], m[2], true
+	return m[1], m[2] + m[3], true
 }
 
 // isTextHeader reports whether l is a table header line such as "Error code
