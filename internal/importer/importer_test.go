@@ -116,8 +116,8 @@ func TestTextLayouts(t *testing.T) {
 }
 
 // TestDuplicateCodes: rows of a code listed together are its meanings,
-// picked by message_prefix; a code listed again later is one entry; the
-// same row twice is kept once; names stay unique.
+// each picked by message_prefix, none general; a code listed again later
+// is one entry; the same row twice is kept once; names stay unique.
 func TestDuplicateCodes(t *testing.T) {
 	page := "| Code | Message |\n|---|---|\n" +
 		"| 5 | Access denied. |\n| 5 | Access denied for guests. |\n" +
@@ -129,13 +129,13 @@ func TestDuplicateCodes(t *testing.T) {
 		{"6", "NOT_FOUND", "", "Not found."},
 		{"7", "NOT_FOUND_7", "", "Not found."},
 	})
-	if got[1].MessagePrefix != "Access denied for guests." || got[0].MessagePrefix != "" {
+	if got[1].MessagePrefix != "Access denied for guests." || got[0].MessagePrefix != "Access denied." {
 		t.Errorf("prefixes %q %q", got[0].MessagePrefix, got[1].MessagePrefix)
 	}
 	if got[2].Description != `Also listed as: "Nothing there."` {
 		t.Errorf("description %q", got[2].Description)
 	}
-	if len(res.Warnings) != 2 {
+	if len(res.Warnings) != 3 || !strings.Contains(res.Warnings[2], "code 5 has 2 rows") || !strings.Contains(res.Warnings[2], "none is the general row") {
 		t.Errorf("warnings %q", res.Warnings)
 	}
 }
