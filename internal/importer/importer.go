@@ -223,7 +223,7 @@ func formatHint(f Format) string {
 	case TSV:
 		return "expected tab-separated lines with a code column"
 	}
-	return "expected lines starting with a code (" + unlabelledCodesHint + "), or a name paragraph followed by its description"
+	return "expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description"
 }
 
 // Build turns rows, in page order, into entries:
