@@ -99,11 +99,15 @@ func normalizedAgree(l, v string) bool {
 		return strings.HasPrefix(l, v) && wordEnds(v, l[len(v):])
 	}
 	// The line says less.
-	if !strings.HasPrefix(v, l) {
-		return false
-	}
+	return strings.HasPrefix(v, l) && cutAgrees(l, v[len(l):])
+}
+
+// cutAgrees reports whether l, a normalised message that stops where the
+// vendor's text goes on with rest, keeps enough of it to agree: two words
+// when it stops at a word boundary, three when it stops inside a word.
+func cutAgrees(l, rest string) bool {
 	words := strings.Count(l, " ") + 1 // normalised: one space between words
-	if wordEnds(l, v[len(l):]) {
+	if wordEnds(l, rest) {
 		return words >= 2
 	}
 	return words >= 3
@@ -277,17 +281,12 @@ func cutInside(l string, from int, lit string) bool {
 }
 
 // cutShort reports whether l, from byte q on, is a part that lit starts
-// with and not all of it, and l is long enough to count as a message cut
-// short: two words when it stops at a word boundary of lit, three when
-// it stops inside a word.
+// with and not all of it, and l keeps enough to count as a message cut
+// short (cutAgrees).
 func cutShort(l string, q int, lit string) bool {
 	tail := l[q:]
 	if tail == "" || len(tail) >= len(lit) || !strings.HasPrefix(lit, tail) {
 		return false
 	}
-	words := strings.Count(l, " ") + 1
-	if wordEnds(l, lit[len(tail):]) {
-		return words >= 2
-	}
-	return words >= 3
+	return cutAgrees(l, lit[len(tail):])
 }
