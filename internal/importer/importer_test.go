@@ -200,6 +200,17 @@ func TestGuessCategory(t *testing.T) {
 		{"ERROR_HOST_NOT_AVAILABLE", "Error code to indicate that the host is not available", "connectivity"},
 		{"InvalidCookie", "The server cannot decrypt it.", "auth"},
 		{"", "Something odd.", "internal"},
+		// General phrases (Redis's replies among the first to need them).
+		{"LOADING", "Redis is loading the dataset in memory", "server"},
+		{"BUSY", "Redis is busy running a module command.", "server"},
+		{"OOM", "command not allowed when used memory > 'maxmemory'.", "quota"},
+		{"", "unknown command '%.128s', with args beginning with: %s", "unsupported"},
+		{"", "unknown option --fast", "validation"},
+		{"NOSCRIPT", "No matching script. Please use EVAL.", "not-found"},
+		{"MASTERDOWN", "Link with MASTER is down and replica-serve-stale-data is set to 'no'.", "connectivity"},
+		{"EXECABORT", "Transaction discarded because of previous errors.", "cancelled"},
+		{"READONLY", "You can't write against a read only replica.", "permission"},
+		{"", "unknown user", "not-found"}, // an unknown object is still not found
 	} {
 		got, _ := GuessCategory(c.name, c.msg)
 		if got != c.want {
