@@ -202,7 +202,7 @@ func TestCatalogImportErrors(t *testing.T) {
 		exit   int
 		stderr string
 	}{
-		{[]string{"catalog", "import", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (--from auto: no table, tabs or HTML in it) (expected lines starting with a code, or a name paragraph followed by its description)\n"},
+		{[]string{"catalog", "import", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (--from auto: no table, tabs or HTML in it): expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description\n"},
 		{[]string{"catalog", "import", "--from", "", "--system", "acme", page}, ExitConfig, "errtag: --from needs a value: an empty one is none (give --from FORMAT)\n"},
 		{[]string{"catalog", "import", "--system", "acme", "--columns", "name,message", page}, ExitConfig, "errtag: --columns: no column is the code (give code at the code column's position)\n"},
 		{[]string{"catalog", "import", "--system", "acme", "--columns", "code,nmae", page}, ExitConfig, "errtag: --columns: unknown role \"nmae\" (code, name, message, description, group, status, remediation, skip, or - for a column not used)\n"},
@@ -210,7 +210,7 @@ func TestCatalogImportErrors(t *testing.T) {
 		{[]string{"catalog", "import", "--from", "text", page}, ExitConfig, "errtag: catalog import: --system is required\n"},
 		{[]string{"catalog", "import", "--from", "pdf", "--system", "acme", page}, ExitConfig, "errtag: --from: unknown page format \"pdf\": auto, html, markdown, text or tsv (the format of the page read; the catalog is written as YAML)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "Acme", page}, ExitConfig, "errtag: --system \"Acme\": use lower case letters, digits, '.', '_' and '-'\n"},
-		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (expected lines starting with a code, or a name paragraph followed by its description)\n"},
+		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text: expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description\n"},
 		{[]string{"catalog", "import", "--system", "acme"}, ExitConfig, "errtag: catalog import: give the page to read: errtag catalog import --system NAME FILE (- for standard input)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page + ".missing"}, ExitInput, "errtag: " + page + ".missing: no such file or directory\n"},
 	} {
