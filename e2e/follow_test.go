@@ -103,8 +103,8 @@ func TestFollow(t *testing.T) {
 	proc.expect(t, "new 2\n")
 
 	code, rest := proc.term(t, syscall.SIGTERM)
-	if code != 143 || rest != "" || proc.stderr.Len() != 0 {
-		t.Errorf("exit %d, then %q, stderr %q; want 143 and nothing", code, rest, proc.stderr.String())
+	if want := "errtag: " + p + ": rotated; following the new file\n"; code != 143 || rest != "" || proc.stderr.String() != want {
+		t.Errorf("exit %d, then %q, stderr %q; want 143, nothing, and %q", code, rest, proc.stderr.String(), want)
 	}
 }
 

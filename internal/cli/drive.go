@@ -78,30 +78,25 @@ type processors struct {
 	opts stream.Options
 	mu   sync.Mutex
 	made map[*matcher.Matcher]*stream.Processor
-	// byName remembers each input's processor: follow asks for every
-	// chunk it reads.
-	byName map[string]*stream.Processor
 }
 
 func newProcessors(l *loader.Loaded, opts stream.Options) *processors {
-	return &processors{l: l, opts: opts, made: map[*matcher.Matcher]*stream.Processor{}, byName: map[string]*stream.Processor{}}
+	return &processors{l: l, opts: opts, made: map[*matcher.Matcher]*stream.Processor{}}
 }
 
 // of returns the processor for the input named name ("-" for standard
-// input). It is safe for concurrent use (--out-dir).
+// input). It is safe for concurrent use (--out-dir). Nothing is kept per
+// name: follow asks for every chunk of files that come and go for days,
+// and the loader's binding lookup is cheap.
 func (p *processors) of(name string) *stream.Processor {
+	m := p.l.For(name)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if proc, ok := p.byName[name]; ok {
-		return proc
-	}
-	m := p.l.For(name)
 	proc := p.made[m]
 	if proc == nil {
 		proc = stream.New(m, p.opts)
 		p.made[m] = proc
 	}
-	p.byName[name] = proc
 	return proc
 }
 

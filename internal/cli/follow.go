@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,13 +20,15 @@ type followOptions struct {
 	on        bool
 	fromStart bool
 	state     string
+	exclude   []string
 }
 
 func (f *followOptions) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.BoolVarP(&f.on, "follow", "f", false, "follow the FILEs as they grow, like tail -F: through rotation (rename and create, copytruncate), waiting for files that do not exist yet; runs until interrupted")
+	fs.BoolVarP(&f.on, "follow", "f", false, "follow the FILEs as they grow, like tail -F: through rotation (rename and create, copytruncate), waiting for files that do not exist yet; a quoted FILE with *, ? or [ is a pattern whose files, present and future, are followed; runs until interrupted")
 	fs.BoolVar(&f.fromStart, "from-start", false, "with -f, read what the FILEs already hold first (default: only what is written from now on)")
 	fs.StringVar(&f.state, "state", "", "with -f, keep in `FILE` how far each file was written out, and resume from there when run again with the same FILE")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "with -f, do not follow files matched by a pattern whose path or name matches `GLOB` (repeatable)")
 }
 
 // stateSaveEvery is how often, at most, the --state file is rewritten
@@ -42,6 +46,8 @@ func runFollowMode(ctx context.Context, e *env, o *runOptions, args []string) (d
 			return true, configErr(errors.New("--state needs -f (--follow)"))
 		case f.fromStart:
 			return true, configErr(errors.New("--from-start needs -f (--follow)"))
+		case len(f.exclude) > 0:
+			return true, configErr(errors.New("--exclude needs -f (--follow)"))
 		}
 		return false, nil
 	}
@@ -60,28 +66,49 @@ func runFollowMode(ctx context.Context, e *env, o *runOptions, args []string) (d
 // reader gone), writing every line through the same matcher and sinks as
 // the filter. Output is flushed whenever no more lines are waiting; the
 // state, if kept, is saved only after the lines before each saved offset
-// were flushed.
+// were flushed. What happens to the files (missing, appeared, rotated,
+// truncated, deleted, compressed) is told on stderr, one line each,
+// rate-limited.
 func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error {
 	sinkOpts, err := o.sinkOptions()
 	if err != nil {
 		return configErr(err)
 	}
+	e.limitMemory(o.maxLine)
 	l, err := o.load(e)
 	if err != nil {
 		return err
 	}
 	var state *follow.State
-	resume := map[string]follow.Position{}
+	var resume map[string]follow.Position
+	var known []string
 	if o.follow.state != "" {
 		if state, err = follow.LoadState(o.follow.state); err != nil {
 			return configErr(fmt.Errorf("--state: %w", err))
 		}
-		for _, name := range args {
-			if p, ok := state.Files[follow.Key(name)]; ok {
-				resume[name] = p
-			}
+		defer state.Close()
+		resume = make(map[string]follow.Position, len(state.Files))
+		for k, p := range state.Files {
+			resume[k] = p
 		}
+		known = state.Patterns
 	}
+	fl, err := follow.New(follow.Config{
+		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
+		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
+	})
+	if err != nil {
+		var nf *follow.NotFollowableError
+		if errors.As(err, &nf) {
+			return &exitError{code: ExitInput, err: err}
+		}
+		return configErr(err)
+	}
+	defer fl.Close()
+	if state != nil {
+		state.AddPatterns(fl.Patterns())
+	}
+
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
 	out, err := openFollowOutput(e, o.outFile, o.follow.state != "")
@@ -90,33 +117,24 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	ctx, unwatch := watchOutput(ctx, out)
 	defer unwatch()
-	// One sink per file: the writer keeps the files' lines apart.
-	w := output.NewWriter(out)
-	// Each file's matcher is the one its path is bound to (inputs:).
-	procs := newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()})
-	sinks := map[string]stream.Sink{}
-	counts := map[string]*stream.Stats{}
-	for _, name := range args {
-		if sinks[name], err = o.newSink(w, sinkOpts, name); err != nil {
-			return configErr(err)
-		}
-		counts[name] = &stream.Stats{}
+	// The Writer keeps the lines of different sinks apart; tail knows
+	// whether the output ends inside a line.
+	tail := &lineEnd{w: out, atStart: true}
+	w := output.NewWriter(tail)
+	fo := &followSinks{
+		newSink: func(name string) (stream.Sink, error) { return o.newSink(w, sinkOpts, name) },
+		// Each file's matcher is the one its path is bound to (inputs:).
+		procs: newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		sinks: map[string]stream.Sink{}, counts: map[string]*stream.Stats{}, mid: map[string]bool{},
 	}
 	defer func() {
-		for _, name := range args {
-			if c := counts[name]; c != nil {
-				rs.addInput(name, *c)
-				counts[name] = nil
-			}
+		for _, name := range fo.order {
+			rs.addInput(name, *fo.counts[name])
 		}
 	}()
-
-	fl, err := follow.New(follow.Config{Files: args, FromStart: o.follow.fromStart, Resume: resume})
-	if err != nil {
-		return configErr(err)
-	}
-	defer fl.Close()
-	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, e: e}
+	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e}
+	say := newNotifier(e.stderr)
+	defer say.flush()
 	chunks, stopping := fl.Chunks(), false
 	for {
 		var c follow.Chunk
@@ -138,17 +156,25 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			break
 		}
 		if c.Err != nil {
-			fmt.Fprintf(e.stderr, "errtag: %v\n", describeFollowError(c))
+			say.say("error", describeFollowError(c))
 			continue
 		}
-		if len(c.Data) > 0 {
-			st, err := procs.of(c.Source).Lines(sinks[c.Source], c.Data)
-			add(counts[c.Source], st)
-			if err != nil {
-				return followWriteFailure(fl, sv, err)
-			}
+		if msg := describeNote(c); msg != "" {
+			say.say(c.Note.String(), msg)
 		}
-		sv.pending[c.Source] = c.Pos
+		if err := fo.write(c); err != nil {
+			return followWriteFailure(fl, sv, err)
+		}
+		if c.Note == follow.Gone {
+			sv.gone(c.Source)
+			if st, ok, err := fo.forget(c.Source); err != nil {
+				return followWriteFailure(fl, sv, err)
+			} else if ok {
+				rs.addInput(c.Source, st)
+			}
+		} else if c.HasPos() {
+			sv.handled(c.Source, c.Pos)
+		}
 		if len(chunks) == 0 {
 			// Nothing waiting: write out now, then the state may
 			// record it.
@@ -158,12 +184,175 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			sv.flushed(stopping)
 		}
 	}
+	// A line left open (a too-long line, a last line without newline)
+	// is ended, so that what is written next (a restart appending to -o)
+	// starts on its own line.
+	if err := fo.endLong(); err != nil {
+		return followWriteFailure(fl, sv, err)
+	}
 	if err := w.Flush(); err != nil {
+		return followWriteFailure(fl, sv, err)
+	}
+	if err := tail.end(); err != nil {
 		return followWriteFailure(fl, sv, err)
 	}
 	sv.flushed(true)
 	sv.save(true)
 	return finishOutput(out, nil)
+}
+
+// lineEnd is what the output Writer flushes to: it knows whether the
+// output ends inside a line.
+type lineEnd struct {
+	w       io.Writer
+	atStart bool
+}
+
+func (l *lineEnd) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if n > 0 {
+		l.atStart = p[n-1] == '\n'
+	}
+	return n, err
+}
+
+// end ends the line the output ends inside, if any.
+func (l *lineEnd) end() error {
+	if l.atStart {
+		return nil
+	}
+	_, err := l.Write([]byte{'\n'})
+	return err
+}
+
+// followSinks writes the chunks of every followed file to one output, each
+// file through its own sink (its own -H prefix or "file" field).
+type followSinks struct {
+	newSink func(name string) (stream.Sink, error)
+	procs   *processors
+	sinks   map[string]stream.Sink
+	counts  map[string]*stream.Stats
+	// mid marks the files whose output ends inside a line (the last line
+	// of a generation that had no newline): their next line goes through
+	// a new sink, which the Writer starts on a line of its own.
+	mid     map[string]bool
+	order   []string // sources in the order first seen
+	longSrc string   // the file whose too-long line is being written
+}
+
+func (fo *followSinks) sink(src string) (stream.Sink, error) {
+	if s := fo.sinks[src]; s != nil && !fo.mid[src] {
+		return s, nil
+	}
+	delete(fo.mid, src)
+	s, err := fo.newSink(src)
+	if err != nil {
+		return nil, err
+	}
+	fo.sinks[src] = s
+	if fo.counts[src] == nil {
+		fo.counts[src] = &stream.Stats{}
+		fo.order = append(fo.order, src)
+	}
+	return s, nil
+}
+
+// write writes the data of c. A line longer than --max-line comes in
+// pieces, streamed through unannotated; if another file's lines come
+// between two pieces, the line is ended there and its rest continues on a
+// line of its own.
+func (fo *followSinks) write(c follow.Chunk) error {
+	if len(c.Data) == 0 && c.Part != follow.LastPiece {
+		return nil
+	}
+	sink, err := fo.sink(c.Source)
+	if err != nil {
+		return err
+	}
+	if fo.longSrc != c.Source {
+		if err := fo.endLong(); err != nil {
+			return err
+		}
+	}
+	// A generation that ended without a newline: the next line, of
+	// the next generation, goes on a line of its own.
+	if c.Part != follow.Piece && (len(c.Data) == 0 || c.Data[len(c.Data)-1] != '\n') {
+		defer func() { fo.mid[c.Source] = true }()
+	}
+	total := fo.counts[c.Source]
+	switch c.Part {
+	case follow.Lines:
+		st, err := fo.procs.of(c.Source).Lines(sink, c.Data)
+		add(total, st)
+		return err
+	case follow.Piece, follow.LastPiece:
+		total.Bytes += int64(len(c.Data))
+		if fo.longSrc != c.Source {
+			fo.longSrc = c.Source
+			if err := sink.LongStart(); err != nil {
+				return &stream.WriteError{Err: err}
+			}
+		}
+		line, term := c.Data, []byte(nil)
+		if c.Part == follow.LastPiece {
+			line, term = splitTerm(c.Data)
+		}
+		if err := sink.LongChunk(line); err != nil {
+			return &stream.WriteError{Err: err}
+		}
+		if c.Part == follow.LastPiece {
+			fo.longSrc = ""
+			total.Lines++
+			if err := sink.LongEnd(term); err != nil {
+				return &stream.WriteError{Err: err}
+			}
+		}
+	}
+	return nil
+}
+
+// forget drops the sink of src, a file that is gone for good (over days of
+// churn, sinks would pile up), and returns its counts.
+func (fo *followSinks) forget(src string) (stream.Stats, bool, error) {
+	c := fo.counts[src]
+	if c == nil {
+		return stream.Stats{}, false, nil
+	}
+	if fo.longSrc == src {
+		if err := fo.endLong(); err != nil {
+			return stream.Stats{}, false, err
+		}
+	}
+	delete(fo.sinks, src)
+	delete(fo.counts, src)
+	delete(fo.mid, src)
+	fo.order = slices.DeleteFunc(fo.order, func(s string) bool { return s == src })
+	return *c, true, nil
+}
+
+// endLong ends a too-long line whose end has not come.
+func (fo *followSinks) endLong() error {
+	if fo.longSrc == "" {
+		return nil
+	}
+	s := fo.sinks[fo.longSrc]
+	fo.longSrc = ""
+	if err := s.LongEnd(nil); err != nil {
+		return &stream.WriteError{Err: err}
+	}
+	return nil
+}
+
+// splitTerm separates a line's terminator (LF or CRLF, or a last bare CR).
+func splitTerm(b []byte) (line, term []byte) {
+	n := len(b)
+	switch {
+	case n > 1 && b[n-2] == '\r' && b[n-1] == '\n':
+		return b[:n-2], b[n-2:]
+	case n > 0 && (b[n-1] == '\n' || b[n-1] == '\r'):
+		return b[:n-1], b[n-1:]
+	}
+	return b, nil
 }
 
 func add(total *stream.Stats, st stream.Stats) {
@@ -182,6 +371,33 @@ func describeFollowError(c follow.Chunk) string {
 	return c.Source + ": " + msg
 }
 
+// describeNote is the line telling the user what happened to a followed
+// file, as tail -F does ("" for none).
+func describeNote(c follow.Chunk) string {
+	switch c.Note {
+	case follow.Missing:
+		return c.Source + ": no such file; following it when it appears"
+	case follow.Appeared:
+		return c.Source + ": appeared; following it from its start"
+	case follow.Rotated:
+		return c.Source + ": rotated; following the new file"
+	case follow.Truncated:
+		return c.Source + ": truncated; reading it again from its start"
+	case follow.Gone:
+		return c.Source + ": deleted; read to its end and released"
+	case follow.Hole:
+		return fmt.Sprintf("%s: skipped a hole of %d NUL bytes, never written (a writer without O_APPEND wrote on past a truncation)", c.Source, c.Size)
+	case follow.NoMatch:
+		return fmt.Sprintf("%q matches no file yet; following files as they appear", c.Source)
+	case follow.Skipped:
+		if c.Path == c.Source {
+			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
+		}
+		return fmt.Sprintf("%s: %s is compressed: not read (lines written to it while errtag was not following are not annotated)", c.Source, c.Path)
+	}
+	return ""
+}
+
 // followWriteFailure ends follow mode on an output error. The state keeps
 // what was flushed before.
 func followWriteFailure(fl *follow.Follower, sv *stateSaver, err error) error {
@@ -194,12 +410,70 @@ func followWriteFailure(fl *follow.Follower, sv *stateSaver, err error) error {
 	return writeFailure(err)
 }
 
+// notifier writes notices to stderr, at most noticeBurst of each kind per
+// noticeWindow; the rest are counted and the count is told.
+type notifier struct {
+	w     io.Writer
+	now   func() time.Time
+	kinds map[string]*noticeCount
+	order []string
+}
+
+type noticeCount struct {
+	start       time.Time
+	shown, held int
+}
+
+const (
+	noticeBurst  = 10
+	noticeWindow = 10 * time.Second
+)
+
+func newNotifier(w io.Writer) *notifier {
+	return &notifier{w: w, now: time.Now, kinds: map[string]*noticeCount{}}
+}
+
+func (n *notifier) say(kind, msg string) {
+	now := n.now()
+	k := n.kinds[kind]
+	if k == nil {
+		k = &noticeCount{start: now}
+		n.kinds[kind] = k
+		n.order = append(n.order, kind)
+	}
+	if now.Sub(k.start) >= noticeWindow {
+		n.summary(kind, k)
+		k.start, k.shown = now, 0
+	}
+	if k.shown < noticeBurst {
+		k.shown++
+		fmt.Fprintf(n.w, "errtag: %s\n", msg)
+		return
+	}
+	k.held++
+}
+
+func (n *notifier) summary(kind string, k *noticeCount) {
+	if k.held > 0 {
+		fmt.Fprintf(n.w, "errtag: ... and %d more %q notices (at most %d every %v are shown)\n", k.held, kind, noticeBurst, noticeWindow)
+		k.held = 0
+	}
+}
+
+// flush tells the counts still held.
+func (n *notifier) flush() {
+	for _, kind := range n.order {
+		n.summary(kind, n.kinds[kind])
+	}
+}
+
 // stateSaver keeps the --state file: positions become savable once the
 // output holding their lines was flushed, and are saved at most every
 // stateSaveEvery while lines flow, and at the end.
 type stateSaver struct {
 	state   *follow.State
 	pending map[string]follow.Position // handled, not yet flushed
+	forget  map[string]bool            // gone, not yet flushed
 	dirty   bool                       // flushed positions not saved yet
 	last    time.Time
 	timer   *time.Timer
@@ -207,17 +481,33 @@ type stateSaver struct {
 	failed  bool
 }
 
+func (s *stateSaver) handled(name string, p follow.Position) {
+	delete(s.forget, name)
+	s.pending[name] = p
+}
+
+func (s *stateSaver) gone(name string) {
+	delete(s.pending, name)
+	s.forget[name] = true
+}
+
 // flushed records that everything pending was written out.
 func (s *stateSaver) flushed(final bool) {
 	if s.state == nil {
 		clear(s.pending)
+		clear(s.forget)
 		return
 	}
 	for name, p := range s.pending {
 		s.state.Files[follow.Key(name)] = p
 		s.dirty = true
 	}
+	for name := range s.forget {
+		s.state.Forget(name)
+		s.dirty = true
+	}
 	clear(s.pending)
+	clear(s.forget)
 	if !final && s.dirty && time.Since(s.last) >= stateSaveEvery {
 		s.save(false)
 	}

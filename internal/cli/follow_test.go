@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/errtag/errtag/internal/follow"
 )
 
 // syncBuffer is an output written by a running command and read by a test.
@@ -94,6 +97,8 @@ func TestFollowUsage(t *testing.T) {
 		{[]string{"--follow", "-"}, "standard input cannot be followed"},
 		{[]string{"--state", filepath.Join(t.TempDir(), "s.json"), p}, "--state needs -f"},
 		{[]string{"--from-start", p}, "--from-start needs -f"},
+		{[]string{"--exclude", "*.gz", p}, "--exclude needs -f"},
+		{[]string{"-f", "[bad", p}, `pattern "[bad": syntax error in pattern`},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) {
@@ -154,8 +159,8 @@ func TestFollowStateRestart(t *testing.T) {
 	appendLine(t, p, "live\n")
 	fw.waitOut(t, "refilled\nlive\n")
 	fw.stop(t)
-	if s := fw.errb.String(); s != "" {
-		t.Errorf("stderr %q", s)
+	if s, want := fw.errb.String(), "errtag: "+p+": truncated; reading it again from its start\n"; s != want {
+		t.Errorf("stderr %q, want %q", s, want)
 	}
 }
 
@@ -189,4 +194,106 @@ func appendLine(t *testing.T, p, s string) {
 	}
 	defer f.Close()
 	f.WriteString(s)
+}
+
+// TestNotifierRateLimit: notices of one kind are shown up to a burst per
+// window; the rest are counted, and the count is told.
+func TestNotifierRateLimit(t *testing.T) {
+	var b bytes.Buffer
+	now := time.Unix(1000, 0)
+	n := newNotifier(&b)
+	n.now = func() time.Time { return now }
+	for i := range 25 {
+		n.say("rotated", fmt.Sprintf("f%d: rotated", i))
+	}
+	n.say("truncated", "g: truncated")
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != noticeBurst+1 || lines[noticeBurst] != "errtag: g: truncated" {
+		t.Fatalf("got %q", lines)
+	}
+	now = now.Add(noticeWindow)
+	n.say("rotated", "f99: rotated")
+	n.flush()
+	if want := "errtag: ... and 15 more \"rotated\" notices (at most 10 every 10s are shown)\nerrtag: f99: rotated\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("got %q, want it to end with %q", b.String(), want)
+	}
+}
+
+// TestFollowLongLinesAndFiles: with --max-line, a too-long line that is
+// still being written goes out in pieces, unannotated; a line of another
+// file coming between its pieces ends it there and starts on its own line
+// (the rest continues on a line of its own), in auto and in json output.
+func TestFollowLongLinesAndFiles(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		want   func(a, b string) string
+	}{
+		{"auto", func(a, b string) string {
+			return a + ":" + strings.Repeat("x", 300) + "\n" + b + ":other\n" + a + ":yyy\n" + a + ":next\n"
+		}},
+		{"json", func(a, b string) string {
+			return `{"log":"` + strings.Repeat("x", 300) + `","file":"` + a + `","errtag_long_line":true}` + "\n" +
+				`{"log":"other","file":"` + b + `"}` + "\n" +
+				`{"log":"yyy","file":"` + a + `","errtag_long_line":true}` + "\n" +
+				`{"log":"next","file":"` + a + `"}` + "\n"
+		}},
+	} {
+		t.Run(c.format, func(t *testing.T) {
+			dir := t.TempDir()
+			a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+			os.WriteFile(a, nil, 0o644)
+			os.WriteFile(b, nil, 0o644)
+			// --from-start: what is appended is read wherever the
+			// follower stands.
+			fw := startFollow(t, "-f", "--from-start", "-H", "--max-line", "100", "--output", c.format, a, b)
+			appendLine(t, a, strings.Repeat("x", 300))
+			waitFor(t, fw, func(out string) bool { return strings.Count(out, "x") == 300 })
+			appendLine(t, b, "other\n")
+			waitFor(t, fw, func(out string) bool { return strings.Contains(out, "other") })
+			appendLine(t, a, "yyy\nnext\n")
+			fw.waitOut(t, c.want(a, b))
+		})
+	}
+}
+
+func waitFor(t *testing.T, fw *following, cond func(string) bool) {
+	t.Helper()
+	end := time.Now().Add(10 * time.Second)
+	for !cond(fw.out.String()) {
+		if time.Now().After(end) {
+			t.Fatalf("output %q (stderr %q)", fw.out.String(), fw.errb.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestFollowPatternStateKeepsOneEntryPerFile: with a pattern and --state,
+// each followed file has its entry, and the entry of a file deleted (read
+// to its end and released) is dropped from the state.
+func TestFollowPatternStateKeepsOneEntryPerFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st := filepath.Join(t.TempDir(), "state.json")
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	os.WriteFile(a, []byte("a1\n"), 0o644)
+	os.WriteFile(b, []byte("b1\n"), 0o644)
+	fw := startFollow(t, "-f", "--from-start", "--state", st, filepath.Join(dir, "*.log"))
+	waitFor(t, fw, func(out string) bool { return strings.Count(out, "\n") == 2 })
+	os.Remove(b)
+	end := time.Now().Add(10 * time.Second)
+	for !strings.Contains(fw.errb.String(), b+": deleted; read to its end and released") {
+		if time.Now().After(end) {
+			t.Fatalf("no release notice: %q", fw.errb.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	fw.stop(t)
+	s, err := follow.LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok := s.Files[b]; ok || len(s.Files) != 1 || s.Files[a].Offset != 3 {
+		t.Errorf("state %+v, want one entry, for %s at offset 3", s.Files, a)
+	}
 }

@@ -6,41 +6,209 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"time"
 )
 
 // file is one followed name.
 type file struct {
-	name      string // as given in Config.Files
-	path      string // cleaned
+	name string // Source: as given, or as a pattern matched it
+	path string // cleaned
+	key  string // absolute path: the key of its Position
+	glob bool   // matched by a pattern: forgotten once gone
+	// target is the path through its symlinks; dir and base are where
+	// its rotated copies are looked for: beside the target (a log reached
+	// through a link is rotated in the link target's directory).
+	target    string
 	dir, base string
-	cur       *gen // nil until the name has a file
-	started   bool
-	seen      []os.FileInfo // recent generations, not to be read again
-	lastErr   string
+
+	first *gen // opened when a pattern found it, before it is started
+	cur   *gen // the generation being read (nil: none yet)
+	// queue holds the generations after cur, opened as soon as they were
+	// noticed: files found at the name (atName), in the order seen, and
+	// rotated copies found in the directory. Copies that the live file
+	// still holds (copytruncate made the copy but did not truncate yet)
+	// wait here too.
+	queue []*gen
+	// done lists generations read to their end (and compressed copies):
+	// they are not read again. since is a lower bound on the modification
+	// time of a generation that was not read yet.
+	done  []doneGen
+	since time.Time
+
+	started  bool
+	appeared bool      // found after start: read from its beginning
+	resume   *Position // where a previous run stopped
+	retiring bool      // a newer name took over: finish, then forget
+	fresh    Note      // the note for a first file when there is none
+	missing  bool      // a Missing note was sent, no file since
+	nameGone bool      // the name had no file at the last look
+	released bool
+
+	lastErr string
+	obsErr  error
+	dirty   bool // look at it on the next turn
+	scanDue bool // list its directory for rotated copies
+	// numbers says how numbered rotated copies are named (see
+	// olderByName), learnt from where read generations went.
+	numbers int
+	// changedAt counts the changes seen at the name; scannedAt is the
+	// count when the directory was last listed for them.
+	changedAt, scannedAt int
+	lastScan             time.Time
 }
 
-func newFile(name, path string) *file {
-	return &file{name: name, path: path, dir: filepath.Dir(path), base: filepath.Base(path)}
+type doneGen struct {
+	id    FileID
+	mtime time.Time
 }
 
-func (f *file) close() { f.cur.close() }
+type devIno struct{ dev, ino uint64 }
 
-// remember records a generation as read.
-func (f *file) remember(fi os.FileInfo) {
-	const keep = 64
-	if len(f.seen) == keep {
-		f.seen = append(f.seen[:0], f.seen[1:]...)
+const maxFileDone = 256
+
+func newFile(name, path string, glob bool) *file {
+	f := &file{name: name, path: path, key: Key(path), glob: glob}
+	f.resolve()
+	return f
+}
+
+// resolve finds where f's rotated copies are kept.
+func (f *file) resolve() {
+	t, err := filepath.EvalSymlinks(f.path)
+	if err != nil {
+		if f.dir == "" {
+			f.dir, f.base = filepath.Dir(f.path), filepath.Base(f.path)
+		}
+		return
 	}
-	f.seen = append(f.seen, fi)
+	f.target = filepath.Clean(t)
+	f.dir, f.base = filepath.Dir(f.target), filepath.Base(f.target)
 }
 
-func (f *file) wasSeen(fi os.FileInfo) bool {
-	for _, s := range f.seen {
-		if os.SameFile(s, fi) {
+// holds reports whether fi is f's current or a queued generation.
+func (f *file) holds(fi os.FileInfo) bool {
+	if f.cur != nil && os.SameFile(f.cur.fi, fi) {
+		return true
+	}
+	for _, q := range f.queue {
+		if os.SameFile(q.fi, fi) {
 			return true
 		}
 	}
 	return false
+}
+
+func sameID(a, b FileID) bool {
+	return a.Ino != 0 && a.Ino == b.Ino && a.Dev == b.Dev && a.BTime == b.BTime
+}
+
+func (f *file) isDone(id FileID) bool {
+	for _, d := range f.done {
+		if sameID(d.id, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDoneFI reports whether fi (device and inode alone) is a generation
+// read to its end.
+func (f *file) isDoneFI(fi os.FileInfo) bool {
+	k, ok := idOf(fi)
+	if !ok {
+		return false
+	}
+	for _, d := range f.done {
+		if d.id.Ino == k.ino && d.id.Dev == k.dev {
+			return true
+		}
+	}
+	return false
+}
+
+// doneAt lists the generations read to their end that were last modified
+// at mtime or later (see Position.Done).
+func (f *file) doneAt(mtime int64) []FileID {
+	var out []FileID
+	for i := len(f.done) - 1; i >= 0 && len(out) < maxDone; i-- {
+		if f.done[i].mtime.UnixNano() >= mtime {
+			out = append(out, f.done[i].id)
+		}
+	}
+	return out
+}
+
+func idOf(fi os.FileInfo) (devIno, bool) {
+	dev, ino, _, ok := statID(fi)
+	return devIno{dev, ino}, ok
+}
+
+// own records g as open and f's.
+func (fl *Follower) own(g *gen, f *file) {
+	fl.gens[g] = f
+	if k, ok := idOf(g.fi); ok {
+		fl.byID[k] = g
+	}
+}
+
+// disown closes g.
+func (fl *Follower) disown(g *gen) {
+	delete(fl.gens, g)
+	if k, ok := idOf(g.fi); ok && fl.byID[k] == g {
+		delete(fl.byID, k)
+	}
+	g.close()
+}
+
+// openOwner returns the open generation that is the file fi describes, and
+// whose it is.
+func (fl *Follower) openOwner(fi os.FileInfo) (*gen, *file) {
+	if k, ok := idOf(fi); ok {
+		if g := fl.byID[k]; g != nil {
+			return g, fl.gens[g]
+		}
+		return nil, nil
+	}
+	for g, f := range fl.gens {
+		if os.SameFile(g.fi, fi) {
+			return g, f
+		}
+	}
+	return nil, nil
+}
+
+// pinRoom reports whether another generation may be kept open for f.
+func (fl *Follower) pinRoom(f *file) bool {
+	return len(f.queue) < maxQueue && len(fl.gens) < len(fl.files)+maxPinned
+}
+
+// finished records g, read to its end, as done, and closes it.
+func (fl *Follower) finished(f *file, g *gen) {
+	if g.f != nil {
+		g.refresh()
+	}
+	fl.markDone(f, g)
+	fl.disown(g)
+	f.queue = without(f.queue, g)
+}
+
+func (fl *Follower) markDone(f *file, g *gen) {
+	if len(f.done) == maxFileDone {
+		f.done = append(f.done[:0], f.done[1:]...)
+	}
+	f.done = append(f.done, doneGen{g.id, g.mtime})
+	if g.mtime.After(f.since) {
+		f.since = g.mtime
+	}
+	if g.id.Ino != 0 && !fl.doneIDs[g.id] {
+		if len(fl.doneFIFO) == maxDoneIDs {
+			delete(fl.doneIDs, fl.doneFIFO[0])
+			fl.doneFIFO = fl.doneFIFO[1:]
+		}
+		fl.doneIDs[g.id] = true
+		fl.doneFIFO = append(fl.doneFIFO, g.id)
+	}
 }
 
 // report delivers err, unless it is the one reported last.
@@ -53,9 +221,234 @@ func (fl *Follower) report(f *file, err error) {
 
 func notExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
-func (fl *Follower) deliver(f *file, g *gen, data []byte) {
-	if len(data) > 0 {
-		fl.send(Chunk{Source: f.name, Data: data, Pos: g.pos})
+// posOf is the Position to deliver with a chunk of g.
+func (fl *Follower) posOf(f *file, g *gen, inLine bool) Position {
+	p := g.position()
+	p.InLine = inLine
+	p.Done = f.doneAt(p.MTime)
+	return p
+}
+
+func (fl *Follower) deliver(f *file, g *gen, ps []piece) {
+	for _, p := range ps {
+		g.advance(p.data)
+		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: fl.posOf(f, g, p.part == Piece)})
+	}
+}
+
+// sendPos delivers g's Position (and a note) without data.
+func (fl *Follower) sendPos(f *file, g *gen, n Note) {
+	fl.send(Chunk{Source: f.name, Note: n, Pos: fl.posOf(f, g, g.long)})
+}
+
+// observe looks at f's name and opens the file it holds if it is new
+// (rotation), without delivering anything: it runs while the follower
+// waits for its reader too.
+func (fl *Follower) observe(f *file) {
+	if f.released || !f.started {
+		return
+	}
+	fl.round++
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		if notExist(err) {
+			f.nameGone = true
+			fl.left(f)
+		} else {
+			f.obsErr = err
+		}
+		return
+	}
+	f.nameGone = false
+	if !fi.Mode().IsRegular() {
+		f.obsErr = &os.PathError{Op: "follow", Path: f.path, Err: notRegular(fi)}
+		return
+	}
+	if f.holds(fi) || f.retiring {
+		return
+	}
+	if g, _ := fl.openOwner(fi); g != nil {
+		return // another followed name's generation
+	}
+	if !fl.pinRoom(f) {
+		f.dirty = true
+		return
+	}
+	g, err := openGen(f.path)
+	if err != nil {
+		if !notExist(err) {
+			f.obsErr = err
+		}
+		return
+	}
+	if f.holds(g.fi) || f.isDone(g.id) || fl.doneIDs[g.id] {
+		g.close()
+		return
+	}
+	if o, _ := fl.openOwner(g.fi); o != nil {
+		g.close()
+		return
+	}
+	fl.left(f)
+	g.seq, g.atName = fl.round, true
+	f.queue = append(f.queue, g)
+	f.changedAt++
+	fl.own(g, f)
+	f.resolve()
+	f.dirty = true
+}
+
+// lookAround, when the name has moved on, lists the directory for
+// generations rotated away before they were seen at the name, once per
+// change at the name. The name is looked at before and after: if it changed
+// meanwhile, a generation found in the listing may be newer than the one
+// seen at the name, so the look is repeated.
+func (fl *Follower) lookAround(f *file) {
+	if f.scannedAt == f.changedAt && !f.scanDue {
+		return
+	}
+	for range 4 {
+		fl.observe(f)
+		before := f.changedAt
+		fl.scanSiblings(f, false)
+		fl.observe(f)
+		if f.changedAt == before {
+			break
+		}
+	}
+	f.scannedAt = f.changedAt
+}
+
+// left notes that the name no longer holds its newest generation.
+func (fl *Follower) left(f *file) {
+	g := f.cur
+	for _, q := range f.queue {
+		if q.atName {
+			g = q
+		}
+	}
+	if g != nil && g.leftAt == 0 {
+		g.leftAt = fl.round
+		f.changedAt++
+	}
+}
+
+// scanSiblings lists f's directory and opens the rotated copies that are
+// new: generations rotated away before they were seen at the name, and
+// copytruncate copies. With report, compressed ones are reported (at a
+// restart, they may hold lines written while errtag was stopped).
+func (fl *Follower) scanSiblings(f *file, report bool) {
+	if f.released || f.dir == "" || !f.started {
+		return
+	}
+	f.scanDue = false
+	f.lastScan = time.Now()
+	// The name first: a generation found rotated away is then known to
+	// be older than what the name holds, and the one it held before is
+	// known to have left it.
+	fl.observe(f)
+	changes := f.changedAt
+	fl.round++
+	var pinned []*gen
+	stable := true
+	defer func() {
+		// If the name changed during the listing, a generation found
+		// may be newer than the one the name held before it; if the
+		// directory did not hold still, one may have been missed and
+		// found later: only their times can order them.
+		if fl.observe(f); f.changedAt != changes || !stable {
+			for _, g := range pinned {
+				g.uncertain = true
+			}
+		}
+	}()
+	list, stable := stableSiblings(f.dir, f.base)
+	// How numbered copies are named is learnt from the generations
+	// whose age is known: read ones (oldest), the current one, those
+	// seen at the name (in the order seen). Unknown ones are newer than
+	// the first two.
+	type aged struct{ rank, n int }
+	var known []aged
+	lo, hi := -1, -1
+	for _, s := range list {
+		n, ok := numericSuffix(f.base, filepath.Base(s.path))
+		if !ok {
+			continue
+		}
+		rank := -1
+		switch {
+		case f.isDoneFI(s.fi):
+			rank = 0
+		case f.cur != nil && os.SameFile(s.fi, f.cur.fi):
+			rank = 1
+		default:
+			for i, q := range f.queue {
+				if q.atName && os.SameFile(q.fi, s.fi) {
+					rank = 2 + i
+				}
+			}
+		}
+		if rank < 0 {
+			continue
+		}
+		for _, k := range known {
+			if k.rank != rank && k.n != n {
+				if (k.rank < rank) == (k.n < n) {
+					f.numbers = 1
+				} else {
+					f.numbers = -1
+				}
+			}
+		}
+		known = append(known, aged{rank, n})
+		if rank <= 1 {
+			if lo < 0 || n < lo {
+				lo = n
+			}
+			hi = max(hi, n)
+		}
+	}
+	for _, s := range list {
+		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) {
+			continue
+		}
+		if g, _ := fl.openOwner(s.fi); g != nil {
+			continue
+		}
+		if !fl.pinRoom(f) {
+			return
+		}
+		g, err := openGen(s.path)
+		if err != nil {
+			continue
+		}
+		// Names may have moved since the listing (a shift in progress):
+		// check what was opened.
+		if o, _ := fl.openOwner(g.fi); o != nil || f.holds(g.fi) || f.isDone(g.id) || fl.doneIDs[g.id] {
+			g.close()
+			continue
+		}
+		if c := compressionOf(g.f); c != "" {
+			fl.markDone(f, g)
+			g.close()
+			if report {
+				fl.note(Chunk{Source: f.name, Note: Skipped, Path: s.path})
+			}
+			continue
+		}
+		if n, ok := numericSuffix(f.base, filepath.Base(s.path)); ok && lo >= 0 {
+			switch {
+			case n > hi:
+				f.numbers = 1
+			case n < lo:
+				f.numbers = -1
+			}
+		}
+		g.seq = fl.round
+		f.queue = append(f.queue, g)
+		pinned = append(pinned, g)
+		fl.own(g, f)
+		f.dirty = true
 	}
 }
 
@@ -63,12 +456,25 @@ func (fl *Follower) deliver(f *file, g *gen, data []byte) {
 // reports whether it made progress (so that the follower looks again before
 // it waits).
 func (fl *Follower) step(f *file) bool {
+	if f.obsErr != nil {
+		err := f.obsErr
+		f.obsErr = nil
+		fl.report(f, err)
+	}
+	if !f.started {
+		return fl.start(f)
+	}
 	if f.cur == nil {
-		return fl.open(f)
+		fl.observe(f)
+		if f.nameGone && len(f.queue) == 0 && (f.glob || f.retiring) {
+			fl.release(f)
+			return true
+		}
+		return fl.rotate(f)
 	}
 	g := f.cur
 	progress := false
-	for budget := roundBudget; ; {
+	for budget := roundBudget; g.skip == ""; {
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
 		if n > 0 {
 			// Checked after the read: if the head is still there
@@ -78,7 +484,27 @@ func (fl *Follower) step(f *file) bool {
 				fl.truncated(f, fl.buf[:n])
 				return true
 			}
-			fl.deliver(f, g, g.take(fl.buf[:n]))
+			if g.readOff() == 0 && fl.unreadCopies(f) {
+				// Copied and truncated before this generation was
+				// read: the copies come first, then this file
+				// again from 0.
+				fl.truncated(f, nil)
+				return true
+			}
+			if !g.checked {
+				g.checked = true
+				if c := compression(fl.buf[:n], err == io.EOF); c != "" && g.readOff() == 0 {
+					g.skip = c
+					fl.send(Chunk{Source: f.name, Note: Skipped, Path: g.path})
+					break
+				}
+			}
+			if fl.buf[0] == 0 && !g.long && len(g.pend) == 0 && fl.skipHole(f, g) {
+				progress = true
+				continue
+			}
+			g.sawRead(fl.buf[:n])
+			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
 			f.lastErr = ""
 			progress = true
 			budget -= n
@@ -97,134 +523,237 @@ func (fl *Follower) step(f *file) bool {
 	if fl.cfg.atEOF != nil {
 		fl.cfg.atEOF(f.name)
 	}
-	// At the end of the file: was it truncated, or does the name hold
-	// another file now?
-	if fi, err := g.f.Stat(); (err == nil && fi.Size() < g.readOff()) || !g.headIntact() {
+	return fl.atEOF(f) || progress
+}
+
+// skipHole skips, at a line start, a hole in the file (a range never
+// written, read as NUL bytes) and the NULs that fill the block where data
+// starts again: what a writer without O_APPEND leaves when copytruncate
+// truncates its file under it and it writes on at its old offset. Those
+// bytes were never written as log data; they are reported (Hole), not
+// delivered. It reports whether it skipped anything.
+func (fl *Follower) skipHole(f *file, g *gen) bool {
+	off := g.readOff()
+	data := dataAfter(g.f, off)
+	if data <= off {
+		return false
+	}
+	// NULs from the start of the data block up to the first byte
+	// written.
+	end := data
+	buf := fl.buf[:min(len(fl.buf), 64<<10)]
+	for {
+		n, _ := g.f.ReadAt(buf, end)
+		i := 0
+		for i < n && buf[i] == 0 {
+			i++
+		}
+		end += int64(i)
+		if i < n || n == 0 {
+			break
+		}
+	}
+	if !g.headIntact() {
+		return false // truncated again: the next read finds it
+	}
+	if off < headMax {
+		b := make([]byte, min(end, headMax)-off)
+		if !readFull(g.f, b, off) {
+			return false
+		}
+		g.sawRead(b)
+	}
+	g.pos.Offset = end
+	g.mark = make([]byte, min(end, markMax))
+	readFull(g.f, g.mark, end-int64(len(g.mark)))
+	fl.send(Chunk{Source: f.name, Note: Hole, Size: end - off, Pos: fl.posOf(f, g, false)})
+	return true
+}
+
+// atEOF looks, at the end of f's current file, for truncation, rotation,
+// and a deleted file to release.
+func (fl *Follower) atEOF(f *file) bool {
+	g := f.cur
+	if g.refresh() && (g.size < g.readOff() || !g.headIntact()) {
 		fl.truncated(f, nil)
 		return true
 	}
-	pfi, err := os.Stat(f.path)
-	switch {
-	case notExist(err):
-		// Renamed or removed, no new file yet: the old one is still
-		// followed, its writer may not have moved on.
-		return progress
-	case err != nil:
-		fl.report(f, err)
-		return progress
-	case os.SameFile(pfi, g.fi) || !pfi.Mode().IsRegular():
-		f.lastErr = ""
-		return progress
-	case pfi.Size() == 0:
-		// A new file, still empty: its writer has not switched yet, so
-		// the old file may still grow.
-		return progress
+	fl.observe(f)
+	if f.scanDue || fl.cfg.manual != nil || (fl.pollAll && fl.scanDue(f)) {
+		fl.scanSiblings(f, false)
 	}
-	fl.rotate(f)
-	return true
-}
-
-// open opens f's name when it had no file.
-func (fl *Follower) open(f *file) bool {
-	if !f.started {
-		return fl.start(f)
-	}
-	g, err := openGen(f.path)
-	if err != nil {
-		if !notExist(err) {
-			fl.report(f, err)
+	if fl.nameHoldsCur(f) {
+		if fl.copyEvidence(f) {
+			fl.truncated(f, nil)
+			return true
 		}
 		return false
 	}
-	f.lastErr = ""
-	g.seek(0)
-	f.cur = g
-	f.remember(g.fi)
-	return true
+	if fl.rotate(f) {
+		return true
+	}
+	return fl.maybeRelease(f)
 }
 
-// start opens f for the first time: where a saved Position says, else at
-// the beginning or after the last complete line.
-func (fl *Follower) start(f *file) bool {
-	f.started = true
-	p, resume := fl.cfg.Resume[f.name]
-	g, err := openGen(f.path)
-	if err != nil && !notExist(err) {
-		fl.report(f, err)
+// nameHoldsCur reports whether f's name still holds its current file (as
+// of the last look).
+func (fl *Follower) nameHoldsCur(f *file) bool {
+	if f.nameGone {
+		return false
 	}
-	if !resume {
-		if g == nil {
+	for _, q := range f.queue {
+		if q.atName {
 			return false
 		}
-		off := int64(0)
-		if !fl.cfg.FromStart {
-			off = lastLineEnd(g.f, g.fi.Size())
-		}
-		if !g.seek(off) {
-			g.seek(0)
-		}
-		f.cur = g
-		f.remember(g.fi)
-		return true
 	}
-	if g != nil && samePos(g, p) {
-		f.cur = g
-		f.remember(g.fi)
-		if g.fi.Size() >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && g.seek(p.Offset) {
-			return true
-		}
-		// Truncated, or truncated and refilled, while we were stopped.
-		copyOf := func(c *gen) bool { return headSum(c.f, p.HeadLen) == p.HeadSHA256 }
-		if c := fl.findSibling(f, g.fi, p.Offset, copyOf); c != nil {
-			if c.seek(p.Offset) {
-				c.pos.Dev, c.pos.Ino = p.Dev, p.Ino
-				fl.drain(f, c)
-			}
-			c.close()
-		}
-		g.seek(0)
-		fl.send(Chunk{Source: f.name, Note: Truncated, Pos: g.pos})
-		return true
-	}
-	// The name holds another file, or none. Finish the old one first if
-	// it is still in the directory under another name.
-	if old := fl.findByID(f, p); old != nil {
-		if old.seek(p.Offset) {
-			g.close()
-			f.cur = old
-			f.remember(old.fi)
-			return true
-		}
-		old.close()
-	}
-	if g == nil {
-		return false
-	}
-	g.seek(0)
-	f.cur = g
-	f.remember(g.fi)
-	fl.send(Chunk{Source: f.name, Note: Rotated, Pos: g.pos})
 	return true
 }
 
-// samePos reports whether g is the file p was taken of.
-func samePos(g *gen, p Position) bool {
-	if dev, ino, ok := fileID(g.fi); ok && (p.Dev != 0 || p.Ino != 0) {
-		return dev == p.Dev && ino == p.Ino
+// live is the file f's name holds now (nil if none).
+func (fl *Follower) live(f *file) *gen {
+	if f.nameGone {
+		return nil
 	}
-	// No identity on this platform: the first bytes must do.
-	return p.HeadLen > 0 && headSum(g.f, p.HeadLen) == p.HeadSHA256
+	g := f.cur
+	for _, q := range f.queue {
+		if q.atName {
+			g = q
+		}
+	}
+	return g
 }
 
-// drain reads g to its end and delivers its lines, the last one even if
-// it is incomplete. It reports false if the follower was stopped first.
+// unreadCopies reports, when the first bytes of the current file were just
+// read, whether rotated copies hold generations that came before them and
+// were never read: copytruncate behind a slow reader. It is checked after
+// the read, so that a copy made before the truncation that preceded the
+// read is complete. Copies the file still holds (made, not truncated yet)
+// do not count.
+func (fl *Follower) unreadCopies(f *file) bool {
+	g := f.cur
+	fl.scanSiblings(f, false)
+	if !fl.nameHoldsCur(f) || !g.refresh() {
+		return false
+	}
+	for _, q := range f.queue {
+		if !q.atName && q.refresh() && q.size > 0 && !heldBy(q, g.f, g.size) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyEvidence reports, while the name holds the current file, whether a
+// rotated copy shows that the file was truncated although its size and
+// first bytes did not tell: a copy the file does not hold (any more) that
+// starts with what was read of it, or any such copy when nothing of the
+// current content was read yet (a copytruncate before the follower read
+// anything of that generation).
+func (fl *Follower) copyEvidence(f *file) bool {
+	g := f.cur
+	for _, q := range f.queue {
+		if q.atName || !q.refresh() || q.size == 0 || heldBy(q, g.f, g.size) {
+			continue
+		}
+		if len(g.head) == 0 || (int64(len(g.head)) <= q.size && hasAt(q.f, 0, g.head)) {
+			return true
+		}
+	}
+	return false
+}
+
+// rotate moves f on once its name holds a newer file (or none, with newer
+// generations found rotated away): the current file is complete then, since
+// its writer has moved on. It is read to its end, then every generation
+// after it but the newest that has data, oldest first; the newest becomes
+// current. While every newer file is still empty, the current one is
+// followed on (its writer may not have switched yet). With no current file
+// (a name that had none), the newest generation becomes current.
+func (fl *Follower) rotate(f *file) bool {
+	if f.cur != nil && fl.nameHoldsCur(f) {
+		return false
+	}
+	fl.lookAround(f)
+	live := fl.live(f)
+	var later []*gen
+	for _, q := range f.queue {
+		q.refresh()
+		if !q.atName && live != nil && live != f.cur && heldBy(q, live.f, live.size) {
+			continue // a copy of the live file, not truncated yet
+		}
+		later = append(later, q)
+	}
+	if len(later) == 0 {
+		return false
+	}
+	seq := order(f.base, f.numbers, later)
+	last := -1
+	for i, q := range seq {
+		if q.size > 0 {
+			last = i
+		}
+	}
+	if last < 0 {
+		if f.cur != nil {
+			return false // the newer files are empty: the old one may still grow
+		}
+		last = len(seq) - 1
+	}
+	note := Rotated
+	if f.cur == nil {
+		note = f.fresh
+	}
+	// The generations stay queued while they are read, so that what is
+	// noticed meanwhile is compared with them; each leaves the queue
+	// once read (finished).
+	if f.cur != nil {
+		if !fl.drain(f, f.cur) {
+			return true // stopped
+		}
+		fl.finished(f, f.cur)
+		f.cur = nil
+	}
+	if f.retiring {
+		fl.release(f)
+		return true
+	}
+	for _, q := range seq[:last] {
+		if !fl.drain(f, q) {
+			return true
+		}
+		fl.finished(f, q)
+	}
+	f.cur = seq[last]
+	f.queue = without(f.queue, f.cur)
+	f.cur.seek(0)
+	f.missing, f.lastErr = false, ""
+	fl.sendPos(f, f.cur, note)
+	return true
+}
+
+// drain reads g to its end and delivers it, the last line even if it is
+// incomplete. It reports false if the follower was stopped first.
 func (fl *Follower) drain(f *file, g *gen) bool {
+	if g.skip != "" {
+		return true
+	}
+	if !g.checked && g.readOff() == 0 {
+		g.checked = true
+		if c := compressionOf(g.f); c != "" {
+			g.skip = c
+			fl.send(Chunk{Source: f.name, Note: Skipped, Path: g.path})
+			return true
+		}
+	}
 	for {
 		if fl.stopping() {
 			return false
 		}
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
-		fl.deliver(f, g, g.take(fl.buf[:n]))
+		if n > 0 {
+			g.sawRead(fl.buf[:n])
+			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+		}
 		if err == io.EOF {
 			break
 		}
@@ -233,93 +762,383 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 			break
 		}
 	}
-	fl.deliver(f, g, g.rest())
+	if p, ok := g.rest(); ok {
+		fl.deliver(f, g, []piece{p})
+	}
 	return true
 }
 
-// rotate moves f from its current file, which the name no longer holds, to
-// the file that holds the name now. The new file has data, so the old one
-// is complete: it is read to its end first.
-func (fl *Follower) rotate(f *file) {
-	old := f.cur
-	next, err := openGen(f.path) // pin the new file before reading the old to its end
-	if err != nil {
-		if !notExist(err) {
-			fl.report(f, err)
-		}
-		return
-	}
-	if os.SameFile(next.fi, old.fi) {
-		next.close()
-		return
-	}
-	if !fl.drain(f, old) {
-		next.close()
-		return
-	}
-	last := old.fi.ModTime()
-	if fi, err := old.f.Stat(); err == nil {
-		last = fi.ModTime()
-	}
-	f.remember(old.fi)
-	missed := fl.missed(f, last, next)
-	old.close()
-	f.cur = next
-	f.remember(next.fi)
-	for i, m := range missed {
-		f.remember(m.fi)
-		if !fl.drain(f, m) {
-			for _, m := range missed[i:] {
-				m.close()
-			}
-			return
-		}
-		m.close()
-	}
-	next.seek(0)
-	f.lastErr = ""
-	fl.send(Chunk{Source: f.name, Note: Rotated, Pos: next.pos})
-}
-
-// truncated handles a truncation of f's current file, found after held
-// (bytes read past what was delivered, if any) were read.
+// truncated handles a truncation of f's current file, found after read
+// (bytes read past what was delivered, if any) was read.
 func (fl *Follower) truncated(f *file, read []byte) {
 	g := f.cur
-	held := append(append([]byte(nil), g.pend...), read...)
+	held := concat(g.pend, read)
 	g.pend = nil
+	fl.scanSiblings(f, false)
+	var sibs []*gen
+	for _, q := range f.queue {
+		if !q.atName {
+			q.refresh()
+			sibs = append(sibs, q)
+		}
+	}
 	// copytruncate: a copy that starts like this generation holds its
 	// old content; if it reaches past what was delivered (and agrees on
 	// the bytes before), the lines not delivered yet are read from it.
-	sameHead := func(c *gen) bool { return len(g.head) > 0 && hasAt(c.f, 0, g.head) }
-	c := fl.findSibling(f, g.fi, 0, sameHead)
-	ok := true
-	if c != nil && c.fi.Size() >= g.pos.Offset && hasAt(c.f, g.pos.Offset-int64(len(g.mark)), g.mark) {
-		c.pos, c.head, c.mark = g.pos, g.head, g.mark
-		ok = fl.drain(f, c)
-	} else if len(held) > 0 && !hasAt(g.f, g.pos.Offset, held) {
-		// No copy holds them, and the file holds other bytes there
-		// now: what was read is old content (written after the copy).
-		// Deliver it, its last line incomplete.
-		fl.deliver(f, g, g.take(held))
-		fl.deliver(f, g, g.rest())
-	}
-	if c != nil {
-		f.remember(c.fi)
-		// Copies of generations that came and went before we looked.
-		for _, m := range fl.missed(f, c.fi.ModTime(), g) {
-			f.remember(m.fi)
-			m.pos.Dev, m.pos.Ino = g.pos.Dev, g.pos.Ino
-			ok = ok && fl.drain(f, m)
-			m.close()
+	// Copies that start like it are of this generation: the largest one
+	// that reaches past what was delivered holds the rest; the others
+	// (made earlier, or copies smaller than what was read) hold nothing
+	// new.
+	var ours *gen
+	var mine []*gen
+	if len(g.head) > 0 {
+		for _, q := range sibs {
+			if int64(len(g.head)) > q.size || !hasAt(q.f, 0, g.head) {
+				continue
+			}
+			mine = append(mine, q)
+			if q.size >= g.pos.Offset && hasAt(q.f, g.pos.Offset-int64(len(g.mark)), g.mark) && (ours == nil || q.size > ours.size) {
+				ours = q
+			}
 		}
-		c.close()
+	}
+	if ours != nil {
+		fl.learnNumbers(f, ours, sibs)
+	}
+	ok := true
+	if ours != nil {
+		long := g.long
+		ours.seek(g.pos.Offset)
+		ours.long, ours.checked = long, true
+		if ok = fl.drain(f, ours); ok {
+			fl.finished(f, ours)
+		}
+	} else {
+		// No copy holds them: if the file holds other bytes there
+		// now, what was read is old content (written after the copy).
+		// Deliver it, its last line incomplete.
+		if len(held) > 0 && !hasAt(g.f, g.pos.Offset, held) {
+			fl.deliver(f, g, g.cut(held, fl.cfg.MaxLine))
+		}
+		if p, ok := g.rest(); ok {
+			fl.deliver(f, g, []piece{p})
+		}
+	}
+	// Copies of generations that came and went before they were read
+	// (the live file does not hold them), oldest first.
+	g.refresh()
+	var others []*gen
+	for _, q := range sibs {
+		switch {
+		case q == ours || q.f == nil:
+		case slices.Contains(mine, q):
+			fl.finished(f, q)
+		case heldBy(q, g.f, g.size):
+			// a copy of the live file, not truncated yet: stays queued
+		default:
+			others = append(others, q)
+		}
+	}
+	for _, q := range order(f.base, f.numbers, others) {
+		if !ok {
+			break // stopped: left open, closed when the follower ends
+		}
+		if ok = fl.drain(f, q); ok {
+			fl.finished(f, q)
+		}
 	}
 	if !ok {
 		return // stopped: the Position delivered last leads back here
 	}
-	if fi, err := g.f.Stat(); err == nil {
-		g.fi = fi
-	}
 	g.seek(0)
-	fl.send(Chunk{Source: f.name, Note: Truncated, Pos: g.pos})
+	g.checked = true
+	fl.sendPos(f, g, Truncated)
+}
+
+// learnNumbers learns how f's numbered copies are named from old, a copy
+// older than the others in gens.
+func (fl *Follower) learnNumbers(f *file, old *gen, gens []*gen) {
+	n, ok := numericSuffix(f.base, filepath.Base(old.path))
+	if !ok {
+		return
+	}
+	for _, q := range gens {
+		if m, ok := numericSuffix(f.base, filepath.Base(q.path)); ok && q != old && m != n {
+			if m > n {
+				f.numbers = 1
+			} else {
+				f.numbers = -1
+			}
+			return
+		}
+	}
+}
+
+// maybeRelease releases f's current file, read to its end, when its name
+// has no file any more and it was deleted (or, for a file matched by a
+// pattern, renamed away) and has not grown for a while.
+func (fl *Follower) maybeRelease(f *file) bool {
+	g := f.cur
+	if !f.nameGone || len(f.queue) > 0 {
+		return false
+	}
+	idle := time.Since(g.grew)
+	switch {
+	case g.nlink == 0 && idle >= fl.cfg.ReleaseAfter:
+	case (f.glob || f.retiring) && idle >= 60*fl.cfg.ReleaseAfter:
+	default:
+		return false
+	}
+	if !fl.drain(f, g) {
+		return true
+	}
+	fl.finished(f, g)
+	f.cur = nil
+	if f.glob || f.retiring {
+		fl.release(f)
+	} else {
+		f.missing, f.fresh = true, Appeared
+		fl.send(Chunk{Source: f.name, Note: Missing})
+	}
+	return true
+}
+
+// release forgets f (a file matched by a pattern that is gone).
+func (fl *Follower) release(f *file) {
+	if f.cur != nil {
+		fl.disown(f.cur)
+		f.cur = nil
+	}
+	for _, q := range f.queue {
+		fl.disown(q)
+	}
+	f.queue = nil
+	if f.first != nil {
+		fl.disown(f.first)
+		f.first = nil
+	}
+	f.released = true
+	fl.send(Chunk{Source: f.name, Note: Gone})
+}
+
+// start opens f for the first time: where a saved Position says, else at
+// the beginning or after the last complete line.
+func (fl *Follower) start(f *file) bool {
+	f.started = true
+	if f.resume != nil && !f.resume.IsZero() {
+		return fl.resumeAt(f, *f.resume)
+	}
+	g := f.first
+	f.first = nil
+	if g == nil {
+		var err error
+		if g, err = openGen(f.path); err != nil {
+			switch {
+			case notExist(err) && f.glob:
+				fl.release(f) // gone before it could be opened
+				return true
+			case notExist(err):
+				f.since, f.missing, f.nameGone, f.fresh = fl.started, true, true, Appeared
+				fl.send(Chunk{Source: f.name, Note: Missing})
+			default:
+				fl.report(f, err)
+			}
+			return false
+		}
+		fl.own(g, f)
+	}
+	f.resolve()
+	if f.appeared {
+		// Created after the follower started: generations of it rotated
+		// away before it was seen are read first, oldest first (they
+		// were written since the start).
+		f.since, f.fresh = fl.started, Appeared
+		fl.round++
+		g.atName, g.seq = true, fl.round
+		f.queue = append(f.queue, g)
+		fl.scanSiblings(f, false)
+		return fl.rotate(f)
+	}
+	fromStart := fl.cfg.FromStart || f.resume != nil
+	off := int64(0)
+	if !fromStart {
+		off = lastLineEnd(g.f, g.size)
+	}
+	if !g.seek(off) {
+		g.seek(0)
+	}
+	g.checked = g.pos.Offset > 0
+	f.cur = g
+	f.since = g.mtime
+	// Rotated copies already there are history, not to be read.
+	for _, s := range listSiblings(f.dir, f.base) {
+		if c, err := os.Open(s.path); err == nil {
+			id := FileID{BTime: birthTime(c)}
+			if k, ok := idOf(s.fi); ok {
+				id.Dev, id.Ino = k.dev, k.ino
+			}
+			c.Close()
+			f.done = append(f.done, doneGen{id, s.fi.ModTime()})
+			if len(f.done) > maxFileDone {
+				f.done = f.done[1:]
+			}
+		}
+	}
+	fl.sendPos(f, g, NoNote)
+	return true
+}
+
+// resumeAt starts f from p, a Position saved by a previous run.
+func (fl *Follower) resumeAt(f *file, p Position) bool {
+	f.since = time.Unix(0, p.MTime)
+	for _, id := range p.Done {
+		f.done = append(f.done, doneGen{id, f.since})
+	}
+	g, err := openGen(f.path)
+	if err != nil && !notExist(err) {
+		fl.report(f, err)
+	}
+	if g != nil {
+		fl.own(g, f)
+	}
+	f.resolve()
+	if g != nil && samePos(g, p) {
+		f.cur = g
+		if g.size >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && g.seek(p.Offset) {
+			g.long, g.checked = p.InLine, true
+			f.resume = nil
+			f.scanDue = true
+			fl.sendPos(f, g, NoNote)
+			return true
+		}
+		// Truncated, or truncated and refilled, while stopped.
+		fl.scanSiblings(f, true)
+		var ours *gen
+		var mine []*gen
+		for _, q := range f.queue {
+			if p.HeadLen == 0 || headSum(q.f, p.HeadLen) != p.HeadSHA256 {
+				continue
+			}
+			mine = append(mine, q)
+			if q.size >= p.Offset && (ours == nil || q.size > ours.size) {
+				ours = q
+			}
+		}
+		for _, q := range mine {
+			if q != ours {
+				f.queue = without(f.queue, q)
+				fl.finished(f, q) // a copy of what was read before the stop
+			}
+		}
+		if ours != nil && ours.seek(p.Offset) {
+			ours.long, ours.checked = p.InLine, true
+			f.queue = without(f.queue, ours)
+			if !fl.drain(f, ours) {
+				return true
+			}
+			fl.finished(f, ours)
+		}
+		// What is left in the queue are copies of generations that
+		// came and went while stopped: read them, then the file.
+		f.cur = nil
+		fl.round++
+		g.atName, g.seq = true, fl.round
+		f.queue = append(f.queue, g)
+		f.resume, f.fresh = nil, Truncated
+		return fl.rotate(f)
+	}
+	// Another file at the name, or none: rotated while stopped. Finish
+	// the old file first if it is still in the directory.
+	if g != nil {
+		fl.round++
+		g.atName, g.seq = true, fl.round
+		f.queue = append(f.queue, g)
+	}
+	if old := fl.findByID(f, p); old != nil {
+		old.long, old.checked = p.InLine, true
+		f.cur = old
+		fl.scanSiblings(f, true)
+		f.resume = nil
+		fl.sendPos(f, old, NoNote)
+		return true
+	}
+	fl.scanSiblings(f, true)
+	f.resume, f.fresh = nil, Rotated
+	if len(f.queue) == 0 {
+		f.nameGone = true
+		if f.glob {
+			fl.release(f)
+			return true
+		}
+		f.missing, f.fresh = true, Appeared
+		fl.send(Chunk{Source: f.name, Note: Missing})
+		return false
+	}
+	return fl.rotate(f)
+}
+
+func without(gs []*gen, g *gen) []*gen {
+	out := gs[:0]
+	for _, q := range gs {
+		if q != g {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// samePos reports whether g is the file p was taken of.
+func samePos(g *gen, p Position) bool {
+	if g.id.Ino != 0 && p.Ino != 0 {
+		if g.id.Ino != p.Ino || (p.BTime != 0 && g.id.BTime != 0 && p.BTime != g.id.BTime) {
+			return false
+		}
+		if g.id.Dev == p.Dev {
+			return true
+		}
+		// The device number changed (a remount, another container):
+		// the inode and the first bytes must do.
+		if p.HeadLen == 0 {
+			return p.Offset == 0
+		}
+		return headSum(g.f, p.HeadLen) == p.HeadSHA256
+	}
+	// No identity on this platform: the first bytes must do.
+	return p.HeadLen > 0 && headSum(g.f, p.HeadLen) == p.HeadSHA256
+}
+
+// findByID returns, opened at p.Offset, the file in f's directory (under
+// any name) that p was taken of, if it is still there with the same first
+// bytes.
+func (fl *Follower) findByID(f *file, p Position) *gen {
+	if p.Ino == 0 || f.dir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return nil
+	}
+	for _, e := range entries {
+		path := filepath.Join(f.dir, e.Name())
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() < p.Offset {
+			continue
+		}
+		if k, ok := idOf(fi); !ok || k.ino != p.Ino {
+			continue
+		}
+		if o, _ := fl.openOwner(fi); o != nil {
+			continue
+		}
+		g, err := openGen(path)
+		if err != nil {
+			continue
+		}
+		if samePos(g, p) && headSum(g.f, p.HeadLen) == p.HeadSHA256 && g.seek(p.Offset) {
+			fl.own(g, f)
+			return g
+		}
+		g.close()
+	}
+	return nil
 }

@@ -1,9 +1,12 @@
-// Package follow follows growing log files the way `tail -F` does: it waits
-// for a file that does not exist yet, survives rename-and-create rotation and
-// copytruncate, and delivers every complete line exactly once, in order per
-// file, with its original terminator (LF or CRLF). Lines come in Chunks on a
-// channel, each with its source and the Position reached, and errors travel
-// in band on the same channel.
+// Package follow follows growing log files the way `tail -F` does, and
+// patterns of files that come and go: it waits for a file that does not
+// exist yet, survives rename-and-create rotation and copytruncate, and
+// delivers every line exactly once, in order per file, with its original
+// terminator (LF or CRLF). Data comes in Chunks on a channel, each with its
+// source and the Position reached; what happens to the files (missing,
+// appeared, rotated, truncated, released, compressed) and errors travel in
+// band on the same channel. The package never logs, never exits and never
+// writes to stdout or stderr: the caller decides what to tell.
 //
 // # Why not github.com/nxadm/tail
 //
@@ -34,76 +37,165 @@
 //     rebuilt; the inotify tracker is global process state keyed by file
 //     name (two Tails of one name steal each other's events, its goroutine
 //     never ends).
+//   - It follows names, not patterns: files that appear later, and deleted
+//     ones to release, are the caller's problem.
 //
 // So this package reads the files itself, by file descriptor and offset, and
 // uses fsnotify (which tail is built on) only to be woken early; a periodic
-// check backs it up. Nothing here logs, exits or splits lines. The tests in
-// this package cover each trap above against this implementation.
+// check backs it up (Config.Poll turns notifications off). The tests in this
+// package cover each trap above against this implementation, on both the
+// notification and the polling path.
+//
+// # Generations, pinned as they appear
+//
+// Each followed name has a current generation: an open *os.File, its
+// identity (device, inode, and birth time where the file system records
+// it), the offset up to which data was delivered, and the bytes of an
+// incomplete last line. The file is read with pread at that offset; only
+// complete lines are delivered, so a half-written last line waits for its
+// newline. Behind the current generation each name has a queue of the
+// generations noticed after it, opened at once: files found at the name
+// (in the order seen), and rotated copies found in the directory (named
+// NAME.N, NAME-DATE, NAME_x: a separator and a digit after the name). A
+// generation held open is readable after it is renamed or deleted.
+//
+// Noticing does not wait for delivery: while the receiver of the chunks is
+// slow and the follower is blocked handing it one, it goes on handling
+// notifications (and, without them, looking every PollInterval), opening
+// files that appear and generations that rotate. So a slow reader of
+// errtag's output neither reorders rotated files nor loses those that a
+// rotation deletes (rotate 1) before they are read.
 //
 // # How rotation is made lossless
 //
-// Each followed name has a current generation: an open *os.File, its
-// identity (device and inode), the offset up to which lines were delivered,
-// and the bytes of an incomplete last line. The file is read with pread at
-// that offset; only complete lines (ending in LF) are delivered, so a
-// half-written last line waits for its newline.
+// Rotation assumes what every log writer does: it does not write to the old
+// file after its first write to the new one. When the name holds another
+// file and that file (or a generation rotated away unseen) has data, the
+// current generation is complete: it is read to its end through the
+// descriptor held (an incomplete last line is delivered without a
+// terminator), then every generation after it but the newest with data is
+// read whole, oldest first, and the newest becomes current, read from 0.
+// While every newer file is still empty the current one is followed on,
+// since its writer may not have switched yet; generations rotated away
+// unseen do not wait for the new file's first line.
 //
-// When a read reaches the end of the file, the name is stat'ed. If it holds
-// another file (rename-and-create, or delete-and-create) and that file is
-// not empty, the writer has started the new file. Rotation assumes what
-// every log writer does: it does not write to the old file after its first
-// write to the new one. Because the new file's data was seen before the old
-// file is read again, the old file is then complete: it is read to its end
-// through the descriptor we hold (its name no longer matters), an incomplete
-// last line is delivered without a terminator, and only then does the new
-// file start, from offset 0. While the new file is still empty the old one
-// is followed on, since its writer may not have switched yet. If the name
-// has no file at all, the old one is followed until a new one appears.
-//
-// A generation created and rotated away between two looks (app.log -> a new
-// app.log -> renamed to app.log.1 before we saw it) would otherwise be
-// skipped. At each rotation the directory is searched for such files: named
-// like rotated copies of the file (NAME.N, NAME-DATE, NAME_x: a separator and
-// a digit after the name), regular, not empty, not compressed, not a
-// generation seen before, and modified no earlier than the old generation's
-// last write. They are read whole, oldest modification first, before the
-// new file. A rotated file moved to another directory or compressed at once
-// cannot be found this way.
+// Generations are ordered by when they were seen at the name. A generation
+// found rotated away without ever being seen at the name (it came and went
+// between two looks, which with notifications means within the time the
+// follower takes to handle one) is placed by observation (it was rotated
+// before the file the name held when it was found), else by creation time,
+// modification time, name (numbered copies either shift upwards, logrotate's
+// way, or take the next number: which one is learnt from generations of
+// known age; dated ones sort by date) and inode number. The name is looked
+// at before and after each listing of the directory, and a listing is
+// repeated until two agree (a directory read while files are renamed in it
+// can miss one); a generation found while the directory did not hold still
+// is placed by its times alone.
 //
 // # Truncation and copytruncate
 //
-// Truncation is detected in two ways: the file is smaller than what was read
-// from it, or its first bytes (up to 1 KiB, remembered as they are read)
-// changed. The second catches a copytruncate whose file was refilled past
-// the old offset before we looked; the prefix is checked after every read,
-// so a block read after such a refill is never delivered. A truncation that
-// refills the file with the very same first bytes cannot be told from growth
-// (timestamps at the start of a log make that unlikely).
+// Truncation is detected in three ways: the file is smaller than what was
+// read from it; its first bytes (up to 1 KiB, remembered as they are read)
+// changed, which catches a copytruncate refilled past the old offset before
+// the follower looked (the first bytes are checked after every read, so a
+// block read after such a refill is never delivered); or a rotated copy
+// appeared that the file does not hold, and that starts with what was read
+// (or anything, when nothing of the current content was read yet).
 //
 // On truncation, the lines between the delivered offset and the old end are
-// looked for in a copy in the same directory (named like a rotated copy,
-// with the same first bytes and the same bytes before the offset): they are
-// read from it. Copies made by later copytruncates before the follower
-// noticed the first are found as lost generations are (see above) and read
-// whole. Then the file is read again from offset 0. copytruncate itself
-// loses the lines written between its copy and its truncation: they are in
-// neither file, and they are lost unless we had read them before the
-// truncation (TestStressCopytruncate measures and logs this loss). A
-// generation that is copied and truncated before the follower read any of
-// it cannot be told from an empty one: with no first bytes to compare, its
-// copy is not recognised.
+// read from the copy that starts with the same bytes and agrees on the bytes
+// before the offset; copies of this generation smaller than what was read
+// hold nothing new. Copies of generations copied and truncated before any
+// of them was read (behind a slow reader) are read whole, oldest first; the
+// first read of every generation looks for them, after the read, so that a
+// copy made before the truncation that preceded it is complete. A copy the
+// file still holds (made, not truncated yet) waits. Then the file is read
+// again from offset 0. copytruncate itself loses the lines written between
+// its copy and its truncation: they are in neither file, and they are lost
+// unless the follower read them before the truncation (TestStressCopytruncate
+// measures and logs this loss).
+//
+// A writer without O_APPEND writes on at its old offset after a truncation,
+// leaving a hole that reads as NUL bytes. At a line start, a hole (found with
+// SEEK_DATA, on Linux) and the NULs of the block where data starts again are
+// skipped and reported (Note Hole), never delivered: they were never written.
+//
+// # Lines longer than MaxLine
+//
+// A line is held until its terminator arrives, up to Config.MaxLine bytes.
+// Past that it is delivered in pieces (Part Piece, then LastPiece) as its
+// bytes arrive, so memory per file is bounded by MaxLine plus one read
+// (256 KiB), whatever the line or hole. A Position taken inside such a line
+// says so (InLine), and a restart continues with the rest of it as pieces.
+//
+// # Patterns
+//
+// An entry of Config.Files with *, ? or [ (and no file of that name) is a
+// pattern: the files matching it at start are followed (from their end,
+// unless FromStart), and those that appear later from their start, with an
+// Appeared note; notifications on the pattern's directories find them at
+// once, and the pattern is matched again every PollInterval. Left out are
+// files matched by Config.Exclude (by path or base name), what is not a
+// regular file, a rotated copy of another matched file (app.log* matches
+// app.log.1, which is read as a generation of app.log, not twice), a file
+// already followed or read under another name (a second symlink to it), and
+// compressed files, reported once (Skipped). A pattern that matches nothing
+// yet is said once (NoMatch). A file matched by a pattern whose name has no
+// file any more, read to its end and idle for ReleaseAfter (deleted) or 60
+// times that (renamed away), is released: its descriptor closed, its
+// directory no longer watched, a Gone note sent so that its saved Position
+// can be forgotten. A named file (no pattern) is followed by name forever,
+// like tail -F; its deleted generation is released the same way (a Missing
+// note) and the name waited for.
+//
+// # Restarts
+//
+// Every followed file delivers its Position as soon as it is opened (an
+// empty chunk), and the zero Position when it does not exist: a file that
+// delivered nothing before a stop is remembered too, and what is written to
+// it while stopped is read. A file matching a pattern that a previous run
+// followed (Config.KnownPatterns, kept in the State) but without a saved
+// Position appeared while errtag was stopped, and is read from its start.
+// See Position for how a restart recognises the file, a truncation, a
+// rotation, and generations rotated while stopped.
+//
+// # Compressed files
+//
+// Follow mode never decodes: a compressed file grows by whole frames, is
+// rewritten by the compressor, and its lines have no byte offsets to resume
+// at. New refuses a named compressed file (NotFollowableError), and a
+// directory, FIFO or device, which could never be followed either; a
+// compressed generation at a followed name, or a compressed file matched by
+// a pattern, is skipped with a Skipped note; compressed rotated copies are
+// never read (at a restart, those that may hold lines written while stopped
+// are reported). Reading an archive once is what errtag without -f does.
 //
 // # Limits
 //
-// A line is held in memory until its terminator arrives (lines are never
-// split). Data written to a rotated file after the new file has data (a
-// second writer still appending to the old file) is not read. Files moved to
-// another directory at rotation are only found again by their descriptor,
-// which is kept until the switch.
+//   - Data written to a rotated file after the new file has data (a second
+//     writer still appending to the old one) is not read.
+//   - A generation created and deleted before the follower notices it
+//     (faster than a notification is handled; with polling, within one
+//     PollInterval) cannot be read. Generations never seen at the name are
+//     ordered as above: with a coarse file clock and names that do not
+//     tell, two such generations may be misordered.
+//   - A truncation refilled with the very same first bytes, before a copy
+//     shows it, cannot be told from growth (timestamps at the start of a
+//     log make that unlikely).
+//   - A writer appending to a deleted file after it was released is not
+//     read; a file moved to another directory is only followed by its
+//     descriptor while it is current, and is not found at a restart.
+//   - Descriptors: one per followed file, plus generations queued behind
+//     it (at most 64 per name, 1024 beyond the followed files); inotify
+//     watches: one per directory of a followed file or pattern.
+//   - Birth times (inode reuse told apart) and holes need Linux; device and
+//     inode identity needs a Unix.
 package follow
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -113,23 +205,53 @@ import (
 
 // Config says what to follow and how.
 type Config struct {
-	// Files are the names to follow. Each is followed by name: when it
-	// is rotated, the file that takes the name is followed next.
+	// Files are the names to follow, and patterns (filepath.Match
+	// syntax: *, ?, [...]) whose matching files are followed, those
+	// matching now and those that appear later. A name with pattern
+	// characters that exists as it is written is a name. Each is followed
+	// by name: when it is rotated, the file that takes the name is
+	// followed next.
 	Files []string
+	// Exclude lists patterns of files not to follow: a file matched by a
+	// pattern of Files is left out if its path or its base name matches
+	// one of these.
+	Exclude []string
 	// FromStart reads the files present at start from the beginning.
 	// Without it, reading starts after the last complete line. A file
 	// that appears later (created after start, or the new file of a
 	// rotation) is always read from its beginning.
 	FromStart bool
-	// Resume, keyed by an entry of Files, is where a previous run
-	// stopped (the Pos of the last Chunk it handled). It takes precedence
-	// over FromStart; see Position for how it is checked.
+	// Resume, keyed by Key (the absolute path of a followed file), is
+	// where a previous run stopped (the Pos of the last Chunk it handled
+	// for that file). It takes precedence over FromStart; see Position
+	// for how it is checked. An entry for a file that matches a pattern
+	// of Files but no longer exists is looked for as a rotated file.
 	Resume map[string]Position
+	// KnownPatterns lists patterns (absolute, as Follower.Patterns
+	// gives them) that a previous run followed: a file matching one of
+	// them that has no entry in Resume appeared while errtag was stopped,
+	// and is read from its start (not from its end, as a file present at
+	// a first start is).
+	KnownPatterns []string
+	// MaxLine is the longest line held whole; a longer one is delivered
+	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
+	// 1 MiB.
+	MaxLine int
 	// PollInterval is how often files are checked when no change
 	// notification arrives (a safety net: notifications wake the
-	// follower at once). Zero means 250 ms. When notifications are not
-	// available for a file's directory, it is checked every 20 ms.
+	// follower at once), and how often patterns are matched again. Zero
+	// means 250 ms. Where notifications are not available for a
+	// directory, its files are checked every 20 ms.
 	PollInterval time.Duration
+	// Poll turns change notification off: files are checked every
+	// PollInterval (for file systems that do not notify, such as NFS).
+	Poll bool
+	// ReleaseAfter is how long a deleted file, read to its end, is kept
+	// open in case its writer still appends to it. A file matched by a
+	// pattern whose name has no file any more is then forgotten (Gone);
+	// one renamed away without being deleted is kept 60 times as long.
+	// Zero means 2 s.
+	ReleaseAfter time.Duration
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -146,12 +268,36 @@ const (
 	// NoNote marks an ordinary Chunk.
 	NoNote Note = iota
 	// Rotated: the name now holds another file. Everything of the old
-	// one was delivered before this Chunk; Pos is the start of the new.
+	// one, and of generations rotated away unseen, was delivered before
+	// this Chunk; Pos is the start of the new.
 	Rotated
 	// Truncated: the file was truncated (or truncated and refilled).
 	// What was recovered of the old content was delivered before this
 	// Chunk; reading starts again at offset 0.
 	Truncated
+	// Appeared: a file appeared at a name that had none (Source was
+	// missing), or a new file matches a pattern. It is read from its
+	// start.
+	Appeared
+	// Missing: the name has no file (at start, or after its file was
+	// deleted, read to its end and released). It is followed when a file
+	// appears there.
+	Missing
+	// Gone: a file matched by a pattern was deleted (or renamed away for
+	// good): it was read to its end and released, and Source delivers
+	// nothing more. Its saved Position can be forgotten.
+	Gone
+	// Skipped: Path is compressed and is not read. Source is the
+	// followed name it belongs to, or Path itself for a file matched by
+	// a pattern. Pos means nothing.
+	Skipped
+	// NoMatch: the pattern Source matches no file yet. Pos means
+	// nothing.
+	NoMatch
+	// Hole: Size bytes of Source, a hole never written (NUL bytes: a
+	// writer without O_APPEND went on past a copytruncate), were
+	// skipped.
+	Hole
 )
 
 func (n Note) String() string {
@@ -160,63 +306,131 @@ func (n Note) String() string {
 		return "rotated"
 	case Truncated:
 		return "truncated"
+	case Appeared:
+		return "appeared"
+	case Missing:
+		return "missing"
+	case Gone:
+		return "gone"
+	case Skipped:
+		return "skipped"
+	case NoMatch:
+		return "no match"
+	case Hole:
+		return "hole"
 	}
 	return ""
 }
 
-// Chunk is what the follower delivers: complete lines of one file, a Note,
-// or an error.
+// Chunk is what the follower delivers: data of one file, a Note, or an
+// error.
 type Chunk struct {
-	// Source is the entry of Config.Files the data belongs to ("" for an
-	// error about the follower itself).
+	// Source is the followed name the chunk is about ("" for an error
+	// about the follower itself). For a file matched by a pattern it is
+	// the path as the pattern matched it.
 	Source string
-	// Data holds whole lines, terminators included. Only the last chunk
-	// of a generation that ended without a newline (delivered at
-	// rotation or truncation) may end in an incomplete line. The
-	// receiver owns Data.
+	// Data holds whole lines, terminators included, or a piece of a line
+	// longer than MaxLine (see Part). The receiver owns Data.
 	Data []byte
+	// Part says which.
+	Part Part
 	// Pos is where reading of Source stands after Data: saving it after
-	// Data was written, and giving it back as Config.Resume, continues
-	// with the next line.
+	// Data was written, and giving it back in Config.Resume, continues
+	// with the next byte. Every chunk with a Source carries it (an empty
+	// chunk when a file is first opened, so that even a file that
+	// delivered nothing is remembered), except Err chunks and the notes
+	// Skipped and NoMatch: see HasPos.
 	Pos Position
-	// Note, when set, reports a rotation or truncation.
+	// Note, when set, reports what happened to Source.
 	Note Note
+	// Path is the file a Skipped note is about.
+	Path string
+	// Size is the number of bytes a Hole note skipped.
+	Size int64
 	// Err is a problem following Source (it could not be opened or
 	// read). Following goes on: the follower tries again. Each distinct
 	// error is reported once, until the file is read again.
 	Err error
 }
 
+// HasPos reports whether c.Pos is a position of c.Source to be saved.
+func (c Chunk) HasPos() bool {
+	return c.Source != "" && c.Err == nil && c.Note != Skipped && c.Note != NoMatch
+}
+
 // ErrNoFiles is returned by New when Config.Files is empty.
 var ErrNoFiles = errors.New("no files to follow")
 
+// NotFollowableError is returned by New for a name that holds something
+// that can never be followed: a directory, a FIFO or device, a compressed
+// file.
+type NotFollowableError struct {
+	Name   string
+	Reason string
+}
+
+func (e *NotFollowableError) Error() string {
+	return fmt.Sprintf("%s: %s: cannot be followed", e.Name, e.Reason)
+}
+
 const (
-	defaultPoll  = 250 * time.Millisecond
-	fallbackPoll = 20 * time.Millisecond
-	readSize     = 256 << 10
+	defaultPoll    = 250 * time.Millisecond
+	fallbackPoll   = 20 * time.Millisecond
+	defaultRelease = 2 * time.Second
+	defaultMaxLine = 1 << 20
+	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
 	// get a turn.
 	roundBudget = 4 << 20
 	chunkQueue  = 16
+	// maxQueue is how many later generations of one name are kept open
+	// waiting to be read; maxPinned bounds them over all names.
+	maxQueue  = 64
+	maxPinned = 1024
+	// maxDoneIDs bounds the memory of generations read to their end.
+	maxDoneIDs = 4096
+	// scanEvery is how often, without a notification, a directory is
+	// listed for a file's rotated copies (a safety net: notifications
+	// and rotations list it at once); for many files in one directory,
+	// less often (scanEvery for every 16 of them).
+	scanEvery = time.Second
 )
 
 // Follower follows files. Its goroutine runs from New until Stop.
 type Follower struct {
-	cfg   Config
-	files []*file
-	out   chan Chunk
-	stop  chan struct{}
-	done  chan struct{}
-	once  sync.Once
-	buf   []byte
-	watch *watcher
+	cfg     Config
+	out     chan Chunk
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+	buf     []byte
+	watch   *watcher
+	started time.Time
+	cwd     string
 	// looked is closed once every file was looked at (tests wait for it
 	// before writing what must be read as new).
 	looked chan struct{}
+
+	files    []*file          // followed, in the order found
+	byKey    map[string]*file // by absolute path
+	pats     []pattern
+	gens     map[*gen]*file  // open generations, and whose they are
+	byID     map[devIno]*gen // open generations by device and inode
+	doneIDs  map[FileID]bool // generations read to their end, by anyone
+	doneFIFO []FileID
+	ignored  map[string]FileID // pattern matches not followed, by path
+	round    uint64
+	pending  []Chunk // notes found while observing, sent at the next turn
+	changed  bool    // files were added or removed: reindex
+	idx      index
+	lastPoll time.Time
+	lastGlob time.Time
+	pollAll  bool
 }
 
 // New starts following cfg.Files. A name of "-" is refused (standard input
-// is not a file that can be followed); a name given twice is followed once.
+// is not a file that can be followed), and so is a name that can never be
+// followed (NotFollowableError); a name given twice is followed once.
 func New(cfg Config) (*Follower, error) {
 	if len(cfg.Files) == 0 {
 		return nil, ErrNoFiles
@@ -224,31 +438,83 @@ func New(cfg Config) (*Follower, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = defaultPoll
 	}
-	fl := &Follower{
-		cfg:    cfg,
-		out:    make(chan Chunk, chunkQueue),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
-		buf:    make([]byte, readSize),
-		looked: make(chan struct{}),
+	if cfg.MaxLine <= 0 {
+		cfg.MaxLine = defaultMaxLine
 	}
-	seen := map[string]bool{}
+	if cfg.ReleaseAfter <= 0 {
+		cfg.ReleaseAfter = defaultRelease
+	}
+	for _, x := range cfg.Exclude {
+		if _, err := filepath.Match(x, ""); err != nil {
+			return nil, fmt.Errorf("exclude pattern %q: %w", x, err)
+		}
+	}
+	cwd, _ := os.Getwd()
+	fl := &Follower{
+		cfg:     cfg,
+		out:     make(chan Chunk, chunkQueue),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		buf:     make([]byte, readSize),
+		looked:  make(chan struct{}),
+		started: time.Now(),
+		cwd:     cwd,
+		byKey:   map[string]*file{},
+		gens:    map[*gen]*file{},
+		byID:    map[devIno]*gen{},
+		doneIDs: map[FileID]bool{},
+		ignored: map[string]FileID{},
+		changed: true,
+	}
 	for _, name := range cfg.Files {
 		if name == "-" || name == "" {
 			return nil, errors.New("standard input cannot be followed: give file names")
 		}
-		path := filepath.Clean(name)
-		if seen[path] {
+		if isPattern(name) {
+			p, err := newPattern(name, cwd)
+			if err != nil {
+				return nil, err
+			}
+			fl.pats = append(fl.pats, p)
 			continue
 		}
-		seen[path] = true
-		fl.files = append(fl.files, newFile(name, path))
+		if err := followable(name); err != nil {
+			fl.closeAll()
+			return nil, err
+		}
+		path := filepath.Clean(name)
+		if fl.byKey[Key(path)] != nil {
+			continue
+		}
+		fl.add(newFile(name, path, false))
 	}
-	if cfg.manual == nil {
-		fl.watch = newWatcher(fl.files)
+	fl.globStart()
+	if cfg.manual == nil && !cfg.Poll {
+		fl.watch = newWatcher()
 	}
 	go fl.run()
 	return fl, nil
+}
+
+// followable refuses a name that exists and holds something that can never
+// be followed.
+func followable(name string) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil // missing, or a problem that may pass: reported in band
+	}
+	if !fi.Mode().IsRegular() {
+		return &NotFollowableError{Name: name, Reason: notRegular(fi).Error()}
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if c := compressionOf(f); c != "" {
+		return &NotFollowableError{Name: name, Reason: c + "-compressed (follow mode reads only uncompressed files; read it once without following)"}
+	}
+	return nil
 }
 
 // Chunks is where the follower delivers. It is closed after Stop, once
@@ -278,41 +544,124 @@ func (fl *Follower) stopping() bool {
 	}
 }
 
-func (fl *Follower) send(c Chunk) { fl.out <- c }
+// send delivers c. While the receiver is not ready (a slow reader of the
+// output), the follower keeps watching: files that appear are opened and
+// rotated generations pinned, so that none is lost or misordered however
+// long the wait.
+func (fl *Follower) send(c Chunk) {
+	if fl.cfg.manual != nil {
+		fl.out <- c
+		return
+	}
+	var tick <-chan time.Time
+	for {
+		select {
+		case fl.out <- c:
+			return
+		case ev, ok := <-fl.watch.events():
+			if !ok {
+				fl.watch.lost()
+				continue
+			}
+			fl.event(ev)
+		case _, ok := <-fl.watch.errors():
+			if !ok {
+				fl.watch.lost()
+			}
+			fl.observeAll()
+		case <-tick:
+			fl.observeAll()
+			tick = nil
+		}
+		if tick == nil {
+			t := time.NewTimer(fl.cfg.PollInterval)
+			defer t.Stop()
+			tick = t.C
+		}
+	}
+}
+
+// note queues a chunk found while observing, to be sent at the next turn.
+func (fl *Follower) note(c Chunk) { fl.pending = append(fl.pending, c) }
+
+func (fl *Follower) flushNotes() {
+	for len(fl.pending) > 0 {
+		c := fl.pending[0]
+		fl.pending = fl.pending[1:]
+		fl.send(c)
+	}
+	fl.pending = nil
+}
+
+// closeAll releases every file still open.
+func (fl *Follower) closeAll() {
+	for g := range fl.gens {
+		g.close()
+	}
+	clear(fl.gens)
+	clear(fl.byID)
+}
 
 func (fl *Follower) run() {
 	defer close(fl.done)
 	defer close(fl.out)
 	defer func() {
-		if fl.watch != nil {
-			fl.watch.close()
-		}
-		for _, f := range fl.files {
-			f.close()
-		}
+		fl.watch.close()
+		fl.closeAll()
 	}()
 	if fl.watch != nil && fl.watch.err != nil {
 		fl.send(Chunk{Err: fl.watch.err})
 	}
+	fl.reindex()
+	fl.pollAll = true
 	first := true
 	for !fl.stopping() {
+		if fl.changed {
+			fl.reindex()
+		}
+		fl.flushNotes()
 		busy := false
-		for _, f := range fl.files {
+		all := fl.pollAll
+		fl.pollAll = false
+		if all {
+			fl.lastPoll = time.Now()
+			if fl.cfg.manual != nil || time.Since(fl.lastGlob) >= fl.cfg.PollInterval {
+				fl.globScan()
+			}
+		}
+		for i := 0; i < len(fl.files); i++ {
+			f := fl.files[i]
+			if f.released || (!all && !f.dirty && fl.watchedFile(f)) {
+				continue
+			}
+			f.dirty = false
 			if fl.step(f) {
+				f.dirty = true
 				busy = true
 			}
+			fl.flushNotes()
 			if fl.stopping() {
 				return
 			}
 		}
+		fl.dropReleased()
 		if first {
 			first = false
 			close(fl.looked)
 		}
-		if !busy {
+		if !busy && len(fl.pending) == 0 {
 			fl.wait()
 		}
 	}
+}
+
+// watchedFile reports whether changes to f are notified (else it is looked
+// at on every turn, at most every fallbackPoll).
+func (fl *Follower) watchedFile(f *file) bool {
+	if fl.watch == nil {
+		return fl.cfg.Poll // polled every PollInterval; manual: every poke
+	}
+	return fl.watch.watched(filepath.Dir(f.path)) && (f.dir == "" || fl.watch.watched(f.dir))
 }
 
 // wait blocks until something may have changed: a notification about a
@@ -321,44 +670,205 @@ func (fl *Follower) wait() {
 	if fl.cfg.manual != nil {
 		select {
 		case <-fl.cfg.manual:
+			fl.observeAll()
+			fl.pollAll = true
 		case <-fl.stop:
 		}
 		return
 	}
-	interval := fl.cfg.PollInterval
-	if !fl.watch.complete() {
+	interval := fl.cfg.PollInterval - time.Since(fl.lastPoll)
+	if fl.unwatched() {
 		interval = min(interval, fallbackPoll)
 	}
-	t := time.NewTimer(interval)
+	t := time.NewTimer(max(interval, time.Millisecond))
 	defer t.Stop()
 	for {
-		var events <-chan fsnotify.Event
-		var errs <-chan error
-		if fl.watch.w != nil {
-			events, errs = fl.watch.w.Events, fl.watch.w.Errors
-		}
 		select {
 		case <-fl.stop:
 			return
 		case <-t.C:
-			fl.watch.rewatch()
+			if fl.watch != nil {
+				fl.watch.rewatch()
+			}
+			if time.Since(fl.lastPoll) >= fl.cfg.PollInterval {
+				fl.pollAll = true
+			}
 			return
-		case ev, ok := <-events:
+		case ev, ok := <-fl.watch.events():
 			if !ok {
 				fl.watch.lost()
 				return
 			}
-			if fl.watch.relevant(ev) {
-				fl.watch.drain()
+			if fl.event(ev) {
+				fl.drainEvents()
 				return
 			}
-		case _, ok := <-errs:
+		case _, ok := <-fl.watch.errors():
 			// An overflow or read error: events may be lost, so
 			// look at everything.
 			if !ok {
 				fl.watch.lost()
 			}
+			fl.pollAll = true
 			return
 		}
+	}
+}
+
+// unwatched reports whether some followed file or pattern directory has
+// no notifications.
+func (fl *Follower) unwatched() bool {
+	if fl.watch == nil {
+		return !fl.cfg.Poll
+	}
+	for _, on := range fl.watch.dirs {
+		if !on {
+			return true
+		}
+	}
+	return false
+}
+
+// drainEvents handles the events already queued, so that one look serves
+// them all.
+func (fl *Follower) drainEvents() {
+	for {
+		select {
+		case ev, ok := <-fl.watch.events():
+			if !ok {
+				fl.watch.lost()
+				return
+			}
+			fl.event(ev)
+		default:
+			return
+		}
+	}
+}
+
+// event handles a notification: it marks the files it concerns to be
+// looked at, pins a generation that appeared at a followed name or as a
+// rotated copy, and follows a new file that matches a pattern. It reports
+// whether the event concerned anything followed.
+func (fl *Follower) event(ev fsnotify.Event) bool {
+	name := filepath.Clean(ev.Name)
+	relevant := false
+	if fl.watch.isDir(name) && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+		fl.watch.dirGone(name)
+		fl.pollAll = true
+		relevant = true
+	}
+	structural := ev.Op&(fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0
+	for _, f := range fl.idx.byPath[name] {
+		f.dirty = true
+		relevant = true
+		if structural {
+			fl.observe(f)
+		}
+	}
+	dir, base := filepath.Split(name)
+	dir = filepath.Clean(dir)
+	for _, f := range fl.idx.bySibDir[dir] {
+		if f.base != "" && rotatedName(f.base, base) {
+			f.dirty = true
+			relevant = true
+			if ev.Has(fsnotify.Create) {
+				fl.scanSiblings(f, false)
+			} else {
+				f.scanDue = true
+			}
+		}
+	}
+	if fl.idx.patDirs[dir] && ev.Has(fsnotify.Create) {
+		if fl.globOne(name) {
+			relevant = true
+		}
+	}
+	return relevant
+}
+
+// observeAll looks at every followed name (and matches the patterns again
+// when due), without delivering anything.
+func (fl *Follower) observeAll() {
+	for _, f := range fl.files {
+		if !f.released && f.started {
+			fl.observe(f)
+			if f.scanDue || fl.scanDue(f) {
+				fl.scanSiblings(f, false)
+			}
+		}
+	}
+	if time.Since(fl.lastGlob) >= fl.cfg.PollInterval {
+		fl.globScan()
+	}
+}
+
+// scanDue reports whether f's directory is due a safety listing.
+func (fl *Follower) scanDue(f *file) bool {
+	n := max(1, len(fl.idx.bySibDir[f.dir])/16)
+	return time.Since(f.lastScan) >= time.Duration(n)*scanEvery
+}
+
+// add starts following f.
+func (fl *Follower) add(f *file) {
+	if p, ok := fl.cfg.Resume[f.key]; ok {
+		f.resume = &p
+	}
+	fl.files = append(fl.files, f)
+	fl.byKey[f.key] = f
+	f.dirty = true
+	fl.changed = true
+}
+
+// dropReleased forgets the files released this turn.
+func (fl *Follower) dropReleased() {
+	n := 0
+	for _, f := range fl.files {
+		if f.released {
+			if fl.byKey[f.key] == f {
+				delete(fl.byKey, f.key)
+			}
+			fl.changed = true
+			continue
+		}
+		fl.files[n] = f
+		n++
+	}
+	clear(fl.files[n:])
+	fl.files = fl.files[:n]
+}
+
+// index routes notifications to followed files.
+type index struct {
+	byPath   map[string][]*file // a followed path, or its symlink's target
+	bySibDir map[string][]*file // where a file's rotated copies are
+	patDirs  map[string]bool    // directories patterns look in
+}
+
+// reindex rebuilds the index and the set of watched directories.
+func (fl *Follower) reindex() {
+	fl.changed = false
+	ix := index{byPath: map[string][]*file{}, bySibDir: map[string][]*file{}, patDirs: map[string]bool{}}
+	dirs := map[string]bool{}
+	for _, f := range fl.files {
+		ix.byPath[f.path] = append(ix.byPath[f.path], f)
+		dirs[filepath.Dir(f.path)] = true
+		if f.target != "" && f.target != f.path {
+			ix.byPath[f.target] = append(ix.byPath[f.target], f)
+		}
+		if f.dir != "" {
+			ix.bySibDir[f.dir] = append(ix.bySibDir[f.dir], f)
+			dirs[f.dir] = true
+		}
+	}
+	for _, p := range fl.pats {
+		for _, d := range p.dirs() {
+			ix.patDirs[d] = true
+			dirs[d] = true
+		}
+	}
+	fl.idx = ix
+	if fl.watch != nil {
+		fl.watch.want(dirs)
 	}
 }

@@ -293,15 +293,50 @@ func TestSeveralFiles(t *testing.T) {
 	c.waitText(t, b, "to b\n")
 }
 
-// TestNotRegularInBand: a name that is a directory is an error in band,
-// reported once, and following goes on.
-func TestNotRegularInBand(t *testing.T) {
+// TestNotFollowable: a name that holds something that can never be
+// followed (a directory, a FIFO, a compressed file) is refused by New with
+// a clear error, instead of being waited on forever; a name that becomes a
+// directory later is an error in band, reported once, and following goes
+// on once it is a file again.
+func TestNotFollowable(t *testing.T) {
 	dir := t.TempDir()
+	sub := filepath.Join(dir, "adir")
+	os.Mkdir(sub, 0o755)
+	gz := filepath.Join(dir, "old.log.gz")
+	write(t, gz, gzipped("compressed line\n"))
+	fifo := filepath.Join(dir, "fifo")
+	for _, c := range []struct{ path, want string }{
+		{sub, "not a regular file (a directory)"},
+		{gz, "gzip-compressed"},
+		{fifo, "not a regular file"},
+	} {
+		if c.path == fifo && syscallMkfifo(fifo) != nil {
+			continue
+		}
+		_, err := New(Config{Files: []string{filepath.Join(dir, "ok.log"), c.path}})
+		var nf *NotFollowableError
+		if !errors.As(err, &nf) || nf.Name != c.path || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a NotFollowableError saying %q", c.path, err, c.want)
+		}
+	}
+
 	p := filepath.Join(dir, "app.log")
-	os.Mkdir(p, 0o755)
+	write(t, p, "")
 	s := startManual(t, Config{Files: []string{p}})
+	s.settle(t)
+	os.Remove(p)
+	os.Mkdir(p, 0o755)
 	got := append(s.settle(t), s.settle(t)...)
-	if len(got) != 1 || got[0].Err == nil || got[0].Source != p || !strings.Contains(got[0].Err.Error(), "not a regular file") {
+	errs := 0
+	for _, c := range got {
+		if c.Err != nil {
+			errs++
+			if c.Source != p || !strings.Contains(c.Err.Error(), "not a regular file") {
+				t.Errorf("error %v", c.Err)
+			}
+		}
+	}
+	if errs != 1 {
 		t.Fatalf("got %+v, want one error", got)
 	}
 	os.Remove(p)

@@ -158,17 +158,6 @@ func (c *collector) errs() []error {
 	return e
 }
 
-// last is the Position of the last chunk from source.
-func (c *collector) last(source string) Position {
-	var p Position
-	for _, ch := range c.all() {
-		if ch.Source == source && ch.Err == nil {
-			p = ch.Pos
-		}
-	}
-	return p
-}
-
 // waitText waits until source's text is want, and fails if it becomes
 // something else that is not a prefix of want, or the deadline passes.
 func (c *collector) waitText(t *testing.T, source, want string) {
@@ -188,11 +177,6 @@ func (c *collector) waitText(t *testing.T, source, want string) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
-
-// settle pokes a manual follower until it has delivered everything it can:
-// a poke is received only once the follower is idle, so after two pokes the
-// files were read after the last change.
-func settle(poke func()) { poke(); poke() }
 
 func write(t *testing.T, path, s string) {
 	t.Helper()

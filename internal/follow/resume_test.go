@@ -13,15 +13,21 @@ import (
 // It returns what was delivered.
 func session(t *testing.T, st, p string, fromStart bool) []Chunk {
 	t.Helper()
+	return sessionCfg(t, st, Config{Files: []string{p}, FromStart: fromStart})
+}
+
+// sessionCfg is session with cfg (whose Files may hold patterns): every
+// Position delivered is saved, and a Gone file forgotten.
+func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
+	t.Helper()
 	state, err := LoadState(st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resume := map[string]Position{}
-	if pos, ok := state.Files[Key(p)]; ok {
-		resume[p] = pos
-	}
-	s := startManual(t, Config{Files: []string{p}, FromStart: fromStart, Resume: resume})
+	defer state.Close()
+	cfg.Resume, cfg.KnownPatterns = state.Files, state.Patterns
+	s := startManual(t, cfg)
+	state.AddPatterns(s.fl.Patterns())
 	got := s.settle(t)
 	s.fl.Stop()
 	for c := range s.fl.Chunks() {
@@ -31,8 +37,10 @@ func session(t *testing.T, st, p string, fromStart bool) []Chunk {
 		if c.Err != nil {
 			t.Errorf("error: %v", c.Err)
 		}
-		if c.Source == p {
-			state.Files[Key(p)] = c.Pos
+		if c.Note == Gone {
+			state.Forget(c.Source)
+		} else if c.HasPos() {
+			state.Files[Key(c.Source)] = c.Pos
 		}
 	}
 	if err := state.Save(); err != nil {
@@ -63,7 +71,7 @@ func TestResume(t *testing.T) {
 	}
 	// The state is the documented JSON.
 	b, _ := os.ReadFile(st)
-	for _, want := range []string{`"version": 1`, `"files"`, `"` + Key(p) + `"`, `"ino"`, `"offset": 24`, `"head_len": 24`, `"head_sha256"`} {
+	for _, want := range []string{`"version": 2`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("state file lacks %s:\n%s", want, b)
 		}
@@ -175,6 +183,7 @@ func TestLoadStateErrors(t *testing.T) {
 	if err != nil || len(s.Files) != 0 {
 		t.Fatalf("missing state file: %v %v", s, err)
 	}
+	s.Close()
 	bad := filepath.Join(dir, "bad.json")
 	write(t, bad, "{not json")
 	if _, err := LoadState(bad); err == nil || !strings.Contains(err.Error(), "not an errtag state file") {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
+
+	"github.com/errtag/errtag/internal/compress"
 )
 
 // rotatedName reports whether name looks like a rotated copy of base:
@@ -20,143 +23,218 @@ func rotatedName(base, name string) bool {
 	return strings.IndexByte(".-_", sep) >= 0 && '0' <= d && d <= '9'
 }
 
-// siblings lists the files in f's directory (other than f's name) whose
-// names pass keep, with their FileInfo (following symlinks).
-func siblings(f *file, keep func(name string) bool) ([]string, []os.FileInfo) {
-	entries, err := os.ReadDir(f.dir)
-	if err != nil {
-		return nil, nil
+// magics are the first bytes of the compressed formats errtag does not
+// decode (gzip and zstd are told by package compress).
+var magics = []struct {
+	name  string
+	magic []byte
+}{
+	{"xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0}},
+	{"lz4", []byte{0x04, 0x22, 0x4d, 0x18}},
+}
+
+// bzip2RE is a bzip2 stream's start: its magic, a block size, a block's
+// magic.
+var bzip2RE = regexp.MustCompile(`^BZh[1-9]1AY&SY`)
+
+// headProbe is how much of a file's start is looked at to tell whether it
+// is compressed.
+const headProbe = 64 << 10
+
+// compression names the compression of head, a file's first bytes (all of
+// it when final), or "": gzip and zstd when head decodes as such (a text
+// that merely starts like them is text, as batch mode reads it), or claims
+// to while too short to tell; bzip2, xz and lz4 by their magic numbers.
+func compression(head []byte, final bool) string {
+	switch c, more, _ := compress.Probe(head, final); {
+	case c != compress.None:
+		return c.String()
+	case more && compress.Detect(head) != compress.None:
+		return compress.Detect(head).String()
 	}
-	var paths []string
-	var infos []os.FileInfo
+	for _, m := range magics {
+		if bytes.HasPrefix(head, m.magic) {
+			return m.name
+		}
+	}
+	if bzip2RE.Match(head) {
+		return "bzip2"
+	}
+	return ""
+}
+
+// compressionOf reads f's first bytes and names their compression.
+func compressionOf(f *os.File) string {
+	b := make([]byte, headProbe)
+	n, _ := f.ReadAt(b, 0)
+	return compression(b[:n], n < len(b))
+}
+
+// sibling is a rotated-looking file in a followed file's directory.
+type sibling struct {
+	path string
+	fi   os.FileInfo
+}
+
+// listSiblings lists the regular files in dir whose names are rotated
+// names of base, with their FileInfo (following symlinks).
+func listSiblings(dir, base string) []sibling {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []sibling
 	for _, e := range entries {
-		if e.Name() == f.base || !keep(e.Name()) {
+		if !rotatedName(base, e.Name()) {
 			continue
 		}
-		p := filepath.Join(f.dir, e.Name())
+		p := filepath.Join(dir, e.Name())
 		fi, err := os.Stat(p)
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		paths = append(paths, p)
-		infos = append(infos, fi)
+		out = append(out, sibling{p, fi})
 	}
-	return paths, infos
+	return out
 }
 
-// findSibling returns, opened, the most recently modified rotated copy of
-// f that is not the file not, has at least size bytes and passes match.
-func (fl *Follower) findSibling(f *file, not os.FileInfo, size int64, match func(*gen) bool) *gen {
-	paths, infos := siblings(f, func(n string) bool { return rotatedName(f.base, n) })
-	var best *gen
-	for i, p := range paths {
-		if os.SameFile(infos[i], not) || infos[i].Size() < size {
-			continue
+// stableSiblings is listSiblings repeated until two listings agree (a
+// directory read while files are renamed in it may miss one of them); ok
+// is false if they never did.
+func stableSiblings(dir, base string) (list []sibling, ok bool) {
+	list = listSiblings(dir, base)
+	for range 5 {
+		again := listSiblings(dir, base)
+		if sameListing(list, again) {
+			return again, true
 		}
-		c, err := openGen(p)
-		if err != nil {
-			continue
-		}
-		if !match(c) || (best != nil && !c.fi.ModTime().After(best.fi.ModTime())) {
-			c.close()
-			continue
-		}
-		best.close()
-		best = c
+		list = again
 	}
-	return best
+	return list, false
 }
 
-// findByID returns, opened, the file in f's directory (under any name) that
-// p was taken of, if it is still there with the same first bytes.
-func (fl *Follower) findByID(f *file, p Position) *gen {
-	if p.Dev == 0 && p.Ino == 0 {
-		return nil
-	}
-	paths, infos := siblings(f, func(string) bool { return true })
-	for i, path := range paths {
-		dev, ino, ok := fileID(infos[i])
-		if !ok || dev != p.Dev || ino != p.Ino || infos[i].Size() < p.Offset {
-			continue
-		}
-		g, err := openGen(path)
-		if err != nil {
-			continue
-		}
-		if samePos(g, p) && headSum(g.f, p.HeadLen) == p.HeadSHA256 {
-			return g
-		}
-		g.close()
-	}
-	return nil
+func sameListing(a, b []sibling) bool {
+	return slices.EqualFunc(a, b, func(x, y sibling) bool { return x.path == y.path && os.SameFile(x.fi, y.fi) })
 }
 
-var (
-	gzipMagic = []byte{0x1f, 0x8b}
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
-	bzipMagic = []byte("BZh")
-	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0}
-)
-
-func compressed(g *gen) bool {
-	b := make([]byte, 6)
-	n, _ := g.f.ReadAt(b, 0)
-	b = b[:n]
-	for _, m := range [][]byte{gzipMagic, zstdMagic, bzipMagic, xzMagic} {
-		if bytes.HasPrefix(b, m) {
-			return true
-		}
+// numericSuffix returns N for base.N (or base-N, base_N) with N all digits.
+func numericSuffix(base, name string) (int, bool) {
+	if !rotatedName(base, name) {
+		return 0, false
 	}
-	return false
+	n, err := strconv.Atoi(name[len(base)+1:])
+	return n, err == nil
 }
 
-// missed returns, opened and oldest first, the generations of f that were
-// created and rotated away while the old generation (last written at
-// since) was current: rotated copies of the name, not empty, not
-// compressed, never read, not next, and written no earlier than since (the
-// writer wrote them after the old one). File times may be coarse (a clock
-// tick): a file older than the old generation but written within the same
-// tick and never read would be taken too, so generations already read are
-// remembered.
-//
-// After a copytruncate, the same search finds copies made by later
-// copytruncates before the follower noticed the first (since is then the
-// copy's time, next the live file). A copy that starts like the live file
-// (made, but the file not truncated yet) is left for its truncation.
-func (fl *Follower) missed(f *file, since time.Time, next *gen) []*gen {
-	paths, infos := siblings(f, func(n string) bool { return rotatedName(f.base, n) })
-	live := make([]byte, 64)
-	n, _ := next.f.ReadAt(live, 0)
-	live = live[:n]
-	var found []*gen
-	for i, p := range paths {
-		fi := infos[i]
-		if fi.Size() == 0 || fi.ModTime().Before(since) || os.SameFile(fi, next.fi) || f.wasSeen(fi) {
-			continue
-		}
-		g, err := openGen(p)
-		if err != nil {
-			continue
-		}
-		if compressed(g) || (len(live) > 0 && hasAt(g.f, 0, live)) {
-			g.close()
-			continue
-		}
-		found = append(found, g)
-	}
-	slices.SortStableFunc(found, func(a, b *gen) int {
-		if c := a.fi.ModTime().Compare(b.fi.ModTime()); c != 0 {
-			return c
-		}
-		_, ia, _ := fileID(a.fi)
-		_, ib, _ := fileID(b.fi)
-		switch {
-		case ia < ib:
-			return -1
-		case ia > ib:
+// olderByName orders two rotated copies of base by name alone, for when
+// their times cannot. Numbered copies either shift upwards (logrotate:
+// app.log.1 is the newest; numbers is -1) or take the next number
+// (numbers is 1); numbers is 0 when the directory did not tell, and the
+// next number is assumed: logrotate's copies are minutes apart, so their
+// times tell, while copies made within one tick of the file clock come
+// from a writer numbering upwards. Other names (dates) sort as strings.
+func olderByName(base, a, b string, numbers int) int {
+	na, oka := numericSuffix(base, filepath.Base(a))
+	nb, okb := numericSuffix(base, filepath.Base(b))
+	if oka && okb && na != nb {
+		if (na > nb) == (numbers >= 0) {
 			return 1
 		}
-		return 0
-	})
-	return found
+		return -1
+	}
+	return strings.Compare(a, b)
+}
+
+// compareGens orders generations found as rotated copies (not seen at the
+// name): those found in an earlier look first (they were rotated away
+// earlier), then by creation time, modification time, name (see
+// olderByName) and inode number (allocated upwards by most file
+// systems).
+func compareGens(base string, numbers int, a, b *gen) int {
+	if a.seq != b.seq && !a.uncertain && !b.uncertain {
+		if a.seq < b.seq {
+			return -1
+		}
+		return 1
+	}
+	if a.id.BTime != 0 && b.id.BTime != 0 && a.id.BTime != b.id.BTime {
+		if a.id.BTime < b.id.BTime {
+			return -1
+		}
+		return 1
+	}
+	if c := a.mtime.Compare(b.mtime); c != 0 {
+		return c
+	}
+	if c := olderByName(base, a.path, b.path, numbers); c != 0 {
+		return c
+	}
+	switch {
+	case a.id.Ino < b.id.Ino:
+		return -1
+	case a.id.Ino > b.id.Ino:
+		return 1
+	}
+	return 0
+}
+
+// olderThanNameGen reports whether s, found as a rotated copy, is older than
+// n, a generation found at the name.
+func olderThanNameGen(s, n *gen) bool {
+	switch {
+	case s.uncertain:
+	case s.seq < n.seq:
+		// s had left the name before n was seen there.
+		return true
+	case n.leftAt == 0 || n.leftAt > s.seq:
+		// n was still at the name when s was found rotated away.
+		return true
+	}
+	if s.id.BTime != 0 && n.id.BTime != 0 && s.id.BTime != n.id.BTime {
+		return s.id.BTime < n.id.BTime
+	}
+	if !s.mtime.Equal(n.mtime) {
+		return s.mtime.Before(n.mtime)
+	}
+	return s.id.Ino < n.id.Ino
+}
+
+// order merges generations found at the name (in the order seen) and
+// rotated copies into one sequence, oldest first.
+func order(base string, numbers int, gens []*gen) []*gen {
+	var names, sibs []*gen
+	for _, g := range gens {
+		if g.atName {
+			names = append(names, g)
+		} else {
+			sibs = append(sibs, g)
+		}
+	}
+	slices.SortStableFunc(sibs, func(a, b *gen) int { return compareGens(base, numbers, a, b) })
+	out := make([]*gen, 0, len(gens))
+	i := 0
+	for _, n := range names {
+		for i < len(sibs) && olderThanNameGen(sibs[i], n) {
+			out = append(out, sibs[i])
+			i++
+		}
+		out = append(out, n)
+	}
+	return append(out, sibs[i:]...)
+}
+
+// heldBy reports whether live holds c's content at the same offsets (c is
+// a copy made of live that was not truncated yet): its first bytes and the
+// bytes before its end.
+func heldBy(c *gen, live *os.File, liveSize int64) bool {
+	if c.size == 0 || liveSize < c.size {
+		return c.size == 0
+	}
+	head := make([]byte, min(c.size, headMax))
+	if !readFull(c.f, head, 0) || !hasAt(live, 0, head) {
+		return false
+	}
+	n := min(c.size, markMax)
+	tail := make([]byte, n)
+	return readFull(c.f, tail, c.size-n) && hasAt(live, c.size-n, tail)
 }

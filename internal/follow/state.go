@@ -1,30 +1,43 @@
 package follow
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
-// StateVersion is the version of the state file format.
-const StateVersion = 1
+// StateVersion is the version of the state file format this package
+// writes. Version 1 files (without mtime_ns, btime_ns, in_line and done)
+// are read too.
+const StateVersion = 2
+
+// maxStateSize bounds the state file read: a state of tens of thousands of
+// files is a few megabytes.
+const maxStateSize = 64 << 20
 
 // State is a --state file: for each followed file, the Position up to which
-// its lines were written out. It is JSON:
+// its lines were written out. It is JSON, one file per line:
 //
-//	{
-//	  "version": 1,
-//	  "files": {
-//	    "/var/log/app.log": {"dev": 2049, "ino": 1835017, "offset": 52114,
-//	                         "head_len": 1024, "head_sha256": "9f2c…"}
-//	  }
-//	}
+//	{"version": 2, "patterns": ["/var/log/containers/*.log"], "files": {
+//	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321}
+//	}}
 //
 // Keys are absolute paths, so a run from another directory finds them.
-// Entries of files not followed by the current run are kept.
+// Patterns lists the patterns followed, so that a restart knows which new
+// files appeared while it was stopped (Config.KnownPatterns).
+// Entries of files not followed by the current run are kept; Forget drops
+// the entry of a file that is gone for good.
+//
+// A State holds a lock on the state file (an flock on STATE.lock beside
+// it, where the platform has one) from LoadState to Close: a second
+// process given the same state file is refused, instead of the two
+// overwriting each other's entries.
 //
 // Guarantees, given that the caller saves only Positions whose lines were
 // written out (flushed) before the Save:
@@ -42,47 +55,164 @@ const StateVersion = 1
 type State struct {
 	Version int                 `json:"version"`
 	Files   map[string]Position `json:"files"`
-	path    string
+	// Patterns are the patterns (absolute) the runs that kept this
+	// state followed: see Config.KnownPatterns.
+	Patterns []string `json:"patterns,omitempty"`
+	path     string
+	lock     *os.File
 }
 
-// LoadState reads the state file at path. A file that does not exist is an
-// empty state (the first run).
+// ErrStateLocked is wrapped by LoadState's error when another process holds
+// the state file.
+var ErrStateLocked = errors.New("in use by another process")
+
+// LoadState locks and reads the state file at path. A file that does not
+// exist is an empty state (the first run). A file that is not a valid
+// state is an error that says what is wrong, never a panic.
 func LoadState(path string) (*State, error) {
-	s := &State{Version: StateVersion, Files: map[string]Position{}, path: path}
-	b, err := os.ReadFile(path)
+	lock, err := lockState(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := readState(path)
+	if err != nil {
+		unlockState(lock)
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+func readState(path string) (*State, error) {
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+		return &State{Version: StateVersion, Files: map[string]Position{}, path: path}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("%s: not an errtag state file: %w", path, err)
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxStateSize+1))
+	if err != nil {
+		return nil, err
 	}
-	if s.Version != StateVersion {
-		return nil, fmt.Errorf("%s: state file version %d, this errtag reads version %d", path, s.Version, StateVersion)
+	if len(b) > maxStateSize {
+		return nil, fmt.Errorf("%s: state file larger than %d MiB: not an errtag state file", path, maxStateSize>>20)
+	}
+	s, err := ParseState(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s.path = path
+	return s, nil
+}
+
+// ParseState parses the bytes of a state file and checks every entry.
+func ParseState(b []byte) (*State, error) {
+	var v struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("not an errtag state file: %w", err)
+	}
+	if v.Version == nil {
+		return nil, errors.New("not an errtag state file: no version")
+	}
+	if *v.Version < 1 || *v.Version > StateVersion {
+		return nil, fmt.Errorf("state file version %d, this errtag reads versions 1 to %d", *v.Version, StateVersion)
+	}
+	s := &State{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		return nil, fmt.Errorf("not an errtag state file: %w", err)
 	}
 	if s.Files == nil {
 		s.Files = map[string]Position{}
 	}
+	if len(s.Patterns) > 4096 {
+		return nil, fmt.Errorf("%d patterns (at most 4096)", len(s.Patterns))
+	}
+	for _, p := range s.Patterns {
+		if _, err := filepath.Match(p, ""); err != nil || !filepath.IsAbs(p) {
+			return nil, fmt.Errorf("pattern %q: not an absolute pattern", p)
+		}
+	}
+	for k, p := range s.Files {
+		if !filepath.IsAbs(k) {
+			return nil, fmt.Errorf("entry %q: not an absolute path", k)
+		}
+		if err := p.validate(); err != nil {
+			return nil, fmt.Errorf("entry %q: %w", k, err)
+		}
+	}
+	s.Version = StateVersion
 	return s, nil
 }
 
-// Key is the key under which the file name is kept: its absolute path.
-func Key(name string) string {
-	if abs, err := filepath.Abs(name); err == nil {
-		return abs
+// AddPatterns records patterns followed (see Config.KnownPatterns).
+func (s *State) AddPatterns(patterns []string) {
+	for _, p := range patterns {
+		if !slices.Contains(s.Patterns, p) {
+			s.Patterns = append(s.Patterns, p)
+		}
 	}
-	return filepath.Clean(name)
+}
+
+// Forget drops the entry of the file name.
+func (s *State) Forget(name string) { delete(s.Files, Key(name)) }
+
+// Close releases the lock on the state file.
+func (s *State) Close() error {
+	err := unlockState(s.lock)
+	s.lock = nil
+	return err
+}
+
+// Marshal is the state file's content: one entry per line, keys sorted.
+func (s *State) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\"version\": %d,", StateVersion)
+	if len(s.Patterns) > 0 {
+		pb, err := json.Marshal(s.Patterns)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, " \"patterns\": %s,", pb)
+	}
+	b.WriteString(" \"files\": {")
+	keys := make([]string, 0, len(s.Files))
+	for k := range s.Files {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		pb, err := json.Marshal(s.Files[k])
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		b.Write(kb)
+		b.WriteString(": ")
+		b.Write(pb)
+	}
+	b.WriteString("\n}}\n")
+	return b.Bytes(), nil
 }
 
 // Save writes the state atomically (see State).
 func (s *State) Save() error {
-	b, err := json.MarshalIndent(s, "", "  ")
+	b, err := s.Marshal()
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
 	dir, base := filepath.Split(s.path)
 	if dir == "" {
 		dir = "."

@@ -38,12 +38,12 @@ func TestStatErrorIsInBand(t *testing.T) {
 }
 
 // TestNoSplitNoSkip: tail's MaxLineSize splits long lines and its rate
-// limiter skips data. A 5 MiB line comes whole, and a burst of 200 000
-// lines comes complete.
+// limiter skips data. A 5 MiB line comes whole (under a MaxLine above it),
+// and a burst of 200 000 lines comes complete.
 func TestNoSplitNoSkip(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "app.log")
 	write(t, p, "")
-	s := startManual(t, Config{Files: []string{p}})
+	s := startManual(t, Config{Files: []string{p}, MaxLine: 8 << 20})
 	s.settle(t)
 	long := strings.Repeat("0123456789", 512<<10) + "\n"
 	var burst strings.Builder
@@ -137,7 +137,10 @@ func TestStopDeliversWhatWasRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := <-fl.Chunks()
+	first := <-fl.Chunks() // the Position at start, then data
+	for len(first.Data) == 0 {
+		first = <-fl.Chunks()
+	}
 	fl.Stop()
 	n, last := len(first.Data), first.Pos
 	for c := range fl.Chunks() {

@@ -64,3 +64,5 @@ func TestWritesNothingOfItsOwn(t *testing.T) {
 		t.Errorf("the follower wrote %q", out)
 	}
 }
+
+func syscallMkfifo(p string) error { return syscall.Mkfifo(p, 0o644) }

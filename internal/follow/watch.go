@@ -3,24 +3,22 @@ package follow
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/fsnotify/fsnotify"
 )
 
 // watcher wakes the follower when something happens in the directories of
-// the followed files. It belongs to one Follower (no process-wide state) and
-// only ever shortens a wait: every decision is taken by looking at the
-// files, so a lost or spurious event costs at most one poll interval or one
-// needless look.
+// the followed files and patterns. It belongs to one Follower (no
+// process-wide state) and only ever shortens a wait: every decision is
+// taken by looking at the files, so a lost or spurious event costs at most
+// one poll interval or one needless look.
 type watcher struct {
-	w     *fsnotify.Watcher
-	err   error           // why there are no notifications at all
-	dirs  map[string]bool // directory -> watch in place
-	names []string        // followed paths (and their symlink targets)
+	w    *fsnotify.Watcher
+	err  error           // why there are no notifications at all
+	dirs map[string]bool // wanted directory -> watch in place
 }
 
-func newWatcher(files []*file) *watcher {
+func newWatcher() *watcher {
 	wt := &watcher{dirs: map[string]bool{}}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -28,30 +26,42 @@ func newWatcher(files []*file) *watcher {
 		return wt
 	}
 	wt.w = w
-	for _, f := range files {
-		wt.dirs[f.dir] = false
-		wt.names = append(wt.names, f.path)
-		// A symlinked log is written in its target's directory.
-		if r, err := filepath.EvalSymlinks(f.path); err == nil && r != f.path {
-			wt.dirs[filepath.Dir(r)] = false
-			wt.names = append(wt.names, r)
-		}
-	}
-	wt.rewatch()
 	return wt
 }
 
-// complete reports whether every directory is watched.
-func (wt *watcher) complete() bool {
-	if wt.w == nil {
-		return false
+// events and errors are the watcher's channels (nil without notifications:
+// a nil channel is never ready).
+func (wt *watcher) events() <-chan fsnotify.Event {
+	if wt == nil || wt.w == nil {
+		return nil
 	}
-	for _, ok := range wt.dirs {
-		if !ok {
-			return false
+	return wt.w.Events
+}
+
+func (wt *watcher) errors() <-chan error {
+	if wt == nil || wt.w == nil {
+		return nil
+	}
+	return wt.w.Errors
+}
+
+// want makes the watched directories be dirs: watches no longer needed are
+// removed (a pod's directory, gone with its files), new ones added.
+func (wt *watcher) want(dirs map[string]bool) {
+	for d, on := range wt.dirs {
+		if !dirs[d] {
+			if on && wt.w != nil {
+				wt.w.Remove(d)
+			}
+			delete(wt.dirs, d)
 		}
 	}
-	return true
+	for d := range dirs {
+		if _, ok := wt.dirs[d]; !ok {
+			wt.dirs[d] = false
+		}
+	}
+	wt.rewatch()
 }
 
 // rewatch adds the watches that are missing (a directory that did not exist
@@ -67,41 +77,22 @@ func (wt *watcher) rewatch() {
 	}
 }
 
-// relevant reports whether ev concerns a followed name, a file rotated from
-// one (NAME.1), or a watched directory itself.
-func (wt *watcher) relevant(ev fsnotify.Event) bool {
-	name := filepath.Clean(ev.Name)
-	if _, ok := wt.dirs[name]; ok {
-		if ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
-			// The directory went away: its watch is gone (or
-			// follows it elsewhere). Watch the name again later.
-			wt.w.Remove(name)
-			wt.dirs[name] = false
-		}
-		return true
+// watched reports whether changes in dir are notified.
+func (wt *watcher) watched(dir string) bool { return wt != nil && wt.w != nil && wt.dirs[dir] }
+
+// dirGone notes that the watched directory dir was removed or renamed: its
+// watch is gone (or follows it elsewhere), so it is watched again later.
+func (wt *watcher) dirGone(dir string) {
+	if on, ok := wt.dirs[dir]; ok && on {
+		wt.w.Remove(dir)
+		wt.dirs[dir] = false
 	}
-	for _, n := range wt.names {
-		if strings.HasPrefix(name, n) {
-			return true
-		}
-	}
-	return false
 }
 
-// drain takes the events already queued, so that one look serves them all.
-func (wt *watcher) drain() {
-	for {
-		select {
-		case ev, ok := <-wt.w.Events:
-			if !ok {
-				wt.lost()
-				return
-			}
-			wt.relevant(ev)
-		default:
-			return
-		}
-	}
+// isDir reports whether name is a wanted directory.
+func (wt *watcher) isDir(name string) bool {
+	_, ok := wt.dirs[filepath.Clean(name)]
+	return ok
 }
 
 // lost gives up on notifications after the watcher failed.
@@ -116,7 +107,7 @@ func (wt *watcher) lost() {
 }
 
 func (wt *watcher) close() {
-	if wt.w != nil {
+	if wt != nil && wt.w != nil {
 		wt.w.Close()
 		wt.w = nil
 	}

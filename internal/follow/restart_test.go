@@ -1,0 +1,296 @@
+package follow
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestResumeFileWithoutLines: a file that delivered no line before the
+// stop (empty, missing, or started at its end) is in the state all the
+// same, so the lines written to it while stopped come at the restart.
+func TestResumeFileWithoutLines(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		initial *string // nil: no file
+	}{
+		{"empty", ptr("")},
+		{"missing", nil},
+		{"started at its end", ptr("before the first run\n")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			if c.initial != nil {
+				write(t, p, *c.initial)
+			}
+			got := session(t, st, p, false)
+			if text(got) != "" {
+				t.Fatalf("first run: %q", text(got))
+			}
+			if c.initial == nil && !slices.Equal(notesOf(got), []Note{Missing}) {
+				t.Errorf("notes %v, want [missing]", notesOf(got))
+			}
+			appendTo(t, p, "while stopped\n")
+			if got := text(session(t, st, p, false)); got != "while stopped\n" {
+				t.Fatalf("second run: %q, want the line written while stopped", got)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// TestResumeRotateOne: with `rotate 1`, two rotations while stopped delete
+// the saved file; the generation in between (app.log.1) is read whole
+// before the new file, not skipped.
+func TestResumeRotateOne(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	write(t, p, "a1\n")
+	session(t, st, p, true)
+	appendTo(t, p, "a2 lost with its file\n")
+	rename(t, p, p+".1")
+	write(t, p, "b1\nb2\n")
+	os.Remove(p + ".1")
+	rename(t, p, p+".1")
+	write(t, p, "c1\n")
+	got := session(t, st, p, false)
+	if text(got) != "b1\nb2\nc1\n" {
+		t.Fatalf("got %q, want b1 b2 c1", text(got))
+	}
+	appendTo(t, p, "c2\n")
+	if got := text(session(t, st, p, false)); got != "c2\n" {
+		t.Fatalf("after: %q", got)
+	}
+}
+
+// TestResumeDelaycompress: with compress + delaycompress, app.log.1 stays
+// intact for one rotation: rotated once while stopped it is finished from
+// the saved offset; rotated twice, the saved file is compressed (said, not
+// read) and the intact generation between is read whole.
+func TestResumeDelaycompress(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	write(t, p, "a1\n")
+	session(t, st, p, true)
+	appendTo(t, p, "a2\n")
+	rename(t, p, p+".1")
+	write(t, p, "b1\n")
+	if got := text(session(t, st, p, false)); got != "a2\nb1\n" {
+		t.Fatalf("one rotation: %q", got)
+	}
+	appendTo(t, p, "b2\n")
+	// Two rotations: app.log.1 is compressed to app.log.2.gz, app.log
+	// becomes app.log.1.
+	gzipFile(t, p+".1", p+".2.gz")
+	rename(t, p, p+".1")
+	write(t, p, "c1\n")
+	gzipFile(t, p+".1", p+".2.gz")
+	rename(t, p, p+".1")
+	write(t, p, "d1\n")
+	got := session(t, st, p, false)
+	if text(got) != "c1\nd1\n" {
+		t.Fatalf("two rotations: %q, want c1 d1", text(got))
+	}
+	skipped := false
+	for _, c := range got {
+		if c.Note == Skipped && c.Path == p+".2.gz" {
+			skipped = true
+		}
+	}
+	if !skipped {
+		t.Errorf("the compressed generation was not reported: %+v", got)
+	}
+}
+
+// gzipFile compresses from into to and removes from (logrotate's compress).
+func gzipFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	write(t, to, buf.String())
+	os.Remove(from)
+}
+
+// TestResumeDeviceChanged: the same inode and first bytes under another
+// device number (a remount, LVM, another container) continue where they
+// stopped instead of replaying the file.
+func TestResumeDeviceChanged(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	write(t, p, "one\ntwo\n")
+	session(t, st, p, true)
+	s, err := LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := s.Files[Key(p)]
+	pos.Dev += 7
+	s.Files[Key(p)] = pos
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	appendTo(t, p, "three\n")
+	if got := text(session(t, st, p, true)); got != "three\n" {
+		t.Fatalf("got %q, want only the new line", got)
+	}
+}
+
+// TestResumeInsideLongLine: stopped while a line longer than MaxLine was
+// being delivered in pieces, a restart continues with the rest of that
+// line (as pieces) and then the next lines: every byte once.
+func TestResumeInsideLongLine(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	long := strings.Repeat("x", 3000)
+	write(t, p, "short\n"+long)
+	cfg := Config{Files: []string{p}, FromStart: true, MaxLine: 1000}
+	first := sessionCfg(t, st, cfg)
+	if text(first) != "short\n"+long {
+		t.Fatalf("first run: %d bytes", len(text(first)))
+	}
+	appendTo(t, p, "yyy\r\nnext\n")
+	second := sessionCfg(t, st, cfg)
+	if text(second) != "yyy\r\nnext\n" {
+		t.Fatalf("second run: %q", text(second))
+	}
+	if second[1].Part != LastPiece || second[2].Part != Lines {
+		t.Errorf("parts %v %v, want the rest of the long line, then lines", second[1].Part, second[2].Part)
+	}
+}
+
+// TestStateLocked: a second LoadState of a state file in use is refused
+// with the holder's process id, until the first is closed.
+func TestStateLocked(t *testing.T) {
+	if !stateLocking {
+		t.Skip("no state file locking on this platform")
+	}
+	st := filepath.Join(t.TempDir(), "state.json")
+	a, err := LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadState(st)
+	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Fatalf("second LoadState: %v, want ErrStateLocked naming process %d", err, os.Getpid())
+	}
+	a.Close()
+	b, err := LoadState(st)
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	b.Close()
+}
+
+// TestParseStateInvalid: a state file that is not right is a clear error
+// naming the entry and what is wrong, never a panic or a huge allocation.
+func TestParseStateInvalid(t *testing.T) {
+	const sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	entry := func(fields string) string {
+		return `{"version": 2, "files": {"/var/log/app.log": {` + fields + `}}}`
+	}
+	for _, c := range []struct{ name, in, want string }{
+		{"negative offset", entry(`"dev":1,"ino":2,"offset":-5,"head_len":0,"head_sha256":""`), "offset -5 is negative"},
+		{"negative head_len", entry(`"dev":1,"ino":2,"offset":10,"head_len":-1,"head_sha256":""`), "head_len -1 is not between 0 and 1024"},
+		{"huge head_len", entry(`"dev":1,"ino":2,"offset":1e15,"head_len":9000000000000,"head_sha256":""`), "not an errtag state file"},
+		{"head_len past 1024", entry(`"dev":1,"ino":2,"offset":5000,"head_len":5000,"head_sha256":"` + sha + `"`), "head_len 5000 is not between 0 and 1024"},
+		{"head_len past offset", entry(`"dev":1,"ino":2,"offset":3,"head_len":4,"head_sha256":"` + sha + `"`), "head_len 4 is more than offset 3"},
+		{"bad sha", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"zz"`), "is not a hex SHA-256"},
+		{"negative inode", entry(`"dev":1,"ino":-2,"offset":0,"head_len":0,"head_sha256":""`), "not an errtag state file"},
+		{"unknown field", entry(`"dev":1,"ino":2,"offest":4`), `unknown field "offest"`},
+		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
+		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
+		{"no version", `{"files": {}}`, "no version"},
+		{"future version", `{"version": 3, "files": {}}`, "version 3"},
+		{"not an object", `[1,2]`, "not an errtag state file"},
+		{"files not a map", `{"version": 2, "files": 7}`, "not an errtag state file"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseState([]byte(c.in))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%v, want an error saying %q", err, c.want)
+			}
+		})
+	}
+	// A version 1 file is read.
+	s, err := ParseState([]byte(`{"version": 1, "files": {"/a.log": {"dev": 1, "ino": 2, "offset": 4, "head_len": 4, "head_sha256": "` + sha + `"}}}`))
+	if err != nil || s.Files["/a.log"].Offset != 4 || s.Version != StateVersion {
+		t.Errorf("version 1: %+v %v", s, err)
+	}
+}
+
+// FuzzParseState: any bytes give a state or an error, never a panic; a
+// state that parses is written back to the same state.
+func FuzzParseState(f *testing.F) {
+	f.Add([]byte(`{"version": 2, "files": {"/var/log/a.log": {"dev":2049,"ino":12,"btime_ns":5,"offset":10,"head_len":10,"head_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mtime_ns":7,"in_line":true,"done":[{"dev":1,"ino":2}]}}}`))
+	f.Add([]byte(`{"version": 1, "files": {}}`))
+	f.Add([]byte(`{"version": 2, "patterns": ["/var/log/*.log", "/x/[a-"], "files": {}}`))
+	f.Add([]byte(`{"version": 2, "files": {"/x": {"offset": -1, "head_len": -9}}}`))
+	f.Add([]byte(`{"version":2,"files":{"/x":{"head_len":1e300}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseState(b)
+		if err != nil {
+			return
+		}
+		for k, p := range s.Files {
+			if err := p.validate(); err != nil || !filepath.IsAbs(k) {
+				t.Fatalf("accepted %q: %+v (%v)", k, p, err)
+			}
+		}
+		out, err := s.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ParseState(out)
+		if err != nil {
+			t.Fatalf("written state does not parse: %v\n%s", err, out)
+		}
+		if len(again.Files) != len(s.Files) || !slices.Equal(again.Patterns, s.Patterns) {
+			t.Fatalf("round trip: %d entries, want %d", len(again.Files), len(s.Files))
+		}
+		for k, p := range s.Files {
+			if q := again.Files[k]; q.Offset != p.Offset || q.HeadSHA256 != p.HeadSHA256 || q.Ino != p.Ino || len(q.Done) != len(p.Done) {
+				t.Fatalf("round trip of %q: %+v, want %+v", k, q, p)
+			}
+		}
+	})
+}
+
+// TestStateManyFiles: a state of thousands of files saves atomically and
+// loads back whole.
+func TestStateManyFiles(t *testing.T) {
+	st := filepath.Join(t.TempDir(), "state.json")
+	s, err := LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5000 {
+		s.Files[fmt.Sprintf("/var/log/containers/pod-%05d.log", i)] = Position{Dev: 1, Ino: uint64(i + 1), Offset: int64(i), HeadLen: min(i, 1), HeadSHA256: map[bool]string{true: sum([]byte("x")), false: ""}[i > 0]}
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.Files) != 5000 || s.Files["/var/log/containers/pod-04999.log"].Offset != 4999 {
+		t.Fatalf("%d entries", len(s.Files))
+	}
+}

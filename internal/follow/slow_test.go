@@ -1,0 +1,236 @@
+package follow
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// paths runs test with change notification and with polling only: every
+// mechanism must work on both.
+func paths(t *testing.T, test func(t *testing.T, cfg Config)) {
+	t.Run("notify", func(t *testing.T) {
+		t.Parallel()
+		test(t, Config{})
+	})
+	t.Run("poll", func(t *testing.T) {
+		t.Parallel()
+		test(t, Config{Poll: true, PollInterval: 5 * time.Millisecond})
+	})
+}
+
+// startGated is start with a reader that takes nothing until open is
+// closed: the follower's output is blocked, as behind a slow reader.
+func startGated(t *testing.T, cfg Config, open chan struct{}) *collector {
+	t.Helper()
+	fl, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &collector{fl: fl, data: map[string]*strings.Builder{}, closed: make(chan struct{})}
+	go func() {
+		defer close(c.closed)
+		<-open
+		for ch := range fl.Chunks() {
+			c.mu.Lock()
+			c.chunks = append(c.chunks, ch)
+			if len(ch.Data) > 0 {
+				b := c.data[ch.Source]
+				if b == nil {
+					b = &strings.Builder{}
+					c.data[ch.Source] = b
+				}
+				b.Write(ch.Data)
+			}
+			c.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-open:
+		default:
+			close(open)
+		}
+		fl.Close()
+		<-c.closed
+	})
+	return c
+}
+
+// checkRecords requires records 0..n-1 in s, each once, in order.
+func checkRecords(t *testing.T, s string, n int) {
+	t.Helper()
+	got := records(s)
+	if len(got) != n {
+		t.Errorf("%d records, want %d", len(got), n)
+	}
+	for i, r := range got {
+		if r != i {
+			t.Fatalf("record %d is L%06d: lost, repeated or out of order", i, r)
+		}
+	}
+	if len(s) != n*len(record(0)) {
+		t.Errorf("%d bytes, want %d (fragments or garbage)", len(s), n*len(record(0)))
+	}
+}
+
+// TestSlowReaderRenameRotation: the follower's reader takes nothing while
+// the writer rotates many times (rename and create), then reads: every
+// line comes once, in order, whichever way rotated files are named
+// (numbered upwards, shifted like logrotate, or dated).
+func TestSlowReaderRenameRotation(t *testing.T) {
+	schemes := map[string]func(p string, k int){
+		"unique numbers": func(p string, k int) { os.Rename(p, fmt.Sprintf("%s.%d", p, k)) },
+		"logrotate shift": func(p string, k int) {
+			for i := k - 1; i >= 1; i-- {
+				os.Rename(fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s.%d", p, i+1))
+			}
+			os.Rename(p, p+".1")
+		},
+		"dated": func(p string, k int) { os.Rename(p, fmt.Sprintf("%s-2024050%d%02d", p, 1+k/100, k%100)) },
+	}
+	for name, rotate := range schemes {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			paths(t, func(t *testing.T, cfg Config) {
+				p := filepath.Join(t.TempDir(), "app.log")
+				write(t, p, "")
+				open := make(chan struct{})
+				cfg.Files = []string{p}
+				c := startGated(t, cfg, open)
+				<-c.fl.looked
+				const lines, per = 6000, 500
+				f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+				for i := 0; i < lines; i++ {
+					if i > 0 && i%per == 0 {
+						f.Close()
+						if cfg.Poll {
+							// Polling sees the name only every
+							// PollInterval; generations it did not
+							// see there are ordered by their times,
+							// which must differ (see pace).
+							pace()
+						}
+						rotate(p, i/per)
+						f, _ = os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+					}
+					f.WriteString(record(i))
+				}
+				f.Close()
+				close(open)
+				checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+			})
+		})
+	}
+}
+
+// TestSlowReaderRotateDeletes: behind a blocked reader, generations are
+// rotated away and deleted (`rotate 1`): the follower opened each as it
+// appeared, so their lines still come, once, in order. Each rotation
+// waits until the follower holds the file at the name open (seen in
+// /proc), which is what the test is about: opening generations while its
+// reader is blocked (after a few chunks fill its queue).
+func TestSlowReaderRotateDeletes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc/self/fd")
+	}
+	p := filepath.Join(t.TempDir(), "app.log")
+	write(t, p, "")
+	open := make(chan struct{})
+	c := startGated(t, Config{Files: []string{p}}, open)
+	<-c.fl.looked
+	const lines, per = 3000, 100
+	f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+	for i := 0; i < lines; i++ {
+		if i > 0 && i%per == 0 {
+			f.Close()
+			waitHeld(t, p)
+			os.Remove(p + ".1")
+			rename(t, p, p+".1")
+			f, _ = os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		}
+		f.WriteString(record(i))
+	}
+	f.Close()
+	close(open)
+	checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+}
+
+// pace waits longer than a tick of the file time clock (a jiffy, up to
+// 10 ms), so that files written after it have later times.
+func pace() { time.Sleep(12 * time.Millisecond) }
+
+// waitHeld waits until this process has the file at path open.
+func waitHeld(t *testing.T, path string) {
+	t.Helper()
+	end := time.Now().Add(deadline)
+	for time.Now().Before(end) {
+		es, _ := os.ReadDir("/proc/self/fd")
+		for _, e := range es {
+			fi, err := os.Stat("/proc/self/fd/" + e.Name())
+			if pfi, perr := os.Stat(path); err == nil && perr == nil && os.SameFile(fi, pfi) {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("the follower did not open %s while its reader was blocked", path)
+}
+
+// TestSlowReaderCopytruncate: behind a blocked reader, the file is copied
+// to a new name and truncated many times (copytruncate with dateext-like
+// unique names). Generations the follower never read are read whole from
+// their copies, in order; nothing is read twice.
+func TestSlowReaderCopytruncate(t *testing.T) {
+	paths(t, func(t *testing.T, cfg Config) {
+		p := filepath.Join(t.TempDir(), "app.log")
+		write(t, p, "")
+		open := make(chan struct{})
+		cfg.Files = []string{p}
+		c := startGated(t, cfg, open)
+		<-c.fl.looked
+		const lines, per = 6000, 500
+		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+		for i := 0; i < lines; i++ {
+			if i > 0 && i%per == 0 {
+				copyFile(t, p, fmt.Sprintf("%s.%d", p, i/per))
+				os.Truncate(p, 0)
+			}
+			f.WriteString(record(i))
+		}
+		f.Close()
+		close(open)
+		checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+	})
+}
+
+// TestRotatedFoundLateNoWait: generations rotated away before the follower
+// looked are read as soon as it looks, even while the file now at the name
+// is still empty (they must not wait for its first line).
+func TestRotatedFoundLateNoWait(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "")
+	s := startManual(t, Config{Files: []string{p}})
+	s.settle(t)
+	appendTo(t, p, "x1\n")
+	if got := text(s.settle(t)); got != "x1\n" {
+		t.Fatalf("got %q", got)
+	}
+	appendTo(t, p, "x2\n")
+	rename(t, p, p+".1")
+	write(t, p, "y1\ny2\n")
+	rename(t, p, p+".2")
+	write(t, p, "")
+	if got := text(s.settle(t)); got != "x2\ny1\ny2\n" {
+		t.Fatalf("got %q, want x2 y1 y2 while the new file is empty", got)
+	}
+	appendTo(t, p, "z1\n")
+	if got := text(s.settle(t)); got != "z1\n" {
+		t.Fatalf("got %q", got)
+	}
+}
