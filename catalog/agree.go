@@ -64,11 +64,13 @@ func isFolded(s string) bool {
 //   - The line may say more than the vendor ("Not found: /items/7" agrees
 //     with "Not found."), going on after the vendor's text at a word
 //     boundary.
-//   - The line may say less (a body cut short by its logger): "Invalid
-//     access" agrees with "Invalid access token.", but a single word that
-//     only begins the vendor's message ("Invalid") does not, and a cut in
-//     the middle of a word counts only after three whole words ("The
-//     operation results in a dupl").
+//   - The line may say less (a body cut short by its logger) when it
+//     keeps at least three whole words of the vendor's message: "The
+//     operation results in a" and "The operation results in a dupl" agree
+//     with "The operation results in a duplicate key for a unique index.",
+//     but "Invalid access" does not agree with "Invalid access token.",
+//     nor "The specified" or "A user" with longer messages: two words
+//     begin too many messages. (The whole message, of any length, agrees.)
 //
 // A vendor message that holds printf placeholders (%s, %d, %.*s, %lld: see
 // package printf) is a template: each placeholder stands for any non-empty
@@ -103,15 +105,19 @@ func normalizedAgree(l, v string) bool {
 }
 
 // cutAgrees reports whether l, a normalised message that stops where the
-// vendor's text goes on with rest, keeps enough of it to agree: two words
-// when it stops at a word boundary, three when it stops inside a word.
+// vendor's text goes on with rest, keeps enough of it to agree: at least
+// minCutWords whole words (a word cut short does not count).
 func cutAgrees(l, rest string) bool {
 	words := strings.Count(l, " ") + 1 // normalised: one space between words
-	if wordEnds(l, rest) {
-		return words >= 2
+	if !wordEnds(l, rest) {
+		words-- // the last is cut short
 	}
-	return words >= 3
+	return words >= minCutWords
 }
+
+// minCutWords is how many whole words of the vendor's message a message
+// cut short must keep to agree with it.
+const minCutWords = 3
 
 // wordEnds reports whether a text ending in head and going on with tail
 // has a word boundary between them.

@@ -17,10 +17,16 @@ func TestMessageAgrees(t *testing.T) {
 		{"Invalid access token!", "Invalid access token.", true},
 		{"  Invalid   access\ttoken. ", "Invalid access token.", true},
 		{"Invalid access token...", "Invalid access token.", true},
-		{"Invalid access", "Invalid access token.", true},                                                         // cut short at a word boundary, two words
+		{"Invalid access", "Invalid access token.", false},                                                        // cut short at a word boundary, two words are not enough
+		{"The specified", "The specified object does not exist.", false},                                          // likewise
+		{"A user", "A user with the same username already exists.", false},                                        // likewise
+		{"A user with", "A user with the same username already exists.", true},                                    // three words
+		{"A user with the sa", "A user with the same username already exists.", true},                             // three whole words, then a cut
+		{"A user wi", "A user with the same username already exists.", false},                                     // two whole words, then a cut
 		{"Invalid", "Invalid access token.", false},                                                               // one word only begins it
 		{"Invalid acc", "Invalid access token.", false},                                                           // cut in a word after two words
-		{"The operation results in a dupl", "The operation results in a duplicate key for a unique index.", true}, // three words, then a cut
+		{"The operation results in a dupl", "The operation results in a duplicate key for a unique index.", true}, // five words, then a cut
+		{"Not", "Not found.", false},                                                                              // a short message whole, or not at all
 		{"Not found: /Books/7", "Not found.", true},                                                               // says more, after a boundary
 		{"Not found. Try again", "Not found.", true},                                                              //
 		{"Not foundation", "Not found.", false},                                                                   // goes on inside a word

@@ -109,7 +109,7 @@ inputs:
     system: pg
     only: true
 disable:
-  - system: "*"
+  - id: "knox-efota.*"
     reason: statements hold error_code= columns
 defaults:
   fields: system,code,name
@@ -144,7 +144,7 @@ defaults:
 	}
 	// errtag test: the rules that are off, and the input's binding.
 	code, out, _ = run(t, "", "test", "--config", cfg, "--input", pgLog, `x ERROR:  08006: connection failure`)
-	for _, w := range []string{"rules off:", "generic.text-code", "disabled at " + cfg + ":8: statements hold error_code= columns", "=> pg 08006 CONNECTION_FAILURE"} {
+	for _, w := range []string{"rules off:", "knox-efota.text-result", "disabled at " + cfg + ":8: statements hold error_code= columns", "=> pg 08006 CONNECTION_FAILURE"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("errtag test: exit %d, no %q in\n%s", code, w, out)
 		}
