@@ -339,21 +339,21 @@ func statFile(r any) (os.FileInfo, error) {
 	return f.Stat()
 }
 
-// Standard output on /dev/null.
-//
-// errtag writes to a standard output that is /dev/null like to any other:
-// what it writes is discarded, which is what the user asked for. It does
-// not refuse /dev/null opened for reading and writing, although that is
-// also what a closed standard output looks like: when descriptor 1 is
-// closed at exec, the Go runtime opens /dev/null read-write in its place
-// (runtime.checkfds) before any of errtag's code runs, and records
-// nothing of it. What a parent gives on purpose looks the same: Python's
-// subprocess.DEVNULL and daemon(3) open /dev/null read-write and dup it
-// onto the descriptor. Nothing errtag can see tells the two apart (the
-// device, the access mode, the flags, the offset are all equal), so
-// refusing one refused the other, and a tool run with DEVNULL failed. So
-// errtag in.log >&- discards its output, as > /dev/null does; nothing the
-// user did not throw away is lost.
+// checkStdoutOpen returns an error if standard output was closed when
+// errtag started (errtag in.log >&-), where cat fails with EBADF: the Go
+// runtime puts /dev/null, opened read-write, in place of a closed standard
+// descriptor before any of errtag's code runs (runtime.checkfds), so
+// writes would vanish without an error. stdoutClosed tells that apart from
+// a /dev/null given on purpose as well as the kernel allows (see there);
+// to discard the output on purpose, redirect it (> /dev/null) or give
+// -o /dev/null.
+func checkStdoutOpen(e *env) error {
+	f, ok := e.stdout.(*os.File)
+	if ok && stdoutClosed(f) {
+		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written (it is /dev/null opened for reading and writing on its own, which is how the Go runtime fills a closed descriptor); to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
+	}
+	return nil
+}
 
 // outDirTarget is where --out-dir DIR writes the output of input in.
 func outDirTarget(dir, in string) string { return filepath.Join(dir, filepath.Base(in)) }

@@ -194,6 +194,11 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 		}
 		return checkNotInputs(e, inputs, map[string]string{o.outFile: "-o"})
 	}
+	if !o.quiet {
+		if err := checkStdoutOpen(e); err != nil {
+			return err
+		}
+	}
 	return checkStdoutNotInput(e, args)
 }
 

@@ -60,6 +60,9 @@ of a normal run.`,
 }
 
 func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error {
+	if err := checkStdoutOpen(e); err != nil {
+		return err
+	}
 	l, err := o.load(e)
 	if err != nil {
 		return err
