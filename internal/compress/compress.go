@@ -1,18 +1,20 @@
 // Package compress is errtag's gzip and zstd, in both directions: it tells
-// a compressed stream by its first bytes (Detect, Probe), decodes input and
-// encodes output. The policy for data that only looks compressed belongs to
+// a compressed stream by its header (Judge, Probe; see detect.go), decodes
+// input and encodes output. The policy for data that only looks compressed belongs to
 // input; output files themselves (written beside their place) to outfile.
 package compress
 
 import (
-	"bytes"
-	"encoding/binary"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"strings"
+	"syscall"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -68,96 +70,6 @@ func MayStart(head []byte) bool {
 	return false
 }
 
-// probeOutput is how much Probe decodes at most.
-const probeOutput = 4 << 20
-
-// probeEnough is how much decoded output, without an error, convinces
-// Probe when the data runs out and more may come: text read as deflate
-// fails long before (so a live compressed pipe is not waited on for more).
-const probeEnough = 1 << 10
-
-// Probe checks what head, the first bytes of a stream, holds, by decoding
-// it as the compression its magic number announces. c is that compression
-// when head decodes as such (also when its data is cut short at the end of
-// head: the stream may go on, or be truncated); None, with err saying why,
-// when it does not; None without err when head has no magic number.
-// final says that head is all of the stream there is to see; when it is
-// not, more is true if head is too short to tell (its data ran out before
-// an error, a member's end or probeEnough bytes of output), and the caller
-// should probe again with more.
-//
-// A gzip stream's first member must decode without error (and, if it ends
-// within head, its checksum match); a zstd stream's skippable frames must
-// end within head and be followed by a frame whose data decodes.
-func Probe(head []byte, final bool) (c Compression, more bool, err error) {
-	c = Detect(head)
-	var r io.Reader
-	switch c {
-	case None:
-		if !final && MayStart(head) {
-			return None, true, nil
-		}
-		return None, false, nil
-	case Gzip:
-		zr, err := gzip.NewReader(bytes.NewReader(head))
-		if err != nil {
-			if isShort(err) && !final {
-				return None, true, nil
-			}
-			return None, false, plain(err)
-		}
-		zr.Multistream(false)
-		r = zr
-	case Zstd:
-		rest, ok := skipFrames(head)
-		switch {
-		case !ok && !final:
-			return None, true, nil
-		case !ok:
-			return None, false, errors.New("skippable frame runs past the data")
-		case len(rest) == 0 && final:
-			return Zstd, false, nil // skippable frames only
-		}
-		zr, err := zstd.NewReader(bytes.NewReader(head), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<30))
-		if err != nil {
-			return None, false, plain(err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	n, err := io.Copy(io.Discard, io.LimitReader(r, probeOutput))
-	switch {
-	case err == nil:
-		return c, false, nil
-	case isShort(err) && !final && n < probeEnough:
-		return None, true, nil
-	case isShort(err):
-		return c, false, nil
-	}
-	return None, false, plain(err)
-}
-
-// skipFrames returns what follows the zstd skippable frames at the start
-// of b, and whether they end within b and are followed by a zstd frame's
-// magic number or nothing.
-func skipFrames(b []byte) (rest []byte, ok bool) {
-	for len(b) >= 8 && b[0]&0xf0 == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18 {
-		n := uint64(binary.LittleEndian.Uint32(b[4:8]))
-		if uint64(len(b)-8) < n {
-			return nil, false
-		}
-		b = b[8+n:]
-	}
-	if len(b) == 0 || len(b) >= 4 && Detect(b) == Zstd {
-		return b, true
-	}
-	return nil, false
-}
-
-func isShort(err error) bool {
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
 // ForName returns the compression a file name's extension asks for, in any
 // case: gzip for .gz, .gzip and .tgz, zstd for .zst, .zstd and .tzst, None
 // otherwise.
@@ -178,35 +90,71 @@ func ForName(name string) Compression {
 func NewReader(r io.Reader, c Compression) (io.ReadCloser, error) {
 	switch c {
 	case Gzip:
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, plain(err)
-		}
-		return &reader{r: zr, close: zr.Close}, nil
+		zr := newGzipReader(r)
+		return &reader{r: zr, close: zr.Close, plain: plain}, nil
 	case Zstd:
-		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxWindow(1<<30))
+		// One goroutine: the concurrent decoder delivers a frame's
+		// blocks only once the frame's checksum is read, so a stream
+		// cut inside the last frame's checksum would lose the whole
+		// frame; decoding in step gives every complete block, as
+		// zstd -d does.
+		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxWindow))
 		if err != nil {
-			return nil, plain(err)
+			return nil, plainZstd(err)
 		}
-		return &reader{r: zr, close: func() error { zr.Close(); return nil }}, nil
+		return &reader{r: &drainingReader{r: zr}, close: func() error { zr.Close(); return nil }, plain: plainZstd}, nil
 	}
 	return nil, fmt.Errorf("no decoder for compression %v", c)
 }
 
+// maxWindow is the largest zstd window errtag decodes with: the memory a
+// frame may make it hold. zstd(1) itself stops at 128 MiB unless told
+// more (--long, --memory).
+const maxWindow = 1 << 30
+
 type reader struct {
 	r     io.Reader
 	close func() error
+	plain func(error) error
 }
 
 func (r *reader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	if err != nil && err != io.EOF {
-		err = plain(err)
+		err = r.plain(err)
 	}
 	return n, err
 }
 
 func (r *reader) Close() error { return r.close() }
+
+// drainingReader reads r, and when a read fails, gives what r still holds
+// before the failure: the zstd decoder fails a block whose frame's
+// checksum cannot be read (or does not match) while keeping the block's
+// data, which its following reads return. A stream cut inside its last
+// frame's checksum so gives all its data, as zstd -d does.
+type drainingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (d *drainingReader) Read(p []byte) (int, error) {
+	if d.err == nil {
+		n, err := d.r.Read(p)
+		if err == nil || err == io.EOF {
+			return n, err
+		}
+		d.err = err
+		if n > 0 {
+			return n, nil
+		}
+	}
+	n, _ := d.r.Read(p)
+	if n > 0 {
+		return n, nil
+	}
+	return 0, d.err
+}
 
 // NewWriter returns an encoder of c writing to w. Close ends the compressed
 // stream; it does not close w.
@@ -224,8 +172,8 @@ func NewWriter(w io.Writer, c Compression) (io.WriteCloser, error) {
 	return nil, fmt.Errorf("no encoder for compression %v", c)
 }
 
-// libError is a compression library's error without the library's name at
-// the start of its message.
+// libError is a decoder's error in a user's words, wrapping the library's
+// error (errors.Is still finds it).
 type libError struct {
 	msg string
 	err error
@@ -234,18 +182,58 @@ type libError struct {
 func (e *libError) Error() string { return e.msg }
 func (e *libError) Unwrap() error { return e.err }
 
-// plain drops the "gzip: ", "flate: " or "zstd: " the libraries start their
-// messages with: errtag's messages name the format themselves.
+// corrupt is what most decoding errors mean to a user.
+const corrupt = "the compressed data is corrupt"
+
+// plain says what a decoder's error means, in a user's words and without
+// the format's name (errtag's messages name the format themselves):
+// "the compressed data is corrupt", not "flate: corrupt input before
+// offset 5" or "zstd: invalid input: reserved block type encountered". A
+// stream that ends early stays io.ErrUnexpectedEOF; errors that are no
+// decoder's (a failed read) are left as they are.
 func plain(err error) error {
 	var le *libError
-	if errors.As(err, &le) {
+	var ce flate.CorruptInputError
+	var ie flate.InternalError
+	switch {
+	case errors.As(err, &le), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return err
+	case errors.Is(err, errGzipHeader), errors.Is(err, errGzipHeaderCRC), errors.Is(err, errGzipChecksum),
+		errors.Is(err, errGzipLength), errors.Is(err, errGzipTrailing):
+		return err
+	case errors.As(err, &ce), errors.As(err, &ie):
+		return &libError{msg: corrupt, err: err}
+	case errors.Is(err, zstd.ErrCRCMismatch):
+		return &libError{msg: "a frame's checksum does not match the data decoded from it: some of that data is damaged (it may be anywhere in the frame)", err: err}
+	case errors.Is(err, zstd.ErrMagicMismatch):
+		return &libError{msg: "after the end of the zstd data comes data that is not zstd", err: err}
+	case errors.Is(err, zstd.ErrUnknownDictionary):
+		return &libError{msg: "it was compressed with a dictionary, which errtag does not have", err: err}
+	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return &libError{msg: fmt.Sprintf("it needs a window of more than %d MiB to decode, more than errtag allows", maxWindow>>20), err: err}
 	}
 	msg := err.Error()
 	for _, p := range []string{"gzip: ", "flate: ", "zstd: "} {
-		if m, ok := strings.CutPrefix(msg, p); ok {
-			return &libError{msg: m, err: err}
+		if strings.HasPrefix(msg, p) {
+			return &libError{msg: corrupt, err: err}
 		}
 	}
 	return err
+}
+
+// plainZstd is plain for the zstd decoder, which makes most of its errors
+// inside it (errors.New, fmt.Errorf): an error that is no failed read nor
+// a stop is the input's.
+func plainZstd(err error) error {
+	err = plain(err)
+	var le *libError
+	if errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return err
+	}
+	var pe *fs.PathError
+	var se syscall.Errno
+	if errors.As(err, &pe) || errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &libError{msg: corrupt, err: err}
 }

@@ -42,9 +42,10 @@ var bzip2RE = regexp.MustCompile(`^BZh[1-9]1AY&SY`)
 const headProbe = 64 << 10
 
 // compression names the compression of head, a file's first bytes (all of
-// it when final), or "": gzip and zstd when head decodes as such (a text
-// that merely starts like them is text, as batch mode reads it), or claims
-// to while too short to tell; bzip2, xz and lz4 by their magic numbers.
+// it when final), or "": gzip and zstd when head's header is theirs (a
+// text that merely starts like them is text, as batch mode reads it), or
+// claims to while too short to tell; bzip2, xz and lz4 by their magic
+// numbers.
 func compression(head []byte, final bool) string {
 	switch c, more, _ := compress.Probe(head, final); {
 	case c != compress.None:

@@ -17,8 +17,8 @@ import (
 	"github.com/errtag/errtag/internal/compress"
 )
 
-// headBuffer is how much of a source is buffered to tell what it is; a
-// source that only looks compressed is judged on up to this much of it.
+// headBuffer is how much of a source is read at once. What the source is
+// is told from its first bytes (compress.Judge: at most a header's worth).
 const headBuffer = 64 << 10
 
 // Source is an opened input: its decoded bytes, and what it was.
@@ -141,15 +141,13 @@ func wrap(ctx context.Context, s *Source, r io.Reader, opts []Option) (*Source, 
 	}
 	br := bufio.NewReaderSize(s.raw, headBuffer)
 	s.r = br
-	// A failed read (or a stop) is left for the first Read to report,
-	// after the bytes that came before it.
-	head, _ := peekHead(br)
-	if compress.Detect(head) == compress.None {
-		return s, nil
+	// A failed read (or a stop) while the header is told is left for the
+	// first Read to report, after the bytes that came before it.
+	c, notIt := compress.Judge(br)
+	if notIt != nil {
+		s.Warning = fmt.Errorf("starts like %s data but is not (%w); passed through as text", compress.Detect(peekAll(br)), notIt)
 	}
-	c, why := probe(br)
 	if c == compress.None {
-		s.Warning = fmt.Errorf("starts like %s data but is not (%w); passed through as text", compress.Detect(head), why)
 		return s, nil
 	}
 	zr, err := compress.NewReader(br, c)
@@ -163,36 +161,10 @@ func wrap(ctx context.Context, s *Source, r io.Reader, opts []Option) (*Source, 
 	return s, nil
 }
 
-// peekHead returns the first bytes of br: as many as it takes to tell
-// whether they start a compressed stream, and no more, so that a short
-// first line of text on a pipe is not held back waiting for bytes that
-// could only matter to a compressed stream.
-func peekHead(br *bufio.Reader) ([]byte, error) {
-	for n := 1; ; n++ {
-		b, err := br.Peek(n)
-		if err != nil || n == compress.HeadLen || !compress.MayStart(b) {
-			return b, err
-		}
-	}
-}
-
-// probe tells, without consuming any of it, whether br, whose first bytes
-// are a magic number, holds compressed data (see compress.Probe): it
-// probes what br buffers, reading more (up to headBuffer bytes) while that
-// is too little to tell.
-func probe(br *bufio.Reader) (compress.Compression, error) {
-	n := max(br.Buffered(), compress.HeadLen)
-	for {
-		head, err := br.Peek(n)
-		// Nothing more will come (the end, a failure, or a stop), or
-		// nothing more fits.
-		final := err != nil || len(head) == headBuffer
-		c, more, why := compress.Probe(head, final)
-		if !more {
-			return c, why
-		}
-		n = min(2*len(head), headBuffer)
-	}
+// peekAll returns what br holds buffered, without reading.
+func peekAll(br *bufio.Reader) []byte {
+	b, _ := br.Peek(br.Buffered())
+	return b
 }
 
 // ctxReader checks ctx before every read of a reader that does not block.
