@@ -8,7 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/input"
@@ -275,4 +279,14 @@ func describeReadError(src *input.Source, re *stream.ReadError) string {
 			src.Compression, src.RawOffset(), re.Offset, re.Err)
 	}
 	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, re.Err)
+}
+
+// quoteName is name as messages show it: quoted when it would not read as
+// a name (empty, or holding spaces at its ends, control characters or
+// invalid UTF-8), as it is otherwise.
+func quoteName(name string) string {
+	if name == "" || strings.TrimSpace(name) != name || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return strconv.Quote(name)
+	}
+	return name
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/errtag/errtag/internal/compress"
@@ -27,9 +28,19 @@ import (
 //   - at the end of the input, or on a first stop signal once everything
 //     read has been written (exit 128+signal says the input was cut short),
 //     and also when some inputs could not be read (exit 1, each named);
-//   - not when no input could be opened at all, nor on a write error (disk
+//   - not when no input could be opened at all, or those opened gave
+//     nothing before failing, nor on a write error (disk
 //     full), nor on a second signal: the temporary file is removed, FILE
 //     is left as it was, and standard error says so.
+//
+// -o naming one of errtag's descriptors (/dev/stdout, /dev/stderr,
+// /dev/fd/N, /proc/self/fd/N, or a link to one) writes into that
+// descriptor, where the shell opened it (appending, or after what others
+// wrote): never a new file in place of the one it is, nor a reopening,
+// which would empty it. A symbolic link stays a link, also when it
+// dangles (the file it names is created); links in a loop are an error.
+// An existing FILE keeps its permissions, owner and group (as far as the
+// process may give them).
 //
 // -o naming something else (a FIFO, a terminal, /dev/null) is written
 // directly. In follow mode, -o FILE is written directly too, as lines
@@ -44,8 +55,12 @@ type destination struct {
 	finish func() error  // ends the compressed stream; nil if none
 	file   *os.File      // the file written, if -o
 	tmp    *outfile.File // the temporary file, if -o names a regular file
-	watch  io.Writer     // what lifecycle.WatchOutput watches for a gone reader
-	count  lineCounter   // lines written
+	// desc is the descriptor -o names (/dev/stdout), if it names one.
+	desc io.Writer
+	// existed is true when -o's FILE existed before the run.
+	existed bool
+	watch   io.Writer   // what lifecycle.WatchOutput watches for a gone reader
+	count   lineCounter // lines written
 }
 
 // Write writes p in pieces no larger than a pipe's buffer, so that the
@@ -78,50 +93,89 @@ func openDestination(ctx context.Context, e *env, name string) (*destination, er
 		return d, nil
 	}
 	d.name = name
-	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
+	var out io.Writer
+	if fd, ok := outfile.Descriptor(name); ok {
+		// -o /dev/stdout and the like: written into the descriptor the
+		// shell gave, at its offset, as a redirection would.
+		f, err := e.descriptor(fd)
+		if err != nil {
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
+		}
+		d.desc, d.watch, out = f, f, f
+	} else if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
 		f, err := openFile(ctx, name, os.O_WRONLY)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %s", name, describeOpenError(err))}
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %s", quoteName(name), describeOpenError(err))}
 		}
-		d.file, d.watch = f, f
+		d.file, d.watch, out = f, f, f
 	} else {
-		target := outfile.Resolve(name)
+		target, err := outfile.Resolve(name)
+		if err != nil {
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
+		}
 		reportRemoved(e, outfile.RemoveStale(filepath.Dir(target), filepath.Base(target)))
+		_, statErr := os.Lstat(target)
+		d.existed = statErr == nil
 		tmp, err := outfile.Create(target)
 		if err != nil {
-			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", name, err)}
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
 		}
-		d.tmp, d.file = tmp, tmp.File
-		e.ledger.addTemp(tmp, name+" left as it was")
+		d.tmp, d.file, out = tmp, tmp.File, tmp.File
+		e.ledger.addTemp(tmp, d.leftAsItWas())
 	}
-	w, finish, err := newEncoder(d.file, compress.ForName(name))
+	w, finish, err := newEncoder(out, compress.ForName(name))
 	if err != nil {
 		d.abandon()
-		return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", name, err)}
+		return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
 	}
 	d.w, d.finish = w, finish
 	return d, nil
 }
 
+// descriptor returns the writer for errtag's descriptor fd: standard
+// output or standard error as the run has them, or another descriptor the
+// shell opened (-o /dev/fd/3 3>>x.log), left open at the end.
+func (e *env) descriptor(fd int) (io.Writer, error) {
+	switch fd {
+	case 1:
+		return e.stdout, nil
+	case 2:
+		return e.stderr, nil
+	}
+	f := os.NewFile(uintptr(fd), "/dev/fd/"+strconv.Itoa(fd))
+	if _, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("descriptor %d is not open", fd)
+	}
+	return f, nil
+}
+
+// leftAsItWas says what became of -o's FILE when the run did not replace
+// it: left as it was, or, when it did not exist, not created.
+func (d *destination) leftAsItWas() string {
+	if d.existed {
+		return quoteName(d.name) + " left as it was"
+	}
+	return quoteName(d.name) + " not created"
+}
+
 // commit ends the output: the compressed stream is finished, and -o's
 // temporary file takes FILE's place (or -o's FIFO or device is closed).
 func (d *destination) commit() error {
-	if d.file == nil {
-		return nil // standard output
-	}
 	var err error
 	if d.finish != nil {
 		err = d.finish()
 	}
 	switch {
+	case d.file == nil && d.desc == nil:
+		return nil // standard output
 	case err != nil:
 		d.abandon()
 	case d.tmp != nil:
 		err = d.tmp.Commit()
-	default:
+	case d.file != nil:
 		err = d.file.Close()
 	}
 	if err != nil {
@@ -152,9 +206,9 @@ func (d *destination) writeError(err error) error {
 		return &exitError{code: ExitInput, err: fmt.Errorf("writing standard output: %w", err)}
 	}
 	if d.tmp != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w (%s left as it was)", d.name, err, d.name)}
+		return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w (%s)", quoteName(d.name), err, d.leftAsItWas())}
 	}
-	return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", d.name, err)}
+	return &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", quoteName(d.name), err)}
 }
 
 // withoutPath returns the cause of a *os.PathError, whose path the
@@ -207,6 +261,9 @@ func (f *followOutput) Close() error {
 func openFollowOutput(e *env, name string, appendTo bool) (io.Writer, error) {
 	if name == "" || name == "-" {
 		return e.stdout, nil
+	}
+	if fd, ok := outfile.Descriptor(name); ok {
+		return e.descriptor(fd) // written into, never emptied
 	}
 	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if appendTo {

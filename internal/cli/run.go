@@ -271,13 +271,21 @@ inputs:
 		dst.abandon()
 		return dst.writeError(err)
 	}
-	if !opened && dst.tmp != nil {
+	// -o FILE is left as it was when no input could be read, and when
+	// the inputs that could be opened gave nothing either before failing
+	// (a damaged .gz that decodes no byte): an empty FILE would say
+	// nothing of the inputs, and lose what FILE held. Inputs read to
+	// their end that are empty do make FILE empty: that is their output.
+	if dst.tmp != nil && (!opened || failed && dst.count.bytes.Load() == 0) {
 		dst.abandon()
-		if ctx.Err() != nil {
-			fmt.Fprintf(e.stderr, "errtag: %s left as it was: stopped before any input was read\n", dst.name)
+		if ctx.Err() != nil && !opened {
+			fmt.Fprintf(e.stderr, "errtag: %s: stopped before any input was read\n", dst.leftAsItWas())
 			return nil
 		}
-		return &exitError{code: ExitInput, err: fmt.Errorf("no input could be read: %s left as it was", dst.name)}
+		if !opened {
+			return &exitError{code: ExitInput, err: fmt.Errorf("no input could be read: %s", dst.leftAsItWas())}
+		}
+		return &exitError{code: ExitInput, err: fmt.Errorf("nothing could be read from the inputs: %s", dst.leftAsItWas())}
 	}
 	if err := dst.commit(); err != nil {
 		return err

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // File is an output being written to a temporary file. Its methods are
@@ -30,37 +31,130 @@ import (
 type File struct {
 	*os.File        // the temporary file
 	dest     string // where Commit puts it, links resolved
-	mu       sync.Mutex
-	done     bool // committed or aborted
+	// mode, when the destination existed, is its mode, set again at
+	// Commit when it has the setuid, setgid or sticky bit (writing the
+	// file may clear them).
+	mode fs.FileMode
+	mu   sync.Mutex
+	done bool // committed or aborted
 }
 
 // Dest is the path the output is committed to: the destination given to
 // Create, or the file it is a symbolic link to.
 func (f *File) Dest() string { return f.dest }
 
-// Resolve returns the file that dest names: dest, or the file it is a
-// symbolic link to.
-func Resolve(dest string) string {
-	if r, err := filepath.EvalSymlinks(dest); err == nil {
-		return r
+// maxLinks is how many symbolic links Resolve follows, as the kernel does
+// (40), before it calls them a loop.
+const maxLinks = 40
+
+// LinkLoopError is a destination whose symbolic links lead round in a
+// loop, or through more links than a path may: it names no file to write.
+type LinkLoopError struct{ Dest string }
+
+func (e *LinkLoopError) Error() string {
+	return "its symbolic links go round in a loop (or through more than 40 links): they name no file to write"
+}
+
+// Resolve returns the file that dest names: dest, or the file its symbolic
+// links lead to, whether that file exists or not (a dangling link names
+// the file to create). Links in dest's directories are resolved too, as
+// far as they exist. Links that lead round in a loop are a *LinkLoopError.
+func Resolve(dest string) (string, error) {
+	p := dest
+	for range maxLinks {
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				if errors.Is(err, syscall.ELOOP) {
+					return "", &LinkLoopError{Dest: dest}
+				}
+				return p, nil // Create says what is wrong
+			}
+			if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+				p = filepath.Join(dir, filepath.Base(p))
+			} else if errors.Is(err, syscall.ELOOP) {
+				return "", &LinkLoopError{Dest: dest}
+			}
+			return p, nil
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return p, nil
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
 	}
-	return dest
+	return "", &LinkLoopError{Dest: dest}
 }
 
 // Create starts an output for dest. When dest is a symbolic link, the
-// output replaces the file it points to and the link is kept, as a shell
-// redirection would. The temporary file gets dest's permissions if dest
-// exists, and otherwise 0666 less the umask, as any file a tool creates.
+// output replaces the file it leads to and the link is kept, as a shell
+// redirection would; a dangling link's file is created. The temporary
+// file gets dest's permissions, owner and group if dest exists (as far as
+// the process may give them: see keepOwner), and otherwise 0666 less the
+// umask, as any file a tool creates.
 func Create(dest string) (*File, error) {
-	dest = Resolve(dest)
-	var keep *fs.FileMode // an existing destination's permissions
-	if fi, err := os.Stat(dest); err == nil {
-		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s: not a regular file", dest)
-		}
-		perm := fi.Mode().Perm()
-		keep = &perm
+	target, err := Resolve(dest)
+	if err != nil {
+		return nil, err
 	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		fi = nil
+	} else if !fi.Mode().IsRegular() {
+		return nil, notRegular(target, fi)
+	}
+	return create(target, fi)
+}
+
+// CreateEntry starts an output for the directory entry dest, never
+// following a symbolic link there: Commit replaces the entry, whatever it
+// is (a link, or a file), with the output, so that a link planted in an
+// output directory cannot lead the output elsewhere. An existing regular
+// file's permissions, owner and group are kept as by Create; a directory
+// is an error.
+func CreateEntry(dest string) (*File, error) {
+	fi, err := os.Lstat(dest)
+	switch {
+	case err != nil:
+		fi = nil
+	case fi.IsDir():
+		return nil, notRegular(dest, fi)
+	case !fi.Mode().IsRegular():
+		fi = nil // replaced; nothing of it to keep
+	}
+	return create(dest, fi)
+}
+
+// NotRegularError is a destination that is not a file errtag can replace:
+// a directory, say.
+type NotRegularError struct {
+	Dest string
+	What string // "a directory", "a FIFO", ...
+}
+
+func (e *NotRegularError) Error() string { return e.Dest + " is " + e.What + ", not a file" }
+
+func notRegular(dest string, fi fs.FileInfo) error {
+	what := "not a regular file"
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return &NotRegularError{Dest: dest, What: what}
+}
+
+// create makes the temporary file for dest, whose FileInfo existing is,
+// when it exists.
+func create(dest string, existing fs.FileInfo) (*File, error) {
 	dir, base := filepath.Dir(dest), filepath.Base(dest)
 	for range 10 {
 		name := filepath.Join(dir, tempName(base, os.Getpid(), randomSuffix()))
@@ -73,26 +167,40 @@ func Create(dest string) (*File, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err // the temporary file's name says nothing
 			}
-			return nil, fmt.Errorf("cannot create a file in %s: %w", dir, err)
+			return nil, &DirError{Dir: dir, Err: err}
 		}
 		if err := lock(tf); err != nil {
 			tf.Close()
 			os.Remove(name)
 			return nil, fmt.Errorf("locking %s: %w", name, err)
 		}
-		if keep != nil {
+		f := &File{File: tf, dest: dest}
+		if existing != nil {
 			// A new file got 0666 less the umask; an existing
-			// destination's permissions are kept instead.
-			if err := tf.Chmod(*keep); err != nil {
+			// destination's owner, group and permissions are kept
+			// instead.
+			f.mode = keepOwner(tf, existing)
+			if err := tf.Chmod(f.mode &^ (fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
 				tf.Close()
 				os.Remove(name)
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 		}
-		return &File{File: tf, dest: dest}, nil
+		return f, nil
 	}
-	return nil, fmt.Errorf("cannot create a file in %s: no free name", dir)
+	return nil, &DirError{Dir: dir, Err: errors.New("no free name for a temporary file")}
 }
+
+// DirError is a temporary file that could not be made in Dir: it says
+// nothing of one output, everything of the directory (read-only,
+// missing, full).
+type DirError struct {
+	Dir string
+	Err error
+}
+
+func (e *DirError) Error() string { return fmt.Sprintf("cannot create a file in %s: %v", e.Dir, e.Err) }
+func (e *DirError) Unwrap() error { return e.Err }
 
 // Commit makes the output the destination: it syncs and closes the
 // temporary file and renames it over the destination. If the output was
@@ -105,6 +213,12 @@ func (f *File) Commit() error {
 	}
 	f.done = true
 	err := f.File.Sync()
+	if err == nil && f.mode&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+		// Writing cleared them (the kernel does for a writer without
+		// CAP_FSETID); where the owner could not be kept, keepOwner
+		// has dropped them.
+		err = f.File.Chmod(f.mode)
+	}
 	if cerr := f.File.Close(); err == nil {
 		err = cerr
 	}

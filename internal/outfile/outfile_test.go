@@ -1,6 +1,7 @@
 package outfile
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -217,5 +218,96 @@ func TestCreatedLocked(t *testing.T) {
 	defer f.Abort()
 	if removeIfUnlocked(f.Name()) {
 		t.Error("a file being written was removed")
+	}
+}
+
+// TestDanglingLink: a link to a file that does not exist yet stays a link,
+// and the file it names is created.
+func TestDanglingLink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	link := filepath.Join(dir, "current.log")
+	if err := os.Symlink("current-2024.log", link); err != nil {
+		t.Skip(err)
+	}
+	f, err := Create(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new\n")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("current.log is no longer a link (%v)", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "current-2024.log")); string(b) != "new\n" {
+		t.Errorf("target holds %q", b)
+	}
+}
+
+// TestLinkLoop: links that go round in a loop are an error naming the
+// loop, and nothing is written; a link into a directory that does not
+// exist fails as a shell redirection would.
+func TestLinkLoop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	l1, l2 := filepath.Join(dir, "loop1"), filepath.Join(dir, "loop2")
+	if err := os.Symlink("loop2", l1); err != nil {
+		t.Skip(err)
+	}
+	os.Symlink("loop1", l2)
+	self := filepath.Join(dir, "self")
+	os.Symlink("self", self)
+	for _, p := range []string{l1, self, filepath.Join(self, "x.log")} {
+		_, err := Create(p)
+		var le *LinkLoopError
+		if !errors.As(err, &le) {
+			t.Errorf("%s: %v, want a LinkLoopError", p, err)
+		}
+	}
+	missing := filepath.Join(dir, "into-missing")
+	os.Symlink("nodir/x.log", missing)
+	if f, err := Create(missing); err == nil {
+		f.Abort()
+		t.Error("a link into a missing directory was written")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*")); len(m) != 4 {
+		t.Errorf("files now %v, want the 4 links only", m)
+	}
+}
+
+// TestCreateEntry: a link in the destination's place is replaced, never
+// followed; a directory there is a NotRegularError.
+func TestCreateEntry(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	os.WriteFile(victim, []byte("VICTIM\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	entry := filepath.Join(out, "app.log")
+	if err := os.Symlink("../victim.txt", entry); err != nil {
+		t.Skip(err)
+	}
+	f, err := CreateEntry(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new\n")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "VICTIM\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	if fi, _ := os.Lstat(entry); !fi.Mode().IsRegular() {
+		t.Errorf("entry is %v, want a regular file", fi.Mode())
+	}
+	os.Mkdir(filepath.Join(out, "d.log"), 0o755)
+	_, err = CreateEntry(filepath.Join(out, "d.log"))
+	var nr *NotRegularError
+	if !errors.As(err, &nr) || nr.What != "a directory" {
+		t.Errorf("directory: %v", err)
 	}
 }
