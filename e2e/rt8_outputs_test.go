@@ -133,3 +133,49 @@ func TestOutputNothingRead(t *testing.T) {
 		t.Errorf("empty input: exit %d (%s), report.log %q; want it emptied", code, stderr, b)
 	}
 }
+
+// TestOutDirPlantedLink: a symbolic link planted in --out-dir under an
+// output's name is replaced by the output; the file it points at, outside
+// the directory, is untouched. (It used to be replaced, exit 0.)
+func TestOutDirPlantedLink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "in"), 0o755)
+	os.Mkdir(filepath.Join(dir, "out"), 0o755)
+	os.WriteFile(filepath.Join(dir, "in", "app.log"), []byte("1\n2\n3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "victim.txt"), []byte("VICTIM\n"), 0o644)
+	os.Symlink("../victim.txt", filepath.Join(dir, "out", "app.log"))
+	code, stderr := sh(t, dir, `"$E" --out-dir out in/app.log`)
+	v, _ := os.ReadFile(filepath.Join(dir, "victim.txt"))
+	fi, _ := os.Lstat(filepath.Join(dir, "out", "app.log"))
+	o, _ := os.ReadFile(filepath.Join(dir, "out", "app.log"))
+	if code != 0 || string(v) != "VICTIM\n" || fi == nil || !fi.Mode().IsRegular() || string(o) != "1\n2\n3\n" {
+		t.Errorf("exit %d (%s), victim %q, out/app.log %v %q", code, stderr, v, fi, o)
+	}
+}
+
+// TestOutDirOneUnwritable: an output whose place holds a directory is
+// named, once, and the other inputs are written; exit 1. (It used to stop
+// the whole batch, outputs before it included, with misleading reasons.)
+func TestOutDirOneUnwritable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "ob", "bad.log"), 0o755)
+	os.Mkdir(filepath.Join(dir, "ib"), 0o755)
+	names := []string{"g1.log", "bad.log", "g2.log", "g3.log", "g4.log"}
+	for _, n := range names {
+		os.WriteFile(filepath.Join(dir, "ib", n), []byte(n+" "+errLine+"\n"), 0o644)
+	}
+	code, stderr := sh(t, dir, `"$E" --workers 1 --out-dir ob ib/g1.log ib/bad.log ib/g2.log ib/g3.log ib/g4.log`)
+	if code != 1 || stderr != "errtag: ib/bad.log: not written: ob/bad.log is a directory, not a file\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	for _, n := range names {
+		if n == "bad.log" {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, "ob", n)); err != nil || !strings.HasPrefix(string(b), n+" ") {
+			t.Errorf("ob/%s: %q %v", n, b, err)
+		}
+	}
+}

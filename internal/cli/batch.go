@@ -7,8 +7,10 @@ import (
 
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/errtag/errtag/internal/outfile"
 	"github.com/errtag/errtag/internal/output"
@@ -24,10 +26,15 @@ import (
 // takes the output's name when its input has been read to the end, or as
 // far as it could be read (reported, exit 1): a file in DIR under an
 // input's name is complete. New files get 0666 less the umask, as any file
-// a tool creates; an output that exists keeps its permissions. On a stop
+// a tool creates; an output that exists keeps its permissions, owner and
+// group. An entry in DIR is replaced, never followed: a symbolic link
+// there is replaced by the output, not the file it points at. On a stop
 // signal, outputs written stay, those in progress are dropped, and the
-// inputs whose output was not written are named on standard error. On a
-// write error (disk full) the run stops likewise, naming them too.
+// inputs whose output was not written are named on standard error. An
+// output whose place cannot take it (a directory there) is named and the
+// other files go on (exit 1); on a write error (disk full) or a DIR where
+// no file can be made, the run stops, naming the inputs not written and
+// why.
 type batch struct {
 	e      *env
 	d      *driver
@@ -107,8 +114,12 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	var (
 		failed atomic.Bool
 		fatal  error // guarded by b.mu
-		next   atomic.Int64
-		wg     sync.WaitGroup
+		// stopReason, when the run stopped because outputs could
+		// not be written, says why the inputs left were not
+		// written (guarded by b.mu).
+		stopReason string
+		next       atomic.Int64
+		wg         sync.WaitGroup
 	)
 	for range parallel {
 		wg.Add(1)
@@ -121,18 +132,33 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 				}
 				err := b.one(runCtx, &d, jobs[i], prog)
 				var ie *inputError
+				var oe *outputError
 				var we *stream.WriteError
+				var de *outfile.DirError
 				switch {
 				case err == nil, errors.Is(err, context.Canceled):
 				case errors.As(err, &ie):
 					b.say("%v", ie)
 					failed.Store(true)
-				case errors.As(err, &we):
-					// Disk full or similar: the other files would
-					// fail the same way.
+				case errors.As(err, &oe):
+					// This output's place cannot take it (a
+					// directory there): the others can.
+					b.say("%v", oe)
+					failed.Store(true)
+				case errors.As(err, &we), errors.As(err, &de):
+					// Disk full, or DIR not writable: the other
+					// files would fail the same way.
 					b.mu.Lock()
 					if fatal == nil {
-						fatal = &exitError{code: ExitInput, err: fmt.Errorf("writing %s: %w", jobs[i].out, withoutPath(we.Err))}
+						msg := fmt.Sprintf("--out-dir %s: no file can be made there: %v", quoteName(b.outDir), withoutPath(errors.Unwrap(de)))
+						if we != nil {
+							msg = fmt.Sprintf("writing %s: %v", jobs[i].out, withoutPath(we.Err))
+						}
+						fatal = &exitError{code: ExitInput, err: errors.New(msg)}
+						stopReason = "the output could not be written"
+						if errors.Is(err, syscall.ENOSPC) {
+							stopReason = "no space left on the device"
+						}
 					}
 					b.mu.Unlock()
 					cancel()
@@ -149,7 +175,12 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	}
 	wg.Wait()
 	prog.finish()
-	if fatal != nil || ctx.Err() != nil {
+	switch {
+	case stopReason != "":
+		if names := b.e.ledger.pending(); len(names) > 0 {
+			b.say("not written: %s (%s)", strings.Join(names, ", "), stopReason)
+		}
+	case fatal != nil || ctx.Err() != nil:
 		for _, l := range b.e.ledger.unwritten() {
 			b.say("%s", l)
 		}
@@ -181,6 +212,17 @@ func (b *batch) say(format string, args ...any) {
 	fmt.Fprintf(b.e.stderr, "errtag: "+format+"\n", args...)
 }
 
+// outputError is an output that its place in DIR cannot take (a
+// directory is there): it is reported, and the other files go on.
+type outputError struct {
+	in  string // the input, as given
+	err error
+}
+
+func (e *outputError) Error() string {
+	return quoteName(e.in) + ": not written: " + e.err.Error()
+}
+
 // one processes one input into its output. The output is written to a
 // temporary file beside it and renamed when done; a read error still
 // renames it (the error says so), anything else removes it.
@@ -196,10 +238,17 @@ func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) 
 		}
 		return err
 	}
-	tmp, err := outfile.Create(j.out)
+	// The entry in DIR is replaced, never followed: a link planted
+	// there cannot lead the output outside DIR.
+	tmp, err := outfile.CreateEntry(j.out)
 	if err != nil {
 		src.close()
-		return &stream.WriteError{Err: err}
+		var de *outfile.DirError
+		if errors.As(err, &de) {
+			return err // no output can be made in DIR
+		}
+		j.t.state.Store(finished) // reported as this output's error
+		return &outputError{in: j.in, err: err}
 	}
 	b.e.ledger.addTemp(tmp, "")
 	enc, finish, err := newEncoder(tmp.File, src.Compression)

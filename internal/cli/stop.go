@@ -159,6 +159,19 @@ func (l *ledger) discard() {
 	}
 }
 
+// pending returns the inputs whose output was not written (not finished).
+func (l *ledger) pending() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var names []string
+	for _, t := range l.tracks {
+		if t.state.Load() != finished {
+			names = append(names, t.name)
+		}
+	}
+	return names
+}
+
 // unwritten says, line by line, what the run read and did not write, and
 // which inputs it did not read.
 func (l *ledger) unwritten() []string {
