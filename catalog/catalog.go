@@ -10,6 +10,7 @@ package catalog
 import (
 	"embed"
 	"fmt"
+	"github.com/errtag/errtag/internal/fsmsg"
 	"io/fs"
 	"os"
 	"path"
@@ -106,7 +107,7 @@ func Builtin() (*Catalog, error) {
 func (c *Catalog) LoadFile(name string) error {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return fmt.Errorf("catalog: %w", err)
+		return &fsmsg.FileError{What: "catalog file", Name: name, Err: err}
 	}
 	return c.Add(name, data)
 }

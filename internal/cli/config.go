@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/errtag/errtag/internal/fsmsg"
 	"os"
 	"path/filepath"
 	"sort"
@@ -120,7 +121,7 @@ func applyConfig(cmd *cobra.Command, e *env) error {
 func loadConfig(path string) (*config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, &fsmsg.FileError{What: "config file", Name: path, Err: err}
 	}
 	root, err := yamlfile.Parse(path, data)
 	if err != nil {
@@ -142,6 +143,9 @@ func loadConfig(path string) (*config, error) {
 			return nil, err
 		}
 		for i, p := range list {
+			if p == "" {
+				return nil, yamlfile.Errorf(path, n, "%s: an empty name names no file", key)
+			}
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
@@ -152,7 +156,7 @@ func loadConfig(path string) (*config, error) {
 				if n.Kind == yaml.SequenceNode && i < len(n.Content) {
 					at = n.Content[i]
 				}
-				return nil, yamlfile.Errorf(path, at, "%s: %s: %v (a relative path is relative to the config file)", key, list[i], withoutPath(err))
+				return nil, yamlfile.Errorf(path, at, "%s: %s: %s (a relative path is relative to the config file)", key, quoteName(list[i]), fsmsg.Reason(err))
 			}
 			*dst = append(*dst, p)
 		}

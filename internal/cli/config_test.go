@@ -66,7 +66,9 @@ func TestConfigFileErrors(t *testing.T) {
 		{"defaults:\n  max-line: lots\n", ":2: defaults.max-line: lots: not a size"},
 		{"defaults:\n  catalog: x.yaml\n", ":2: defaults.catalog: use the config's own catalogs/rules lists"},
 		{"catalog: [x]\n", `:1: unknown field "catalog"`},
-		{"rules: [missing.yaml]\n", "c.yaml:1: rules: missing.yaml: no such file or directory"},
+		{"rules: [missing.yaml]\n", "c.yaml:1: rules: missing.yaml: no such file (a relative path"},
+		{"rules: [\"\"]\n", "c.yaml:1: rules: an empty name names no file"},
+		{"catalogs: [\"\", a.yaml]\n", "c.yaml:1: catalogs: an empty name names no file"},
 	} {
 		p := filepath.Join(dir, "c.yaml")
 		os.WriteFile(p, []byte(c.content), 0o644)
@@ -238,7 +240,7 @@ func TestConfigValueErrors(t *testing.T) {
 		{"defaults:\n  count: maybe\n", `c.yaml:2: defaults.count: --count=maybe: --count is on when given`},
 		{"defaults:\n\n  fields: code,nmae\n", `c.yaml:3: defaults.fields: --fields: unknown field "nmae"`},
 		{"defaults:\n  max-line: 100G\n", `c.yaml:2: defaults.max-line: 100G: too large: at most 1GiB`},
-		{"catalogs: [nope.yaml]\n", `c.yaml:1: catalogs: nope.yaml: no such file or directory (a relative path is relative to the config file)`},
+		{"catalogs: [nope.yaml]\n", `c.yaml:1: catalogs: nope.yaml: no such file (a relative path is relative to the config file)`},
 		{"catalogs:\n  - x.yaml\n  - nope.yaml\n", `c.yaml:3: catalogs: nope.yaml: no such file`},
 	} {
 		p := filepath.Join(dir, "c.yaml")
@@ -253,5 +255,30 @@ func TestConfigValueErrors(t *testing.T) {
 	os.WriteFile(p, []byte("defaults:\n  only-annotated: yes\n  fields: code\n"), 0o644)
 	if code, out, stderr := run(t, efotaLine+plainLine, "--config", p); code != 0 || out != strings.TrimSuffix(efotaLine, "\n")+" errtag.code=-1401\n" {
 		t.Errorf("only-annotated: yes: exit %d, out %q, stderr %q", code, out, stderr)
+	}
+}
+
+// TestFileMessages: a rules, catalog or config file that cannot be read
+// is named once, with what it is and a plain reason, and no Go wording
+// (open, read, "or directory"); an empty input name is quoted.
+func TestFileMessages(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.yaml")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--rules", missing}, ExitConfig, "errtag: rules file " + missing + ": no such file\n"},
+		{[]string{"--catalog", dir}, ExitConfig, "errtag: catalog file " + dir + ": is a directory, not a file\n"},
+		{[]string{"--config", dir}, ExitConfig, "errtag: config file " + dir + ": is a directory, not a file\n"},
+		{[]string{"explain", "--catalog", missing, "x"}, ExitConfig, "errtag: catalog file " + missing + ": no such file\n"},
+		{[]string{""}, ExitInput, "errtag: \"\": no such file or directory\n"},
+	} {
+		code, _, stderr := run(t, "", c.args...)
+		if code != c.code || stderr != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, code, stderr, c.code, c.want)
+		}
 	}
 }

@@ -8,13 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/errtag/errtag/internal/compress"
+	"github.com/errtag/errtag/internal/fsmsg"
 	"github.com/errtag/errtag/internal/input"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
@@ -76,7 +73,7 @@ type inputError struct {
 	missing bool
 }
 
-func (e *inputError) Error() string { return e.name + ": " + e.msg }
+func (e *inputError) Error() string { return quoteName(e.name) + ": " + e.msg }
 
 // processors are the stream processors of a run: one per matcher that
 // the loader gives inputs (Loaded.For: the config's inputs: bind inputs to
@@ -278,15 +275,8 @@ func describeReadError(src *input.Source, re *stream.ReadError) string {
 		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
 			src.Compression, src.RawOffset(), re.Offset, re.Err)
 	}
-	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, re.Err)
+	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, withoutPath(re.Err))
 }
 
-// quoteName is name as messages show it: quoted when it would not read as
-// a name (empty, or holding spaces at its ends, control characters or
-// invalid UTF-8), as it is otherwise.
-func quoteName(name string) string {
-	if name == "" || strings.TrimSpace(name) != name || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return strconv.Quote(name)
-	}
-	return name
-}
+// quoteName is name as messages show it (fsmsg.Quote).
+func quoteName(name string) string { return fsmsg.Quote(name) }

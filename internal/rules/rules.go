@@ -8,6 +8,7 @@ package rules
 import (
 	_ "embed"
 	"fmt"
+	"github.com/errtag/errtag/internal/fsmsg"
 	"os"
 	"regexp"
 	"slices"
@@ -301,7 +302,7 @@ func ReadFiles(paths []string) ([]Source, error) {
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("rules: %w", err)
+			return nil, &fsmsg.FileError{What: "rules file", Name: p, Err: err}
 		}
 		out = append(out, Source{Name: p, Data: data})
 	}
