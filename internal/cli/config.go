@@ -58,6 +58,8 @@ type config struct {
 // configState is what a config file gives the commands besides flags: the
 // input bindings and the disable list, for configOptions.loadAll.
 type configState struct {
+	// file is the config file read, if any.
+	file    string
 	inputs  loader.Bindings
 	disable []rules.Disable
 	// ruleFiles is how many of the --rules files are the config's own
@@ -115,6 +117,7 @@ func applyConfig(cmd *cobra.Command, e *env) error {
 		return configErr(err)
 	}
 	e.config.inputs, e.config.disable, e.config.ruleFiles = cfg.inputs, cfg.disable, len(cfg.rules)
+	e.config.file = path
 	return nil
 }
 

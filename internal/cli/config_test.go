@@ -282,3 +282,48 @@ func TestFileMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputNotOwnFile: -o and --out-dir never name the rules, catalog,
+// config or state file (by name, another spelling or a link; a state file
+// that does not exist yet by its path): exit 2 before anything is read,
+// the file untouched. (-o used to overwrite them, exit 0.)
+func TestOutputNotOwnFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{
+		"r.yaml":   "rules: []\n",
+		"c.yaml":   "system: x\nentries: []\n",
+		"cfg.yaml": "defaults:\n  workers: 1\n",
+		"a.log":    "one\n",
+	}
+	for n, c := range files {
+		os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644)
+	}
+	os.Symlink("r.yaml", filepath.Join(dir, "link.yaml"))
+	p := func(n string) string { return filepath.Join(dir, n) }
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rules", p("r.yaml"), "-o", p("r.yaml")}, "would overwrite the --rules file"},
+		{[]string{"--rules", p("r.yaml"), "-o", dir + "/./r.yaml"}, "would overwrite the --rules file"},
+		{[]string{"--rules", p("r.yaml"), "-o", p("link.yaml")}, "would overwrite the --rules file"},
+		{[]string{"--catalog", p("c.yaml"), "-o", p("c.yaml")}, "would overwrite the --catalog file"},
+		{[]string{"--config", p("cfg.yaml"), "-o", p("cfg.yaml")}, "would overwrite the config file"},
+		{[]string{"-f", "--state", p("st.json"), "-o", p("st.json")}, "would overwrite the --state file"},
+		{[]string{"--rules", p("a.log"), "--out-dir", dir}, "would overwrite the --rules file"},
+	} {
+		code, out, stderr := run(t, "", append(c.args, p("a.log"))...)
+		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+		for n, want := range files {
+			if b, _ := os.ReadFile(p(n)); string(b) != want {
+				t.Errorf("%q: %s now %q", c.args, n, b)
+			}
+		}
+		if _, err := os.Stat(p("st.json")); err == nil {
+			t.Errorf("%q: st.json created", c.args)
+		}
+	}
+}

@@ -363,6 +363,40 @@ func checkNotInputs(e *env, inputs []string, outputs map[string]string) error {
 	return nil
 }
 
+// checkNotOwnFiles returns a usage error if an output (out -> the flag that
+// names it) is one of own (file -> what it is: the --rules file): the same
+// file by device and inode, or, when either does not exist yet (a --state
+// file), the same path once links are resolved.
+func checkNotOwnFiles(outputs, own map[string]string) error {
+	for out, flag := range outputs {
+		ofi, oerr := os.Stat(out)
+		opath := absResolved(out)
+		for f, what := range own {
+			ffi, ferr := os.Stat(f)
+			same := oerr == nil && ferr == nil && os.SameFile(ofi, ffi)
+			if oerr != nil || ferr != nil {
+				same = opath == absResolved(f)
+			}
+			if same {
+				return configErr(fmt.Errorf("%s %s would overwrite %s, %s", flag, quoteName(out), what, quoteName(f)))
+			}
+		}
+	}
+	return nil
+}
+
+// absResolved is name's absolute path with its links resolved, as far as
+// they lead (outfile.Resolve).
+func absResolved(name string) string {
+	if r, err := outfile.Resolve(name); err == nil {
+		name = r
+	}
+	if a, err := filepath.Abs(name); err == nil {
+		return a
+	}
+	return name
+}
+
 // checkStdoutNotInput is checkNotInputs for standard output, when it is the
 // output: a regular file that is also an input would be read as it grows.
 func checkStdoutNotInput(e *env, inputs []string) error {

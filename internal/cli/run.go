@@ -186,8 +186,15 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 	case o.outDir != "" && (o.follow.on || o.outFile != ""):
 		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
 	case o.outDir != "":
-		return nil // batch.plan checks its outputs
+		outs := map[string]string{}
+		for _, in := range args {
+			outs[outDirTarget(o.outDir, in)] = "--out-dir"
+		}
+		return checkNotOwnFiles(outs, o.ownFiles(e))
 	case o.outFile != "" && o.outFile != "-":
+		if err := checkNotOwnFiles(map[string]string{o.outFile: "-o"}, o.ownFiles(e)); err != nil {
+			return err
+		}
 		inputs := args
 		if len(inputs) == 0 {
 			inputs = []string{"-"}
@@ -200,6 +207,26 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 		}
 	}
 	return checkStdoutNotInput(e, args)
+}
+
+// ownFiles are the files the run reads or keeps besides its inputs, and
+// what each is: the rules and catalog files, the config file and the
+// --state file. No output may be one of them.
+func (o *runOptions) ownFiles(e *env) map[string]string {
+	own := map[string]string{}
+	for _, r := range o.rules {
+		own[r] = "the --rules file"
+	}
+	for _, c := range o.catalogs {
+		own[c] = "the --catalog file"
+	}
+	if e.config.file != "" {
+		own[e.config.file] = "the config file"
+	}
+	if o.follow.state != "" {
+		own[o.follow.state] = "the --state file"
+	}
+	return own
 }
 
 // filter writes every input, in order, to one output: standard output or
