@@ -10,11 +10,13 @@ import (
 // description?
 const kcmpFile = 0
 
-// stdoutClosed reports whether f (standard output) is what the Go runtime
-// puts in place of a standard descriptor that was closed at exec: the null
-// device, opened for reading and writing, in a file description of its own.
+// stdoutClosed reports whether f (standard output, or standard input: the
+// same holds for both) is what the Go runtime puts in place of a standard
+// descriptor that was closed at exec: the null device, opened for reading
+// and writing, in a file description of its own.
 //
-// A shell's > /dev/null opens it write-only, so it is not taken for closed.
+// A shell's > /dev/null opens it write-only (< /dev/null read-only), so it
+// is not taken for closed.
 // A parent that gives /dev/null read-write on purpose nearly always gives
 // one description to several descriptors: daemon(3) and
 // subprocess.run(..., stdin=DEVNULL, stdout=DEVNULL) dup one open of
@@ -39,7 +41,7 @@ func stdoutClosed(f *os.File) bool {
 			return
 		}
 		pid := uintptr(os.Getpid())
-		for _, other := range []uintptr{0, 2} {
+		for _, other := range []uintptr{0, 1, 2} {
 			if other == fd {
 				continue
 			}

@@ -131,6 +131,12 @@ func (d *driver) open(ctx context.Context, name string, pf *progFile) (*source, 
 	countRaw := pf.countRaw()
 	var raw io.Reader
 	if name == "-" {
+		// A closed standard input (errtag <&-) is an error, as for
+		// cat: the runtime's /dev/null in its place would read as an
+		// empty input (see stdoutClosed).
+		if f, ok := d.stdin.(*os.File); ok && stdoutClosed(f) {
+			return nil, &inputError{name: src.shown, msg: "is closed (to give no input on purpose, redirect it with < /dev/null)"}
+		}
 		raw = d.stdin
 	} else {
 		f, err := openFile(ctx, name, os.O_RDONLY)
