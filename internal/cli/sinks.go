@@ -329,8 +329,9 @@ func (o *runOptions) writeCount(w *output.Writer, name string, named bool, st st
 }
 
 // annotatedOnly is -a: it passes on only the lines that got an
-// annotation, each ending in a line break (a last line without one gets
-// one: -a's output is lines).
+// annotation, with the line break they had: a last line without one gets
+// none, as everywhere (the output's Writer still starts the next input's
+// lines on a line of their own).
 type annotatedOnly struct{ s stream.Sink }
 
 func (a annotatedOnly) Plain([]byte) error { return nil }
@@ -338,9 +339,6 @@ func (a annotatedOnly) Plain([]byte) error { return nil }
 func (a annotatedOnly) Line(line, term []byte, anns []matcher.Annotation) error {
 	if len(anns) == 0 {
 		return nil
-	}
-	if len(term) == 0 {
-		term = []byte{'\n'}
 	}
 	return a.s.Line(line, term, anns)
 }

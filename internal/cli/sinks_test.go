@@ -15,7 +15,8 @@ const (
 )
 
 // TestOnlyAnnotated: -a writes only the annotated lines, in either format,
-// with -H their file names; a last line without a line end gets one.
+// with -H their file names; a last line without a line end gets none (it
+// used to get one), and the next input's lines still start on their own.
 func TestOnlyAnnotated(t *testing.T) {
 	t.Parallel()
 	a := writeFile(t, "a.log", plainLine+efotaLine+"another plain line\r\n"+strings.Repeat("x", 100)+"\n")
@@ -29,7 +30,8 @@ func TestOnlyAnnotated(t *testing.T) {
 			`{"message":"Invalid access token.","errorCode":301,"errtag":[{"code":"301"}]}` + "\n" +
 			"E EFOTA: download failed resultCode=-1401 errtag.code=-1401\n"},
 		{[]string{"-aH", "--fields", "code", a, b}, a + ":E EFOTA: download failed resultCode=-1401 errtag.code=-1401\n" +
-			b + `:{"message":"Invalid access token.","errorCode":301,"errtag":[{"code":"301"}]}` + "\n"},
+			b + `:{"message":"Invalid access token.","errorCode":301,"errtag":[{"code":"301"}]}`},
+		{[]string{"-a", "--fields", "code", b}, `{"message":"Invalid access token.","errorCode":301,"errtag":[{"code":"301"}]}`},
 		{[]string{"-a", "--format", "json", "--fields", "code", a}, jsonLine("E EFOTA: download failed resultCode=-1401", `[{"code":"-1401"}]`)},
 		// --max-line: a line too long to match is not annotated, so not
 		// written. Read from standard input: from a regular file, the
