@@ -45,7 +45,7 @@ func (s *autoEncoder) Line(line, term []byte, anns []matcher.Annotation) error {
 	b := s.buf[:0]
 	if len(anns) > 0 {
 		if at, empty, ok := jsonObjectEnd(line); ok {
-			if !keysOf(line, false).errtag {
+			if k := keysOf(line, false); !k.errtag && !k.annotatedLog {
 				b = append(b, line[:at]...)
 				if !empty {
 					b = append(b, ',')
@@ -99,6 +99,10 @@ func jsonObjectEnd(line []byte) (at int, empty, ok bool) {
 // object already has.
 type ownKeys struct {
 	errtag, file, fileAlt bool
+	// annotatedLog: the object's "log" string (errtag's record of a text
+	// line) ends with errtag's own logfmt pairs: the line was annotated
+	// before it became a record, and is not annotated again.
+	annotatedLog bool
 }
 
 // keysOf reads the top-level keys of obj, a valid JSON object (escapes in
@@ -109,10 +113,12 @@ func keysOf(obj []byte, withFile bool) ownKeys {
 	if !bytes.Contains(obj, []byte("errtag")) && !(withFile && bytes.Contains(obj, []byte(FileKey))) && !bytes.Contains(obj, []byte(`\u`)) {
 		return k // none of them, even spelled with escapes
 	}
-	gjson.ParseBytes(obj).ForEach(func(key, _ gjson.Result) bool {
+	gjson.ParseBytes(obj).ForEach(func(key, value gjson.Result) bool {
 		switch key.Str {
 		case "errtag":
 			k.errtag = true
+		case "log":
+			k.annotatedLog = value.Type == gjson.String && hasLogfmtAnnotation([]byte(value.Str))
 		case FileKey:
 			k.file = true
 		case FileKeyAlt:
@@ -232,6 +238,9 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 		// A record that carries errtag's annotation is written as it
 		// is: errtag's output run through errtag again is unchanged.
 		if !keys.errtag {
+			if keys.annotatedLog {
+				anns = nil // errtag's record of a line it annotated
+			}
 			if s.opts.Source != "" && !(keys.file && keys.fileAlt) {
 				if !empty {
 					b = append(b, ',')

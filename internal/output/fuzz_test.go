@@ -414,7 +414,8 @@ func FuzzJSONOutput(f *testing.F) {
 		`{`, `[1,2]`, `"str"`, "\xe2\x82\xac\xe2\x82", "\xf0\x9f\x98\x80 \xed\xa0\x80",
 		`{"level":"error","file":"main.go:12","msg":"x"}`, `{"file":1,"errtag_file":2}`, `{"\u0066ile":1}`,
 		`{"errtag":{"system":"x"},"file":"a.log"}`, "plain errtag.system=x errtag.code=1",
-		`{"file":1,"file":2}`,
+		`{"file":1,"file":2}`, `{"log":"plain errtag.system=x errtag.code=1"}`, `{"log":"plain errtag.nosuch=1"}`,
+		`{"log":1}`,
 	} {
 		f.Add([]byte(s), false, false, []byte{1, 2})
 		f.Add([]byte(s), true, true, []byte{3})
@@ -454,7 +455,7 @@ func FuzzJSONOutput(f *testing.F) {
 			case withSource && !slices.Contains(in, output.FileKeyAlt):
 				added = append(added, output.FileKeyAlt)
 			}
-			if withAnn && !slices.Contains(in, "errtag") {
+			if withAnn && !slices.Contains(in, "errtag") && !annotatedLog(trimmed) {
 				added = append(added, "errtag")
 			}
 			if !withAnn && !withSource && !bytes.Equal(out, append(append([]byte{}, trimmed...), '\n')) {
@@ -554,6 +555,18 @@ func hasLogfmtGroup(line []byte) bool {
 		}
 		from += i + 1
 	}
+}
+
+// annotatedLog reports whether obj, a JSON object, has a "log" string
+// ending in errtag's logfmt annotation: errtag's record of a line it
+// annotated, which it does not annotate again.
+func annotatedLog(obj []byte) bool {
+	var rec map[string]json.RawMessage
+	if json.Unmarshal(obj, &rec) != nil {
+		return false
+	}
+	var log string
+	return json.Unmarshal(rec["log"], &log) == nil && hasLogfmtGroup([]byte(log))
 }
 
 // checkOneRecord checks out is one line holding one JSON object, and returns

@@ -29,3 +29,23 @@ func TestJSONObjectLineWithCR(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONRecordOfAnnotatedLine: errtag's JSON record of a text line that
+// carried errtag's annotation ({"log":"... errtag.code=-1401"}) is not
+// annotated again, in json or auto output: errtag is idempotent on its
+// own output whatever the formats. It used to get an "errtag" key.
+func TestJSONRecordOfAnnotatedLine(t *testing.T) {
+	t.Parallel()
+	for _, f := range []output.Format{output.JSON, output.Auto} {
+		opts := output.Options{Format: f}
+		line := `{"log":"E EFOTA: download failed resultCode=-1401 errtag.code=-1401"}`
+		if out := runSink(t, opts, []byte(line), []byte("\n"), fixedAnnotations[:1]); string(out) != line+"\n" {
+			t.Errorf("%s: %q, want the record as it is", f, out)
+		}
+		// A log string without errtag's pairs is annotated.
+		line = `{"log":"E EFOTA: download failed resultCode=-1401"}`
+		if out := runSink(t, opts, []byte(line), []byte("\n"), fixedAnnotations[:1]); !bytes.Contains(out, []byte(`"errtag":`)) {
+			t.Errorf("%s: %q, want an annotation", f, out)
+		}
+	}
+}
