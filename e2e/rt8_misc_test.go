@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,5 +33,47 @@ func TestClosedStdin(t *testing.T) {
 	}
 	if code, stderr := sh(t, dir, `"$E" a.log <&- > out.txt`); code != 0 {
 		t.Errorf("standard input not read: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestOddFileNames: with -H, a file name holding a newline or invalid
+// UTF-8 is written quoted with escapes in text output (one output line per
+// input line, the name readable back), and in JSON as "file" plus, when
+// not UTF-8, errtag_file_base64 with its exact bytes. (The name used to
+// be written raw, splitting lines, and lossy in JSON.)
+func TestOddFileNames(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("file names with any bytes")
+	}
+	dir := t.TempDir()
+	nl, bad := "bad\nname.log", "bad\xffname.log"
+	for _, n := range []string{nl, bad} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(errLine+"\nplain\n"), 0o644); err != nil {
+			t.Skip(err)
+		}
+	}
+	for _, c := range []struct{ name, label string }{{nl, `"bad\nname.log"`}, {bad, `"bad\xffname.log"`}} {
+		code, out, stderr := errtag(t, nil, "-H", "--fields", "code", filepath.Join(dir, c.name))
+		want := c.label + ":" + errLine + " errtag.code=-1401\n" + c.label + ":plain\n"
+		full := strconv.Quote(filepath.Join(dir, c.name))
+		want = strings.ReplaceAll(want, c.label, full)
+		if code != 0 || out != want {
+			t.Errorf("%q: exit %d (%s)\n got %q\nwant %q", c.name, code, stderr, out, want)
+		}
+	}
+	code, out, stderr := errtag(t, nil, "-H", "--format", "json", "--fields", "code", filepath.Join(dir, bad))
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var rec struct {
+			File   string `json:"file"`
+			File64 []byte `json:"errtag_file_base64"`
+		}
+		if err := json.Unmarshal([]byte(l), &rec); err != nil || string(rec.File64) != filepath.Join(dir, bad) {
+			t.Errorf("json: exit %d (%s), record %q: %v", code, stderr, l, err)
+		}
+	}
+	_, out, _ = errtag(t, nil, "-H", "--format", "json", filepath.Join(dir, nl))
+	if strings.Contains(out, "base64") {
+		t.Errorf("a UTF-8 name got base64: %q", out)
 	}
 }

@@ -319,7 +319,7 @@ func (o *runOptions) writeCount(w *output.Writer, name string, named bool, st st
 		if o.view != nil {
 			d.Color = o.view.Color
 		}
-		w.WriteString(d.Paint(textui.Magenta, name) + ":")
+		w.WriteString(d.Paint(textui.Magenta, output.SourceLabel(name)) + ":")
 	}
 	n := st.Annotated
 	if o.invert {

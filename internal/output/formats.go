@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/internal/matcher"
@@ -12,16 +15,45 @@ import (
 
 // autoEncoder writes lines back as they came, annotated in place.
 type autoEncoder struct {
-	w    byteWriter
-	opts Options
-	buf  []byte
+	w     byteWriter
+	opts  Options
+	buf   []byte
+	label string // SourceLabel(opts.Source)
 }
 
 func (s *autoEncoder) prefix() {
 	if s.opts.Source != "" {
-		s.w.WriteString(s.opts.Source)
+		s.w.WriteString(s.label)
 		s.w.WriteByte(':')
 	}
+}
+
+// SourceLabel is how the auto format writes the input's name before each
+// line (-H): as it is, or, when it holds a control character (a newline)
+// or invalid UTF-8, quoted with Go's escapes ("bad\nname",
+// "bad\xffname"), so that every line of output is one line of input and
+// the name reads back exactly.
+func SourceLabel(name string) string {
+	if utf8.ValidString(name) && strings.IndexFunc(name, unicode.IsControl) < 0 {
+		return name
+	}
+	return strconv.Quote(name)
+}
+
+// FileBase64Key is the key under which the JSON format writes the input's
+// name in base64 as well, when the name is not valid UTF-8: a JSON string
+// cannot hold its bytes ("file" then has them replaced by U+FFFD).
+const FileBase64Key = "errtag_file_base64"
+
+// appendSourceBase64 appends FileBase64Key's field to b if source is not
+// valid UTF-8.
+func appendSourceBase64(b []byte, source string) []byte {
+	if utf8.ValidString(source) {
+		return b
+	}
+	b = append(b, `,"`+FileBase64Key+`":"`...)
+	b = base64.StdEncoding.AppendEncode(b, []byte(source))
+	return append(b, '"')
 }
 
 func (s *autoEncoder) Plain(block []byte) error {
@@ -253,6 +285,7 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 				}
 				b = append(b, `":`...)
 				b = appendJSONString(b, s.opts.Source)
+				b = appendSourceBase64(b, s.opts.Source)
 				empty = false
 			}
 			if len(anns) > 0 {
@@ -277,6 +310,7 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 		if s.opts.Source != "" {
 			b = append(b, `,"`+FileKey+`":`...)
 			b = appendJSONString(b, s.opts.Source)
+			b = appendSourceBase64(b, s.opts.Source)
 		}
 		if len(anns) > 0 && !hasLogfmtAnnotation(line) {
 			b = append(b, `,"errtag":`...)
@@ -334,7 +368,7 @@ func (s *jsonEncoder) LongEnd(_ []byte) error {
 	s.w.WriteString(`"`)
 	if s.opts.Source != "" {
 		s.w.WriteString(`,"` + FileKey + `":`)
-		s.w.Write(appendJSONString(nil, s.opts.Source))
+		s.w.Write(appendSourceBase64(appendJSONString(nil, s.opts.Source), s.opts.Source))
 	}
 	s.w.WriteString(`,"errtag_long_line":true`)
 	if s.lossy {

@@ -161,7 +161,7 @@ func newEncoder(w byteWriter, opts Options) stream.Sink {
 	if opts.Format == JSON {
 		return &jsonEncoder{w: w, opts: opts}
 	}
-	return &autoEncoder{w: w, opts: opts}
+	return &autoEncoder{w: w, opts: opts, label: SourceLabel(opts.Source)}
 }
 
 // Plain writes complete lines that carry no annotation.
