@@ -292,7 +292,7 @@ func TestClosedPipe(t *testing.T) {
 		if err != nil || stderr.Len() != 0 {
 			t.Errorf("exit %v, stderr %q; want 0 and quiet", err, stderr.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience(10 * time.Second)):
 		cmd.Process.Kill()
 		t.Fatal("errtag kept running after its output pipe closed")
 	}
@@ -351,7 +351,7 @@ func TestConfigErrorReadsNoInput(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), rules+`:4: rule "x": bad regex`) {
 			t.Errorf("exit %v, stderr %q", err, stderr.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience(10 * time.Second)):
 		cmd.Process.Kill()
 		t.Fatal("errtag waited for input despite a bad rule file")
 	}
@@ -388,4 +388,16 @@ func gunzip(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// patience is how long a test waits for errtag to do something it should do
+// at once: long enough for a loaded CI machine, four times that under the
+// race detector, which slows errtag several times over. Tests never assert
+// on how long anything took; this only bounds how long a failure takes to
+// show.
+func patience(d time.Duration) time.Duration {
+	if os.Getenv("ERRTAG_E2E_RACE") != "" {
+		return 4 * d
+	}
+	return d
 }

@@ -96,7 +96,7 @@ func (r *bgRun) errors() string {
 // waitFor waits until cond holds of the output.
 func (r *bgRun) waitFor(t *testing.T, what string, cond func(out, stderr string) bool) {
 	t.Helper()
-	end := time.Now().Add(15 * time.Second)
+	end := time.Now().Add(patience(15 * time.Second))
 	for !cond(r.output(), r.errors()) {
 		if time.Now().After(end) {
 			t.Fatalf("waiting for %s: output %.300q..., stderr %q", what, r.output(), r.errors())
@@ -351,7 +351,7 @@ func waitForFD(t *testing.T, pid int, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	end := time.Now().Add(15 * time.Second)
+	end := time.Now().Add(patience(15 * time.Second))
 	for time.Now().Before(end) {
 		es, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
 		if err != nil {

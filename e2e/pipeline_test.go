@@ -34,7 +34,7 @@ import (
 )
 
 // recordDeadline is how long one record may take to come out.
-const recordDeadline = 10 * time.Second
+var recordDeadline = patience(10 * time.Second)
 
 // compactFields is the --fields value the shipper configs recommend.
 const compactFields = "system,code,name,category"
