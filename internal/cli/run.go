@@ -63,6 +63,7 @@ type runOptions struct {
 	workers      int
 	follow       followOptions // -f and its flags (follow.go)
 	outDir       string        // --out-dir: batch mode (batch.go)
+	inputs       inputOptions  // --files-from, --shard (inputs.go)
 }
 
 func (o *runOptions) register(cmd *cobra.Command) {
@@ -78,6 +79,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.outputOptions.register(f)
 	o.follow.register(cmd)
+	o.inputs.register(f)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
@@ -108,6 +110,14 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := checkOutputName(o.outFile, "for JSON lines use --format json"); err != nil {
 		return err
 	}
+	in, err := o.inputs.expand(ctx, e, args)
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped while reading the list: nothing was read
+	}
+	if err != nil {
+		return err
+	}
+	args = in.paths
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
@@ -117,6 +127,9 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	o.chooseView(e)
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
+	}
+	if len(args) == 0 && !in.listed {
+		args = []string{"-"}
 	}
 	sinkOpts, err := o.sinkOptions()
 	if err != nil {
@@ -140,11 +153,12 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		warn:    warnTo(e.stderr),
 	}
 	if o.count {
-		named := o.withFilename || len(args) > 1
+		named := o.withFilename || len(args) > 1 || in.listed
 		d.after = func(w *output.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	}
 	if o.outDir != "" {
-		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
+		b := &batch{e: e, d: d, outDir: o.outDir, listed: in.listed, all: in.all}
+		return b.run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
 	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
@@ -176,10 +190,10 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 // filter writes every input, in order, to one output: standard output or
 // -o FILE (see outputs.go for what becomes of FILE). An input that cannot
 // be read is reported and the others are still written; exit 1 says so.
+//
+// args are the inputs ("-" for standard input); none (an empty list, or a
+// shard's empty share) writes an empty output.
 func filter(ctx context.Context, e *env, d *driver, outFile string, args []string) error {
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
 	tracks := make([]*track, len(args))
 	for i, name := range args {
 		tracks[i] = e.ledger.add(displayName(name))
@@ -241,7 +255,7 @@ inputs:
 		dst.abandon()
 		return dst.writeError(err)
 	}
-	if !opened && dst.tmp != nil {
+	if !opened && len(args) > 0 && dst.tmp != nil {
 		dst.abandon()
 		if ctx.Err() != nil {
 			fmt.Fprintf(e.stderr, "errtag: %s left as it was: stopped before any input was read\n", dst.name)
