@@ -25,21 +25,39 @@ import (
 // so that every worker given the same list computes the same shares
 // whatever its working directory or file system.
 type inputOptions struct {
-	filesFrom string // --files-from FILE, "-" for standard input
-	null      bool   // --null: the list is separated by NUL bytes
-	shard     string // --shard K/N
+	filesFrom string     // --files-from FILE, "-" for standard input
+	null      bool       // --null: the list is separated by NUL bytes
+	shard     shardValue // --shard K/N
 }
 
 func (o *inputOptions) register(fs *pflag.FlagSet) {
-	fs.Var(newOnceValue(&o.filesFrom, "files-from"), "files-from", "read the input paths from `FILE` (- for standard input), one per line, after the FILE arguments; blank lines are skipped, a CR before the LF is dropped")
+	fs.StringVar(&o.filesFrom, "files-from", "", "read the input paths from `FILE` (- for standard input), one per line, after the FILE arguments; blank lines are skipped, a CR before the LF is dropped")
 	fs.BoolVarP(&o.null, "null", "0", false, "with --files-from, the paths are separated by NUL bytes, as find -print0 writes them")
-	fs.Var(newOnceValue(&o.shard, "shard"), "shard", "read only this worker's share `K/N` of the inputs (K from 0 to N-1, as $JOB_COMPLETION_INDEX counts): the paths whose SHA-256 taken as a number leaves K divided by N")
+	fs.Var(&o.shard, "shard", "read only this worker's share `K/N` of the inputs (K from 0 to N-1, as $JOB_COMPLETION_INDEX counts): the paths whose SHA-256 taken as a number leaves K divided by N")
 }
 
 // shardSpec is a parsed --shard K/N.
 type shardSpec struct {
 	k, n uint64
 }
+
+// shardValue is the --shard flag: K/N, checked as it is set.
+type shardValue struct {
+	spec *shardSpec
+	text string
+}
+
+func (v *shardValue) Set(s string) error {
+	spec, err := parseShard(s)
+	if err != nil {
+		return &flagMistake{err.Error()}
+	}
+	v.spec, v.text = &spec, s
+	return nil
+}
+
+func (v *shardValue) Type() string   { return "K/N" }
+func (v *shardValue) String() string { return v.text }
 
 // parseShard reads K/N: K counts from 0, as a Kubernetes Indexed Job's
 // JOB_COMPLETION_INDEX does, so that --shard $JOB_COMPLETION_INDEX/N
@@ -99,14 +117,7 @@ func (o *inputOptions) expand(ctx context.Context, e *env, args []string) (input
 	if o.null && o.filesFrom == "" {
 		return inputList{}, configErr(errors.New("--null (-0) says how the paths of --files-from are separated: it needs --files-from"))
 	}
-	var shard *shardSpec
-	if o.shard != "" {
-		s, err := parseShard(o.shard)
-		if err != nil {
-			return inputList{}, configErr(err)
-		}
-		shard = &s
-	}
+	shard := o.shard.spec
 	if o.filesFrom == "" && shard == nil {
 		return inputList{paths: args, all: args}, nil
 	}
@@ -143,7 +154,7 @@ func (o *inputOptions) expand(ctx context.Context, e *env, args []string) (input
 		case len(once) == 0:
 			fmt.Fprintf(e.stderr, "errtag: note: %s lists no path: nothing to read\n", o.listName())
 		default:
-			fmt.Fprintf(e.stderr, "errtag: note: --shard %s: none of the %d paths is this shard's: nothing to read\n", o.shard, len(once))
+			fmt.Fprintf(e.stderr, "errtag: note: --shard %s: none of the %d paths is this shard's: nothing to read\n", o.shard.text, len(once))
 		}
 	}
 	return inputList{paths: paths, all: once, listed: true}, nil

@@ -151,7 +151,10 @@ func TestShardsPartitionTheList(t *testing.T) {
 			taken := map[string]int{}
 			sizes := make([]int, n)
 			for k := range n {
-				o := inputOptions{filesFrom: file, shard: fmt.Sprintf("%d/%d", k, n)}
+				o := inputOptions{filesFrom: file}
+				if err := o.shard.Set(fmt.Sprintf("%d/%d", k, n)); err != nil {
+					t.Fatal(err)
+				}
 				in, err := o.expand(context.Background(), e, nil)
 				if err != nil {
 					t.Fatalf("N=%d %s shard %d: %v", n, name, k, err)
@@ -424,7 +427,7 @@ func TestFilesFromStats(t *testing.T) {
 	code, out, errs := run(t, strings.Join(list, "\n"), "stats", "--json", "--files-from", "-")
 	var rep struct {
 		Lines     int `json:"lines"`
-		Annotated int `json:"annotated_lines"`
+		Annotated int `json:"annotated"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Lines != 6 || rep.Annotated != 3 {
 		t.Fatalf("exit %d, %+v, out %s, stderr %s", code, rep, out, errs)
