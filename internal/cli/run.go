@@ -67,6 +67,7 @@ type runOptions struct {
 	workers      int
 	follow       followOptions // -f and its flags (follow.go)
 	outDir       string        // --out-dir: batch mode (batch.go)
+	inputs       inputOptions  // --files-from, --shard (inputs.go)
 }
 
 // maxLineLimit is the largest --max-line: a line up to --max-line is held
@@ -87,6 +88,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.outputOptions.register(f)
 	o.follow.register(cmd)
+	o.inputs.register(f)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
@@ -130,12 +132,23 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := o.checkModes(e, args); err != nil {
 		return err
 	}
+	in, err := o.inputs.expand(ctx, e, args)
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped while reading the list: nothing was read
+	}
+	if err != nil {
+		return err
+	}
+	args = in.paths
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
 	o.chooseView(e)
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
+	}
+	if len(args) == 0 && !in.listed {
+		args = []string{"-"}
 	}
 	sinkOpts, err := o.sinkOptions()
 	if err != nil {
@@ -165,9 +178,10 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		onInput: rs.addInput,
 		warn:    warnTo(e.stderr),
 	}
-	d.after = o.after(e, args)
+	d.after = o.after(e, args, in.listed)
 	if o.outDir != "" {
-		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
+		b := &batch{e: e, d: d, outDir: o.outDir, listed: in.listed, all: in.all}
+		return b.run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
 	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
@@ -205,10 +219,10 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 // filter writes every input, in order, to one output: standard output or
 // -o FILE (see outputs.go for what becomes of FILE). An input that cannot
 // be read is reported and the others are still written; exit 1 says so.
+//
+// args are the inputs ("-" for standard input); none (an empty list, or a
+// shard's empty share) writes an empty output.
 func filter(ctx context.Context, e *env, d *driver, outFile string, args []string) error {
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
 	tracks := make([]*track, len(args))
 	for i, name := range args {
 		tracks[i] = e.ledger.add(displayName(name))
@@ -271,7 +285,7 @@ inputs:
 		dst.abandon()
 		return dst.writeError(err)
 	}
-	if !opened && dst.tmp != nil {
+	if !opened && len(args) > 0 && dst.tmp != nil {
 		dst.abandon()
 		if ctx.Err() != nil {
 			fmt.Fprintf(e.stderr, "errtag: %s left as it was: stopped before any input was read\n", dst.name)

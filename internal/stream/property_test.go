@@ -97,7 +97,7 @@ func randomLine(r *rand.Rand, maxLine int) string {
 // TestPropertyOutputMinusAnnotationIsInput generates documents mixing real
 // error lines, random bytes, JSON objects with and without errors, lines
 // around MaxLine, LF and CRLF endings and a last line with or without
-// one, reads each in random pieces, and checks that every line comes out,
+// one, and container logs of such lines split into records, reads each in random pieces, and checks that every line comes out,
 // in order, equal to its input once the annotation is removed (and that
 // --output json gives one record per line).
 func TestPropertyOutputMinusAnnotationIsInput(t *testing.T) {
@@ -109,12 +109,17 @@ func TestPropertyOutputMinusAnnotationIsInput(t *testing.T) {
 		maxLine := []int{64, 128, 200, 1000}[r.IntN(4)]
 		var doc bytes.Buffer
 		n := r.IntN(30)
-		for i := 0; i < n; i++ {
-			doc.WriteString(randomLine(r, maxLine))
-			if i < n-1 {
-				doc.WriteString([]string{"\n", "\r\n"}[r.IntN(2)])
-			} else {
-				doc.WriteString([]string{"\n", "\r\n", "", "\r"}[r.IntN(4)])
+		switch r.IntN(8) {
+		case 0: // a container log, its lines split into records
+			doc.Write(containerDoc(r, []string{"cri", "docker"}[r.IntN(2)], n, maxLine))
+		default:
+			for i := 0; i < n; i++ {
+				doc.WriteString(randomLine(r, maxLine))
+				if i < n-1 {
+					doc.WriteString([]string{"\n", "\r\n"}[r.IntN(2)])
+				} else {
+					doc.WriteString([]string{"\n", "\r\n", "", "\r"}[r.IntN(4)])
+				}
 			}
 		}
 		in := doc.Bytes()
