@@ -174,7 +174,9 @@ func TestFollowLongLineBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	r := startBG(t, "-f", "--max-line", "65536", p)
+	// --from-start: the file is empty, and the writer need not wait for
+	// errtag to have taken its starting point after opening it.
+	r := startBG(t, "-f", "--from-start", "--max-line", "65536", p)
 	waitForFD(t, r.cmd.Process.Pid, p)
 	// A line, then a hole, of size MiB each: held whole, either would
 	// take more memory than the whole run is allowed.

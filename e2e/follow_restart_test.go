@@ -267,7 +267,9 @@ func TestFollowSlowReader(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "app.log")
 	os.WriteFile(p, nil, 0o644)
-	cmd := exec.Command(binary, "-f", p)
+	// --from-start: the file is empty, and the writer need not wait for
+	// errtag to have taken its starting point after opening it.
+	cmd := exec.Command(binary, "-f", "--from-start", p)
 	pipe, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
