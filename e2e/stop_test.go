@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -157,22 +158,66 @@ func TestStopWhileOpening(t *testing.T) {
 	}
 }
 
-// TestClosedStdout: errtag with its standard output closed (errtag in.log
-// >&-) fails with exit 1 and says why, as cat does, instead of throwing
-// every line away with exit 0; errtag stats too. > /dev/null still works.
-func TestClosedStdout(t *testing.T) {
+// TestStdoutClosed: a closed standard output (errtag in.log >&-) is an
+// error with exit 1, as cat's EBADF is, although the Go runtime puts
+// /dev/null read-write in its place; /dev/null given on purpose is written
+// to like any output: > /dev/null (write-only), daemon(3)'s one /dev/null
+// on all three descriptors, Python's stdin=DEVNULL, stdout=DEVNULL (one
+// description for both), and -o /dev/null. Standard output alone on a
+// read-write /dev/null cannot be told from a closed one and is refused,
+// saying how to discard on purpose. Linux only: elsewhere nothing tells.
+func TestStdoutClosed(t *testing.T) {
 	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("telling a closed standard output from /dev/null needs Linux")
+	}
 	in := filepath.Join(t.TempDir(), "in.log")
 	os.WriteFile(in, []byte(errLine+"\n"), 0o644)
-	for _, args := range [][]string{{in}, {"stats", in}} {
-		out, err := exec.Command("/bin/sh", append([]string{"-c", `exec "$0" "$@" >&-`, binary}, args...)...).CombinedOutput()
-		if code := exitStatus(err); code != 1 || !strings.Contains(string(out), "errtag: standard output is closed") {
-			t.Errorf("%v >&-: exit %d, stderr %q", args, code, out)
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer null.Close()
+	shell := func(redirect string, args ...string) (int, string) {
+		cmd := exec.Command("/bin/sh", append([]string{"-c", `exec "$0" "$@" ` + redirect, binary}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		return exitCode(err), stderr.String()
+	}
+	for _, args := range [][]string{{in}, {"--stats", in}, {"stats", in}, {"-c", in}} {
+		if code, stderr := shell(">&-", args...); code != 1 || !strings.Contains(stderr, "standard output is closed") {
+			t.Errorf("%v >&-: exit %d, stderr %q; want 1 and a message", args, code, stderr)
+		}
+		if code, stderr := shell(">/dev/null", args...); code != 0 || (args[0] != "--stats" && stderr != "") {
+			t.Errorf("%v >/dev/null: exit %d, stderr %q", args, code, stderr)
+		}
+		// daemon(3): all three on one /dev/null.
+		cmd := exec.Command(binary, args...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, null
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%v, daemon style: %v", args, err)
+		}
+		// stdin=DEVNULL, stdout=DEVNULL: one description for both.
+		cmd = exec.Command(binary, args...)
+		var stderr bytes.Buffer
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = null, null, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%v, stdin and stdout DEVNULL: %v, stderr %q", args, err, stderr.String())
+		}
+		// stdout=DEVNULL alone: refused, saying what to do.
+		cmd = exec.Command(binary, args...)
+		stderr.Reset()
+		cmd.Stdout, cmd.Stderr = null, &stderr
+		if err := cmd.Run(); exitCode(err) != 1 || !strings.Contains(stderr.String(), "-o /dev/null") {
+			t.Errorf("%v, stdout DEVNULL alone: %v, stderr %q; want exit 1 and the way to discard", args, err, stderr.String())
 		}
 	}
-	out, err := exec.Command("/bin/sh", "-c", `exec "$0" "$@" >/dev/null`, binary, in).CombinedOutput()
-	if err != nil || len(out) != 0 {
-		t.Errorf(">/dev/null: %v, %q", err, out)
+	if code, stderr := shell(">&-", "-o", "/dev/null", in); code != 0 || stderr != "" {
+		t.Errorf("-o /dev/null >&-: exit %d, stderr %q", code, stderr)
+	}
+	if code, stderr := shell(">&-", "-q", in); code != 0 || stderr != "" {
+		t.Errorf("-q >&-: exit %d, stderr %q (-q writes nothing)", code, stderr)
 	}
 }
 
@@ -240,4 +285,15 @@ func TestWorkersMemory(t *testing.T) {
 	}
 	c.cmd.Process.Kill()
 	io.Copy(io.Discard, bufio.NewReader(c.outR))
+}
+
+// exitCode is err's exit status: 0 for nil, -1 if the process did not exit.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
 }

@@ -39,6 +39,7 @@ type batch struct {
 // batchJob is one input and its output.
 type batchJob struct {
 	in, out string
+	i       int // its place among the inputs
 	t       *track
 }
 
@@ -59,7 +60,7 @@ func (b *batch) plan(inputs []string) ([]batchJob, error) {
 			return nil, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
 		}
 		outputs[out] = in
-		jobs = append(jobs, batchJob{in: in, out: out})
+		jobs = append(jobs, batchJob{in: in, out: out, i: len(jobs)})
 	}
 	what := map[string]string{}
 	for out := range outputs {
@@ -183,11 +184,12 @@ func (b *batch) say(format string, args ...any) {
 // one processes one input into its output. The output is written to a
 // temporary file beside it and renamed when done; a read error still
 // renames it (the error says so), anything else removes it.
-func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) error {
-	prog.begin(j.in)
+func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) (err error) {
+	pf := prog.input(j.i)
+	pf.begin()
 	var st stream.Stats
-	defer func() { prog.end(j.in, st) }()
-	src, err := d.open(ctx, j.in, prog.counter())
+	defer func() { pf.end(st, err) }()
+	src, err := d.open(ctx, j.in, pf)
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			j.t.state.Store(finished) // reported as an input error

@@ -21,24 +21,24 @@ type catalogOptions struct {
 	system   string
 	catalogs []string
 	format   string
+	json     bool
+	cmd      *cobra.Command
+	e        *env
 }
 
-func (o *catalogOptions) register(cmd *cobra.Command, withSystem bool) {
+func (o *catalogOptions) register(cmd *cobra.Command, e *env, withSystem bool) {
+	o.cmd, o.e = cmd, e
 	f := cmd.Flags()
 	if withSystem {
 		systemFlag(f, &o.system, "list only system `NAME`")
 	}
 	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
-	f.StringVar(&o.format, "format", "table", "output `FORMAT`: table, json or csv")
+	formatFlags(f, &o.format, &o.json, []string{"table", "json", "csv"}, "output `FORMAT`: table, json or csv", "")
 }
 
+// checkFormat settles --format and --json.
 func (o *catalogOptions) checkFormat() error {
-	o.format = strings.ToLower(o.format)
-	switch o.format {
-	case "table", "json", "csv":
-		return nil
-	}
-	return configErr(fmt.Errorf("--format: unknown format %q (table, json or csv)", o.format))
+	return resolveJSON(o.cmd, o.e, &o.format, o.json)
 }
 
 func newCatalogCmd(e *env) *cobra.Command {
@@ -60,7 +60,7 @@ category and message (cut to fit a terminal); csv and json carry every field.
 			return runCatalogList(e, o)
 		},
 	}
-	o.register(cmd, true)
+	o.register(cmd, e, true)
 	cmd.AddCommand(newCatalogSystemsCmd(e), newCatalogImportCmd(e))
 	return cmd
 }
@@ -130,9 +130,10 @@ func guessedFields(e catalog.Entry) string {
 	return strings.Join(f, " ")
 }
 
-// systemRow is one line of errtag catalog systems.
+// systemRow is one line of errtag catalog systems. A system's id is
+// "system" in its JSON, as in every JSON errtag writes.
 type systemRow struct {
-	ID      string   `json:"id"`
+	ID      string   `json:"system"`
 	Title   string   `json:"title"`
 	Source  string   `json:"source,omitempty"`
 	Entries int      `json:"entries"`
@@ -168,7 +169,7 @@ that adds or overrides entries).`,
 			return writeSystems(e.stdout, e.display(e.stdout), o.format, rows)
 		},
 	}
-	o.register(cmd, false)
+	o.register(cmd, e, false)
 	return cmd
 }
 
@@ -290,16 +291,25 @@ not codes, one message for most codes, rows without text.`,
   errtag catalog import --system drupal-sdk-2 errors.md > drupal.yaml
   errtag catalog import --from tsv --columns code,-,name,message --system acme codes.tsv
   errtag catalog import --system acme --columns "Error=code,Text=message" page.html`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return configErr(fmt.Errorf("catalog import: give the page to read: errtag catalog import --system NAME FILE (- for standard input)"))
+			case 1:
+				return nil
+			}
+			return configErr(fmt.Errorf("catalog import reads one page, and was given %d (%s); import each with its own --system, or join them: cat A B | errtag catalog import --system NAME -", len(args), strings.Join(args, ", ")))
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(e, o, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.from, "from", string(importer.Auto), "the page's `FORMAT`: "+strings.Join(importer.Formats(), ", "))
+	o.from = string(importer.Auto)
+	f.Var(&choiceValue{p: &o.from, flag: "from", what: "page format", choices: importer.Formats(), hint: "the format of the page read; the catalog is written as YAML"}, "from", "the page's `FORMAT`: "+strings.Join(importer.Formats(), ", "))
 	f.StringVar(&o.system, "system", "", "the `NAME` to give the catalog's system, such as acme-api (required)")
 	f.StringVar(&o.title, "title", "", "the catalog's `TITLE`")
-	f.StringVarP(&o.out, "output-file", "o", "", "write the catalog to `FILE` instead of standard output (never the page itself)")
+	f.VarP(&outputFileValue{p: &o.out, hint: "the catalog is written as YAML, and --from names the page's format"}, "output-file", "o", "write the catalog to `FILE` instead of standard output (never the page itself)")
 	f.StringVar(&o.columns, "columns", "", "what the table's columns hold: `ROLES` by position (code,-,name,message) or HEADER=ROLE pairs; roles: "+strings.Join(importer.Roles(), ", "))
 	return cmd
 }
@@ -311,9 +321,6 @@ func runImport(e *env, o *importOptions, name string) error {
 	}
 	if o.system == "" {
 		return configErr(fmt.Errorf("catalog import: --system is required"))
-	}
-	if err := checkOutputName(o.out, "the catalog is written as YAML, and --from names the page's format"); err != nil {
-		return err
 	}
 	var spec *importer.Columns
 	if o.columns != "" {

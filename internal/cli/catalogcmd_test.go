@@ -118,6 +118,10 @@ wusp              Windows Update Services client-server protocol (MS-WUSP) SOAP 
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatal(err)
 	}
+	// A system's id is "system", as in all of errtag's JSON.
+	if !strings.Contains(out, `"system": "payments"`) || strings.Contains(out, `"id"`) {
+		t.Errorf("keys: %s", out)
+	}
 	if len(rows) != 6 || rows[3].ID != "payments" || rows[3].Entries != 1 || rows[3].Files[0] != mine {
 		t.Errorf("%+v", rows)
 	}
@@ -136,7 +140,7 @@ func TestCatalogErrors(t *testing.T) {
 		exit   int
 		stderr string
 	}{
-		{[]string{"catalog", "--format", "xml"}, ExitConfig, "errtag: --format: unknown format \"xml\" (table, json or csv)\n"},
+		{[]string{"catalog", "--format", "xml"}, ExitConfig, "errtag: --format: unknown format \"xml\": table, json or csv\n"},
 		{[]string{"catalog", "--system", "nosuch"}, ExitConfig, "errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
 		{[]string{"catalog", "sytems"}, ExitConfig, "errtag: unknown command \"sytems\" for errtag catalog: did you mean \"systems\"? (errtag catalog systems --help)\n"},
 		{[]string{"catalog", "lists"}, ExitConfig, "errtag: unknown command \"lists\" for errtag catalog: its commands are import and systems\n"},
@@ -198,15 +202,16 @@ func TestCatalogImportErrors(t *testing.T) {
 		exit   int
 		stderr string
 	}{
-		{[]string{"catalog", "import", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (--from auto: no table, tabs or HTML in it) (expected lines starting with a code, or a name paragraph followed by its description)\n"},
-		{[]string{"catalog", "import", "--from", "", "--system", "acme", page}, ExitConfig, "errtag: catalog import: --from: give a format (auto, html, markdown, text, tsv)\n"},
+		{[]string{"catalog", "import", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (--from auto: no table, tabs or HTML in it): expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description\n"},
+		{[]string{"catalog", "import", "--from", "", "--system", "acme", page}, ExitConfig, "errtag: --from needs a value: an empty one is none (give --from FORMAT)\n"},
 		{[]string{"catalog", "import", "--system", "acme", "--columns", "name,message", page}, ExitConfig, "errtag: --columns: no column is the code (give code at the code column's position)\n"},
 		{[]string{"catalog", "import", "--system", "acme", "--columns", "code,nmae", page}, ExitConfig, "errtag: --columns: unknown role \"nmae\" (code, name, message, description, group, status, remediation, skip, or - for a column not used)\n"},
 		{[]string{"catalog", "import", "--system", "acme", "-o", page, page}, ExitConfig, "errtag: catalog import: -o " + page + " is the page being imported: write the catalog to another file\n"},
 		{[]string{"catalog", "import", "--from", "text", page}, ExitConfig, "errtag: catalog import: --system is required\n"},
-		{[]string{"catalog", "import", "--from", "pdf", "--system", "acme", page}, ExitConfig, "errtag: unknown format \"pdf\" (auto, html, markdown, text, tsv)\n"},
+		{[]string{"catalog", "import", "--from", "pdf", "--system", "acme", page}, ExitConfig, "errtag: --from: unknown page format \"pdf\": auto, html, markdown, text or tsv (the format of the page read; the catalog is written as YAML)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "Acme", page}, ExitConfig, "errtag: --system \"Acme\": use lower case letters, digits, '.', '_' and '-'\n"},
-		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text (expected lines starting with a code, or a name paragraph followed by its description)\n"},
+		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page}, ExitInput, "errtag: " + page + ": no error codes found as text: expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description\n"},
+		{[]string{"catalog", "import", "--system", "acme"}, ExitConfig, "errtag: catalog import: give the page to read: errtag catalog import --system NAME FILE (- for standard input)\n"},
 		{[]string{"catalog", "import", "--from", "text", "--system", "acme", page + ".missing"}, ExitInput, "errtag: " + page + ".missing: no such file or directory\n"},
 	} {
 		code, out, stderr := run(t, "", c.args...)

@@ -175,6 +175,12 @@ func Main(args []string, pe Env) int {
 	})
 	defer stop.end()
 	root := newRoot(e)
+	if len(args) == 1 && args[0] == "-h" {
+		// errtag -h alone: there are no file names for -h
+		// (--no-filename) to leave out, so it is the habit of every
+		// other tool: help.
+		args = []string{"--help"}
+	}
 	root.SetArgs(args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
@@ -208,12 +214,19 @@ finds the error codes they carry, looks each one up in its catalog, and writes
 every line back out: annotated with the error's name, category, vendor message
 and remediation where a code was found, byte-identical where none was.
 
-Compressed input (gzip, zstd) is recognised by its first bytes.`,
+Compressed input (gzip, zstd) is recognised by its first bytes.
+
+grep's habits work, with an annotation in the place of grep's match: -a
+writes only the annotated lines, -v only the others, -c counts them, -l and
+-L name the files with and without one, -q only sets the exit status, -H
+and -h add and leave out file names. So -v and -h are not --version and
+--help here: those are --version (-V) and --help (and errtag -h alone).`,
 		Example: `  tail -f app.log | errtag
   errtag -f app.log                  # follow it like tail -F, through rotation
   errtag -a -H app-*.log.gz          # only the annotated lines, like grep
   errtag --format json app.log.gz | jq -c '.errtag[]?'
   errtag -c app-*.log.gz             # annotated lines per file, like grep -c
+  errtag -l app-*.log.gz             # the files with an annotated line, like grep -l
   errtag --system knox-efota device.log
   errtag --rules my-rules.yaml --catalog my-codes.yaml app.log`,
 		Version:       version(),
@@ -221,13 +234,19 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkNotCommand(cmd, args); err != nil {
-				return err
+			if cmd.ArgsLenAtDash() != 0 {
+				// After --, every argument is a file.
+				if err := checkNotCommand(cmd, args); err != nil {
+					return err
+				}
 			}
 			if err := noteRenamed(cmd, e); err != nil {
 				return err
 			}
-			o.formatGiven = givenAs(cmd.Flags(), "format")
+			if err := resolveJSON(cmd, e, &o.format, o.asJSON); err != nil {
+				return err
+			}
+			o.formatGiven = givenAs(cmd.Flags(), "format") || o.asJSON
 			return runFilter(cmd.Context(), e, o, args)
 		},
 	}
@@ -235,16 +254,62 @@ Compressed input (gzip, zstd) is recognised by its first bytes.`,
 	registerRenamed(root)
 	registerConfigFlag(root)
 	registerColorFlag(root)
+	root.PersistentFlags().BoolP("version", "V", false, "print errtag's version")
+	// -h is grep's --no-filename here; --help has no short form (but
+	// errtag -h alone is help, see Main).
+	root.Flags().Bool("help", false, "help for errtag (also errtag -h, alone)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if shown, err := showVersion(cmd, e); shown || err != nil {
+			return err
+		}
 		if err := applyConfig(cmd, e); err != nil {
 			return err
 		}
-		applyColor(cmd, e)
-		return nil
+		return applyColor(cmd, e)
 	}
 	markReadsLogs(root)
 	addCommands(root, e)
+	// The completion command takes its writer when it is made.
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	addHelpAndCompletion(root)
+	versionEverywhere(root)
 	registerCompletions(root)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
+	guardFlags(root)
+	root.SetFlagErrorFunc(flagError)
 	return root
+}
+
+// versionEverywhere lets --version through every command's argument
+// checks, which come before the command's own run (and showVersion).
+func versionEverywhere(root *cobra.Command) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if args := c.Args; args != nil {
+			c.Args = func(cmd *cobra.Command, a []string) error {
+				if v, _ := cmd.Flags().GetBool("version"); v {
+					return nil
+				}
+				return args(cmd, a)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// showVersion prints the version when --version (-V) was given to a
+// command other than the root (cobra prints the root's): errtag stats
+// --version says which errtag it is too. shown ends the command.
+func showVersion(cmd *cobra.Command, e *env) (shown bool, err error) {
+	if v, _ := cmd.Flags().GetBool("version"); !v {
+		return false, nil
+	}
+	if _, err := fmt.Fprintf(e.stdout, "errtag version %s\n", version()); err != nil {
+		return true, writeFailure(err)
+	}
+	return true, &exitError{code: ExitOK}
 }

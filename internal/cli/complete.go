@@ -71,6 +71,8 @@ func registerCompletions(root *cobra.Command) {
 			reg("output", fixed(string(output.Auto), string(output.JSON)))
 		case "errtag catalog", "errtag catalog systems":
 			reg("format", fixed("table", "json", "csv"))
+		case "errtag stats", "errtag test":
+			reg("format", fixed("text", "json"))
 		case "errtag catalog import":
 			reg("from", fixed(importer.Formats()...))
 		}
@@ -92,12 +94,14 @@ func completeExplain(cmd *cobra.Command, args []string, toComplete string) ([]st
 			return completeSystems(cmd, args, toComplete)
 		case "--color":
 			return fixed("auto", "always", "never")(cmd, args, toComplete)
+		case "--format":
+			return fixed("text", "json")(cmd, args, toComplete)
 		case "--catalog", "--config":
 			return nil, cobra.ShellCompDirectiveDefault
 		}
 	}
 	if strings.HasPrefix(toComplete, "--") {
-		return []string{"--system", "--catalog", "--search", "--json", "--color", "--config", "--help"}, cobra.ShellCompDirectiveNoFileComp
+		return []string{"--system", "--catalog", "--search", "--format", "--json", "--color", "--config", "--help"}, cobra.ShellCompDirectiveNoFileComp
 	}
 	return nil, cobra.ShellCompDirectiveNoFileComp
 }

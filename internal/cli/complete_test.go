@@ -38,3 +38,38 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAndCompletionMistakes: a misspelt help topic or shell is a
+// usage error that says what was meant, never help text with exit 0 (which
+// source <(errtag completion bsh) would run); the bash script keeps commas
+// unescaped.
+func TestHelpAndCompletionMistakes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "explian"}, "errtag: errtag help explian: errtag has no command \"explian\": did you mean \"explain\"? (errtag help explain)\n"},
+		{[]string{"help", "catalog", "impurt"}, "did you mean \"import\"? (errtag help catalog import)"},
+		{[]string{"help", "frobnicate"}, "errtag has no command \"frobnicate\"; its commands are"},
+		{[]string{"completion", "bsh"}, "errtag: unknown command \"bsh\" for errtag completion: did you mean \"bash\"?"},
+		{[]string{"completion", "zhs"}, "did you mean \"zsh\"?"},
+		{[]string{"completion", "tcsh"}, "its commands are bash, fish, powershell and zsh"},
+		{[]string{"completion"}, "errtag: completion: name the shell: bash, fish, powershell or zsh (errtag completion bash)\n"},
+	} {
+		code, out, stderr := run(t, "", c.args...)
+		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, out %q, stderr %q; want %q", c.args, code, out, stderr, c.want)
+		}
+	}
+	if code, out, _ := run(t, "", "help", "explain"); code != 0 || !strings.Contains(out, "errtag explain -1401 -1012") {
+		t.Errorf("help explain: exit %d, %q", code, out)
+	}
+	_, script, _ := run(t, "", "completion", "bash")
+	if !strings.Contains(script, "    __errtag_process_completion_results\n    # errtag: no backslash before a comma") {
+		t.Errorf("the bash script does not unescape commas")
+	}
+	if code, out, _ := run(t, "", "completion", "--help"); code != 0 || !strings.Contains(out, "bash-completion") {
+		t.Errorf("completion --help does not say bash needs bash-completion: %q", out)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,6 +65,9 @@ type configState struct {
 	// systemGiven: --system was on the command line, and wins over the
 	// bindings.
 	systemGiven bool
+	// origin says, for each flag the config file set, where: FILE:LINE,
+	// so that a value found wrong later (an unknown system) names it.
+	origin map[string]string
 }
 
 type configValue struct {
@@ -91,7 +95,7 @@ func markReadsLogs(cmd *cobra.Command) {
 // applyConfig loads the config file named by --config or ERRTAG_CONFIG, if
 // any, into cmd's flags and e's config state.
 func applyConfig(cmd *cobra.Command, e *env) error {
-	e.config = configState{}
+	e.config = configState{origin: map[string]string{}}
 	if fl := cmd.Flags().Lookup("system"); fl != nil {
 		e.config.systemGiven = fl.Changed
 	}
@@ -137,9 +141,18 @@ func loadConfig(path string) (*config, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range list {
+		for i, p := range list {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
+			}
+			// A file that is not there is the config's mistake: say
+			// where it is named.
+			if _, err := os.Stat(p); err != nil {
+				at := n
+				if n.Kind == yaml.SequenceNode && i < len(n.Content) {
+					at = n.Content[i]
+				}
+				return nil, yamlfile.Errorf(path, at, "%s: %s: %v (a relative path is relative to the config file)", key, list[i], withoutPath(err))
 			}
 			*dst = append(*dst, p)
 		}
@@ -206,8 +219,9 @@ func (c *config) apply(cmd *cobra.Command, e *env) error {
 			continue
 		}
 		if err := flags.Set(name, v.value); err != nil {
-			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: %v", name, err)}
+			return &yamlfile.Error{File: c.file, Line: v.line, Msg: fmt.Sprintf("defaults.%s: %s", name, valueProblem(err))}
 		}
+		e.config.origin[name] = fmt.Sprintf("%s:%d", c.file, v.line)
 	}
 	for flag, files := range map[string][]string{"catalog": c.catalogs, "rules": c.rules} {
 		fl := flags.Lookup(flag)
@@ -223,6 +237,29 @@ func (c *config) apply(cmd *cobra.Command, e *env) error {
 		}
 	}
 	return nil
+}
+
+// valueProblem says what is wrong with a value that a flag refused: its
+// own words, not pflag's "invalid argument ... for ... flag".
+func valueProblem(err error) string {
+	var m *flagMistake
+	if errors.As(err, &m) {
+		return m.msg
+	}
+	var ive *pflag.InvalidValueError
+	if errors.As(err, &ive) {
+		return fmt.Sprintf("%s: %v", ive.GetValue(), ive.Unwrap())
+	}
+	return err.Error()
+}
+
+// fromConfig returns msg prefixed with where the config file set flag,
+// if it did: FILE:LINE: defaults.FLAG: msg.
+func (e *env) fromConfig(flag, msg string) string {
+	if at, ok := e.config.origin[flag]; ok {
+		return fmt.Sprintf("%s: defaults.%s: %s", at, flag, msg)
+	}
+	return msg
 }
 
 // givenAs reports whether flag name was given on the command line, under

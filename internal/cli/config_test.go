@@ -63,10 +63,10 @@ func TestConfigFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ content, want string }{
 		{"defaults:\n  nosuch: 1\n", ":2: defaults.nosuch: no such flag"},
-		{"defaults:\n  max-line: lots\n", ":2: defaults.max-line: invalid argument"},
+		{"defaults:\n  max-line: lots\n", ":2: defaults.max-line: lots: not a size"},
 		{"defaults:\n  catalog: x.yaml\n", ":2: defaults.catalog: use the config's own catalogs/rules lists"},
 		{"catalog: [x]\n", `:1: unknown field "catalog"`},
-		{"rules: [missing.yaml]\n", "missing.yaml: no such file or directory"},
+		{"rules: [missing.yaml]\n", "c.yaml:1: rules: missing.yaml: no such file or directory"},
 	} {
 		p := filepath.Join(dir, "c.yaml")
 		os.WriteFile(p, []byte(c.content), 0o644)
@@ -109,7 +109,7 @@ inputs:
     system: pg
     only: true
 disable:
-  - system: "*"
+  - id: "knox-efota.*"
     reason: statements hold error_code= columns
 defaults:
   fields: system,code,name
@@ -144,7 +144,7 @@ defaults:
 	}
 	// errtag test: the rules that are off, and the input's binding.
 	code, out, _ = run(t, "", "test", "--config", cfg, "--input", pgLog, `x ERROR:  08006: connection failure`)
-	for _, w := range []string{"rules off:", "generic.text-code", "disabled at " + cfg + ":8: statements hold error_code= columns", "=> pg 08006 CONNECTION_FAILURE"} {
+	for _, w := range []string{"rules off:", "knox-efota.text-result", "disabled at " + cfg + ":8: statements hold error_code= columns", "=> pg 08006 CONNECTION_FAILURE"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("errtag test: exit %d, no %q in\n%s", code, w, out)
 		}
@@ -221,5 +221,37 @@ func TestConfigDefaultsOnlyForLogs(t *testing.T) {
 	bad := writeFile(t, "bad.yaml", "defaults:\n  sytem: wusp\n")
 	if code, _, stderr := run(t, "", "--config", bad, "explain", "107"); code != ExitConfig || !strings.Contains(stderr, "defaults.sytem: no such flag") {
 		t.Errorf("explain with a bad default: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestConfigValueErrors: a bad value in a config file's defaults is
+// reported with the file and line and in the flag's own words, as on the
+// command line; a value bool flags take on the command line (yes) is
+// taken in the file too.
+func TestConfigValueErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range []struct{ content, want string }{
+		{"defaults:\n  format: table\n", `c.yaml:2: defaults.format: --format: unknown format "table": auto or json`},
+		{"defaults:\n  system: nope\n", `c.yaml:2: defaults.system: --system: there is no system "nope"`},
+		{"defaults:\n  output-file: json\n", `c.yaml:2: defaults.output-file: -o json: -o names the output FILE`},
+		{"defaults:\n  count: maybe\n", `c.yaml:2: defaults.count: --count=maybe: --count is on when given`},
+		{"defaults:\n\n  fields: code,nmae\n", `c.yaml:3: defaults.fields: --fields: unknown field "nmae"`},
+		{"defaults:\n  max-line: 100G\n", `c.yaml:2: defaults.max-line: 100G: too large: at most 1GiB`},
+		{"catalogs: [nope.yaml]\n", `c.yaml:1: catalogs: nope.yaml: no such file or directory (a relative path is relative to the config file)`},
+		{"catalogs:\n  - x.yaml\n  - nope.yaml\n", `c.yaml:3: catalogs: nope.yaml: no such file`},
+	} {
+		p := filepath.Join(dir, "c.yaml")
+		os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("system: x\nentries:\n  - code: \"1\"\n    name: ONE\n    category: server\n    message: One.\n"), 0o644)
+		os.WriteFile(p, []byte(c.content), 0o644)
+		code, out, stderr := run(t, efotaLine, "--config", p)
+		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "strconv") || strings.Contains(stderr, "invalid argument") {
+			t.Errorf("%q: exit %d, out %q, stderr %q, want %q", c.content, code, out, stderr, c.want)
+		}
+	}
+	p := filepath.Join(dir, "ok.yaml")
+	os.WriteFile(p, []byte("defaults:\n  only-annotated: yes\n  fields: code\n"), 0o644)
+	if code, out, stderr := run(t, efotaLine+plainLine, "--config", p); code != 0 || out != strings.TrimSuffix(efotaLine, "\n")+" errtag.code=-1401\n" {
+		t.Errorf("only-annotated: yes: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 }

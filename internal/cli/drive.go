@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"sync"
@@ -66,6 +67,9 @@ type inputError struct {
 	msg  string
 	// read is true when part of the input was read and written.
 	read bool
+	// missing is true when the input could not be opened because it does
+	// not exist.
+	missing bool
 }
 
 func (e *inputError) Error() string { return e.name + ": " + e.msg }
@@ -107,6 +111,8 @@ type source struct {
 	shown   string   // its name in messages
 	file    *os.File // nil for standard input
 	regular bool     // reads never wait for data
+	// taken, when set, is told the decoded bytes the stream takes.
+	taken func(int64)
 }
 
 func (s *source) close() {
@@ -116,11 +122,12 @@ func (s *source) close() {
 	}
 }
 
-// open opens the input name ("-" for standard input) and its decoder.
-// countRaw, when set, is told the bytes read from the input as it is read
-// (before decoding).
-func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*source, error) {
-	src := &source{name: name, shown: displayName(name)}
+// open opens the input name ("-" for standard input) and its decoder. pf,
+// when not nil, is the input's progress: it is told the bytes read from the
+// input (before decoding) and those the stream takes (decoded).
+func (d *driver) open(ctx context.Context, name string, pf *progFile) (*source, error) {
+	src := &source{name: name, shown: displayName(name), taken: pf.countDecoded()}
+	countRaw := pf.countRaw()
 	var raw io.Reader
 	if name == "-" {
 		raw = d.stdin
@@ -130,7 +137,7 @@ func (d *driver) open(ctx context.Context, name string, countRaw func(int64)) (*
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &inputError{name: name, msg: describeOpenError(err)}
+			return nil, &inputError{name: name, msg: describeOpenError(err), missing: errors.Is(err, fs.ErrNotExist)}
 		}
 		fi, err := f.Stat()
 		if err != nil {
@@ -204,7 +211,7 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 	if src.Warning != nil && d.warn != nil {
 		d.warn(src.shown, src.Warning)
 	}
-	var r io.Reader = &countingReader{r: src.Source, c: &t.read}
+	var r io.Reader = &countingReader{r: src.Source, c: &t.read, add: src.taken}
 	if src.regular {
 		r = stream.NonBlocking(r) // reads do not wait for data
 	}
@@ -224,15 +231,19 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 	return st, &inputError{name: src.shown, msg: err.Error(), read: true}
 }
 
-// countingReader counts what is read through it.
+// countingReader counts what is read through it, in c and, when set, add.
 type countingReader struct {
-	r io.Reader
-	c *lineCounter
+	r   io.Reader
+	c   *lineCounter
+	add func(int64)
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.c.count(p[:n])
+	if c.add != nil && n > 0 {
+		c.add(int64(n))
+	}
 	return n, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
@@ -19,23 +20,26 @@ type explainOptions struct {
 	system   string
 	catalogs []string
 	search   string
+	format   string
 	json     bool
 }
 
 func newExplainCmd(e *env) *cobra.Command {
 	o := &explainOptions{}
 	cmd := &cobra.Command{
-		Use:   "explain CODE|NAME",
-		Short: "Show what an error code or name means in every system that has it",
-		Long: `explain looks a code (107, -1401, ConfigChanged) or a name
+		Use:   "explain CODE|NAME...",
+		Short: "Show what error codes or names mean in every system that has them",
+		Long: `explain looks each code (107, -1401, ConfigChanged) or name
 (ERROR_HOST_NOT_AVAILABLE) up in every catalog and prints each entry that has
 it: a code several systems use, or one system gives several meanings, shows
 every meaning. Names are matched exactly, then ignoring case. With --search,
 every entry whose code, name, group, message, description or remediation
-contains the word is shown instead.
+contains the word is shown instead. A code or name that no catalog has is
+named on standard error (exit 1); the others are still shown.
 
 Negative codes need no quoting: errtag explain -1001.`,
 		Example: `  errtag explain 107
+  errtag explain -1401 -1012
   errtag explain -1001 --json
   errtag explain ERROR_HOST_NOT_AVAILABLE
   errtag explain --system knox-efota -1401
@@ -51,15 +55,23 @@ Negative codes need no quoting: errtag explain -1001.`,
 		RunE: func(cmd *cobra.Command, raw []string) error {
 			args, err := parseArgsWithNegatives(cmd.Flags(), raw)
 			if err != nil {
-				return flagError(err)
+				return flagError(cmd, err)
 			}
 			if help, _ := cmd.Flags().GetBool("help"); help {
 				return cmd.Help()
 			}
+			if shown, err := showVersion(cmd, e); shown || err != nil {
+				return err
+			}
+			if err := resolveJSON(cmd, e, &o.format, o.json); err != nil {
+				return err
+			}
 			if err := applyConfig(cmd, e); err != nil {
 				return err
 			}
-			applyColor(cmd, e)
+			if err := applyColor(cmd, e); err != nil {
+				return err
+			}
 			return runExplain(e, o, args)
 		},
 	}
@@ -67,7 +79,7 @@ Negative codes need no quoting: errtag explain -1001.`,
 	systemFlag(f, &o.system, "look only in the catalog of system `NAME`")
 	f.StringArrayVar(&o.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 	f.StringVar(&o.search, "search", "", "show every entry that contains `WORD` (case-insensitive) instead of looking up a code or name")
-	f.BoolVar(&o.json, "json", false, "print a JSON array of entry objects")
+	formatFlags(f, &o.format, &o.json, []string{"text", "json"}, "output `FORMAT`: text, for a person, or json (a JSON array of entry objects)", "")
 	return cmd
 }
 
@@ -75,7 +87,8 @@ var negativeArg = regexp.MustCompile(`^-[0-9]`)
 
 // parseArgsWithNegatives parses raw with fs, taking an argument that looks
 // like a negative number (-1001, -0x80) as a positional argument rather
-// than as short flags, unless it is the value of the flag before it.
+// than as short flags, unless it is the value of the flag before it. The
+// positional arguments keep their order.
 func parseArgsWithNegatives(fs *pflag.FlagSet, raw []string) ([]string, error) {
 	var flagArgs, positional []string
 	for i := 0; i < len(raw); i++ {
@@ -85,16 +98,17 @@ func parseArgsWithNegatives(fs *pflag.FlagSet, raw []string) ([]string, error) {
 			break
 		}
 		waiting := needsValue(fs, flagArgs)
-		if negativeArg.MatchString(a) && waiting == nil {
-			positional = append(positional, a)
-			continue
-		}
-		if waiting != nil && strings.HasPrefix(a, "-") && len(a) > 1 && !negativeArg.MatchString(a) {
+		isFlag := strings.HasPrefix(a, "-") && len(a) > 1 && !negativeArg.MatchString(a)
+		switch {
+		case waiting != nil && isFlag:
 			// --search --json: the flag's value is missing, and the
 			// next flag is not it.
 			return nil, missingValue(waiting)
+		case waiting != nil, isFlag:
+			flagArgs = append(flagArgs, a)
+		default:
+			positional = append(positional, a)
 		}
-		flagArgs = append(flagArgs, a)
 	}
 	if waiting := needsValue(fs, flagArgs); waiting != nil {
 		return nil, missingValue(waiting)
@@ -127,18 +141,12 @@ func needsValue(fs *pflag.FlagSet, args []string) *pflag.Flag {
 	return f
 }
 
-// missingValue is the error for flag f given without its value.
-func missingValue(f *pflag.Flag) error {
-	name, _ := pflag.UnquoteUsage(f)
-	return &flagMistake{fmt.Sprintf("--%s needs a %s after it: --%s %s", f.Name, name, f.Name, name)}
-}
-
 func runExplain(e *env, o *explainOptions, args []string) error {
 	switch {
 	case o.search != "" && len(args) > 0:
-		return configErr(fmt.Errorf("explain: give a CODE or NAME, or --search WORD, not both"))
-	case o.search == "" && len(args) != 1:
-		return configErr(fmt.Errorf("explain: give one CODE or NAME (or --search WORD); see errtag explain --help"))
+		return configErr(fmt.Errorf("explain: give CODEs or NAMEs, or --search WORD, not both"))
+	case o.search == "" && len(args) == 0:
+		return configErr(fmt.Errorf("explain: give a CODE or NAME (or several, or --search WORD); see errtag explain --help"))
 	}
 	cat, err := loadCatalogs(o.catalogs)
 	if err != nil {
@@ -148,32 +156,63 @@ func runExplain(e *env, o *explainOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	var entries []catalog.Entry
-	var query string
+	where := "the catalogs (" + strings.Join(systems, ", ") + ")"
+	if o.system != "" {
+		where = "the " + o.system + " catalog"
+	}
+	asJSON := o.format == "json"
 	if o.search != "" {
-		query = o.search
-		entries = searchEntries(cat, systems, o.search)
-	} else {
-		query = args[0]
-		entries = lookupEntries(cat, systems, query)
-	}
-	if len(entries) == 0 {
-		if o.json {
-			fmt.Fprintln(e.stdout, "[]")
+		entries := searchEntries(cat, systems, o.search)
+		if len(entries) == 0 {
+			if asJSON {
+				fmt.Fprintln(e.stdout, "[]")
+			}
+			return &exitError{code: ExitInput, err: fmt.Errorf("nothing in %s contains %q", where, o.search)}
 		}
-		where := "the catalogs (" + strings.Join(systems, ", ") + ")"
-		if o.system != "" {
-			where = "the " + o.system + " catalog"
+		if asJSON {
+			return writeEntriesJSON(e.stdout, entries)
 		}
-		if o.search != "" {
-			return &exitError{code: ExitInput, err: fmt.Errorf("nothing in %s contains %q", where, query)}
+		return writeExplain(e.stdout, e.display(e.stdout), o.search, entries)
+	}
+	// Each code or name in turn; the JSON is one array of every entry
+	// found, in the order asked.
+	var all []catalog.Entry
+	var missing []string
+	var b strings.Builder
+	for i, q := range args {
+		entries := lookupEntries(cat, systems, q)
+		if len(entries) == 0 {
+			missing = append(missing, q)
+			continue
 		}
-		return &exitError{code: ExitInput, err: fmt.Errorf("%q is not a code or a name in %s; try: errtag explain --search %s", query, where, shellWord(query))}
+		all = append(all, entries...)
+		if !asJSON {
+			if i > 0 && b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			writeExplain(&b, e.display(e.stdout), q, entries)
+		}
 	}
-	if o.json {
-		return writeEntriesJSON(e.stdout, entries)
+	var err2 error
+	if asJSON {
+		err2 = writeEntriesJSON(e.stdout, all)
+	} else if _, err := io.WriteString(e.stdout, b.String()); err != nil {
+		err2 = writeFailure(err)
 	}
-	return writeExplain(e.stdout, e.display(e.stdout), query, entries)
+	if err2 != nil {
+		return err2
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return &exitError{code: ExitInput, err: fmt.Errorf("%q is not a code or a name in %s; try: errtag explain --search %s", missing[0], where, shellWord(missing[0]))}
+	}
+	quoted := make([]string, len(missing))
+	for i, m := range missing {
+		quoted[i] = strconv.Quote(m)
+	}
+	return &exitError{code: ExitInput, err: fmt.Errorf("%s are not codes or names in %s; try: errtag explain --search WORD", wordList(quoted, "and"), where)}
 }
 
 // loadCatalogs returns the built-in catalog with files added, in order.

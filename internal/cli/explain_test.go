@@ -139,11 +139,11 @@ func TestExplainNotFound(t *testing.T) {
 		{[]string{"explain", "--system", "nosuch", "107"}, ExitConfig, "",
 			"errtag: --system: there is no system \"nosuch\"; the systems are backend-services, drupal-sdk, knox-efota, voltmx-sync and wusp\n"},
 		{[]string{"explain"}, ExitConfig, "",
-			"errtag: explain: give one CODE or NAME (or --search WORD); see errtag explain --help\n"},
+			"errtag: explain: give a CODE or NAME (or several, or --search WORD); see errtag explain --help\n"},
 		{[]string{"explain", "107", "--search", "x"}, ExitConfig, "",
-			"errtag: explain: give a CODE or NAME, or --search WORD, not both\n"},
+			"errtag: explain: give CODEs or NAMEs, or --search WORD, not both\n"},
 		{[]string{"explain", "--bogus", "107"}, ExitConfig, "",
-			"errtag: unknown flag: --bogus\n"},
+			"errtag: unknown flag --bogus; errtag explain --help lists the flags\n"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -255,5 +255,27 @@ func TestExplainTerminal(t *testing.T) {
 		if strings.Contains(l, "\x1b") {
 			t.Errorf("colour with NO_COLOR set: %q", l)
 		}
+	}
+}
+
+// TestExplainSeveral: explain takes several codes and names, one answer
+// after the other (one JSON array with --json); one that no catalog has is
+// named on standard error with exit 1, the others still shown.
+func TestExplainSeveral(t *testing.T) {
+	t.Parallel()
+	_, one, _ := run(t, "", "explain", "-1401")
+	_, two, _ := run(t, "", "explain", "-1012")
+	code, out, stderr := run(t, "", "explain", "-1401", "-1012")
+	if code != 0 || out != one+"\n"+two || stderr != "" {
+		t.Errorf("explain -1401 -1012: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	code, out, _ = run(t, "", "explain", "--json", "-1401", "ERROR_HOST_NOT_AVAILABLE")
+	var entries []struct{ System, Code string }
+	if err := json.Unmarshal([]byte(out), &entries); code != 0 || err != nil || len(entries) != 2 || entries[0].Code != "-1401" || entries[1].Code != "-1012" {
+		t.Errorf("--json: exit %d, %v, %s", code, err, out)
+	}
+	code, out, stderr = run(t, "", "explain", "-1401", "NOPE", "-1012", "NADA")
+	if code != ExitInput || out != one+"\n"+two || !strings.Contains(stderr, `"NOPE" and "NADA" are not codes or names in the catalogs`) {
+		t.Errorf("with unknowns: exit %d, stderr %q\n%s", code, stderr, out)
 	}
 }

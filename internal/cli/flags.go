@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/errtag/errtag/internal/output"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -69,50 +70,81 @@ var formatWords = map[string]bool{
 
 // checkOutputName refuses an -o FILE that is a format's name (json), and
 // one whose name asks for a compression errtag does not write (.bz2).
-// what names the command for the message.
+// formatHint says, for the message, where the format is chosen instead.
 func checkOutputName(name, formatHint string) error {
 	if name == "" || name == "-" {
 		return nil
 	}
 	if formatWords[strings.ToLower(name)] {
-		return configErr(fmt.Errorf("-o %s: -o names the output FILE, and %q is the name of a format; %s (to write a file named %s, give -o ./%s)",
-			name, name, formatHint, name, name))
+		return &flagMistake{fmt.Sprintf("-o %s: -o names the output FILE, and %q is the name of a format; %s (to write a file named %s, give -o ./%s)",
+			name, name, formatHint, name, name)}
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	if what, ok := unwritableCompression[ext]; ok {
-		return configErr(fmt.Errorf("-o %s: errtag writes gzip (.gz) and zstd (.zst) but not %s; use -o %s.gz, or pipe: errtag ... | %s",
-			name, what, strings.TrimSuffix(name, filepath.Ext(name)), compressorFor[ext]))
+		return &flagMistake{fmt.Sprintf("-o %s: errtag writes gzip (.gz, .tgz) and zstd (.zst) but not %s; use -o %s.gz, or pipe: errtag ... | %s",
+			name, what, strings.TrimSuffix(name, filepath.Ext(name)), compressorFor[ext])}
 	}
 	return nil
 }
 
+// outputFileValue is -o FILE: checked by checkOutputName as it is set.
+type outputFileValue struct {
+	p    *string
+	hint string // checkOutputName's formatHint
+}
+
+func (o *outputFileValue) Set(v string) error {
+	if err := checkOutputName(v, o.hint); err != nil {
+		return err
+	}
+	*o.p = v
+	return nil
+}
+
+func (o *outputFileValue) Type() string   { return "FILE" }
+func (o *outputFileValue) String() string { return *o.p }
+
 // unwritableCompression are the file name extensions of compressions errtag
 // does not write, and their names.
 var unwritableCompression = map[string]string{
-	".bz2": "bzip2", ".bz": "bzip2", ".xz": "xz", ".lzma": "lzma", ".lz": "lzip", ".lz4": "lz4",
-	".z": "compress", ".zip": "zip", ".br": "brotli", ".7z": "7-Zip", ".sz": "snappy",
+	".bz2": "bzip2", ".bz": "bzip2", ".tbz2": "bzip2", ".tbz": "bzip2", ".xz": "xz", ".txz": "xz",
+	".lzma": "lzma", ".tlz": "lzip", ".lz": "lzip", ".lz4": "lz4", ".lzo": "lzop", ".zz": "zlib",
+	".z": "compress", ".taz": "compress", ".zip": "zip", ".br": "brotli", ".7z": "7-Zip", ".sz": "snappy",
 }
 
 // compressorFor names the command that writes each extension's format.
 var compressorFor = map[string]string{
-	".bz2": "bzip2 > FILE", ".bz": "bzip2 > FILE", ".xz": "xz > FILE", ".lzma": "xz --format=lzma > FILE",
-	".lz": "lzip > FILE", ".lz4": "lz4 > FILE", ".z": "compress > FILE", ".zip": "zip FILE -",
+	".bz2": "bzip2 > FILE", ".bz": "bzip2 > FILE", ".tbz2": "bzip2 > FILE", ".tbz": "bzip2 > FILE",
+	".xz": "xz > FILE", ".txz": "xz > FILE", ".lzma": "xz --format=lzma > FILE", ".tlz": "lzip > FILE",
+	".lz": "lzip > FILE", ".lz4": "lz4 > FILE", ".lzo": "lzop > FILE", ".zz": "pigz -z > FILE",
+	".z": "compress > FILE", ".taz": "compress > FILE", ".zip": "zip FILE -",
 	".br": "brotli > FILE", ".7z": "7z a -si FILE", ".sz": "snzip > FILE",
 }
 
 // sizeValue is a flag holding a size in bytes, given as a number of bytes
-// or with a unit: 64k, 1M, 1MiB, 1MB (k, K, KiB: 1024 bytes; KB: 1000).
-type sizeValue struct{ n *int }
+// or with a unit: 64k, 1M, 1MiB, 1MB (k, K, KiB: 1024 bytes; KB: 1000),
+// from 1 byte to limit.
+type sizeValue struct {
+	n     *int
+	limit int
+	why   string // why the limit, for its message
+}
 
-func newSizeValue(p *int, def int) *sizeValue {
+func newSizeValue(p *int, def, limit int, why string) *sizeValue {
 	*p = def
-	return &sizeValue{n: p}
+	return &sizeValue{n: p, limit: limit, why: why}
 }
 
 func (s *sizeValue) Set(v string) error {
 	n, err := parseSize(v)
 	if err != nil {
 		return err
+	}
+	switch {
+	case n < 1:
+		return errors.New("must be at least 1 byte")
+	case n > s.limit:
+		return fmt.Errorf("too large: at most %s (%s)", formatSize(s.limit), s.why)
 	}
 	*s.n = n
 	return nil
@@ -127,6 +159,7 @@ var sizeUnits = map[string]int64{
 	"k": 1 << 10, "kib": 1 << 10, "kb": 1000,
 	"m": 1 << 20, "mib": 1 << 20, "mb": 1000 * 1000,
 	"g": 1 << 30, "gib": 1 << 30, "gb": 1000 * 1000 * 1000,
+	"t": 1 << 40, "tib": 1 << 40, "tb": 1000 * 1000 * 1000 * 1000,
 }
 
 // parseSize reads "1048576", "64k", "1M", "1 MiB" or "2MB".
@@ -138,10 +171,10 @@ func parseSize(v string) (int, error) {
 	}
 	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
 	if i == 0 || !ok {
-		return 0, errors.New("not a size: give bytes, or a number with a unit (64k, 1M, 1MiB; k and KiB are 1024, KB is 1000)")
+		return 0, errors.New("not a size: give bytes, or a whole number with a unit (64k, 1M, 1MiB; k and KiB are 1024, KB is 1000)")
 	}
 	n, err := strconv.ParseInt(s[:i], 10, 64)
-	const limit = 1 << 40
+	const limit = 1 << 50
 	if err != nil || n > limit/unit {
 		return 0, errors.New("too large")
 	}
@@ -162,59 +195,87 @@ func formatSize(n int) string {
 	return strconv.Itoa(n)
 }
 
-// onceValue is a string flag that may be given only once: --system named
-// twice is a mistake, not a choice of the last.
-type onceValue struct {
-	p    *string
-	name string
-	set  bool
-}
+// nonNegative is an int flag of 0 or more.
+type nonNegative struct{ p *int }
 
-func newOnceValue(p *string, name string) *onceValue { return &onceValue{p: p, name: name} }
-
-func (o *onceValue) Set(v string) error {
-	if o.set && v != *o.p {
-		return &flagMistake{fmt.Sprintf("--%s given twice (%s, then %s): errtag takes one", o.name, *o.p, v)}
+func (n *nonNegative) Set(v string) error {
+	i, err := strconv.Atoi(strings.TrimSpace(v))
+	switch {
+	case err != nil:
+		return errors.New("not a whole number")
+	case i < 0:
+		return errors.New("must be 0 or more")
 	}
-	*o.p, o.set = v, true
+	*n.p = i
 	return nil
 }
 
-func (o *onceValue) Type() string   { return "string" }
-func (o *onceValue) String() string { return *o.p }
+func (n *nonNegative) Type() string   { return "N" }
+func (n *nonNegative) String() string { return strconv.Itoa(*n.p) }
 
-// flagMistake is a flag's error that says everything itself, flag
-// included.
-type flagMistake struct{ msg string }
-
-func (m *flagMistake) Error() string { return m.msg }
-
-// flagError is the usage error for err, an error parsing flags: a bad
-// value is named with its flag ("--max-line 1x: not a size ..."), in words
-// rather than as Go's parse errors.
-func flagError(err error) error {
-	var ive *pflag.InvalidValueError
-	if !errors.As(err, &ive) {
-		return configErr(err)
-	}
-	var m *flagMistake
-	if errors.As(err, &m) {
-		return configErr(m)
-	}
-	cause := ive.Unwrap()
-	var ne *strconv.NumError
-	if errors.As(cause, &ne) {
-		cause = errors.New("not a whole number")
-		if ne.Err == strconv.ErrRange {
-			cause = errors.New("out of range")
-		}
-	}
-	return configErr(fmt.Errorf("--%s %s: %w", ive.GetFlag().Name, ive.GetValue(), cause))
+// choiceValue is a flag that takes one of a few words, in any case.
+type choiceValue struct {
+	p       *string
+	flag    string   // its name, for the message
+	what    string   // what the words are: "format"
+	choices []string // in the order the message gives them
+	hint    string   // said after them, or ""
 }
 
-// systemFlag adds --system, given at most once, to fs.
+func (c *choiceValue) Set(v string) error {
+	w := strings.ToLower(strings.TrimSpace(v))
+	for _, ch := range c.choices {
+		if w == ch {
+			*c.p = w
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("--%s: unknown %s %q: %s", c.flag, c.what, v, wordList(c.choices, "or"))
+	if s := closest(w, c.choices); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	if c.hint != "" {
+		msg += " (" + c.hint + ")"
+	}
+	return &flagMistake{msg}
+}
+
+func (c *choiceValue) Type() string   { return strings.ToUpper(c.what) }
+func (c *choiceValue) String() string { return *c.p }
+
+// formatFlags adds --format, taking one of formats (the first is the
+// default), and --json, short for --format json, to fs. hint is said after
+// a format that is not one of them.
+func formatFlags(fs *pflag.FlagSet, p *string, asJSON *bool, formats []string, usage, hint string) {
+	*p = formats[0]
+	fs.Var(&choiceValue{p: p, flag: "format", what: "format", choices: formats, hint: hint}, "format", usage)
+	fs.BoolVar(asJSON, "json", false, "short for --format json")
+}
+
+// resolveJSON makes --json --format json, and refuses it with another
+// --format, unless one of the two comes from the config file's defaults:
+// the command line wins.
+func resolveJSON(cmd *cobra.Command, e *env, format *string, asJSON bool) error {
+	if !asJSON {
+		return nil
+	}
+	_, jsonFromConfig := e.config.origin["json"]
+	_, formatFromConfig := e.config.origin["format"]
+	formatGiven := givenAs(cmd.Flags(), "format") && !formatFromConfig
+	switch {
+	case !formatGiven || *format == "json":
+		*format = "json"
+	case jsonFromConfig:
+		// --format on the command line over the config's json: true.
+	default:
+		return configErr(fmt.Errorf("--json and --format %s ask for two formats: give one", *format))
+	}
+	return nil
+}
+
+// systemFlag adds --system to fs.
 func systemFlag(fs *pflag.FlagSet, p *string, usage string) {
-	fs.Var(newOnceValue(p, "system"), "system", usage)
+	fs.StringVar(p, "system", "", usage)
 }
 
 // unknownSystem is the error for --system naming no system of the catalog:
@@ -239,9 +300,13 @@ func wordList(words []string, and string) string {
 }
 
 // closest returns the word of words nearest to s, if it is near enough to
-// be a slip (an edit distance of at most 2, or a prefix), else "".
+// be a slip (an edit distance of at most 2, or 1 for a word of up to four
+// letters, or a prefix of three letters or more), else "".
 func closest(s string, words []string) string {
 	best, bestD := "", 3
+	if len(s) <= 4 {
+		bestD = 2
+	}
 	ls := strings.ToLower(s)
 	for _, w := range words {
 		lw := strings.ToLower(w)
@@ -256,25 +321,32 @@ func closest(s string, words []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
+// editDistance is the edit distance between a and b, in bytes, counting
+// an insertion, a deletion, a substitution or the swap of two neighbours
+// (zhs for zsh, fromat for format) as one edit (optimal string
+// alignment).
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 // checkNotCommand refuses a first argument that is no file but looks like
@@ -304,4 +376,55 @@ func checkNotCommand(root *cobra.Command, args []string) error {
 		return configErr(fmt.Errorf("unknown command %q, and no file of that name: did you mean %q? (errtag %s --help)", a, s, s))
 	}
 	return nil
+}
+
+// fieldsValue is --fields: a list of annotation fields, comma-separated,
+// that grows with each --fields given (--fields code --fields name is
+// --fields code,name). Each value is checked as it is given.
+type fieldsValue struct{ p *string }
+
+func (f *fieldsValue) Set(v string) error {
+	if strings.Trim(v, ", \t") == "" {
+		return &flagMistake{"--fields needs at least one field: " + strings.Join(fieldNames(), ",")}
+	}
+	joined := v
+	if *f.p != "" {
+		joined = *f.p + "," + v
+	}
+	if _, err := output.ParseFields(joined); err != nil {
+		return &flagMistake{"--fields: " + err.Error()}
+	}
+	*f.p = joined
+	return nil
+}
+
+func (f *fieldsValue) Type() string   { return "FIELDS" }
+func (f *fieldsValue) String() string { return *f.p }
+
+// Append, Replace and GetSlice make --fields a list (pflag.SliceValue),
+// which flags given again add to.
+func (f *fieldsValue) Append(v string) error { return f.Set(v) }
+func (f *fieldsValue) Replace(vs []string) error {
+	*f.p = ""
+	for _, v := range vs {
+		if err := f.Set(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (f *fieldsValue) GetSlice() []string {
+	if *f.p == "" {
+		return nil
+	}
+	return strings.Split(*f.p, ",")
+}
+
+// fieldNames are the names --fields takes.
+func fieldNames() []string {
+	var out []string
+	for _, f := range output.AllFields() {
+		out = append(out, string(f))
+	}
+	return out
 }

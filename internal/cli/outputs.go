@@ -339,15 +339,18 @@ func statFile(r any) (os.FileInfo, error) {
 	return f.Stat()
 }
 
-// checkStdoutOpen returns an error if standard output is closed. The Go
-// runtime puts /dev/null, opened read-write, in place of a standard
-// descriptor that is closed when errtag starts (errtag in.log >&-), so
-// writes would vanish without an error; that is what stdoutClosed looks
-// for. To throw the output away, redirect it: > /dev/null.
+// checkStdoutOpen returns an error if standard output was closed when
+// errtag started (errtag in.log >&-), where cat fails with EBADF: the Go
+// runtime puts /dev/null, opened read-write, in place of a closed standard
+// descriptor before any of errtag's code runs (runtime.checkfds), so
+// writes would vanish without an error. stdoutClosed tells that apart from
+// a /dev/null given on purpose as well as the kernel allows (see there);
+// to discard the output on purpose, redirect it (> /dev/null) or give
+// -o /dev/null.
 func checkStdoutOpen(e *env) error {
 	f, ok := e.stdout.(*os.File)
 	if ok && stdoutClosed(f) {
-		return &exitError{code: ExitInput, err: errors.New("standard output is closed (or is /dev/null opened for reading and writing, which is how a closed one looks); to discard the output, redirect it to /dev/null")}
+		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written (it is /dev/null opened for reading and writing on its own, which is how the Go runtime fills a closed descriptor); to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
 	}
 	return nil
 }

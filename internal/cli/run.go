@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -40,7 +42,8 @@ func (c *configOptions) load(e *env) (*loader.Loaded, error) {
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
-		return nil, unknownSystem(se.System, se.Known)
+		ue := unknownSystem(se.System, se.Known)
+		return nil, configErr(errors.New(e.fromConfig("system", ue.Error())))
 	case err != nil:
 		return nil, configErr(err)
 	}
@@ -55,6 +58,7 @@ type runOptions struct {
 	configOptions
 	outputOptions
 	format       string
+	asJSON       bool // --json
 	fields       string
 	maxLine      int
 	outFile      string
@@ -65,14 +69,19 @@ type runOptions struct {
 	outDir       string        // --out-dir: batch mode (batch.go)
 }
 
+// maxLineLimit is the largest --max-line: a line up to --max-line is held
+// whole in memory to be matched.
+const maxLineLimit = 1 << 30
+
 func (o *runOptions) register(cmd *cobra.Command) {
 	o.configOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "auto", "output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)")
-	f.StringVar(&o.fields, "fields", "", "annotation `FIELDS` to write, comma-separated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule, cue)")
-	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M); longer lines pass through unannotated without being held in memory")
-	f.StringVarP(&o.outFile, "output-file", "o", "", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz or .zst); FILE is written beside itself and replaced only when done")
-	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
+	formatFlags(f, &o.format, &o.asJSON, []string{string(output.Auto), string(output.JSON)},
+		"output `FORMAT`: auto (lines as they came, annotated in place) or json (one JSON object per line)", "to write to a file, use -o FILE")
+	f.Var(&fieldsValue{p: &o.fields}, "fields", "annotation `FIELDS` to write, comma-separated or repeated (default system,code,name,category,group,message,remediation,known,alternatives; also: rule, cue); system, when named, comes first")
+	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine, maxLineLimit, "a line is held whole in memory to be matched"), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M; at most 1GiB); longer lines pass through unannotated without being held in memory")
+	f.VarP(&outputFileValue{p: &o.outFile, hint: "for JSON lines use --format json"}, "output-file", "o", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz, .tgz or .zst; JSON lines when it ends in .json or .jsonl and --format is not given); FILE is written beside itself and replaced only when done")
+	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
@@ -95,23 +104,33 @@ func (o *runOptions) sinkOptions() (output.Options, error) {
 	if o.maxLine < 1 {
 		return so, fmt.Errorf("--max-line must be positive")
 	}
-	if o.workers < 0 {
-		return so, fmt.Errorf("--workers must be 0 (one per CPU) or more")
-	}
 	return so, nil
+}
+
+// jsonNames are the file name extensions of JSON lines: -o FILE ending in
+// one (before a compression's) writes --format json unless --format says
+// otherwise.
+var jsonNames = map[string]bool{".json": true, ".jsonl": true, ".ndjson": true}
+
+// impliesJSON reports whether -o name asks for JSON lines by its name.
+func impliesJSON(name string) bool {
+	if compress.ForName(name) != compress.None {
+		name = strings.TrimSuffix(name, filepath.Ext(name))
+	}
+	return jsonNames[strings.ToLower(filepath.Ext(name))]
 }
 
 // runFilter is errtag's main job: every input, in order, to one output
 // (standard output or -o), each input to its own (--out-dir, batch.go), or
 // files followed as they grow (-f, follow.go).
 func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error {
-	if err := checkOutputName(o.outFile, "for JSON lines use --format json"); err != nil {
+	if !o.formatGiven && impliesJSON(o.outFile) {
+		o.format = string(output.JSON)
+	}
+	if err := o.checkModes(e, args); err != nil {
 		return err
 	}
 	if err := o.checkOutputs(e, args); err != nil {
-		return err
-	}
-	if err := o.checkCount(); err != nil {
 		return err
 	}
 	o.chooseView(e)
@@ -131,25 +150,33 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// from it below.
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
+	// -q: the first annotated line ends the run.
+	var q quiet
+	runCtx := ctx
+	if o.quiet {
+		runCtx = q.start(ctx)
+		defer q.stop()
+	}
 	d := &driver{
-		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: q.hook(rs.hook())}),
 		stdin:   e.stdin,
 		workers: workersFor(o.workers),
 		sink:    o.sinks(sinkOpts),
 		onInput: rs.addInput,
 		warn:    warnTo(e.stderr),
 	}
-	if o.count {
-		named := o.withFilename || len(args) > 1
-		d.after = func(w *output.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
-	}
+	d.after = o.after(e, args)
 	if o.outDir != "" {
 		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
 	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
 	defer d.prog.finish()
-	return filter(ctx, e, d, o.outFile, args)
+	err = filter(runCtx, e, d, o.outFile, args)
+	if o.quiet {
+		return q.exit(err)
+	}
+	return err
 }
 
 // checkOutputs checks, before anything is read, that the flags choose one
@@ -167,8 +194,10 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 		}
 		return checkNotInputs(e, inputs, map[string]string{o.outFile: "-o"})
 	}
-	if err := checkStdoutOpen(e); err != nil {
-		return err
+	if !o.quiet {
+		if err := checkStdoutOpen(e); err != nil {
+			return err
+		}
 	}
 	return checkStdoutNotInput(e, args)
 }
@@ -204,8 +233,9 @@ func filter(ctx context.Context, e *env, d *driver, outFile string, args []strin
 inputs:
 	for i, name := range args {
 		t := tracks[i]
-		d.prog.begin(t.name)
-		src, err := d.open(ctx, name, d.prog.counter())
+		pf := d.prog.input(i)
+		pf.begin()
+		src, err := d.open(ctx, name, pf)
 		var st stream.Stats
 		if err == nil {
 			opened = true
@@ -218,7 +248,7 @@ inputs:
 			}
 		}
 		t.state.Store(finished)
-		d.prog.end(t.name, st)
+		pf.end(st, err)
 		var ie *inputError
 		var we *stream.WriteError
 		switch {

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,7 +60,7 @@ func TestCount(t *testing.T) {
 		{efotaLine, []string{"-c"}, "1\n", 0},
 		{"", []string{"-c", a, b}, a + ":2\n" + b + ":0\n", 0},
 		{"", []string{"-cH", a}, a + ":2\n", 0},
-		{efotaLine, []string{"--count", "--format", "json", a, "-"}, `{"file":"` + a + `","lines":3,"annotated":2}` + "\n" + `{"file":"(standard input)","lines":1,"annotated":1}` + "\n", 0},
+		{efotaLine, []string{"--count", "--format", "json", a, "-"}, `{"file":"` + a + `","lines":3,"annotated":2,"bytes":` + strconv.Itoa(len(plainLine+efotaLine+efotaLine)) + `}` + "\n" + `{"file":"(standard input)","lines":1,"annotated":1,"bytes":` + strconv.Itoa(len(efotaLine)) + `}` + "\n", 0},
 		// A missing input is named on stderr and has no count.
 		{"", []string{"-c", filepath.Join(t.TempDir(), "missing.log"), a}, a + ":2\n", ExitInput},
 	} {

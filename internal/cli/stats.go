@@ -17,6 +17,7 @@ import (
 // statsOptions are the flags of errtag stats.
 type statsOptions struct {
 	configOptions
+	format  string
 	json    bool
 	top     int
 	workers int
@@ -38,28 +39,27 @@ errtag --stats FILE... writes the same report to standard error at the end
 of a normal run.`,
 		Example: `  errtag stats /var/log/app/*.log.gz
   errtag stats --top 25 archive-2024-05-*.zst
-  errtag stats --json app.log | jq '.unknown_codes'`,
+  errtag stats --json app.log | jq '.unknown_codes'
+  errtag stats --format json app.log | jq -r '.systems[] | "\(.system) \(.count)"'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := resolveJSON(cmd, e, &o.format, o.json); err != nil {
+				return err
+			}
 			return runStats(cmd.Context(), e, o, args)
 		},
 	}
 	o.configOptions.register(cmd)
 	markReadsLogs(cmd)
 	f := cmd.Flags()
-	f.BoolVar(&o.json, "json", false, "print the report as JSON (every code is listed whatever --top says)")
-	f.IntVar(&o.top, "top", stats.DefaultTop, "list the `N` most frequent codes (0: all)")
-	f.IntVar(&o.workers, "workers", 0, "`N` goroutines matching in parallel within one input (0: one per CPU)")
+	formatFlags(f, &o.format, &o.json, []string{"text", "json"}, "report `FORMAT`: text, for a person, or json (every code is listed whatever --top says)", "")
+	o.top = stats.DefaultTop
+	f.Var(&nonNegative{&o.top}, "top", "list the `N` most frequent codes (0: all)")
+	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0: one per CPU)")
 	return cmd
 }
 
 func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error {
-	if o.top < 0 {
-		return configErr(fmt.Errorf("--top must be 0 or more"))
-	}
-	if o.workers < 0 {
-		return configErr(fmt.Errorf("--workers must be 0 (one per CPU) or more"))
-	}
 	if err := checkStdoutOpen(e); err != nil {
 		return err
 	}
@@ -85,16 +85,17 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	prog := newProgress(e, args, false)
 	defer prog.finish()
 	failed, interrupted := false, false
-	for _, name := range args {
+	for i, name := range args {
 		t := e.ledger.add(displayName(name))
-		prog.begin(t.name)
-		src, err := d.open(ctx, name, prog.counter())
+		pf := prog.input(i)
+		pf.begin()
+		src, err := d.open(ctx, name, pf)
 		var st stream.Stats
 		if err == nil {
 			st, err = d.process(src, t, discard)
 		}
 		t.state.Store(finished)
-		prog.end(t.name, st)
+		pf.end(st, err)
 		var ie *inputError
 		switch {
 		case err == nil:
@@ -114,7 +115,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	prog.finish()
 	r := col.Report()
 	r.Interrupted = interrupted
-	if err := writeReport(e.stdout, e.display(e.stdout), r, o.json, o.top); err != nil {
+	if err := writeReport(e.stdout, e.display(e.stdout), r, o.format == "json", o.top); err != nil {
 		return writeFailure(err)
 	}
 	if failed {

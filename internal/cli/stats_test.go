@@ -92,21 +92,22 @@ func TestStatsJSON(t *testing.T) {
 	}
 	var r struct {
 		Inputs []struct {
-			Name           string
-			Lines          int64
-			AnnotatedLines int64 `json:"annotated_lines"`
+			File      string
+			Lines     int64
+			Annotated int64
+			Bytes     int64
 		}
 		Lines          int64
-		AnnotatedLines int64 `json:"annotated_lines"`
+		AnnotatedLines int64 `json:"annotated"`
 		Annotations    int64
 		Unknown        int64 `json:"unknown_annotations"`
 		Systems        []struct {
-			Name  string
-			Count int64
+			System string
+			Count  int64
 		}
 		Categories []struct {
-			Name  string
-			Count int64
+			Category string
+			Count    int64
 		}
 		Codes []struct {
 			System, Code, Name, Category string
@@ -118,16 +119,16 @@ func TestStatsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(r.Inputs) != 2 || r.Inputs[0].Name != a || r.Inputs[0].Lines != 6 || r.Inputs[0].AnnotatedLines != 4 || r.Inputs[1].Lines != 2 {
+	if len(r.Inputs) != 2 || r.Inputs[0].File != a || r.Inputs[0].Lines != 6 || r.Inputs[0].Annotated != 4 || r.Inputs[0].Bytes == 0 || r.Inputs[1].Lines != 2 {
 		t.Errorf("inputs %+v", r.Inputs)
 	}
 	if r.Lines != 8 || r.AnnotatedLines != 5 || r.Annotations != 5 || r.Unknown != 1 {
 		t.Errorf("totals %+v", r)
 	}
-	if len(r.Systems) != 3 || r.Systems[0].Name != "knox-efota" || r.Systems[0].Count != 3 {
+	if len(r.Systems) != 3 || r.Systems[0].System != "knox-efota" || r.Systems[0].Count != 3 {
 		t.Errorf("systems %+v", r.Systems)
 	}
-	if len(r.Categories) != 2 || r.Categories[0].Name != "cancelled" || r.Categories[0].Count != 3 {
+	if len(r.Categories) != 2 || r.Categories[0].Category != "cancelled" || r.Categories[0].Count != 3 {
 		t.Errorf("categories %+v", r.Categories)
 	}
 	// --json lists every code whatever --top says.
@@ -149,7 +150,7 @@ func TestStatsMissingFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, out\n%s", code, stderr, out)
 	}
 	code, _, stderr = run(t, "", "stats", "--top", "-1", a)
-	if code != ExitConfig || stderr != "errtag: --top must be 0 or more\n" {
+	if code != ExitConfig || stderr != "errtag: --top -1: must be 0 or more\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
+	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +19,8 @@ import (
 func newTestCmd(e *env) *cobra.Command {
 	c := &configOptions{}
 	var asJSON bool
+	var format string
+	var cases string
 	input := "-"
 	cmd := &cobra.Command{
 		Use:   "test [flags] ['LINE'...]",
@@ -28,14 +31,46 @@ line in, the systems whose markers are on it, what every rule did where, the
 finds that were dropped and why, and the annotations that result. It says
 first which rules are off (switched off by a disable: list or replaced) and
 why. The lines are matched as lines of the input --input names: the config
-file's inputs: bindings decide its system.`,
+file's inputs: bindings decide its system.
+
+With --cases FILE, test checks the lines of FILE against the annotations
+each must get (or none), says ok or FAIL for each case with the difference,
+and exits 1 when a case failed: a system's tests, for a person or for CI.
+FILE is YAML or JSON Lines (docs/FORMATS.md, "Test cases").`,
 		Example: `  errtag test 'E EFOTA: download failed resultCode=-1401'
   errtag test --rules my-rules.yaml < sample.log
   errtag test --system knox-efota --json 'error code 901'
-  errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log`,
+  errtag test --config pg/errtag.yaml --input /var/log/postgresql/x.log < sample.log
+  errtag test --config redis/errtag.yaml --cases redis/cases.yaml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := resolveJSON(cmd, e, &format, asJSON); err != nil {
+				return err
+			}
+			asJSON = format == "json"
+			var cf *casesFile
+			if cases != "" {
+				if len(args) > 0 {
+					return configErr(fmt.Errorf("test: --cases takes the lines from its file: give no LINE"))
+				}
+				var err error
+				if cf, err = readCases(cases); err != nil {
+					return configErr(err)
+				}
+			}
 			l, err := c.load(e)
 			if err != nil {
+				return err
+			}
+			if cf != nil {
+				in := input
+				if cf.input != "" && !cmd.Flags().Changed("input") {
+					in = cf.input
+				}
+				w := bufio.NewWriter(e.stdout)
+				err := runCases(w, l, cf, cases, in, asJSON)
+				if ferr := w.Flush(); ferr != nil {
+					return writeFailure(ferr)
+				}
 				return err
 			}
 			m := l.For(input)
@@ -43,12 +78,18 @@ file's inputs: bindings decide its system.`,
 			if !asJSON {
 				writeOff(w, l.Rules.Off)
 			}
+			// On a terminal, what would control it in a line is shown, not
+			// obeyed (textui.Escape).
+			show := func(s string) string { return s }
+			if e.display(e.stdout).Terminal {
+				show = func(s string) string { return string(textui.Escape(nil, []byte(s), false)) }
+			}
 			each := func(n int, line string) {
 				tr := m.Trace([]byte(line))
 				if asJSON {
 					writeTraceJSON(w, n, line, tr, l.Rules.Off) // w keeps the error for Flush
 				} else {
-					writeTrace(w, n, line, tr)
+					writeTrace(w, n, show(line), tr)
 				}
 			}
 			done := func() error {
@@ -80,8 +121,9 @@ file's inputs: bindings decide its system.`,
 	}
 	c.register(cmd)
 	markReadsLogs(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line, for scripts")
+	formatFlags(cmd.Flags(), &format, &asJSON, []string{"text", "json"}, "output `FORMAT`: text, for a person, or json (one JSON object per line, for scripts)", "")
 	cmd.Flags().StringVar(&input, "input", "-", "match the lines as lines of the input `NAME` (its path: the config's inputs: say which system it is)")
+	cmd.Flags().StringVar(&cases, "cases", "", "check the cases of `FILE` (YAML or JSON Lines: each a line and the annotations it must get); exit 1 when one fails")
 	return cmd
 }
 
@@ -115,7 +157,7 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 		fmt.Fprintf(w, "  => no annotation\n\n")
 		return
 	}
-	fmt.Fprintf(w, "  prefilter: %q at byte %d\n", tr.Gate, tr.GateOffset)
+	fmt.Fprintf(w, "  prefilter: %q at byte %d%s\n", tr.Gate, tr.GateOffset, gateInWord(line, tr.GateOffset, len(tr.Gate)))
 	writeMarkers()
 	seen := map[string]bool{}
 	for _, ev := range tr.Events {
@@ -149,6 +191,35 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// gateInWord says, when the prefilter literal found at off (n bytes) is
+// part of a longer word ("ERR" in "ERROR"), that it is, and that this is
+// only the prefilter's scan, which ignores word boundaries: the rules
+// decide. It returns "" when the literal stands as a word of its own.
+func gateInWord(line string, off, n int) string {
+	if off < 0 || off+n > len(line) || n == 0 {
+		return ""
+	}
+	word := func(i int) bool {
+		c := line[i]
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+	}
+	start, end := off, off+n
+	if word(start) {
+		for start > 0 && word(start-1) {
+			start--
+		}
+	}
+	if word(end - 1) {
+		for end < len(line) && word(end) {
+			end++
+		}
+	}
+	if start == off && end == off+n {
+		return ""
+	}
+	return fmt.Sprintf(", inside the word %q (only the prefilter's scan, which ignores word boundaries: the rules below decide)", clip(line[start:end], 40))
 }
 
 // traceJSON is one line of errtag test --json. Its keys are snake_case like

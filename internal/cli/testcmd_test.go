@@ -61,3 +61,18 @@ func TestFieldsCue(t *testing.T) {
 		t.Errorf("--system: %q", out)
 	}
 }
+
+// TestTestEscapesOnTerminal: errtag test echoes each line; on a terminal
+// what would control it is shown, not obeyed; to a pipe it is as given.
+func TestTestEscapesOnTerminal(t *testing.T) {
+	t.Parallel()
+	line := "x \x1b]0;title\x07 y"
+	_, out, _ := runEnv(t, onTerminal(80, false), "", "test", line)
+	if !strings.HasPrefix(out, `line 1: x \x1b]0;title\x07 y`+"\n") {
+		t.Errorf("on a terminal: %q", out)
+	}
+	_, out, _ = run(t, "", "test", line)
+	if !strings.HasPrefix(out, "line 1: "+line+"\n") {
+		t.Errorf("to a pipe: %q", out)
+	}
+}

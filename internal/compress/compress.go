@@ -159,12 +159,13 @@ func isShort(err error) bool {
 }
 
 // ForName returns the compression a file name's extension asks for, in any
-// case: gzip for .gz and .gzip, zstd for .zst and .zstd, None otherwise.
+// case: gzip for .gz, .gzip and .tgz, zstd for .zst, .zstd and .tzst, None
+// otherwise.
 func ForName(name string) Compression {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".gz", ".gzip":
+	case ".gz", ".gzip", ".tgz":
 		return Gzip
-	case ".zst", ".zstd":
+	case ".zst", ".zstd", ".tzst":
 		return Zstd
 	}
 	return None

@@ -15,7 +15,7 @@ import (
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	text := strings.Repeat("a line of log\n", 1000)
-	for name, want := range map[string]Compression{"a.log.gz": Gzip, "a.log.zst": Zstd, "A.LOG.GZ": Gzip, "a.zstd": Zstd, "a.log": None, "a.gz.log": None} {
+	for name, want := range map[string]Compression{"a.log.gz": Gzip, "a.log.zst": Zstd, "A.LOG.GZ": Gzip, "a.zstd": Zstd, "logs.tgz": Gzip, "logs.TZST": Zstd, "a.log": None, "a.gz.log": None} {
 		c := ForName(name)
 		if c != want {
 			t.Fatalf("ForName(%q) = %v, want %v", name, c, want)

@@ -29,17 +29,26 @@ var categoryRules = []categoryRule{
 	{"server", regexp.MustCompile(`\b(admin shutdown|crash shutdown|shutdown|system error)\b`)},
 	{"cancelled", regexp.MustCompile(`\b(operator intervention|query canceled)\b`)},
 	{"config", regexp.MustCompile(`\b(config(?:uration)? file|runtime param\w*)\b`)},
+	// A server that cannot take the request now, whatever its words about
+	// memory or scripts (Redis: "is loading the dataset in memory", "is
+	// busy running a script").
+	{"server", regexp.MustCompile(`\b(is (?:still )?loading|starting up|shutting down|not ready|is (?:too )?busy)\b`)},
+	{"quota", regexp.MustCompile(`\b(max ?memory|memory limit)\b`)},
+	{"unsupported", regexp.MustCompile(`\b(unknown (?:command|subcommand|method|operation|verb)s?)\b`)},
+	{"validation", regexp.MustCompile(`\b(unknown (?:option|argument|parameter|field|flag)s?)\b`)},
+	{"not-found", regexp.MustCompile(`\b(no matching)\b`)},
+	{"connectivity", regexp.MustCompile(`\b((?:is|are|link) down|went down|(?:connection|link) (?:lost|closed|reset))\b`)},
 
 	// Single words.
 	{"timeout", regexp.MustCompile(`\b(tim(?:e|ed|es|ing) ?out|timeout|took too long|too long to|pending|waiting for)\b`)},
-	{"cancelled", regexp.MustCompile(`\b(cancel(?:l?ed|s|ling|ing|lation|ation)?|abort(?:ed|s|ing)?|reject(?:ed|s|ing)?|declined?)\b`)},
+	{"cancelled", regexp.MustCompile(`\b(cancel(?:l?ed|s|ling|ing|lation|ation)?|abort(?:ed|s|ing)?|reject(?:ed|s|ing)?|declined?|discard(?:ed|s|ing)?|interrupted)\b`)},
 	{"not-found", regexp.MustCompile(`\b(not (?:be )?found|(?:does|do|did) not exist|not exists?|no such|unexisting|nonexistent|non-existent|could not find|cannot find|unable to find|unknown (?:user|object|item|device|file))\b`)},
 	{"conflict", regexp.MustCompile(`\b(already|duplicates?|duplicated|in use|taken|conflicts?|conflicting|exists)\b`)},
 	{"quota", regexp.MustCompile(`\b(quota|limits?|limited|exceed(?:s|ed|ing)?|too (?:large|many|big)|maximum|rate|throttl\w*)\b`)},
 	{"storage", regexp.MustCompile(`\b(memory|storage|disk|free space|database|out of space)\b`)},
 	{"validation", regexp.MustCompile(`\b((?:not|no \w+(?: \w+)? (?:was|were)) specified|missing or empty|(?:is|are) missing)\b`)},
 	{"auth", regexp.MustCompile(`\b(tokens?|cookies?|passwords?|credentials?|sessions?|sign[- ]?in|log[- ]?in|authenticat\w*|unauthori[sz]ed|authori[sz]ation|usernames?|mfa|identity|identified|verification code|reset code)\b`)},
-	{"permission", regexp.MustCompile(`\b(forbidden|permissions?|not allowed|not permitted|access denied|denied|blacklist\w*|blocked|disabled|locked|not authori[sz]ed)\b`)},
+	{"permission", regexp.MustCompile(`\b(forbidden|permissions?|not allowed|not permitted|access denied|denied|blacklist\w*|blocked|disabled|locked|not authori[sz]ed|read[- ]?only)\b`)},
 	{"unsupported", regexp.MustCompile(`\b(not supported|unsupported|not implemented|incompatible|not compatible|not suitable|does not support|not recogni[sz]ed|missing implementation)\b`)},
 	{"validation", regexp.MustCompile(`\b(invalid|malformed|badly formed|corrupt\w*|validat(?:e|ion) \w+|failed to validate|signature|mismatch|not valid|unreadable|(?:does|did) not match|not acceptable)\b`)},
 	{"server", regexp.MustCompile(`\b(server error|internal server|internal error|gone wrong with the server|server failed)\b`)},

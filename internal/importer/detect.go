@@ -57,7 +57,9 @@ func Detect(page []byte) (Format, string) {
 // wrong format or column mapping gives:
 //   - no entry at all, or more rows without any text than entries;
 //   - more than half the codes not looking like codes ("Prev", "Next",
-//     "Home": a navigation table read as codes);
+//     "Home": a navigation table read as codes), where the codes were
+//     told by their looks (a code column that a header or --columns
+//     names holds codes whatever they look like);
 //   - one message shared by more than half the entries (four or more): the
 //     message column holds something else (flags, a class).
 func checkSense(entries []Entry, noText int) error {
@@ -67,7 +69,7 @@ func checkSense(entries []Entry, noText int) error {
 	}
 	var bad []string
 	for _, e := range entries {
-		if !plausibleCode(e.Code) {
+		if !e.Labelled && !plausibleCode(e.Code) {
 			bad = append(bad, fmt.Sprintf("%q", e.Code))
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/errtag/errtag/internal/printf"
 )
 
 // Format is a page format.
@@ -80,6 +82,11 @@ type Row struct {
 	Rest string
 	// Line is the page line the row starts on (1-based; 0 if unknown).
 	Line int
+	// Labelled is true when the page (a column header) or --columns says
+	// which column holds the codes: the code is then taken as it is,
+	// whatever it looks like (ERR, WRONGTYPE), not only when it looks like
+	// a code.
+	Labelled bool
 }
 
 // Entry is one entry of the skeleton.
@@ -106,6 +113,11 @@ type Entry struct {
 	KeywordInGroup bool
 	// Notes are written as comments above the entry.
 	Notes []string
+	// Labelled is true when the code came from a column that the page or
+	// --columns names as the code column (see Row.Labelled).
+	Labelled bool
+
+	line int // the page line of the row the entry was built from
 }
 
 // Result is an imported catalog.
@@ -174,7 +186,11 @@ func Import(f Format, page []byte, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no error codes found as %s (%s)", describeFormat(f, detected), formatHint(f))
+		why := formatHint(f)
+		if len(warnings) > 0 {
+			why = strings.Join(warnings, "; ")
+		}
+		return nil, fmt.Errorf("no error codes found as %s: %s", describeFormat(f, detected), why)
 	}
 	entries, w, noText := Build(rows)
 	warnings = append(warnings, w...)
@@ -201,13 +217,13 @@ func describeFormat(f Format, detected string) string {
 func formatHint(f Format) string {
 	switch f {
 	case Markdown:
-		return "expected a pipe table whose header names a code column"
+		return "expected a pipe table (a header row, then a separator row such as |---|---|)"
 	case HTML:
 		return "expected a <table> with a code column"
 	case TSV:
 		return "expected tab-separated lines with a code column"
 	}
-	return "expected lines starting with a code, or a name paragraph followed by its description"
+	return "expected lines starting with a code (a number, or an upper-case token with a digit such as 42P01; for codes that are words, such as ERR, give --columns code,message), or a name paragraph followed by its description"
 }
 
 // Build turns rows, in page order, into entries:
@@ -217,12 +233,17 @@ func formatHint(f Format) string {
 //     as a second constant of 34000, invalid_cursor_name);
 //   - a row whose code and message repeat an earlier row is dropped;
 //   - rows of one code listed one after the other are the code's several
-//     meanings: each row after the first gets a message_prefix (its
-//     message) so that the line's own message picks it;
+//     meanings: each gets a message_prefix (its message, or the fixed
+//     text before its first printf placeholder), so that the line's own
+//     message picks it; none is made the general row, since the page does
+//     not say which meaning is general (a warning says so);
 //   - a code listed again further down the page is one entry, the later
 //     listing kept in its description ("Also listed under GROUP as: ...");
-//   - names are the vendor's (a lower_snake condition name in upper case)
-//     or made from the message, unique;
+//   - names are the vendor's (a lower_snake condition name in upper case),
+//     else the code when it is a word (WRONGTYPE; with the words of the
+//     message after it when the code has several rows: ERR_SYNTAX_ERROR),
+//     else made from the words of the message (never its placeholders);
+//     unique;
 //   - groups are the section heading (when the page has two or more), the
 //     group column and the HTTP status.
 //
@@ -290,16 +311,15 @@ func Build(rows []Row) ([]Entry, []string, int) {
 			}
 			desc = strings.TrimSpace(desc + " " + word + " " + r.Constant + ".")
 		}
-		e := &Entry{Code: r.Code, Name: name, Group: group(r), Message: r.Message, Description: desc, Remediation: collapse(r.Remediation), Constant: r.Constant}
+		e := &Entry{Code: r.Code, Name: name, Group: group(r), Message: r.Message, Description: desc, Remediation: collapse(r.Remediation), Constant: r.Constant, Labelled: r.Labelled, line: r.Line}
 		if r.Rest != "" {
 			e.Notes = append(e.Notes, fmt.Sprintf("the page's row goes on (other columns, not delimited): %q", r.Rest))
 		}
 		switch {
 		case len(same) == 0:
 		case i > 0 && prevCode == r.Code:
-			// Several meanings of one code, listed together.
-			e.MessagePrefix = r.Message
-			e.Notes = append(e.Notes, fmt.Sprintf("code %s has several rows: this one applies when the line's message starts with message_prefix; cut the prefix to the part of the message that does not vary", r.Code))
+			// Several meanings of one code, listed together: their
+			// prefixes are given below, once all are known.
 		default:
 			// The same code listed again elsewhere: one entry.
 			first := same[0]
@@ -316,6 +336,8 @@ func Build(rows []Row) ([]Entry, []string, int) {
 		byCode[r.Code] = append(byCode[r.Code], e)
 		prevCode = r.Code
 	}
+	entries, w := severalRows(entries, byCode)
+	warnings = append(warnings, w...)
 	warnings = append(warnings, assignNames(entries)...)
 	out := make([]Entry, len(entries))
 	for i, e := range entries {
@@ -323,6 +345,78 @@ func Build(rows []Row) ([]Entry, []string, int) {
 		out[i] = *e
 	}
 	return out, warnings, noText
+}
+
+// severalRows gives each row of a code listed with several rows its
+// message_prefix: the row's message, or the fixed text before its first
+// printf placeholder (up to its last word: "wrong number of arguments for"
+// for "wrong number of arguments for '%s' command"). A row whose prefix
+// would be empty (its message starts with a placeholder) or another row's
+// is kept in the description of the code's first row instead, with a
+// warning. None of the rows is the general one (the row without a
+// prefix): a page lists meanings, and does not say which of them a line
+// that matches none has. A warning and a note say so.
+func severalRows(entries []*Entry, byCode map[string][]*Entry) ([]*Entry, []string) {
+	var warnings []string
+	drop := map[*Entry]bool{}
+	for _, e := range entries {
+		rows := byCode[e.Code]
+		if len(rows) < 2 || rows[0] != e {
+			continue
+		}
+		seen := map[string]*Entry{}
+		var kept, dropped []*Entry
+		why := map[*Entry]string{}
+		for _, r := range rows {
+			p := messagePrefix(r.Message)
+			if prev, dup := seen[p]; p == "" || dup {
+				why[r] = "its message starts with a placeholder"
+				if dup {
+					why[r] = fmt.Sprintf("its fixed text before the first placeholder is that of the row at line %d", prev.line)
+				}
+				dropped = append(dropped, r)
+				continue
+			}
+			seen[p] = r
+			r.MessagePrefix = p
+			kept = append(kept, r)
+		}
+		if len(kept) == 0 {
+			kept, dropped = dropped[:1], dropped[1:]
+		}
+		first := kept[0]
+		for _, r := range dropped {
+			first.Description = strings.TrimSpace(first.Description + " " + fmt.Sprintf("Also: %q", r.Message))
+			warnings = append(warnings, fmt.Sprintf("%scode %s: a row cannot be told from the others (%s); kept in the description of its row at line %d", lineRef(r.line), r.Code, why[r], first.line))
+			drop[r] = true
+		}
+		if len(kept) < 2 {
+			first.MessagePrefix = ""
+			continue
+		}
+		first.Notes = append(first.Notes, fmt.Sprintf("code %s has %d rows and none is general: a row applies when the line's message agrees with its message (a placeholder such as %%s stands for any text) or starts with its message_prefix; a line whose message picks none is annotated with the code and no row, every row listed as an alternative. If the code has a general meaning, add a row for it without message_prefix", e.Code, len(kept)))
+		warnings = append(warnings, fmt.Sprintf("%scode %s has %d rows: each is picked by the line's message (message_prefix); none is the general row, so a line whose message picks none gets no row (add one without message_prefix if the code has a general meaning)", lineRef(first.line), e.Code, len(kept)))
+	}
+	if len(drop) == 0 {
+		return entries, warnings
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if !drop[e] {
+			out = append(out, e)
+		}
+	}
+	return out, warnings
+}
+
+// messagePrefix is the message_prefix of a row: its message, or, when the
+// message holds printf placeholders, the fixed text before the first one,
+// without the white space and opening quotes or brackets it ends with.
+func messagePrefix(message string) string {
+	if !printf.Has(message) {
+		return message
+	}
+	return strings.TrimRight(printf.Head(message), " \t'\"`([{<")
 }
 
 // mergeAliases drops the rows that have no text (message, name,
@@ -395,12 +489,26 @@ func assignNames(entries []*Entry) []string {
 			}
 		}
 	}
+	rowsOf := map[string]int{}
+	for _, e := range entries {
+		rowsOf[e.Code]++
+	}
 	for _, e := range entries {
 		vendor := e.Name != ""
 		if !vendor {
-			e.Name, e.NameMade = MakeName(e.Message), true
-			if e.Name == "" {
-				e.Name = "CODE_" + codeSuffix(e.Code)
+			switch n := codeName(e.Code); {
+			case n != "" && rowsOf[e.Code] == 1:
+				e.Name = n // the vendor's own word for the error
+			case n != "":
+				e.Name, e.NameMade = n, true
+				if m := MakeName(e.Message); m != "" {
+					e.Name = n + "_" + m
+				}
+			default:
+				e.Name, e.NameMade = MakeName(e.Message), true
+				if e.Name == "" {
+					e.Name = "CODE_" + codeSuffix(e.Code)
+				}
 			}
 		}
 		base := e.Name
@@ -476,6 +584,22 @@ func commonPrefix(ss []string) string {
 	return p
 }
 
+// symbolicCode is a code that is a word: letters, and underscores between
+// them (WRONGTYPE, ERR, ConfigChanged, E_FAIL); no digits.
+var symbolicCode = regexp.MustCompile(`^[A-Za-z]+(?:_[A-Za-z]+)*$`)
+
+// codeName returns the name a code that is a word gives its entry (in
+// upper case unless it is CamelCase), or "" for a code that is no word.
+func codeName(code string) string {
+	switch {
+	case len(code) < 2 || !symbolicCode.MatchString(code):
+		return ""
+	case lowerSnake.MatchString(code):
+		return strings.ToUpper(code)
+	}
+	return code
+}
+
 // codeSuffix is a code as a name part: "-1401" -> "1401", "0x1F" -> "0X1F".
 func codeSuffix(code string) string {
 	var b strings.Builder
@@ -498,8 +622,11 @@ func lineRef(line int) string {
 }
 
 // collapse folds runs of white space (no-break spaces included) into one
-// space and trims the ends.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// space and trims the ends. Invalid UTF-8 becomes U+FFFD, as the catalog
+// file (YAML, text) writes it, so that what is built is what loads.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+}
 
 // codeRE is what the catalog accepts as a code: one word, no quotes.
 var codeRE = regexp.MustCompile(`^[^\s"]+$`)

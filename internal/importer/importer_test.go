@@ -105,6 +105,21 @@ func TestTextLayouts(t *testing.T) {
 			{"0x1F", "HEX", "", "Hex."},
 		})
 	})
+	// CODE: message, CODE - message, as vendors' text lists and READMEs
+	// write them; --from auto reads them as text.
+	t.Run("code, separator, message", func(t *testing.T) {
+		page := "E1: Card declined.\nE2: Card expired.\nE42 - Issuer unavailable.\n404 \u2014 Not found.\nNOTE: not a code\n"
+		res, got := load(t, Auto, page)
+		if res.Format != Text {
+			t.Errorf("read as %s", res.Format)
+		}
+		check(t, got, []want{
+			{"E1", "CARD_DECLINED", "", "Card declined."},
+			{"E2", "CARD_EXPIRED", "", "Card expired."},
+			{"E42", "ISSUER_UNAVAILABLE", "", "Issuer unavailable."},
+			{"404", "NOT_FOUND", "", "Not found. NOTE: not a code"}, // NOTE is no code: the text goes on
+		})
+	})
 	t.Run("prose", func(t *testing.T) {
 		page := "Faults\n\nName\n\nMeaning\n\nTokenExpired\n\nThe token expired.\n\nRenew it.\n\nSERVER_BUSY (503)\n\nThe server is busy.\n\nThe end of the page.\n"
 		_, got := load(t, Text, page)
@@ -116,8 +131,8 @@ func TestTextLayouts(t *testing.T) {
 }
 
 // TestDuplicateCodes: rows of a code listed together are its meanings,
-// picked by message_prefix; a code listed again later is one entry; the
-// same row twice is kept once; names stay unique.
+// each picked by message_prefix, none general; a code listed again later
+// is one entry; the same row twice is kept once; names stay unique.
 func TestDuplicateCodes(t *testing.T) {
 	page := "| Code | Message |\n|---|---|\n" +
 		"| 5 | Access denied. |\n| 5 | Access denied for guests. |\n" +
@@ -129,13 +144,13 @@ func TestDuplicateCodes(t *testing.T) {
 		{"6", "NOT_FOUND", "", "Not found."},
 		{"7", "NOT_FOUND_7", "", "Not found."},
 	})
-	if got[1].MessagePrefix != "Access denied for guests." || got[0].MessagePrefix != "" {
+	if got[1].MessagePrefix != "Access denied for guests." || got[0].MessagePrefix != "Access denied." {
 		t.Errorf("prefixes %q %q", got[0].MessagePrefix, got[1].MessagePrefix)
 	}
 	if got[2].Description != `Also listed as: "Nothing there."` {
 		t.Errorf("description %q", got[2].Description)
 	}
-	if len(res.Warnings) != 2 {
+	if len(res.Warnings) != 3 || !strings.Contains(res.Warnings[2], "code 5 has 2 rows") || !strings.Contains(res.Warnings[2], "none is the general row") {
 		t.Errorf("warnings %q", res.Warnings)
 	}
 }
@@ -200,6 +215,17 @@ func TestGuessCategory(t *testing.T) {
 		{"ERROR_HOST_NOT_AVAILABLE", "Error code to indicate that the host is not available", "connectivity"},
 		{"InvalidCookie", "The server cannot decrypt it.", "auth"},
 		{"", "Something odd.", "internal"},
+		// General phrases (Redis's replies among the first to need them).
+		{"LOADING", "Redis is loading the dataset in memory", "server"},
+		{"BUSY", "Redis is busy running a module command.", "server"},
+		{"OOM", "command not allowed when used memory > 'maxmemory'.", "quota"},
+		{"", "unknown command '%.128s', with args beginning with: %s", "unsupported"},
+		{"", "unknown option --fast", "validation"},
+		{"NOSCRIPT", "No matching script. Please use EVAL.", "not-found"},
+		{"MASTERDOWN", "Link with MASTER is down and replica-serve-stale-data is set to 'no'.", "connectivity"},
+		{"EXECABORT", "Transaction discarded because of previous errors.", "cancelled"},
+		{"READONLY", "You can't write against a read only replica.", "permission"},
+		{"", "unknown user", "not-found"}, // an unknown object is still not found
 	} {
 		got, _ := GuessCategory(c.name, c.msg)
 		if got != c.want {

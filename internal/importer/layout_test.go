@@ -231,7 +231,7 @@ func TestImportMakesNoSense(t *testing.T) {
 		page string
 		want string
 	}{
-		"words as codes": {Markdown, "| Code | Message |\n|---|---|\n| Prev | Back |\n| Next | On |\n| Up | Top |\n| 7 | Seven |\n", "no error codes found"},
+		"words as codes": {TSV, "Prev\tBack\nNext\tOn\nUp\tTop\n7\tSeven\n", "no error codes found as tsv: line 1: a table with no code column"},
 		"one message":    {TSV, "code\tmessage\n1\tE\n2\tE\n3\tE\n4\tW\n", `3 of 4 entries have the same message "E"`},
 		"no text":        {TSV, "code\tname\tmessage\n1\t\t\n2\t\t\n3\tTHREE\t\n", "rows have a code but no text"},
 	} {

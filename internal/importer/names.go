@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/errtag/errtag/internal/printf"
 )
 
 // maxNameWords is how many words of the message a made name keeps.
@@ -24,12 +26,13 @@ var (
 )
 
 // MakeName returns a stable UPPER_SNAKE name made from message: the first
-// sentence, without its opening boilerplate ("Error code indicating that")
+// sentence, without its printf placeholders (%s, %d: what they print is not
+// the message's), its opening boilerplate ("Error code indicating that")
 // and small words, up to six words ("The specified user was not found." ->
-// SPECIFIED_USER_NOT_FOUND). It returns "" when message has no letters or
-// digits.
+// SPECIFIED_USER_NOT_FOUND; "%d %s:%d" has none). It returns "" when
+// message has no letters or digits outside its placeholders.
 func MakeName(message string) string {
-	s := collapse(message)
+	s := collapse(printf.Strip(message, " "))
 	if i := sentenceEnd(s); i > 0 {
 		s = s[:i]
 	}

@@ -166,6 +166,10 @@ type columns struct {
 	// messageFromName: the table has no message column; the name is the
 	// message too.
 	messageFromName bool
+	// codeLabelled: the code column is named, by its header or by
+	// --columns, rather than told by its cells: its cells are codes as
+	// they are (any one word), not only those that look like codes.
+	codeLabelled bool
 }
 
 var (
@@ -174,12 +178,17 @@ var (
 	lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$`)
 )
 
+// maxHeaderWords is how many words a header cell has at most: column
+// names are short, messages are not ("Consumer Group name already exists"
+// names no column).
+const maxHeaderWords = 4
+
 // isHeaderRow reports whether cells look like a header: some cell names a
-// column role, and no cell looks like a code.
+// column role, no cell looks like a code, and every cell is short.
 func isHeaderRow(cells []string) bool {
 	named := false
 	for _, c := range cells {
-		if looksLikeCode(c) {
+		if looksLikeCode(c) || len(strings.Fields(c)) > maxHeaderWords {
 			return false
 		}
 		if headerRole(c) != "" {
@@ -197,7 +206,7 @@ func isHeaderRow(cells []string) bool {
 // column with the longest text. It returns the columns and notes for the
 // user: columns it does not use, and how the message was found.
 func classify(t table, spec *Columns) (columns, []string, error) {
-	c := columns{-1, -1, -1, -1, -1, -1, -1, -1, false}
+	c := columns{-1, -1, -1, -1, -1, -1, -1, -1, false, false}
 	width := len(t.header)
 	for _, r := range t.rows {
 		width = max(width, len(r.cells))
@@ -270,6 +279,7 @@ func classify(t table, spec *Columns) (columns, []string, error) {
 			infer[i] = true
 		}
 	}
+	c.codeLabelled = c.code >= 0
 	share := func(i int, match func(string) bool) float64 {
 		n, hit := 0, 0
 		for _, r := range t.rows {
@@ -363,6 +373,10 @@ func classify(t table, spec *Columns) (columns, []string, error) {
 
 const knownHeadersHint = "known headers name a code, name, message, description, group, status or remediation column"
 
+// unlabelledCodesHint says which codes are taken from a column no header
+// or --columns names: codes that are words need the column named.
+const unlabelledCodesHint = "numbers, or upper-case tokens with a digit such as 42P01; codes that are words, such as ERR or WRONGTYPE, are read from a column a header names (Code) or --columns does (--columns code,message)"
+
 func columnHasText(t table, i int) bool {
 	for _, r := range t.rows {
 		if i < len(r.cells) && r.cells[i] != "" {
@@ -433,7 +447,7 @@ func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 			return nil, nil, err
 		}
 		if c.code < 0 {
-			warnings = append(warnings, fmt.Sprintf("%sa table with no code column (header %s) was skipped", lineRef(tableLine(t)), headerText(t.header)))
+			warnings = append(warnings, fmt.Sprintf("%sa table with no code column (header %s) was skipped: no header names one, and no column's cells are codes errtag knows without a header (%s)", lineRef(tableLine(t)), headerText(t.header), unlabelledCodesHint))
 			continue
 		}
 		if c.message < 0 && c.name < 0 {
@@ -460,6 +474,12 @@ func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 			return first != "" && !looksLikeCode(plainToken(first))
 		}
 		// A navigation or layout table: its code column holds no codes.
+		// A column named as the code column holds codes as they are (any
+		// one word); one told by its cells, only what looks like a code.
+		isCode := plausibleCode
+		if c.codeLabelled {
+			isCode = codeRE.MatchString
+		}
 		data, codes := 0, 0
 		for _, r := range t.rows {
 			nonEmpty := countNonEmpty(r.cells)
@@ -467,12 +487,16 @@ func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 				continue
 			}
 			data++
-			if plausibleCode(plainToken(cellOf(r, c.code))) {
+			if isCode(plainToken(cellOf(r, c.code))) {
 				codes++
 			}
 		}
 		if data == 0 || codes*2 < data {
-			warnings = append(warnings, fmt.Sprintf("%sa table whose code column holds no codes (header %s; %d of %d rows) was skipped", lineRef(tableLine(t)), headerText(t.header), codes, data))
+			why := "plain words are not codes in a column no header names"
+			if c.codeLabelled {
+				why = "a code is one word"
+			}
+			warnings = append(warnings, fmt.Sprintf("%sa table whose code column (%s) holds no codes (%d of %d rows; %s) was skipped", lineRef(tableLine(t)), describeColumn(t, c.code), codes, data, why))
 			continue
 		}
 		warnings = append(warnings, notes...)
@@ -488,7 +512,11 @@ func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 			}
 			code := plainToken(cellOf(r, c.code))
 			if !codeRE.MatchString(code) {
-				warnings = append(warnings, fmt.Sprintf("%srow skipped: %q is not a code", lineRef(r.line), code))
+				why := "a code is one word, without quotes"
+				if code == "" {
+					why = "its code cell is empty"
+				}
+				warnings = append(warnings, fmt.Sprintf("%srow skipped: %q is not a code (%s)", lineRef(r.line), code, why))
 				continue
 			}
 			section := r.section
@@ -505,6 +533,7 @@ func tableRows(tables []table, spec *Columns) ([]Row, []string, error) {
 				Status:      plainToken(cellOf(r, c.status)),
 				Remediation: cellOf(r, c.remediation),
 				Line:        r.line,
+				Labelled:    c.codeLabelled,
 			}
 			if c.messageFromName {
 				row.Message = row.Name

@@ -10,8 +10,10 @@ import (
 
 var (
 	// textRowStart is a line that starts with a code: a number, or an
-	// upper-case token of letters and digits (looksLikeCode decides).
-	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:\s+(.*))?$`)
+	// upper-case token of letters and digits (looksLikeCode decides),
+	// followed by white space, or by a colon, dash or equals sign and
+	// the text ("E1: Card declined.", "404 - Not found").
+	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:(?::|\s*[=\x{2013}\x{2014}]|\s+[-:])\s*(\S.*)|\s+(.*))?$`)
 	textSection    = regexp.MustCompile(`^(?:Section|Group|Category):\s*(\S.*)$`)
 	textComment    = regexp.MustCompile(`^#(?:\s|#|$)`)
 	columnSep      = regexp.MustCompile(`\t+|[ \x{00A0}]{2,}`)
@@ -25,15 +27,16 @@ var (
 // parseText reads a plain-text page in whichever of its two layouts finds
 // more codes: lines starting with a code (parseCodeLines, which reads
 // columns of code lines as a table), or prose with a name paragraph before
-// each description paragraph (parseProse). spec (--columns) applies to
-// columns of code lines only.
+// each description paragraph (parseProse). With spec (--columns), the
+// page is a table of columns (parseTextTable), whatever its codes look
+// like.
 func parseText(page string, spec *Columns) ([]Row, []string, error) {
+	if spec != nil {
+		return parseTextTable(page, spec)
+	}
 	rows, warnings, columnar, err := parseCodeLines(page, spec)
 	if err != nil {
 		return nil, nil, err
-	}
-	if spec != nil && !columnar {
-		return nil, nil, usageError{fmt.Errorf("--columns: this text page has no columns (fields two spaces or a tab apart after each code); --columns applies to tables")}
 	}
 	if columnar {
 		return rows, warnings, nil
@@ -43,6 +46,41 @@ func parseText(page string, spec *Columns) ([]Row, []string, error) {
 		return prose, proseWarnings, nil
 	}
 	return rows, warnings, nil
+}
+
+// parseTextTable reads a text page as a table whose columns spec
+// (--columns) gives: each line's fields are two spaces or a tab apart; a
+// line of one field is a section heading, as is "Section: TEXT" (or
+// Group:, Category:); lines starting with "#" are comments. The first line
+// of fields is the header when it looks like one (see specHeader). The
+// codes are the code column's cells, whatever they look like.
+func parseTextTable(page string, spec *Columns) ([]Row, []string, error) {
+	var rows []tableRow
+	section := ""
+	for i, l := range strings.Split(page, "\n") {
+		raw := strings.TrimSpace(l)
+		text := collapse(raw)
+		switch {
+		case text == "" || textComment.MatchString(text):
+			continue
+		case textSection.MatchString(text):
+			section = textSection.FindStringSubmatch(text)[1]
+			continue
+		}
+		fields := columnSep.Split(raw, -1)
+		if len(fields) < 2 {
+			section = text
+			continue
+		}
+		for j := range fields {
+			fields[j] = collapse(fields[j])
+		}
+		rows = append(rows, tableRow{cells: fields, section: section, line: i + 1})
+	}
+	if len(rows) == 0 {
+		return nil, nil, usageError{fmt.Errorf("--columns: this text page has no columns (fields two spaces or a tab apart); --columns applies to tables")}
+	}
+	return tableRows([]table{headedTable(rows, spec)}, spec)
 }
 
 type textLine struct {
@@ -58,7 +96,7 @@ func codeLineStart(l string) (code, rest string, ok bool) {
 	if m == nil || !looksLikeCode(m[1]) {
 		return "", "", false
 	}
-	return m[1], m[2], true
+	return m[1], m[2] + m[3], true
 }
 
 // isTextHeader reports whether l is a table header line such as "Error code

@@ -102,7 +102,7 @@ func TestLoadBindings(t *testing.T) {
 	os.WriteFile(later, []byte("rules:\n  - id: generic.mine\n    system: '*'\n    regex: 'mycode=(?P<code>\\d+)'\n"), 0o644)
 	l, err := Load(Config{
 		RuleFiles: []string{later},
-		Disable:   []rules.Disable{{System: rules.AnySystem, File: "errtag.yaml", Line: 3}},
+		Disable:   []rules.Disable{{ID: "knox-efota.text-result", File: "errtag.yaml", Line: 3}},
 		Inputs: Bindings{
 			{Pattern: "/var/log/knox/", System: "knox-efota", Only: true, File: "errtag.yaml", Line: 5},
 			{Pattern: "*.wu.log", System: "wusp", File: "errtag.yaml", Line: 8},
@@ -118,9 +118,9 @@ func TestLoadBindings(t *testing.T) {
 	if l.For("/var/log/knox/a.log") == l.Matcher || l.For("c.wu.log") == l.Matcher || l.For("other.log") != l.Matcher || l.For("-") != l.Matcher {
 		t.Error("For does not follow the bindings")
 	}
-	// The built-in generic rules are off: a bare code=N is nothing, even
-	// for a bound input; the later file's generic rule is on.
-	if anns := l.For("/var/log/knox/a.log").Match([]byte("status code=401 mycode=7")); len(anns) != 1 || anns[0].Entry.Code != "7" {
+	// The built-in rule the config disables is off: a bare result code=N is
+	// nothing, even for a bound input; the later file's generic rule is on.
+	if anns := l.For("/var/log/knox/a.log").Match([]byte("result code=401 mycode=7")); len(anns) != 1 || anns[0].Entry.Code != "7" {
 		t.Errorf("bound input: %+v", anns)
 	}
 	// Only: a drupal marker does not take the line from Knox.

@@ -4,14 +4,19 @@ import "github.com/errtag/errtag/internal/rules"
 
 // corroborate decides whether a find of shape rule r counts (section 8 of
 // the log-format contract). On a line that carries r's system's marker
-// the find counts as it is; under --system naming r's system it counts
-// too, as a shape when corroborated and else as the system's; otherwise it
-// counts only when its Corroboration holds. The reason returned is a keep
-// kind when the find counts and a drop kind when it does not; f.cue is
-// raised to CueShape when the shape is corroborated.
+// the find counts whatever its message; under --system naming r's system
+// it counts too; otherwise it counts only when its Corroboration holds.
+// Either way f.cue becomes CueShape when the shape is corroborated and that
+// is the strongest tie the find has (a corroborated shape outranks a
+// marker). The reason returned is a keep kind when the find counts and a
+// drop kind when it does not.
 func (st *lineState) corroborate(r *rule, f *find, msg string) reason {
 	switch f.cue {
 	case rules.CueMarker, rules.CueCarrier:
+		if why := st.shapeHolds(r, f, msg); why.kind >= keepMarked && strength(rules.CueShape) > strength(f.cue) {
+			f.cue = rules.CueShape
+			return why
+		}
 		return reason{kind: keepMarked, system: r.system, cue: f.cue}
 	}
 	why := st.shapeHolds(r, f, msg)

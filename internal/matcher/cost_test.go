@@ -156,3 +156,59 @@ func TestManyObjectsLinear(t *testing.T) {
 		t.Errorf("%d then %d objects: line-wide scans read %d then %d bytes, %.1f times (linear: about 4)", n, 4*n, work[0].lineBytes, work[1].lineBytes, g)
 	}
 }
+
+// TestMarkerWorkLinear: the work of deciding where a marker counts (marker
+// exceptions and e-mail addresses looked at around each occurrence; the
+// scopes of JSON documents and the naming fields of each object) grows
+// linearly with the line.
+func TestMarkerWorkLinear(t *testing.T) {
+	t.Parallel()
+	m := accMatcher(t, "")
+	cases := []struct {
+		name string
+		line func(n int) string
+		want string
+	}{
+		{"marker exceptions", func(n int) string {
+			return strings.Repeat("Knox Manage, Fort Knox; ", n) + "E EFOTA result code: -1401"
+		}, "knox-efota:-1401/marker"},
+		{"e-mail addresses", func(n int) string {
+			return strings.Repeat("ops@knox-team.example.org ", n) + "E EFOTA result code: -1401"
+		}, "knox-efota:-1401/marker"},
+		{"objects with their own naming field", func(n int) string {
+			var b strings.Builder
+			b.WriteString(`{"events":[`)
+			for i := 0; i < n; i++ {
+				fmt.Fprintf(&b, `{"src":"knox-efota","resultCode":%d},`, -1401-i%3)
+			}
+			b.WriteString(`{}]}`)
+			return b.String()
+		}, "knox-efota:-1401/marker knox-efota:-1402/marker knox-efota:-1403/marker"},
+		{"objects naming the marker in their own values", func(n int) string {
+			var b strings.Builder
+			b.WriteString(`E EFOTA result code: -1401 {"items":[`)
+			for i := 0; i < n; i++ {
+				fmt.Fprintf(&b, `{"message":"pod drupal-%d gone","code":404},`, i)
+			}
+			b.WriteString(`{}]}`)
+			return b.String()
+		}, "knox-efota:-1401/marker"},
+	}
+	const n = 3000
+	for _, c := range cases {
+		var work [2]workCount
+		for k, size := range []int{n, 4 * n} {
+			got := strings.Join(s8Format(m.matchCounting([]byte(c.line(size)), nil, &work[k])), " ")
+			if got != c.want {
+				t.Fatalf("%s, %d: %s, want %s", c.name, size, got, c.want)
+			}
+		}
+		if work[0].lineBytes == 0 {
+			t.Errorf("%s: no work counted", c.name)
+			continue
+		}
+		if g := float64(work[1].lineBytes) / float64(work[0].lineBytes); g > maxGrowth {
+			t.Errorf("%s: %d then %d bytes looked at, %.1f times (linear: about 4)", c.name, work[0].lineBytes, work[1].lineBytes, g)
+		}
+	}
+}

@@ -136,5 +136,5 @@ func (st *lineState) scanCSV(r *rule, cue rules.Cue, text []byte, base int) {
 	if st.trace != nil {
 		st.trace.eventf(r, base+cf.start, "column %d holds code %s", spec.Code+1, raw)
 	}
-	st.add(r, cue, code, msg, base+cf.start)
+	st.add(r, cue, code, msg, base+cf.start, 0)
 }

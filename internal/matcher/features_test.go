@@ -164,15 +164,14 @@ func TestRuleFeatures(t *testing.T) {
 // run and their markers do not take a line from the named system.
 func TestOnlyOneSystem(t *testing.T) {
 	t.Parallel()
-	line := []byte(`[1] postgres@shop LOG:  statement: INSERT INTO knox_results VALUES ('{"resultCode": 5}')`)
+	line := []byte(`[1] postgres 23505 ERROR:  knox sync failed resultCode=5`)
 	named := featureMatcher(t, Options{System: "pg"})
 	only := featureMatcher(t, Options{System: "pg", Only: true})
-	if got := describe(named.Match(line)); got != "knox-efota/5//unknown" {
+	if got := describe(named.Match(line)); got != "pg/23505/UNIQUE_VIOLATION knox-efota/5//unknown" {
 		t.Errorf("--system pg: %s (knox's marker and carrier are Knox's)", got)
 	}
-	// Knox's rules do not run; the generic rules (a rule file may
-	// disable them) attribute the carrier to pg.
-	if got := describe(only.Match(line)); got != "pg/5//unknown" {
+	// Knox's rules do not run and its marker does not count.
+	if got := describe(only.Match(line)); got != "pg/23505/UNIQUE_VIOLATION" {
 		t.Errorf("only pg: %s", got)
 	}
 	if _, err := New(&rules.Set{}, featureCatalog(t), Options{Only: true}); err == nil {

@@ -17,14 +17,19 @@ import (
 // journald, nginx, Apache, Java, Python, SQL, gRPC, Drupal CMS, Apache Knox,
 // host, product and drug names... Each records its source, and whether it
 // was copied as published or written in the published format. None may be
-// annotated. Beside it, positives.jsonl holds the five systems' lines in
-// every shape section 8 still allows, with their annotations.
+// annotated (a line with under_system: not under that --system either). The
+// red team's lines of issue 9 are in both files, each with its case. Beside
+// it, positives.jsonl holds the five systems' lines in every shape section 8
+// still allows, with their annotations.
 
 type lookalike struct {
 	System string `json:"system"`
 	Source string `json:"source"`
 	Copied bool   `json:"copied"`
 	Line   string `json:"line"`
+	// Under, when set, is the --system the line is matched under: no
+	// number on it is that system's carrier either.
+	Under string `json:"under_system"`
 }
 
 type positive struct {
@@ -75,10 +80,9 @@ func TestLookalikesNotAnnotated(t *testing.T) {
 	if len(corpus) < 150 || len(systems) < 25 || copied < 150 {
 		t.Fatalf("corpus too small: %d lines (%d copied) of %d systems", len(corpus), copied, len(systems))
 	}
-	m := accMatcher(t, "")
 	for i, l := range corpus {
-		if anns := m.Match([]byte(l.Line)); len(anns) > 0 {
-			t.Errorf("lookalikes.jsonl:%d (%s; %s) annotated %v:\n%s", i+1, l.System, l.Source, s8Format(anns), l.Line)
+		if anns := accMatcher(t, l.Under).Match([]byte(l.Line)); len(anns) > 0 {
+			t.Errorf("lookalikes.jsonl:%d (%s; %s; --system %q) annotated %v:\n%s", i+1, l.System, l.Source, l.Under, s8Format(anns), l.Line)
 		}
 	}
 	t.Logf("%d lookalike lines (%d copied as published) from %d systems", len(corpus), copied, len(systems))

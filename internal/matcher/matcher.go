@@ -60,26 +60,30 @@ type Annotation struct {
 	Offset int
 }
 
-// strength ranks cues, for resolving two systems that claim the same
-// carrier: a system's own marker or carrier beats a shared shape, which
-// beats --system alone.
+// strength ranks cues, strongest highest: a carrier only the system writes
+// (Volt MX's key set), then a shared shape the catalog corroborates (the
+// code listed and the message the vendor's), then a marker word on the
+// line, then --system alone. Where two systems claim the same carrier the
+// stronger wins, and an annotation's cue is the strongest tie its code has
+// on the line.
 func strength(c rules.Cue) int {
 	switch c {
 	case rules.CueSystem:
 		return 0
-	case rules.CueShape:
+	case rules.CueMarker:
 		return 1
+	case rules.CueShape:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 type rule struct {
 	*rules.Rule
-	system    string // effective system (a generic rule's is --system)
-	sysIndex  int    // index into Matcher.systems
-	exclude   *prefilter.Set
-	exclIndex int // the exclude list's slot in lineState.excluded
-	ctxIndex  int // the rule's slot in lineState.context
+	system    string      // effective system (a generic rule's is --system)
+	sysIndex  int         // index into Matcher.systems
+	exclude   *excludeSet // nil when the rule has no exclude words or regex
+	ctxIndex  int         // the rule's slot in lineState.context
 	needsMark bool
 	relaxed   bool      // marker rule whose system is --system
 	cue       rules.Cue // the find's cue when the line holds no marker of the system
@@ -110,10 +114,9 @@ type Matcher struct {
 	text    []*rule // regex and names rules, in file order
 	json    []*rule // JSON rules, in file order
 	systems []string
-	// markers holds every system's marker words; markerSys maps each
-	// to its system index. One scan per line finds which are marked.
-	markers   *wordList
-	markerSys []int
+	// markers holds every system's marker words and exceptions. One
+	// scan per line finds which systems are marked, and where.
+	markers *markerSet
 	// textLits and jsonLits hold every text (regex, names) and JSON
 	// rule's literals, searched once per text or object.
 	textLits *prefilter.Set
@@ -147,6 +150,8 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	m.states.New = func() any { return &lineState{m: m} }
 	sysIndex := map[string]int{}
 	var markerWords []string
+	var markerSys []int
+	var exceptions []*exceptionSet
 	for _, s := range cat.Systems() {
 		sysIndex[s] = len(m.systems)
 		for _, w := range set.Markers[s] {
@@ -154,12 +159,13 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 				break
 			}
 			markerWords = append(markerWords, w)
-			m.markerSys = append(m.markerSys, len(m.systems))
+			markerSys = append(markerSys, len(m.systems))
 		}
+		exceptions = append(exceptions, newExceptionSet(set.MarkerExceptions[s], set.Markers[s]))
 		m.systems = append(m.systems, s)
 	}
-	m.markers = newWordList(markerWords)
-	excludes := map[string]excludeSet{}
+	m.markers = &markerSet{words: newWordList(markerWords), sys: markerSys, exceptions: exceptions}
+	excludes := map[string]*excludeSet{}
 	var gate, gateExact, carriers, carriersExact []string
 	textLits, jsonLits := &litTable{}, &litTable{}
 	for _, r := range set.Rules {
@@ -194,17 +200,23 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 			m.contexts++
 		}
 		cr.sysIndex = sysIndex[cr.system]
-		if len(r.Exclude) > 0 {
-			// Rules with the same words share one set and one look
-			// per line.
+		if len(r.Exclude) > 0 || r.ExcludeRegex != nil {
+			// Rules with the same words and regex share one set and
+			// one look per line.
 			key := strings.Join(r.Exclude, "\x00")
+			if r.ExcludeRegex != nil {
+				key += "\x01" + r.ExcludeRegex.String()
+			}
 			x, ok := excludes[key]
 			if !ok {
-				x = excludeSet{set: prefilter.New(r.Exclude), index: m.excludes}
+				x = &excludeSet{re: r.ExcludeRegex, index: m.excludes}
+				if len(r.Exclude) > 0 {
+					x.words = newPhraseList(r.Exclude)
+				}
 				excludes[key] = x
 				m.excludes++
 			}
-			cr.exclude, cr.exclIndex = x.set, x.index
+			cr.exclude = x
 		}
 		if r.Kind == rules.KindRegex {
 			cr.lead, cr.anchored = regexStarts(r)
@@ -286,10 +298,11 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	return m, nil
 }
 
-// excludeSet is a compiled exclude list and its slot in
-// lineState.excluded.
+// excludeSet is a compiled exclude list (whole words and phrases) and
+// exclude regex, and its slot in lineState.excluded.
 type excludeSet struct {
-	set   *prefilter.Set
+	words *wordList // nil when none
+	re    *regexp.Regexp
 	index int
 }
 
@@ -347,6 +360,10 @@ type find struct {
 	offset int
 	cue    rules.Cue
 	res    catalog.Resolution
+	// spec is how specific the carrier is where two systems' marker
+	// rules claim the same code: the length of the text the rule matched
+	// before the code ("result code: " beats "code: ").
+	spec int
 	// sysIndex and marks come from the rule, for markByFinds.
 	sysIndex int
 	marks    bool
@@ -361,13 +378,19 @@ type lineState struct {
 	line []byte
 	// marked is, per system index, whether the line is tied to the
 	// system by its marker or by a find of a rule with marks; markedBy
-	// says which (CueMarker, or the marking rule's cue).
-	marked   []bool
-	markedBy []rules.Cue
-	anyMark  bool
-	// excluded caches, per exclude list, whether one of its words is on
-	// the line: 0 not looked for yet, 1 no, 2 yes. A line with many JSON
-	// objects asks for each of them.
+	// says by what, the strongest (CueMarker, or the marking rule's
+	// cue); findMarked, whether a find of a rule with marks did (which
+	// ties every carrier of the line, wherever it is).
+	marked     []bool
+	markedBy   []rules.Cue
+	findMarked []bool
+	anyMark    bool
+	// lineMarks are, per system index, the first and last offset of a
+	// marker of the system on the line (-1: none).
+	lineMarks []span
+	// excluded caches, per exclude set, whether it vetoes the line: 0
+	// not looked for yet, 1 no, 2 yes. A line with many JSON objects asks
+	// for each of them.
 	excluded []uint8
 	// context caches, per rule with context words, the first of them
 	// found on the line ("" for none), once looked for.
@@ -376,10 +399,18 @@ type lineState struct {
 	budget  int        // JSON parse attempts left
 	trace   *Trace     // nil unless tracing
 	work    *workCount // nil unless counting
+	// scopes are the texts and JSON documents of the line (see ties.go);
+	// nscopes of them are in use.
+	scopes  []*scope
+	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, jsonFound, markerFound, contextFound []bool
 	csvFields                                       []csvField
 }
+
+// span is the first and last offset of something in a text (-1 when it
+// does not occur).
+type span struct{ lo, hi int }
 
 // Match returns the annotations for line (without its line terminator), in
 // order of appearance, one per distinct (system, code).
@@ -403,9 +434,10 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 	st.markSystems(line)
 	st.scanLine()
 	if st.markByFinds() {
-		// A find tied the line to a system it was not tied to: look
-		// again, with that system's marker rules in play.
-		st.finds, st.budget = st.finds[:0], maxJSONAttempts
+		// A find tied the line to a system it was not tied to, or tied
+		// it more strongly: look again, with that system's marker
+		// rules in play and the stronger tie.
+		st.finds, st.budget, st.nscopes = st.finds[:0], maxJSONAttempts, 0
 		if tr != nil {
 			tr.Dropped = tr.Dropped[:0]
 		}
@@ -419,12 +451,19 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 
 // reset readies a pooled lineState for line.
 func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
-	st.line, st.trace, st.work, st.budget, st.anyMark = line, tr, w, maxJSONAttempts, false
-	st.marked = clearBools(&st.marked, len(st.m.systems))
-	if cap(st.markedBy) < len(st.m.systems) {
-		st.markedBy = make([]rules.Cue, len(st.m.systems))
+	n := len(st.m.systems)
+	st.line, st.trace, st.work, st.budget, st.anyMark, st.nscopes = line, tr, w, maxJSONAttempts, false, 0
+	st.marked = clearBools(&st.marked, n)
+	st.findMarked = clearBools(&st.findMarked, n)
+	if cap(st.markedBy) < n {
+		st.markedBy = make([]rules.Cue, n)
+		st.lineMarks = make([]span, n)
 	}
-	st.markedBy = st.markedBy[:len(st.m.systems)]
+	st.markedBy = st.markedBy[:n]
+	st.lineMarks = st.lineMarks[:n]
+	for i := range st.lineMarks {
+		st.lineMarks[i] = span{-1, -1}
+	}
 	st.finds = st.finds[:0]
 	if cap(st.excluded) < st.m.excludes {
 		st.excluded = make([]uint8, st.m.excludes)
@@ -460,20 +499,38 @@ func (st *lineState) contextOn(r *rule) string {
 	return c.word
 }
 
-// isExcluded reports whether one of r's exclude words is on the line.
+// isExcluded reports whether r's exclude words (as whole words) or exclude
+// regex are on the line.
 func (st *lineState) isExcluded(r *rule) bool {
-	if r.exclude == nil {
+	x := r.exclude
+	if x == nil {
 		return false
 	}
-	x := &st.excluded[r.exclIndex]
-	if *x == 0 {
-		*x = 1
-		st.work.scan(len(st.line))
-		if r.exclude.Contains(st.line) {
-			*x = 2
+	c := &st.excluded[x.index]
+	if *c == 0 {
+		*c = 1
+		if x.words != nil && len(x.excludedBy(st.line, st.work)) > 0 || x.re != nil && x.re.Match(st.line) {
+			*c = 2
 		}
 	}
-	return *x == 2
+	return *c == 2
+}
+
+// excludedBy returns the first of the set's words that occurs in line as
+// a whole word, or "".
+func (x *excludeSet) excludedBy(line []byte, w *workCount) string {
+	if x.words == nil {
+		return ""
+	}
+	w.scan(len(line))
+	word := ""
+	found := make([]bool, len(x.words.words))
+	x.words.find(line, found, nil, func(i int) {
+		if word == "" {
+			word = x.words.words[i]
+		}
+	})
+	return word
 }
 
 // clearBools returns *buf resized to n and all false, reusing its memory.
@@ -487,30 +544,42 @@ func clearBools(buf *[]bool, n int) []bool {
 	return b
 }
 
-// markSystems finds which systems' markers are on the line, as whole
-// words.
+// markSystems finds which systems' markers are on the line, and where.
 func (st *lineState) markSystems(line []byte) {
-	found := clearBools(&st.markerFound, len(st.m.markers.words))
+	found := clearBools(&st.markerFound, len(st.m.markers.words.words))
 	var rejected *[]partOfWord
 	if st.trace != nil {
 		rejected = &st.trace.rejected
 	}
-	st.m.markers.find(line, found, rejected, func(i int) {
-		sys := st.m.markerSys[i]
+	st.m.markers.each(line, found, rejected, st.work, func(sys, start, end int) {
+		sp := &st.lineMarks[sys]
+		if sp.lo < 0 || start < sp.lo {
+			sp.lo = start
+		}
+		sp.hi = max(sp.hi, start)
 		if !st.marked[sys] {
 			st.marked[sys], st.markedBy[sys], st.anyMark = true, rules.CueMarker, true
-			st.trace.mark(st.m.systems[sys], st.m.markers.words[i])
+			st.trace.mark(st.m.systems[sys], strings.ToLower(string(line[start:end])))
 		}
 	})
 }
 
 // markByFinds marks the systems of finds made by rules with Marks, and
-// reports whether that marked a system the line was not marked for.
+// reports whether that marked a system the line was not marked for, or
+// tied one more strongly than its marker did.
 func (st *lineState) markByFinds() bool {
 	changed := false
 	for _, f := range st.finds {
-		if f.marks && !st.marked[f.sysIndex] {
+		if !f.marks {
+			continue
+		}
+		st.findMarked[f.sysIndex] = true
+		switch {
+		case !st.marked[f.sysIndex]:
 			st.marked[f.sysIndex], st.markedBy[f.sysIndex], st.anyMark, changed = true, f.cue, true, true
+			st.trace.mark(f.system, "rule "+f.rule)
+		case strength(f.cue) > strength(st.markedBy[f.sysIndex]):
+			st.markedBy[f.sysIndex], changed = f.cue, true
 			st.trace.mark(f.system, "rule "+f.rule)
 		}
 	}
@@ -531,16 +600,25 @@ func (r *rule) hasLiteral(found []bool) bool {
 	return false
 }
 
-// applies reports whether r may run on this line and, if so, the cue its
-// finds have; if not, the reason.
-func (st *lineState) applies(r *rule) (rules.Cue, reason) {
-	if r.needsMark && !st.marked[r.sysIndex] {
+// applies reports whether r may run on this text or object and, if so,
+// the cue its finds have; if not, the reason. tied says whether r's
+// system's marker (or a find that marks) ties the carrier: for text the
+// line's marks, for a JSON object the marks that count for it (see
+// objectTied).
+func (st *lineState) applies(r *rule, tied bool) (rules.Cue, reason) {
+	if r.needsMark && !tied {
+		if st.marked[r.sysIndex] {
+			return 0, reason{kind: skipMarkerInObject, system: r.system}
+		}
 		return 0, reason{kind: skipNoMarker, system: r.system}
 	}
 	if st.isExcluded(r) {
 		why := reason{kind: skipExcluded, words: r.Exclude}
 		if st.trace != nil {
-			why.word = literalAt(r.exclude, st.line, r.exclude.Index(st.line))
+			why.word = r.exclude.excludedBy(st.line, nil)
+			if why.word == "" && r.ExcludeRegex != nil {
+				why.kind, why.word = skipExcludedRegex, r.ExcludeRegex.String()
+			}
 		}
 		return 0, why
 	}
@@ -551,9 +629,9 @@ func (st *lineState) applies(r *rule) (rules.Cue, reason) {
 			}
 		}
 	}
-	if st.marked[r.sysIndex] && (r.needsMark || r.relaxed || r.Cue == rules.CueShape) {
-		// The system's marker (or a find that marks) ties the line.
-		return st.markedBy[r.sysIndex], reason{}
+	if tied && (r.needsMark || r.relaxed || r.Cue == rules.CueShape) {
+		// The system's marker (or a find that marks) ties the carrier.
+		return st.tieCue(r.sysIndex), reason{}
 	}
 	cue := r.cue
 	if cue == rules.CueShape && r.named {
@@ -569,6 +647,10 @@ func (st *lineState) applies(r *rule) (rules.Cue, reason) {
 	}
 	return cue, reason{}
 }
+
+// tieCue is the cue of a carrier that system sys's marks tie: the
+// strongest tie the line has to it.
+func (st *lineState) tieCue(sys int) rules.Cue { return st.markedBy[sys] }
 
 // literalAt returns the literal of set that occurs in line at i ("" if i
 // is negative).
@@ -586,9 +668,10 @@ func literalAt(set *prefilter.Set, line []byte, i int) string {
 
 // resolve weighs the finds of a line: under --system, a line another
 // system's own cue ties to it keeps only that; where systems claim the
-// same carrier the best tied wins and a tie drops the carrier (a wrong
-// annotation is worse than none); then one annotation per (system, code),
-// in line order.
+// same carrier the best tied wins, then the most specific carrier, and a
+// true tie drops the carrier (a wrong annotation is worse than none); then
+// one annotation per (system, code), in line order, with the strongest cue
+// the code had.
 func (st *lineState) resolve() []Annotation {
 	finds := st.finds
 	if st.m.opts.System != "" {
@@ -618,33 +701,7 @@ func (st *lineState) resolve() []Annotation {
 			j++
 			w.step()
 		}
-		group := finds[i:j]
-		best := 0
-		for _, f := range group {
-			best = max(best, strength(f.cue))
-		}
-		sys := ""
-		ambiguous := false
-		for _, f := range group {
-			if strength(f.cue) != best {
-				continue
-			}
-			if sys == "" {
-				sys = f.system
-			} else if f.system != sys {
-				ambiguous = true
-			}
-		}
-		for _, f := range group {
-			switch {
-			case ambiguous:
-				st.trace.drop(f, reason{kind: dropTie})
-			case strength(f.cue) == best:
-				kept = append(kept, f)
-			default:
-				st.trace.drop(f, reason{kind: dropWeaker})
-			}
-		}
+		kept = st.claim(finds[i:j], kept)
 		i = j
 	}
 	out := make([]Annotation, 0, len(kept))
@@ -681,6 +738,48 @@ func (st *lineState) resolve() []Annotation {
 		out = append(out, annotation(f))
 	}
 	return out
+}
+
+// claim decides between the finds of one carrier (the same place on the
+// line) and appends those that stand to kept: the strongest cue wins;
+// between systems equally tied, the most specific carrier (Knox's "result
+// code: " over Drupal's "code: "); systems still level drop the carrier.
+func (st *lineState) claim(group, kept []find) []find {
+	best, spec := -1, -1
+	for _, f := range group {
+		switch s := strength(f.cue); {
+		case s > best:
+			best, spec = s, f.spec
+		case s == best:
+			spec = max(spec, f.spec)
+		}
+	}
+	sys, ambiguous := "", false
+	for _, f := range group {
+		if strength(f.cue) != best || f.spec != spec {
+			continue
+		}
+		if sys == "" {
+			sys = f.system
+		} else if f.system != sys {
+			ambiguous = true
+		}
+	}
+	for _, f := range group {
+		switch {
+		case ambiguous && strength(f.cue) == best && f.spec == spec:
+			st.trace.drop(f, reason{kind: dropTie})
+		case ambiguous:
+			st.trace.drop(f, reason{kind: dropWeaker})
+		case f.system == sys:
+			kept = append(kept, f)
+		case strength(f.cue) == best:
+			st.trace.drop(f, reason{kind: dropLessSpecific})
+		default:
+			st.trace.drop(f, reason{kind: dropWeaker})
+		}
+	}
+	return kept
 }
 
 type sysCode struct{ system, code string }

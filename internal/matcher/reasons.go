@@ -13,23 +13,29 @@ type reasonKind uint8
 
 const (
 	// Why a rule did not run (returned by applies).
-	runs            reasonKind = iota
-	skipNoMarker               // a marker rule, and no marker of its system
-	skipExcluded               // one of the rule's exclude words is on the line
-	skipOtherMarked            // unless_marked, and another system's marker
-	skipOwned                  // a --system rule on a line tied to another system
+	runs               reasonKind = iota
+	skipNoMarker                  // a marker rule, and no marker of its system
+	skipExcluded                  // one of the rule's exclude words is on the line
+	skipOtherMarked               // unless_marked, and another system's marker
+	skipOwned                     // a --system rule on a line tied to another system
+	skipMarkerInObject            // a marker JSON rule, and the marker only where it does not tie the object
+	skipExcludedRegex             // the rule's exclude regex matches the line
+	skipNotAfter                  // a match right after a word naming another kind of code
+	skipNotWhole                  // a match whose code goes on (1.2.3, 2024-06-01, 4%2F) or is a URL query's
+	skipUnqualified               // a name without its system's qualifier
 
 	// Why a find was dropped.
-	dropZero      // integer 0, which the system's catalog does not list
-	dropDisagrees // a shape whose message does not agree with the vendor's
-	dropNoMessage // a shape that needs a message, without one
-	dropUnlisted  // a shape whose code the catalog lacks
-	dropNoContext // a shape whose code the catalog lacks, without context
-	dropOwned     // a --system find on a line tied to another system
-	dropWeaker    // a better-tied system claims the same carrier
-	dropTie       // another system claims the same carrier as strongly
-	dropDuplicate // the same (system, code) came earlier on the line
-	dropFallback  // a fallback rule's find, and another rule of its system found a code
+	dropZero         // integer 0, which the system's catalog does not list
+	dropDisagrees    // a shape whose message does not agree with the vendor's
+	dropNoMessage    // a shape that needs a message, without one
+	dropUnlisted     // a shape whose code the catalog lacks
+	dropNoContext    // a shape whose code the catalog lacks, without context
+	dropOwned        // a --system find on a line tied to another system
+	dropWeaker       // a better-tied system claims the same carrier
+	dropTie          // another system claims the same carrier as strongly
+	dropLessSpecific // another system, as strongly tied, has a more specific carrier there
+	dropDuplicate    // the same (system, code) came earlier on the line
+	dropFallback     // a fallback rule's find, and another rule of its system found a code
 
 	// Why a shape find counted.
 	keepMarked  // its system's marker (or carrier) is on the line
@@ -67,6 +73,16 @@ func (r reason) String() string {
 		return fmt.Sprintf("skipped: the line contains one of its exclude words %q", r.words)
 	case skipOtherMarked:
 		return fmt.Sprintf("skipped: the line carries %s's marker, so that system's rules apply", r.system)
+	case skipMarkerInObject:
+		return fmt.Sprintf("skipped: the line's %s marker does not tie this object (it is inside the object's own values, not outside it or in a field naming the software)", r.system)
+	case skipExcludedRegex:
+		return fmt.Sprintf("skipped: the line matches its exclude_regex %q", r.word)
+	case skipNotAfter:
+		return fmt.Sprintf("matched %q after %q: that is another kind of code (not_after)", r.msg, r.word)
+	case skipNotWhole:
+		return fmt.Sprintf("matched %q, but %s", r.msg, r.word)
+	case skipUnqualified:
+		return fmt.Sprintf("name %s is code %s, but it is not qualified (%s): on its own it ties nothing", r.msg, r.code, strings.Join(r.words, ", "))
 	case skipOwned:
 		return fmt.Sprintf("skipped: the line is %s's (%s); --system %s does not override another system's own cue", r.system, cueWhat(r.cue), r.named)
 	case dropZero:
@@ -85,6 +101,8 @@ func (r reason) String() string {
 		return "a better-tied system claims the same carrier"
 	case dropTie:
 		return "another system claims the same carrier equally strongly"
+	case dropLessSpecific:
+		return "another system, tied as strongly, has a more specific carrier here"
 	case dropDuplicate:
 		return "duplicate of an earlier annotation of the same code"
 	case dropFallback:

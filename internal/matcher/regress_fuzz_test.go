@@ -17,7 +17,7 @@ func TestNestedJSONOffsets(t *testing.T) {
 		line   string
 		at     string // the code's text; the offset is where it starts
 	}{
-		{2, `{"0000":"0000","00000000":{"000000":0,"0000":{"errorCode":5}}}`, `5}}}`},
+		{2, `{"0000":"0000","00000000":{"000000":0,"0000":{"errorCode":5,"message":"x"}}}`, `5,`},
 		{0, `{"a":{"b":{"errorCode":107,"message":"General database error."}}}`, `107`},
 		{0, `{"pad":"xxxxxxxxxxxxxxxxxxxx","a":[1,{"b":{"c":{"errorCode":"301","message":"Invalid access token."}}}]}`, `301`},
 		{0, `  {"x":{"y":{"source":"knox-efota","resultCode":-1401}}}`, `-1401`},

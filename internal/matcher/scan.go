@@ -2,6 +2,11 @@ package matcher
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/errtag/errtag/internal/rules"
@@ -24,16 +29,17 @@ func (st *lineState) scanLine() {
 	trimmed := bytes.TrimLeft(line, " \t\r")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed) {
 		off := len(line) - len(trimmed)
-		st.walkDoc(trimmed, off, 0)
+		st.walkDoc(trimmed, off, 0, nil, 0, 0, nil)
 		return
 	}
-	st.scanText(line, 0, 0)
+	st.scanText(line, 0, 0, st.lineScope(), nil)
 }
 
 // scanText runs the text rules over text (which starts at offset base of the
 // line, or is nested text that stands at base), then looks for JSON objects
-// embedded in it.
-func (st *lineState) scanText(text []byte, base, depth int) {
+// embedded in it. sc is the text's scope; anc, the markers in the
+// messages of the JSON objects that hold the text.
+func (st *lineState) scanText(text []byte, base, depth int, sc *scope, anc *msgTie) {
 	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
 	for _, r := range st.m.text {
@@ -44,7 +50,7 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 			}
 			continue
 		}
-		cue, why := st.applies(r)
+		cue, why := st.applies(r, st.marked[r.sysIndex])
 		if why.kind != runs {
 			st.trace.event(r, base, why)
 			continue
@@ -59,7 +65,9 @@ func (st *lineState) scanText(text []byte, base, depth int) {
 		}
 	}
 	if depth < maxDepth {
-		st.scanEmbeddedJSON(text, base, depth)
+		st.scanEmbeddedJSON(text, base, depth, sc, anc)
+	} else if bytes.IndexByte(text, '{') >= 0 {
+		st.trace.limit(base, "nesting deeper than %d levels (JSON and JSON held in strings): the JSON in this text was not searched", maxDepth)
 	}
 }
 
@@ -83,6 +91,13 @@ func (st *lineState) scanRegex(r *rule, cue rules.Cue, text []byte, base int) {
 		if cs < 0 {
 			continue
 		}
+		if why := notACode(r, text, loc[0], ce); why.kind != runs {
+			if st.trace != nil {
+				why.msg = string(text[loc[0]:ce])
+				st.trace.event(r, base+cs, why)
+			}
+			continue
+		}
 		code, ok := st.spell(r, string(text[cs:ce]))
 		if !ok {
 			if st.trace != nil {
@@ -93,8 +108,90 @@ func (st *lineState) scanRegex(r *rule, cue rules.Cue, text []byte, base int) {
 		if st.trace != nil {
 			st.trace.eventf(r, base+cs, "matched %q", text[loc[0]:loc[1]])
 		}
-		st.add(r, cue, code, msg, base+cs)
+		st.add(r, cue, code, msg, base+cs, cs-loc[0])
 	}
+}
+
+// notACode says why the match of rule r's regex that starts at start of
+// text, its code ending at codeEnd, holds no code of the system: it
+// follows a word that names another kind of code (not_after: "HTTP error
+// code: 503"); it is a URL's query parameter (?code=..., &code=...); or,
+// for an integer code, the number goes on (1.2.3, 2024-06-01, 12:30,
+// 4%2F..., 3/4, 901x). A reason of kind runs means it holds one.
+func notACode(r *rule, text []byte, start, codeEnd int) reason {
+	if w := wordBefore(text, start, r.NotAfter); w != "" {
+		return reason{kind: skipNotAfter, word: w}
+	}
+	if start > 0 && (text[start-1] == '?' || text[start-1] == '&') {
+		return reason{kind: skipNotWhole, word: "it is a URL's query parameter"}
+	}
+	if r.CodeType == rules.CodeInteger && codeEnd >= 0 && codeEnd < len(text) {
+		c, next := text[codeEnd], byte(0)
+		if codeEnd+1 < len(text) {
+			next = text[codeEnd+1]
+		}
+		switch {
+		case c == '_' || c >= utf8.RuneSelf && startsLetter(text[codeEnd:]) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			return reason{kind: skipNotWhole, word: "the code goes on in a word"}
+		case (c == '.' || c == '-' || c == ':') && '0' <= next && next <= '9':
+			return reason{kind: skipNotWhole, word: "the number goes on (a version, date, time or decimal)"}
+		case c == '/' || c == '%':
+			return reason{kind: skipNotWhole, word: fmt.Sprintf("the number goes on with %q (a fraction, path or URL encoding)", c)}
+		}
+	}
+	return reason{}
+}
+
+func startsLetter(b []byte) bool {
+	r, _ := utf8.DecodeRune(b)
+	return unicode.IsLetter(r)
+}
+
+// wordBefore returns the word (lower case) just before text[start:],
+// across spaces and punctuation such as ":[(", when it is one of words; or,
+// when that word is a connector ("error", "result": "SQL error code"), the
+// word before it when that is one of words; else "".
+func wordBefore(text []byte, start int, words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	i := start
+	for hop := 0; hop < 2; hop++ {
+		w, at := prevWord(text, i)
+		if w == "" {
+			return ""
+		}
+		if slices.Contains(words, w) {
+			return w
+		}
+		if !rules.IsConnector(w) {
+			return ""
+		}
+		i = at
+	}
+	return ""
+}
+
+// prevWord returns the word of ASCII letters and digits that ends before
+// text[i] (after at most four separators: white space and ":[(\"'-_.=/"),
+// lower-cased, and where it starts; "" if none. Words longer than 32
+// letters are not words anyone qualifies a code with.
+func prevWord(text []byte, i int) (string, int) {
+	for k := 0; k < 4 && i > 0 && strings.IndexByte(" \t:[(\"'-_.=/", text[i-1]) >= 0; k++ {
+		i--
+	}
+	end := i
+	for i > 0 && end-i <= 32 && isAlnum(text[i-1]) && !escapeEndsAt(text, i) {
+		i--
+	}
+	if i == end || end-i > 32 {
+		return "", i
+	}
+	return strings.ToLower(string(text[i:end])), i
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // addStated adds the find of a regex rule that states its code (code:,
@@ -120,7 +217,14 @@ func (st *lineState) addStated(r *rule, cue rules.Cue, text []byte, loc []int, m
 	} else if st.trace != nil {
 		st.trace.eventf(r, off, "matched %q: the rule's code %s", text[loc[0]:loc[1]], code)
 	}
-	st.add(r, cue, code, msg, off)
+	if why := notACode(r, text, loc[0], -1); why.kind != runs {
+		if st.trace != nil {
+			why.msg = string(text[loc[0]:loc[1]])
+			st.trace.event(r, off, why)
+		}
+		return
+	}
+	st.add(r, cue, code, msg, off, 0)
 }
 
 // findAll returns the regex's matches in text, as FindAllSubmatchIndex
@@ -211,14 +315,40 @@ func (st *lineState) scanNames(r *rule, cue rules.Cue, text []byte, base int) {
 		}
 		if upper && j-i >= 3 {
 			if code, ok := names[string(text[i:j])]; ok {
-				if st.trace != nil {
-					st.trace.eventf(r, base+i, "name %s is code %s", text[i:j], code)
+				switch {
+				case len(r.QualifiedBy) > 0 && !qualified(text, i, r.QualifiedBy):
+					if st.trace != nil {
+						st.trace.event(r, base+i, reason{kind: skipUnqualified, msg: string(text[i:j]), code: code, words: r.QualifiedBy})
+					}
+				default:
+					if st.trace != nil {
+						st.trace.eventf(r, base+i, "name %s is code %s", text[i:j], code)
+					}
+					st.add(r, cue, code, "", base+i, 0)
 				}
-				st.add(r, cue, code, "", base+i)
 			}
 		}
 		i = j
 	}
+}
+
+// qualified reports whether the name at text[i:] follows one of the
+// qualifiers (lower case) and up to three of ". :(" (Drupal.Error.NAME,
+// DrupalError: NAME), the qualifier starting a word.
+func qualified(text []byte, i int, quals []string) bool {
+	j := i
+	for k := 0; k < 3 && j > 0 && strings.IndexByte(". :(", text[j-1]) >= 0; k++ {
+		j--
+	}
+	if j == i {
+		return false
+	}
+	for _, q := range quals {
+		if j >= len(q) && equalFold(text[j-len(q):j], q) && startsWord(text, j-len(q)) {
+			return true
+		}
+	}
+	return false
 }
 
 func isWord(c byte) bool {
@@ -228,10 +358,14 @@ func isWord(c byte) bool {
 // scanEmbeddedJSON finds JSON objects inside text (an access log line ending
 // in a response body, a console line printing an error object) and walks
 // them.
-func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int) {
-	for i := 0; i < len(text) && st.budget > 0; {
+func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int, sc *scope, anc *msgTie) {
+	for i := 0; i < len(text); {
 		k := bytes.IndexByte(text[i:], '{')
 		if k < 0 {
+			return
+		}
+		if st.budget <= 0 {
+			st.trace.limit(base+i+k, "%d attempts to read embedded JSON on the line were made: the rest of this text was not searched for JSON", maxJSONAttempts)
 			return
 		}
 		start := i + k
@@ -244,7 +378,7 @@ func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int) {
 		obj := text[start : start+end]
 		st.budget--
 		if gjson.ValidBytes(obj) {
-			st.walkDoc(obj, base+start, depth+1)
+			st.walkDoc(obj, base+start, depth+1, sc, start, start+end, anc)
 			i = start + end
 			continue
 		}
@@ -284,9 +418,11 @@ func objectEnd(b []byte) int {
 }
 
 // walkDoc walks one JSON document (a valid JSON text) that stands at offset
-// doc of the line. The JSON rules' literals are searched once in the whole
+// doc of the line, and at [ps, pe) of its parent scope's text (none for
+// the line's own document), inside the objects whose messages anc holds
+// markers of. The JSON rules' literals are searched once in the whole
 // document: an object can only hold a key its document holds.
-func (st *lineState) walkDoc(text []byte, doc, depth int) {
+func (st *lineState) walkDoc(text []byte, doc, depth int, parent *scope, ps, pe int, anc *msgTie) {
 	var found []bool
 	if st.m.jsonLits.Len() > 0 {
 		found = make([]bool, st.m.jsonLits.Len())
@@ -297,14 +433,18 @@ func (st *lineState) walkDoc(text []byte, doc, depth int) {
 			found = nil // no JSON rule can match in this document
 		}
 	}
-	st.walk(gjson.ParseBytes(text), doc, depth, found)
+	st.walk(gjson.ParseBytes(text), doc, depth, found, st.newScope(parent, ps, pe, text, true), anc)
 }
 
 // walk visits a JSON value of a document that starts at offset doc of the
-// line (gjson's Index is relative to the document): JSON rules on every
-// object, text rules on string values, and JSON held in strings.
-func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
+// line (gjson's Index is relative to the document), whose scope is sc,
+// inside the objects whose messages anc holds markers of: JSON rules on
+// every object, text rules on string values, and JSON held in strings.
+func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool, sc *scope, anc *msgTie) {
 	if depth > maxDepth {
+		if v.IsObject() || v.IsArray() || v.Type == gjson.String {
+			st.trace.limit(doc+v.Index, "nesting deeper than %d levels (JSON and JSON held in strings): what is inside was not searched", maxDepth)
+		}
 		return
 	}
 	switch {
@@ -312,15 +452,16 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 		if found != nil {
 			// Depth 0 is the line's own value: embedded objects and
 			// JSON in strings start deeper.
-			st.applyJSONRules(v, doc+v.Index, found, depth == 0)
+			st.applyJSONRules(v, doc+v.Index, found, depth == 0, sc, anc)
 		}
+		inner := st.messageTies(v, anc)
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1, found)
+			st.walk(val, doc, depth+1, found, sc, inner)
 			return true
 		})
 	case v.IsArray():
 		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1, found)
+			st.walk(val, doc, depth+1, found, sc, anc)
 			return true
 		})
 	case v.Type == gjson.String:
@@ -332,18 +473,35 @@ func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool) {
 		// text) but stay inside the string's span, so line order holds.
 		at := doc + v.Index + 1
 		inner := bytes.TrimSpace([]byte(s))
+		ps, pe := v.Index, v.Index+len(v.Raw)
 		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
-			st.walkDoc(inner, at, depth+1)
+			st.walkDoc(inner, at, depth+1, sc, ps, pe, anc)
 			return
 		}
-		st.scanText(inner, at, depth+1)
+		st.scanText(inner, at, depth+1, st.newScope(sc, ps, pe, inner, false), anc)
 	}
 }
 
-// applyJSONRules tests every JSON rule against one object; top says it is
-// the line's top-level object.
-func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, top bool) {
+// applyJSONRules tests every JSON rule against one object of the
+// document scope sc, inside the objects whose messages anc holds markers
+// of; top says it is the line's top-level object.
+func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, top bool, sc *scope, anc *msgTie) {
 	raw := obj.Raw
+	// ties caches, per system, whether its marker ties this object: 0
+	// not known yet, 1 no, 2 yes.
+	var ties [8]int8
+	tiedHere := func(sys int) bool {
+		if sys >= len(ties) {
+			return st.objectTied(sc, obj, sys, anc)
+		}
+		if ties[sys] == 0 {
+			ties[sys] = 1
+			if st.objectTied(sc, obj, sys, anc) {
+				ties[sys] = 2
+			}
+		}
+		return ties[sys] == 2
+	}
 	for _, r := range st.m.json {
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
@@ -358,7 +516,11 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, to
 			}
 			continue
 		}
-		cue, why := st.applies(r)
+		tied := st.marked[r.sysIndex]
+		if tied && !st.findMarked[r.sysIndex] && (r.needsMark || r.relaxed) {
+			tied = tiedHere(r.sysIndex)
+		}
+		cue, why := st.applies(r, tied)
 		if why.kind != runs {
 			st.trace.event(r, base, why)
 			continue
@@ -420,7 +582,7 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, to
 		if code.Type == gjson.String {
 			off++
 		}
-		st.add(r, cue, norm, msg, off)
+		st.add(r, cue, norm, msg, off, 0)
 	}
 }
 
@@ -491,28 +653,45 @@ func bytesOf(s string) []byte {
 
 func conditions(raw string, spec *rules.JSONSpec) bool {
 	for _, p := range spec.AllOf {
-		if !gjson.Get(raw, p).Exists() {
+		if !pathHolds(raw, p) {
 			return false
 		}
 	}
-	if len(spec.AnyOf) > 0 {
-		any := false
-		for _, p := range spec.AnyOf {
-			if gjson.Get(raw, p).Exists() {
-				any = true
-				break
-			}
-		}
-		if !any {
-			return false
-		}
+	if len(spec.AnyOf) > 0 && !slices.ContainsFunc(spec.AnyOf, func(p rules.PathTest) bool { return pathHolds(raw, p) }) {
+		return false
 	}
 	for _, p := range spec.NoneOf {
-		if gjson.Get(raw, p).Exists() {
+		if pathHolds(raw, p) {
 			return false
 		}
 	}
 	return true
+}
+
+// pathHolds reports whether the object raw has the path of t, with a value
+// of t's type when it gives one.
+func pathHolds(raw string, t rules.PathTest) bool {
+	v := gjson.Get(raw, t.Path)
+	if !v.Exists() {
+		return false
+	}
+	switch t.Type {
+	case "":
+		return true
+	case "object":
+		return v.IsObject()
+	case "array":
+		return v.IsArray()
+	case "string":
+		return v.Type == gjson.String
+	case "number":
+		return v.Type == gjson.Number
+	case "boolean":
+		return v.Type == gjson.True || v.Type == gjson.False
+	case "null":
+		return v.Type == gjson.Null
+	}
+	return false
 }
 
 // failedWhere returns the first condition on values that the object raw
@@ -547,11 +726,12 @@ func (st *lineState) spell(r *rule, raw string) (string, bool) {
 }
 
 // add records a find of rule r: code (in the catalog's spelling) with the
-// message the line gives it, at offset off, tied to r's system by cue.
-// Finds that cannot be annotated go no further: a zero code the catalog
-// lacks, a shared shape that is not corroborated.
-func (st *lineState) add(r *rule, cue rules.Cue, code, msg string, off int) {
-	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, sysIndex: r.sysIndex, marks: r.Marks, fallback: r.Fallback}
+// message the line gives it, at offset off, tied to r's system by cue;
+// spec is how specific its carrier is (see find). Finds that cannot be
+// annotated go no further: a zero code the catalog lacks, a shared shape
+// that is not corroborated.
+func (st *lineState) add(r *rule, cue rules.Cue, code, msg string, off, spec int) {
+	f := find{system: r.system, code: code, rule: r.ID, offset: off, cue: cue, spec: spec, sysIndex: r.sysIndex, marks: r.Marks, fallback: r.Fallback}
 	f.res = st.m.cat.Resolve(r.system, code, msg)
 	if code == "0" && r.CodeType == rules.CodeInteger && !f.res.Known {
 		st.trace.drop(f, reason{kind: dropZero, system: r.system})

@@ -19,8 +19,10 @@ type Trace struct {
 	// find of a rule that marks), each with what tied it, as
 	// "knox-efota (efota)".
 	Marked []string
-	// NotMarkers lists marker words found inside longer words, which do
-	// not count: `"knox" at 27 is part of a longer word`.
+	// NotMarkers lists marker words found where they do not count:
+	// inside longer words (`"knox" at 27 is part of a longer word`),
+	// e-mail addresses and marker exceptions (`"knox" at 5 is part of
+	// "Knox Manage" (a marker exception)`).
 	NotMarkers []string
 	// Events are the rules' outcomes, in the order they ran.
 	Events []TraceEvent
@@ -61,7 +63,7 @@ func (m *Matcher) Trace(line []byte) *Trace {
 		st.markSystems(line)
 	}
 	for _, p := range tr.rejected {
-		tr.NotMarkers = append(tr.NotMarkers, fmt.Sprintf("%q at %d is part of a longer word", p.word, p.offset))
+		tr.NotMarkers = append(tr.NotMarkers, p.String())
 	}
 	return tr
 }
@@ -93,6 +95,15 @@ func (t *Trace) eventf(r *rule, off int, format string, args ...any) {
 		return
 	}
 	t.Events = append(t.Events, TraceEvent{Rule: r.ID, Where: r.Where(), Offset: off, What: fmt.Sprintf(format, args...)})
+}
+
+// limit records that a search limit of the matcher stopped it at offset
+// off of the line (see docs/FORMATS.md, "Limits").
+func (t *Trace) limit(off int, format string, args ...any) {
+	if t == nil {
+		return
+	}
+	t.Events = append(t.Events, TraceEvent{Rule: "(search limit)", Where: "built in", Offset: off, What: fmt.Sprintf(format, args...)})
 }
 
 // drop records a find that does not become an annotation, and why.

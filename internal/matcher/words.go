@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,20 +15,45 @@ type wordList struct {
 	words []string         // lower case
 	all   *prefilter.Set   // every word, for one FindAll per line
 	one   []*prefilter.Set // each word alone, for its occurrences
+	// whole says whether an occurrence is a word of its own:
+	// isWholeWord, or isWholePhrase for phrases.
+	whole func(line []byte, start, end int) bool
 }
 
 func newWordList(words []string) *wordList {
-	wl := &wordList{words: words, all: prefilter.NewAll(words, nil)}
+	return newList(words, isWholeWord)
+}
+
+// newPhraseList is a wordList of phrases (exclude words): only a phrase's
+// edges that are letters or digits must be word edges.
+func newPhraseList(phrases []string) *wordList {
+	return newList(phrases, isWholePhrase)
+}
+
+func newList(words []string, whole func([]byte, int, int) bool) *wordList {
+	wl := &wordList{words: words, all: prefilter.NewAll(words, nil), whole: whole}
 	for _, w := range words {
 		wl.one = append(wl.one, prefilter.New([]string{w}))
 	}
 	return wl
 }
 
-// partOfWord is a place where a word occurs inside a longer one.
+// partOfWord is a place where a word occurs but does not count: inside a
+// longer word, or, for a marker, inside an e-mail address or one of its
+// system's marker exceptions (then why says which).
 type partOfWord struct {
 	word   string
 	offset int
+	why    string
+}
+
+// String says where the word is and why it does not count, for errtag
+// test.
+func (p partOfWord) String() string {
+	if p.why == "" {
+		return fmt.Sprintf("%q at %d is part of a longer word", p.word, p.offset)
+	}
+	return fmt.Sprintf("%q at %d is %s", p.word, p.offset, p.why)
 }
 
 // find calls fn(i) for each word i that occurs in line as a whole word
@@ -50,7 +76,7 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 				break
 			}
 			p := from + k
-			if isWholeWord(line, p, p+n) {
+			if wl.whole(line, p, p+n) {
 				fn(i)
 				break
 			}
@@ -69,34 +95,59 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 // myKnoxAgent); and the character after it is not a lower-case letter or
 // digit (an upper-case letter starts the next word: DrupalError,
 // EFOTAClient; but after a marker written in capitals, only a capital
-// followed by a lower-case letter does, so KNOXVILLE is one word). A letter that ends a JSON escape (\n, \t, \u00e9) is not
-// part of the word that follows it.
+// followed by a lower-case letter does, so KNOXVILLE is one word). A letter
+// that ends a JSON escape (\n, \t, \u00e9) is not part of the word that
+// follows it.
 func isWholeWord(line []byte, start, end int) bool {
-	if start > 0 {
-		before, _ := utf8.DecodeLastRune(line[:start])
-		if isLetterOrDigit(before) && !escapeEndsAt(line, start) {
-			first, _ := utf8.DecodeRune(line[start:])
-			camel := (unicode.IsLower(before) || unicode.IsDigit(before)) && unicode.IsUpper(first)
-			if !camel {
-				return false
-			}
-		}
+	return startsWord(line, start) && endsWord(line, start, end)
+}
+
+// isWholePhrase is isWholeWord for a phrase that may begin or end with a
+// character that is no letter or digit (knox.gateway (, /core/lib/drupal):
+// only an edge that is a letter or digit must be a word's edge.
+func isWholePhrase(line []byte, start, end int) bool {
+	if end <= start {
+		return false
 	}
-	if end < len(line) {
-		after, size := utf8.DecodeRune(line[end:])
-		if unicode.IsLower(after) || unicode.IsDigit(after) {
+	first, _ := utf8.DecodeRune(line[start:])
+	last, _ := utf8.DecodeLastRune(line[start:end])
+	return (!isLetterOrDigit(first) || startsWord(line, start)) &&
+		(!isLetterOrDigit(last) || endsWord(line, start, end))
+}
+
+// startsWord reports whether a word starts at line[start] (the first half
+// of isWholeWord).
+func startsWord(line []byte, start int) bool {
+	if start <= 0 {
+		return true
+	}
+	before, _ := utf8.DecodeLastRune(line[:start])
+	if !isLetterOrDigit(before) || escapeEndsAt(line, start) {
+		return true
+	}
+	first, _ := utf8.DecodeRune(line[start:])
+	return (unicode.IsLower(before) || unicode.IsDigit(before)) && unicode.IsUpper(first)
+}
+
+// endsWord reports whether the word line[start:end] ends at end (the
+// second half of isWholeWord).
+func endsWord(line []byte, start, end int) bool {
+	if end >= len(line) {
+		return true
+	}
+	after, size := utf8.DecodeRune(line[end:])
+	if unicode.IsLower(after) || unicode.IsDigit(after) {
+		return false
+	}
+	if unicode.IsUpper(after) && end > start {
+		// After a marker written in capitals, a capital starts the
+		// next word only when a lower-case letter follows it
+		// (EFOTAClient); otherwise the capitals run on as one word
+		// (KNOXVILLE, EFOTAS).
+		last, _ := utf8.DecodeLastRune(line[start:end])
+		next, _ := utf8.DecodeRune(line[end+size:])
+		if unicode.IsUpper(last) && !unicode.IsLower(next) {
 			return false
-		}
-		if unicode.IsUpper(after) && end > start {
-			// After a marker written in capitals, a capital starts
-			// the next word only when a lower-case letter follows
-			// it (EFOTAClient); otherwise the capitals run on as one
-			// word (KNOXVILLE, EFOTAS).
-			last, _ := utf8.DecodeLastRune(line[start:end])
-			next, _ := utf8.DecodeRune(line[end+size:])
-			if unicode.IsUpper(last) && !unicode.IsLower(next) {
-				return false
-			}
 		}
 	}
 	return true

@@ -131,7 +131,7 @@ func FuzzIsWholeWord(f *testing.F) {
 // to no system: no annotation, no marked system.
 func TestMarkerInsideWordNeverTies(t *testing.T) {
 	m := accMatcher(t, "")
-	markers := m.markers.words
+	markers := m.markers.words.words
 	if len(markers) < 8 {
 		t.Fatalf("only %d markers", len(markers))
 	}

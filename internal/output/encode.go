@@ -53,9 +53,11 @@ func DefaultFields() []Field {
 const fieldKnownAsked Field = "known (asked for)"
 
 // ParseFields parses a comma-separated field list ("system,code,name"). A
-// field named twice is written once, where it is first named. known, named
-// in the list, is written for every annotation (true or false); in the
-// default list it is written only when false.
+// field named twice is written once, where it is first named. system, when
+// named, is written first wherever it is named, so that each annotation's
+// group of fields starts with errtag.system and a line's groups are told
+// apart by it. known, named in the list, is written for every annotation
+// (true or false); in the default list it is written only when false.
 func ParseFields(s string) ([]Field, error) {
 	var out []Field
 	seen := map[Field]bool{}
@@ -87,6 +89,13 @@ func ParseFields(s string) ([]Field, error) {
 	}
 	if len(out) == 0 {
 		return nil, &FieldError{Known: nil}
+	}
+	for i, f := range out {
+		if f == FieldSystem && i > 0 {
+			copy(out[1:i+1], out[:i])
+			out[0] = FieldSystem
+			break
+		}
 	}
 	return out, nil
 }

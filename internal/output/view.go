@@ -30,6 +30,13 @@ type View struct {
 // wrapped to v.Width. opts.Fields chooses what the blocks show. The view
 // is not a format to parse: the formats are Auto and JSON; opts.Format is
 // not looked at.
+//
+// What would control the terminal rather than show on it (escape
+// sequences, a bell, a bare carriage return, other C0 and C1 controls,
+// bidirectional overrides) is written visibly, as textui.Escape does, in
+// the lines, the file names and the annotations alike: log content cannot
+// recolour the terminal, retitle it or hide part of a line. Pipes and files
+// get the formats' exact bytes.
 func NewView(w *Writer, opts Options, v View) *Sink {
 	if opts.Fields == nil {
 		opts.Fields = DefaultFields()
@@ -45,26 +52,60 @@ type viewSink struct {
 	opts Options
 	v    View
 	buf  []byte
+	// carry is the end of a long line's chunk that may be a character
+	// cut in two: it is escaped with the next chunk (textui.Cut).
+	carry []byte
 }
 
 func (s *viewSink) paint(style, text string) string { return textui.Paint(s.v.Color, style, text) }
 
+// escape appends b to dst with what would control the terminal written
+// visibly (textui.Escape).
+func (s *viewSink) escape(dst, b []byte) []byte { return textui.Escape(dst, b, s.v.Color) }
+
+// escaped is escape for a string, such as a catalog's text.
+func (s *viewSink) escaped(v string) string {
+	if !textui.NeedsEscape([]byte(v)) {
+		return v
+	}
+	return string(textui.Escape(nil, []byte(v), s.v.Color))
+}
+
 func (s *viewSink) prefix(b []byte) []byte {
 	if s.opts.Source != "" {
-		b = append(b, s.paint(textui.Magenta, s.opts.Source)...)
+		b = append(b, s.paint(textui.Magenta, s.escaped(s.opts.Source))...)
 		b = append(b, s.paint(textui.Cyan, ":")...)
 	}
 	return b
 }
 
+// terminator appends a line's terminator: a bare CR (ending the input) is
+// shown, not obeyed, and followed by a line feed when more is written
+// under the line.
+func (s *viewSink) terminator(b, term []byte, under bool) []byte {
+	if string(term) == "\r" {
+		b = s.escape(b, term)
+		term = nil
+	}
+	if len(term) == 0 && under {
+		term = []byte{'\n'} // the blocks go under the line
+	}
+	return append(b, term...)
+}
+
 func (s *viewSink) Plain(block []byte) error {
 	if s.opts.Source == "" {
-		_, err := s.w.Write(block)
+		if !textui.NeedsEscape(block) {
+			_, err := s.w.Write(block)
+			return err
+		}
+		s.buf = s.escape(s.buf[:0], block)
+		_, err := s.w.Write(s.buf)
 		return err
 	}
 	for len(block) > 0 {
 		i := bytes.IndexByte(block, '\n')
-		s.buf = append(s.prefix(s.buf[:0]), block[:i+1]...)
+		s.buf = s.escape(s.prefix(s.buf[:0]), block[:i+1])
 		if _, err := s.w.Write(s.buf); err != nil {
 			return err
 		}
@@ -76,16 +117,13 @@ func (s *viewSink) Plain(block []byte) error {
 func (s *viewSink) Line(line, term []byte, anns []matcher.Annotation) error {
 	b := s.prefix(s.buf[:0])
 	if len(anns) == 0 {
-		b = append(append(b, line...), term...)
+		b = s.terminator(s.escape(b, line), term, false)
 		s.buf = b
 		_, err := s.w.Write(b)
 		return err
 	}
 	b = s.highlight(b, line, anns)
-	if len(term) == 0 {
-		term = []byte{'\n'} // the blocks go under the line
-	}
-	b = append(b, term...)
+	b = s.terminator(b, term, true)
 	for i := range anns {
 		b = s.block(b, &anns[i])
 	}
@@ -98,7 +136,7 @@ func (s *viewSink) Line(line, term []byte, anns []matcher.Annotation) error {
 // was found, when it can be found there as a word.
 func (s *viewSink) highlight(b, line []byte, anns []matcher.Annotation) []byte {
 	if !s.v.Color {
-		return append(b, line...)
+		return s.escape(b, line)
 	}
 	type span struct{ from, to int }
 	var spans []span
@@ -112,11 +150,11 @@ func (s *viewSink) highlight(b, line []byte, anns []matcher.Annotation) []byte {
 	}
 	last := 0
 	for _, sp := range spans {
-		b = append(b, line[last:sp.from]...)
-		b = append(b, s.paint(textui.Bold+textui.Yellow, string(line[sp.from:sp.to]))...)
+		b = s.escape(b, line[last:sp.from])
+		b = append(b, s.paint(textui.Bold+textui.Yellow, s.escaped(string(line[sp.from:sp.to])))...)
 		last = sp.to
 	}
-	return append(b, line[last:]...)
+	return s.escape(b, line[last:])
 }
 
 // findWord returns where code first occurs as a word in line at or after
@@ -164,20 +202,20 @@ func (s *viewSink) block(b []byte, a *matcher.Annotation) []byte {
 	for _, f := range s.opts.Fields {
 		switch f {
 		case FieldSystem:
-			head = append(head, e.System)
+			head = append(head, s.escaped(e.System))
 		case FieldCode:
-			head = append(head, s.paint(textui.Bold+textui.Yellow, e.Code))
+			head = append(head, s.paint(textui.Bold+textui.Yellow, s.escaped(e.Code)))
 		case FieldName:
 			if a.Known && e.Name != e.Code {
-				head = append(head, s.paint(textui.Bold+textui.Cyan, e.Name))
+				head = append(head, s.paint(textui.Bold+textui.Cyan, s.escaped(e.Name)))
 			}
 		case FieldCategory:
 			if a.Known && e.Category != "" {
-				head = append(head, "("+s.paint(textui.CategoryStyle(e.Category), e.Category)+")")
+				head = append(head, "("+s.paint(textui.CategoryStyle(e.Category), s.escaped(e.Category))+")")
 			}
 		case FieldKnown, fieldKnownAsked:
 			if !a.Known {
-				known = "not in the " + e.System + " catalog"
+				known = "not in the " + s.escaped(e.System) + " catalog"
 			}
 		case FieldGroup:
 			group, _ = value(a, f)
@@ -221,7 +259,7 @@ func (s *viewSink) text(b []byte, label, value string) []byte {
 	if s.v.Width > 0 {
 		width = max(s.v.Width-len(viewBody)-len(label), 20)
 	}
-	for i, l := range textui.Wrap(textui.OneLine(value), width) {
+	for i, l := range textui.Wrap(textui.OneLine(s.escaped(value)), width) {
 		b = append(b, viewBody...)
 		if i == 0 {
 			b = append(b, s.paint(textui.Faint, label)...)
@@ -240,12 +278,18 @@ func (s *viewSink) LongStart() error {
 }
 
 func (s *viewSink) LongChunk(b []byte) error {
-	_, err := s.w.Write(b)
+	data := append(s.carry, b...)
+	keep := textui.Cut(data)
+	s.buf = s.escape(s.buf[:0], data[:len(data)-keep])
+	s.carry = append(s.carry[:0], data[len(data)-keep:]...)
+	_, err := s.w.Write(s.buf)
 	return err
 }
 
 func (s *viewSink) LongEnd(term []byte) error {
-	_, err := s.w.Write(term)
+	b := s.terminator(s.escape(s.buf[:0], s.carry), term, false)
+	s.carry, s.buf = s.carry[:0], b
+	_, err := s.w.Write(b)
 	return err
 }
 

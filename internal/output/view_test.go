@@ -8,6 +8,7 @@ import (
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/textui"
 )
 
 var viewAnn = matcher.Annotation{
@@ -109,5 +110,47 @@ func TestViewPlain(t *testing.T) {
 	w.Flush()
 	if b.String() != "a.log:one\r\na.log:two\na.log:long\n" {
 		t.Errorf("%q", b.String())
+	}
+}
+
+// TestViewEscapes: what would control the terminal is written visibly in
+// every part of the view: plain blocks, annotated and unannotated lines,
+// long lines (a character cut between chunks judged whole), the file name,
+// a bare CR ending the input, and the catalog's text; CRLF stays.
+func TestViewEscapes(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	w := output.NewWriter(&b)
+	s := output.NewView(w, output.Options{Fields: []output.Field{output.FieldCode, output.FieldMessage}}, output.View{})
+	s.Plain([]byte("esc \x1b[31mRED\x1b[0m \x1b]0;TITLE\x07\r\nbare\rCR\n"))
+	s.Line([]byte("bidi \u202eevil resultCode=-1401"), []byte("\n"), []matcher.Annotation{viewAnn})
+	s.Line([]byte("c1 \xc2\x9b31m \x9b31m"), []byte("\n"), nil)
+	s.LongStart()
+	s.LongChunk([]byte("long \x1b[2J \xe2\x80"))
+	s.LongChunk([]byte("\xae end"))
+	s.LongEnd([]byte("\n"))
+	s.Line([]byte("last"), []byte("\r"), nil)
+	w.Flush()
+	want := `esc \x1b[31mRED\x1b[0m \x1b]0;TITLE\x07` + "\r\n" +
+		`bare\rCR` + "\n" +
+		`bidi \u202eevil resultCode=-1401` + "\n" +
+		"  => -1401\n     The device user rejected the download file. This result code can be returned before or after the download.\n" +
+		`c1 \u009b31m \x9b31m` + "\n" +
+		`long \x1b[2J \u202e end` + "\n" +
+		`last\r`
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+
+	hostile := viewAnn
+	hostile.Entry.Message = "from a catalog \x1b]0;x\x07"
+	got := viewOf(t, output.Options{Source: "a\x1b[1m.log", Fields: []output.Field{output.FieldMessage}}, output.View{Color: true}, "x\x07 resultCode=-1401", "\n", hostile)
+	for _, bad := range []string{"\x07", "\x1b]", "\x1b[1m.log"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("%q reached the terminal: %q", bad, got)
+		}
+	}
+	if !strings.Contains(got, textui.Reverse+`\x07`+textui.Reset) {
+		t.Errorf("escapes not in reverse video: %q", got)
 	}
 }

@@ -14,8 +14,8 @@ import (
 )
 
 var (
-	ruleFields = []string{"id", "replace", "system", "cue", "corroborate", "unless_marked", "marks", "fallback", "exclude", "code_type",
-		"regex", "literals", "json", "names", "csv", "code", "name", "messages"}
+	ruleFields = []string{"id", "replace", "system", "cue", "corroborate", "unless_marked", "marks", "fallback", "exclude", "exclude_regex", "not_after", "qualified_by",
+		"code_type", "regex", "literals", "json", "names", "csv", "code", "name", "messages"}
 	corroFields = []string{"message", "context"}
 	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	// codePattern is a catalog code (catalog.Add checks the same).
@@ -39,6 +39,7 @@ func compileRule(cat *catalog.Catalog, file string, n *yaml.Node) (*Rule, error)
 	c.r = &Rule{ID: c.id, File: file, Line: n.Line, MessageGroup: -1}
 	for _, step := range []func(*catalog.Catalog) error{
 		c.system, c.cue, c.flags, c.exclude, c.codeType, c.kind, c.statedCode, c.literals, c.corroboration,
+		c.notAfter, c.qualifiedBy,
 	} {
 		if err := step(cat); err != nil {
 			return nil, err
@@ -158,8 +159,87 @@ func (c *ruleCompiler) flags(*catalog.Catalog) error {
 
 func (c *ruleCompiler) exclude(*catalog.Catalog) error {
 	words, err := c.wordList("exclude", "exclude word %q is too short")
+	if err != nil {
+		return err
+	}
 	c.r.Exclude = words
+	n, ok := c.f["exclude_regex"]
+	if !ok {
+		return nil
+	}
+	expr, err := yamlfile.String(c.file, "exclude_regex", n)
+	if err != nil {
+		return c.fail(n, "exclude_regex must be a string")
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return c.fail(n, "bad exclude_regex: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	if re.MatchString("") {
+		return c.fail(n, "exclude_regex %q matches every line", expr)
+	}
+	c.r.ExcludeRegex = re
+	return nil
+}
+
+// notAfter reads not_after: the words that name other kinds of code, for
+// a regex rule; a regex rule without it has DefaultNotAfter. An empty
+// list switches the check off.
+func (c *ruleCompiler) notAfter(*catalog.Catalog) error {
+	n, ok := c.f["not_after"]
+	if c.r.Kind != KindRegex {
+		if ok {
+			return c.fail(n, "not_after is for regex rules (the words before a text carrier)")
+		}
+		return nil
+	}
+	if !ok {
+		c.r.NotAfter, c.r.notAfterDefault = DefaultNotAfter(), true
+		return nil
+	}
+	list, err := yamlfile.Strings(c.file, "not_after", n)
+	if err != nil {
+		return c.fail(n, "not_after must be a list of words")
+	}
+	out := []string{}
+	for _, w := range list {
+		if !isPlainWord(w) {
+			return c.fail(n, "not_after: %q is not a word (letters and digits)", w)
+		}
+		out = appendUnique(out, strings.ToLower(w))
+	}
+	c.r.NotAfter = out
+	return nil
+}
+
+// qualifiedBy reads qualified_by, the prefixes that make a names rule's
+// names count (Drupal.Error.OBJECT_NOT_FOUND).
+func (c *ruleCompiler) qualifiedBy(*catalog.Catalog) error {
+	n, ok := c.f["qualified_by"]
+	if !ok {
+		return nil
+	}
+	if c.r.Kind != KindNames {
+		return c.fail(n, "qualified_by is for names rules")
+	}
+	words, err := c.wordList("qualified_by", "qualifier %q is too short")
+	c.r.QualifiedBy = words
 	return err
+}
+
+// isPlainWord reports whether w is a non-empty run of ASCII letters and
+// digits.
+func isPlainWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		ch := w[i]
+		if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // wordList reads the optional list of words field name, each 3 characters

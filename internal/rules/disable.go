@@ -39,6 +39,27 @@ func (d *Disable) matches(r *Rule) bool {
 	return ok
 }
 
+// formerGenerics are the ids of the generic rules errtag once had built in
+// (code=N, error code N, {"code": N} under --system).
+var formerGenerics = []string{"generic.text-error-code", "generic.text-code", "generic.json-code"}
+
+// formerGeneric reports whether d was written for the former built-in
+// generic rules: system "*", or one of their ids or a pattern of them.
+func (d *Disable) formerGeneric() bool {
+	if d.System == AnySystem {
+		return true
+	}
+	if d.System != "" || d.ID == "" {
+		return false
+	}
+	for _, id := range formerGenerics {
+		if ok, _ := path.Match(d.ID, id); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *Disable) describe() string {
 	var what []string
 	if d.ID != "" {
@@ -108,7 +129,14 @@ func (set *Set) disable(ds []Disable) error {
 		}
 		clear(set.Rules[len(kept):])
 		set.Rules = kept
-		if !hit {
+		switch {
+		case hit:
+		case d.formerGeneric():
+			// Configs written for errtag's former built-in generic
+			// rules keep working: there is nothing to switch off.
+			set.Warnings = append(set.Warnings, &yamlfile.Error{File: d.File, Line: d.Line,
+				Msg: fmt.Sprintf("disable: %s switches nothing off: errtag has no built-in generic rules any more (--system makes only the system's own carriers count)", d.describe())})
+		default:
 			return &yamlfile.Error{File: d.File, Line: d.Line, Msg: fmt.Sprintf("disable: no rule loaded before this file has %s", d.describe())}
 		}
 	}

@@ -109,6 +109,13 @@ func FuzzRulesCompile(f *testing.F) {
 		"rules:\n  - id: r1\n    system: knox-efota\n    csv: {code: 2, where: {1: [E]}}\n    literals: [knox]\n",
 		"rules:\n  - id: r1\n    system: knox-efota\n    json: {code: resultCode, top_level: true, where: {severity: [ERROR, FATAL], 'a.b': x}}\n",
 		"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{",
+		// not_after, exclude_regex, qualified_by, marker exceptions, typed paths, aliases
+		"rules:\n  - id: r1\n    system: knox-efota\n    not_after: [http, 'a b', '']\n    exclude_regex: '\\|\\d+\\|'\n    regex: 'rc=(?P<code>-?\\d+)'\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    exclude_regex: '('\n    regex: 'rc=(?P<code>-?\\d+)'\n",
+		"markers:\n  drupal-sdk: [drupal]\nrules:\n  - id: r1\n    system: drupal-sdk\n    cue: marker\n    names: true\n    qualified_by: [drupal.error, x]\n",
+		"markers:\n  knox-efota: [knox]\nmarker_exceptions:\n  knox-efota: [fort knox, '  knox   manage ', nothing]\n",
+		"rules:\n  - id: r1\n    system: voltmx-sync\n    json: {code: errorCode, any_of: [a, {path: b, type: object}, {type: x}], none_of: {path: c}}\n",
+		"rules:\n  - id: r1\n    system: knox-efota\n    exclude: &x [a1b, c2d]\n    regex: 'rc=(?P<code>-?\\d+)'\n  - id: r2\n    system: knox-efota\n    exclude: *x\n    regex: 'rd=(?P<code>-?\\d+)'\n",
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

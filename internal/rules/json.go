@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/errtag/errtag/internal/yamlfile"
@@ -37,8 +38,18 @@ func (c *ruleCompiler) compileJSON(n *yaml.Node) error {
 
 // jsonPaths reads the JSON rule's paths.
 func (c *ruleCompiler) jsonPaths(f map[string]*yaml.Node, spec *JSONSpec) error {
-	for _, k := range []string{"code", "message", "all_of", "any_of", "none_of"} {
-		dst := map[string]*[]string{"code": &spec.Code, "message": &spec.Message, "all_of": &spec.AllOf, "any_of": &spec.AnyOf, "none_of": &spec.NoneOf}[k]
+	for _, k := range []string{"all_of", "any_of", "none_of"} {
+		dst := map[string]*[]PathTest{"all_of": &spec.AllOf, "any_of": &spec.AnyOf, "none_of": &spec.NoneOf}[k]
+		if v, ok := f[k]; ok {
+			tests, err := c.pathTests("json."+k, v)
+			if err != nil {
+				return err
+			}
+			*dst = tests
+		}
+	}
+	for _, k := range []string{"code", "message"} {
+		dst := map[string]*[]string{"code": &spec.Code, "message": &spec.Message}[k]
 		v, ok := f[k]
 		if !ok {
 			continue
@@ -55,6 +66,49 @@ func (c *ruleCompiler) jsonPaths(f map[string]*yaml.Node, spec *JSONSpec) error 
 		*dst = list
 	}
 	return nil
+}
+
+// jsonTypes are the types a path test may ask for.
+var jsonTypes = []string{"object", "array", "string", "number", "boolean", "null"}
+
+// pathTests reads an all_of, any_of or none_of list: each entry a path, or
+// a mapping {path: P, type: T} asking for a value of JSON type T.
+func (c *ruleCompiler) pathTests(field string, n *yaml.Node) ([]PathTest, error) {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []PathTest
+	for _, item := range items {
+		var t PathTest
+		switch item.Kind {
+		case yaml.ScalarNode:
+			t.Path = item.Value
+		case yaml.MappingNode:
+			f, err := yamlfile.Fields(c.file, item, "path", "type")
+			if err != nil {
+				return nil, c.wrap(field, err)
+			}
+			p, ok := f["path"]
+			if !ok {
+				return nil, c.fail(item, "%s: an entry {path, type} needs its path", field)
+			}
+			t.Path = p.Value
+			if ty, ok := f["type"]; ok {
+				if !slices.Contains(jsonTypes, ty.Value) {
+					return nil, c.fail(ty, "%s: unknown type %q (%s)", field, ty.Value, strings.Join(jsonTypes, ", "))
+				}
+				t.Type = ty.Value
+			}
+		default:
+			return nil, c.fail(item, "%s must be a path, a {path, type} mapping or a list of them", field)
+		}
+		if err := checkPath(t.Path); err != nil {
+			return nil, c.fail(item, "%s: bad path %q: %v", field, t.Path, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // jsonFlags reads require_message, keys_fold and top_level.

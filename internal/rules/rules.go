@@ -115,15 +115,31 @@ type JSONSpec struct {
 	// with the object's keys ignoring case, '_', '-' and spaces: resultCode
 	// also finds result_code, RESULT-CODE and "result code".
 	KeysFold bool
-	AllOf    []string // every path must exist
-	AnyOf    []string // at least one path must exist
-	NoneOf   []string // no path may exist
+	AllOf    []PathTest // every path must exist (with its type, if given)
+	AnyOf    []PathTest // at least one path must exist (with its type, if given)
+	NoneOf   []PathTest // no path may exist (with its type, if given)
 	// Where are conditions on values: each path must hold one of its
 	// values.
 	Where []ValueCondition
 	// TopLevel restricts the rule to the object that is the whole line:
 	// no objects nested in it, embedded in text or held in strings.
 	TopLevel bool
+}
+
+// PathTest is a path an object must (or must not) have: with Type set, a
+// value of that JSON type (object, array, string, number, boolean, null).
+type PathTest struct {
+	Path string
+	Type string
+}
+
+// String is the test as errtag test prints it: the path, and its type in
+// parentheses when it has one.
+func (p PathTest) String() string {
+	if p.Type == "" {
+		return p.Path
+	}
+	return p.Path + " (" + p.Type + ")"
 }
 
 // ValueCondition says that the value at Path (a gjson path, or a CSV
@@ -190,12 +206,23 @@ type Rule struct {
 	Templates *Templates
 	JSON      *JSONSpec // KindJSON
 	CSV       *CSVSpec  // KindCSV
-	// Exclude lists lower-case words that veto the rule: on a line
-	// containing any of them (ignoring ASCII case) the rule does not run.
-	// For numbers that look like the system's codes but belong to
-	// something else on the same line (Android's ActivityManager result
-	// codes on a line naming a Knox package).
+	// Exclude lists lower-case words and phrases that veto the rule: on
+	// a line containing any of them as a whole word (ignoring ASCII case)
+	// the rule does not run. For numbers that look like the system's
+	// codes but belong to something else on the same line (Android's
+	// ActivityManager result codes on a line naming a Knox package).
 	Exclude []string
+	// ExcludeRegex, when set, vetoes the rule on a line it matches: for
+	// another software's line layouts (Drupal core's syslog records).
+	ExcludeRegex *regexp.Regexp
+	// NotAfter lists lower-case words that name another kind of code
+	// (HTTP, exit, SQL...): a regex rule's match right after one of them
+	// ("HTTP error code: 503") is that code, not the system's.
+	NotAfter []string
+	// QualifiedBy, for a names rule, are the prefixes that make a name
+	// the system's (Drupal.Error.OBJECT_NOT_FOUND): a name without one
+	// ties nothing on its own.
+	QualifiedBy []string
 	// Literals are lower-case strings of which at least one occurs
 	// (case-insensitively) in any text the rule matches: the prefilter.
 	Literals []string
@@ -207,6 +234,8 @@ type Rule struct {
 	Line          int
 	// replace: the rule replaces the earlier rule of its id.
 	replace bool
+	// notAfterDefault: NotAfter is DefaultNotAfter (the rule gave none).
+	notAfterDefault bool
 }
 
 // Where is the rule's location, FILE:LINE.
@@ -217,6 +246,10 @@ type Set struct {
 	Rules []*Rule
 	// Markers holds each system's marker words, lower case.
 	Markers map[string][]string
+	// MarkerExceptions holds, per system, phrases (lower case) that
+	// contain one of its markers but name something else (Apache Knox,
+	// Fort Knox, DrupalCon): a marker inside one of them does not count.
+	MarkerExceptions map[string][]string
 	// Off lists the rules that a later file switched off (disable:) or
 	// replaced (replace: true), in the order that happened.
 	Off []Off
@@ -295,8 +328,24 @@ func Compile(cat *catalog.Catalog, sources ...Source) (*Set, error) {
 			return nil, err
 		}
 	}
-	set.Warnings = codeWarnings(cat, set.Rules)
+	set.ownWordsNotAfter()
+	set.Warnings = append(set.Warnings, codeWarnings(cat, set.Rules)...)
 	return set, nil
+}
+
+// ownWordsNotAfter takes a system's own marker words out of the default
+// not_after list of its rules: "postgres sqlstate=08006" is PostgreSQL's
+// code on a PostgreSQL line, whatever other systems' rules make of the
+// word.
+func (set *Set) ownWordsNotAfter() {
+	for _, r := range set.Rules {
+		if !r.notAfterDefault {
+			continue
+		}
+		r.NotAfter = slices.DeleteFunc(r.NotAfter, func(w string) bool {
+			return slices.ContainsFunc(set.Markers[r.System], func(mk string) bool { return strings.Contains(mk, w) })
+		})
+	}
 }
 
 func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rule) error {
@@ -305,12 +354,17 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 	if err != nil {
 		return err
 	}
-	f, err := yamlfile.Fields(file, root, "markers", "disable", "rules")
+	f, err := yamlfile.Fields(file, root, "markers", "marker_exceptions", "disable", "rules")
 	if err != nil {
 		return err
 	}
 	if m, ok := f["markers"]; ok {
 		if err := set.addMarkers(cat, file, m); err != nil {
+			return err
+		}
+	}
+	if m, ok := f["marker_exceptions"]; ok {
+		if err := set.addMarkerExceptions(cat, file, m); err != nil {
 			return err
 		}
 	}
@@ -368,6 +422,36 @@ func (set *Set) addMarkers(cat *catalog.Catalog, file string, m *yaml.Node) erro
 				return yamlfile.Errorf(file, n, "marker %q of %s is too short to be a safe cue (3 characters at least)", w, sys)
 			}
 			set.Markers[sys] = appendUnique(set.Markers[sys], strings.ToLower(w))
+		}
+	}
+	return nil
+}
+
+// addMarkerExceptions reads a file's marker_exceptions: mapping: per
+// system, phrases that contain one of its markers (given in this file or
+// an earlier one) but name something else.
+func (set *Set) addMarkerExceptions(cat *catalog.Catalog, file string, m *yaml.Node) error {
+	mf, err := yamlfile.Fields(file, m, cat.Systems()...)
+	if err != nil {
+		return fmt.Errorf("%w (marker exceptions are given per catalog system)", err)
+	}
+	if set.MarkerExceptions == nil {
+		set.MarkerExceptions = map[string][]string{}
+	}
+	for sys, n := range mf {
+		phrases, err := yamlfile.Strings(file, "marker_exceptions."+sys, n)
+		if err != nil {
+			return err
+		}
+		for _, p := range phrases {
+			p = strings.Join(strings.Fields(strings.ToLower(p)), " ")
+			if len(p) < 3 {
+				return yamlfile.Errorf(file, n, "marker exception %q of %s is too short (3 characters at least)", p, sys)
+			}
+			if !slices.ContainsFunc(set.Markers[sys], func(mk string) bool { return strings.Contains(p, mk) }) {
+				return yamlfile.Errorf(file, n, "marker exception %q contains none of the markers of %s (%s): it could never apply", p, sys, strings.Join(set.Markers[sys], ", "))
+			}
+			set.MarkerExceptions[sys] = appendUnique(set.MarkerExceptions[sys], p)
 		}
 	}
 	return nil

@@ -192,7 +192,7 @@ func TestCompileChecksNew(t *testing.T) {
 		{"disable empty entry", "disable:\n  - reason: why\n", `r.yaml:2: disable: give the id`},
 		{"disable unknown field", "disable:\n  - {ids: x}\n", `r.yaml:2: unknown field "ids"`},
 		{"replace nothing", "rules:\n  - id: nope\n    replace: true\n    system: pg\n    code_type: name\n    regex: 'xyz=(?P<code>\\w+)'\n", `r.yaml:2: rule "nope": replace: true, but no rule before this one has the id`},
-		{"same id without replace", "rules:\n  - id: generic.text-code\n    system: '*'\n    regex: 'code=(?P<code>\\d+)'\n", `r.yaml:2: rule "generic.text-code": id already used at builtin:rules.yaml:139 (to replace that rule, give replace: true)`},
+		{"same id without replace", "rules:\n  - id: drupal-sdk.text-code\n    system: '*'\n    regex: 'code=(?P<code>\\d+)'\n", `r.yaml:2: rule "drupal-sdk.text-code": id already used at builtin:rules.yaml:`},
 		{"replace in the same file", "rules:\n  - id: x\n    system: pg\n    code_type: name\n    regex: 'xyz=(?P<code>\\w+)'\n  - id: x\n    replace: true\n    system: pg\n    code_type: name\n    regex: 'yzx=(?P<code>\\w+)'\n", `r.yaml:6: rule "x": id already used at r.yaml:2 in the same file`},
 	} {
 		_, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte(c.src)})
@@ -267,6 +267,14 @@ func TestCodeWarnings(t *testing.T) {
 func TestDisableAndReplace(t *testing.T) {
 	t.Parallel()
 	cat := testCatalog(t)
+	generic := Source{Name: "generic.yaml", Data: []byte(`rules:
+  - id: generic.text-code
+    system: "*"
+    regex: '\bcode=(?P<code>\d+)'
+  - id: generic.json-code
+    system: "*"
+    json: {code: code}
+`)}
 	file := Source{Name: "r.yaml", Data: []byte(`disable:
   - "knox-efota.*"
   - system: "*"
@@ -282,7 +290,7 @@ rules:
     regex: 'mycode=(?P<code>\d+)'
 `)}
 	cfg := Source{Name: "errtag.yaml", Disable: []Disable{{ID: "wusp.server-log", File: "errtag.yaml", Line: 7, Reason: "no WSUS here"}}}
-	set, err := Compile(cat, Builtin(), file, cfg)
+	set, err := Compile(cat, Builtin(), generic, file, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +329,7 @@ rules:
 			t.Errorf("%s: off %q, want %q", id, why[id], w)
 		}
 	}
-	if len(set.Off) != 7 {
+	if len(set.Off) != 6 {
 		t.Errorf("%d rules off: %v", len(set.Off), why)
 	}
 }
@@ -402,5 +410,119 @@ func TestTemplatesPickFirst(t *testing.T) {
 		if got != want {
 			t.Errorf("%q: code %q, want %q", msg, got, want)
 		}
+	}
+}
+
+// TestCompileChecksAccuracy: the rule options of issue 9's second round
+// are checked with their place.
+func TestCompileChecksAccuracy(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	for _, c := range []struct{ name, src, want string }{
+		{"not_after on json", "rules:\n  - id: a\n    system: pg\n    not_after: [http]\n    json: {code: abc}\n", `r.yaml:4: rule "a": not_after is for regex rules`},
+		{"not_after not a word", "rules:\n  - id: a\n    system: pg\n    not_after: [http status]\n    regex: 'abc=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": not_after: "http status" is not a word`},
+		{"exclude_regex bad", "rules:\n  - id: a\n    system: pg\n    exclude_regex: '('\n    regex: 'x=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": bad exclude_regex`},
+		{"exclude_regex matching every line", "rules:\n  - id: a\n    system: pg\n    exclude_regex: 'x*'\n    regex: 'x=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": exclude_regex "x*" matches every line`},
+		{"qualified_by on regex", "rules:\n  - id: a\n    system: pg\n    qualified_by: [pg.err]\n    regex: 'abc=(?P<code>\\d+)'\n", `r.yaml:4: rule "a": qualified_by is for names rules`},
+		{"any_of unknown type", "rules:\n  - id: a\n    system: pg\n    json:\n      code: abc\n      any_of: [{path: info, type: map}]\n", `r.yaml:6: rule "a": json.any_of: unknown type "map"`},
+		{"any_of entry without path", "rules:\n  - id: a\n    system: pg\n    json:\n      code: abc\n      any_of: [{type: object}]\n", `r.yaml:6: rule "a": json.any_of: an entry {path, type} needs its path`},
+		{"marker exception without a marker", "markers:\n  pg: [postgres]\nmarker_exceptions:\n  pg: [greenplum]\n", `r.yaml:4: marker exception "greenplum" contains none of the markers of pg (postgres)`},
+		{"marker exception of an unknown system", "marker_exceptions:\n  nosuch: [x y z]\n", `r.yaml:2: unknown field "nosuch"`},
+		{"marker exception too short", "markers:\n  pg: [postgres]\nmarker_exceptions:\n  pg: [pg]\n", `r.yaml:4: marker exception "pg" of pg is too short`},
+	} {
+		_, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte(c.src)})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v\n  want it to contain %s", c.name, err, c.want)
+		}
+	}
+}
+
+// TestAccuracyOptions: what the new options compile to.
+func TestAccuracyOptions(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	set, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte(`markers:
+  pg: [postgres, sql]
+marker_exceptions:
+  pg: [Postgres  Pro]
+rules:
+  - id: pg.default
+    system: pg
+    code_type: name
+    exclude: &words [alpha, beta]
+    regex: 'state=(?P<code>\w+)'
+  - id: pg.own
+    system: pg
+    code_type: name
+    not_after: [HTTP]
+    exclude: *words
+    regex: 'sqlstate=(?P<code>\w+)'
+  - id: pg.off
+    system: pg
+    code_type: name
+    not_after: []
+    regex: 'st=(?P<code>\w+)'
+  - id: pg.json
+    system: pg
+    code_type: name
+    json:
+      code: state
+      any_of: [a, {path: b, type: object}]
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*Rule{}
+	for _, r := range set.Rules {
+		byID[r.ID] = r
+	}
+	def := byID["pg.default"].NotAfter
+	if !slices.Contains(def, "http") || !slices.Contains(def, "exit") {
+		t.Errorf("default not_after %v lacks http or exit", def)
+	}
+	// The system's own markers are not qualifiers of its carriers.
+	for _, own := range []string{"postgres", "sql"} {
+		if slices.Contains(def, own) {
+			t.Errorf("default not_after of a pg rule holds pg's marker word %q", own)
+		}
+	}
+	if slices.Contains(byID["drupal-sdk.text-code"].NotAfter, "sql") == false {
+		t.Error("another system's rule lost sql from its not_after")
+	}
+	if got := byID["pg.own"].NotAfter; !slices.Equal(got, []string{"http"}) {
+		t.Errorf("pg.own not_after %v", got)
+	}
+	if got := byID["pg.own"].Exclude; !slices.Equal(got, []string{"alpha", "beta"}) {
+		t.Errorf("an alias's list: %v", got)
+	}
+	if got := byID["pg.off"].NotAfter; len(got) != 0 {
+		t.Errorf("not_after: [] gave %v", got)
+	}
+	if got := byID["pg.json"].JSON.AnyOf; !slices.Equal(got, []PathTest{{Path: "a"}, {Path: "b", Type: "object"}}) {
+		t.Errorf("any_of %v", got)
+	}
+	if got := set.MarkerExceptions["pg"]; !slices.Equal(got, []string{"postgres pro"}) {
+		t.Errorf("marker exceptions %v", got)
+	}
+	if got := byID["drupal-sdk.constant"].QualifiedBy; !slices.Equal(got, []string{"drupal.error", "drupalerror"}) {
+		t.Errorf("drupal-sdk.constant qualified_by %v", got)
+	}
+}
+
+// TestDisableFormerGeneric: a disable entry written for the generic rules
+// errtag once had built in is a warning, not an error; any other entry
+// that switches nothing off is still an error.
+func TestDisableFormerGeneric(t *testing.T) {
+	t.Parallel()
+	cat := testCatalog(t)
+	set, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte("disable:\n  - system: \"*\"\n  - generic.text-code\n  - \"generic.*\"\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Warnings) != 3 || !strings.Contains(set.Warnings[0].Error(), `r.yaml:2: disable: system "*" switches nothing off: errtag has no built-in generic rules any more`) {
+		t.Errorf("warnings %v", set.Warnings)
+	}
+	if _, err := Compile(cat, Builtin(), Source{Name: "r.yaml", Data: []byte("disable: [generic.mine]\n")}); err == nil {
+		t.Error("an unknown generic id: no error")
 	}
 }

@@ -289,16 +289,6 @@ func percent(n, total int64) string {
 	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(total))
 }
 
-// size formats a byte count: "512 B", "4.3 KB", "1.2 MB", "3.0 GB".
-func size(n int64) string {
-	const k = 1000
-	switch {
-	case n < k:
-		return fmt.Sprintf("%d B", n)
-	case n < k*k:
-		return fmt.Sprintf("%.1f KB", float64(n)/k)
-	case n < k*k*k:
-		return fmt.Sprintf("%.1f MB", float64(n)/(k*k))
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/(k*k*k))
-}
+// size formats a byte count in the unit system of errtag's human output
+// (textui.Bytes): "512 B", "4.3 KiB", "1.2 MiB".
+func size(n int64) string { return textui.Bytes(n) }

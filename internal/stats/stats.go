@@ -10,6 +10,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"sort"
 	"sync"
 
@@ -77,21 +78,44 @@ func (c *Collector) Add(anns []matcher.Annotation) {
 func (c *Collector) AddInput(name string, st stream.Stats) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.inputs = append(c.inputs, Input{Name: name, Lines: st.Lines, AnnotatedLines: st.Annotated, Bytes: st.Bytes})
+	c.inputs = append(c.inputs, Input{File: name, Lines: st.Lines, Annotated: st.Annotated, Bytes: st.Bytes})
 }
 
-// Input is what was read from one input.
+// Input is what was read from one input. Its JSON keys are those of
+// errtag -c --format json: file, lines, annotated, bytes.
 type Input struct {
-	Name           string `json:"name"`
-	Lines          int64  `json:"lines"`
-	AnnotatedLines int64  `json:"annotated_lines"`
-	Bytes          int64  `json:"bytes"` // decoded (decompressed) bytes
+	File      string `json:"file"`
+	Lines     int64  `json:"lines"`
+	Annotated int64  `json:"annotated"` // lines that got an annotation
+	Bytes     int64  `json:"bytes"`     // decoded (decompressed) bytes
 }
 
 // Count is a number of annotations for one system or category.
 type Count struct {
-	Name  string `json:"name"`
-	Count int64  `json:"count"`
+	Name  string
+	Count int64
+}
+
+// SystemCounts are the counts by system; in JSON each is
+// {"system": NAME, "count": N}, "system" as everywhere in errtag's JSON.
+type SystemCounts []Count
+
+// MarshalJSON writes the counts with the key "system".
+func (c SystemCounts) MarshalJSON() ([]byte, error) { return marshalCounts(c, "system") }
+
+// CategoryCounts are the counts by category; in JSON each is
+// {"category": NAME, "count": N}.
+type CategoryCounts []Count
+
+// MarshalJSON writes the counts with the key "category".
+func (c CategoryCounts) MarshalJSON() ([]byte, error) { return marshalCounts(c, "category") }
+
+func marshalCounts(cs []Count, key string) ([]byte, error) {
+	out := make([]map[string]any, len(cs))
+	for i, c := range cs {
+		out[i] = map[string]any{key: c.Name, "count": c.Count}
+	}
+	return json.Marshal(out)
 }
 
 // CodeCount is how often one code of one system was found.
@@ -115,15 +139,15 @@ type Report struct {
 	Inputs         []Input `json:"inputs"`
 	Lines          int64   `json:"lines"`
 	Bytes          int64   `json:"bytes"`
-	AnnotatedLines int64   `json:"annotated_lines"`
+	AnnotatedLines int64   `json:"annotated"`
 	// Annotations counts every code found (a line may carry several).
 	Annotations int64 `json:"annotations"`
 	// Unknown counts the codes found that their system's catalog does not
 	// have.
-	Unknown int64   `json:"unknown_annotations"`
-	Systems []Count `json:"systems"`
+	Unknown int64        `json:"unknown_annotations"`
+	Systems SystemCounts `json:"systems"`
 	// Categories counts the codes the catalog knows, by category.
-	Categories []Count `json:"categories"`
+	Categories CategoryCounts `json:"categories"`
 	// Codes lists every code found, known or not.
 	Codes []CodeCount `json:"codes"`
 	// UnknownCodes lists the codes their system's catalog does not have.
@@ -141,8 +165,8 @@ func (c *Collector) Report() *Report {
 		Inputs:         append([]Input{}, c.inputs...),
 		AnnotatedLines: c.annotatedLines,
 		Annotations:    c.annotations,
-		Systems:        []Count{},
-		Categories:     []Count{},
+		Systems:        SystemCounts{},
+		Categories:     CategoryCounts{},
 		Codes:          []CodeCount{},
 		UnknownCodes:   []CodeCount{},
 	}

@@ -107,7 +107,7 @@ func TestWriteText(t *testing.T) {
 	if err := fixed().Report().WriteText(&b, TextOptions{Top: 2}); err != nil {
 		t.Fatal(err)
 	}
-	want := `Lines read       100 (2 inputs, 3.5 KB)
+	want := `Lines read       100 (2 inputs, 3.4 KiB)
 Lines annotated  6 (6.0%)
 Codes found      7 (4 distinct, 1 not in the catalog)
 
@@ -178,12 +178,12 @@ func TestWriteJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"inputs", "lines", "bytes", "annotated_lines", "annotations", "unknown_annotations", "systems", "categories", "codes", "unknown_codes"} {
+	for _, k := range []string{"inputs", "lines", "bytes", "annotated", "annotations", "unknown_annotations", "systems", "categories", "codes", "unknown_codes"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("no %q in %s", k, b.String())
 		}
 	}
-	if got["lines"] != 100.0 || got["annotated_lines"] != 6.0 || len(got["codes"].([]any)) != 4 {
+	if got["lines"] != 100.0 || got["annotated"] != 6.0 || len(got["codes"].([]any)) != 4 {
 		t.Errorf("%s", b.String())
 	}
 	first := got["codes"].([]any)[0].(map[string]any)

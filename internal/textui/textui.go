@@ -5,8 +5,10 @@
 package textui
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,9 +29,10 @@ type Display struct {
 
 // For returns the Display for w: a terminal (an *os.File on one) gets its
 // width, and colour unless NO_COLOR is set to something
-// (https://no-color.org); anything else gets the zero Display. It reads the
-// process's environment and terminal, so commands take it as a function
-// from their caller rather than calling it themselves.
+// (https://no-color.org) or TERM is dumb; anything else gets the zero
+// Display. It reads the process's environment and terminal, so commands
+// take it as a function from their caller rather than calling it
+// themselves.
 func For(w io.Writer) Display {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -40,10 +43,29 @@ func For(w io.Writer) Display {
 		return Display{}
 	}
 	width, _, err := term.GetSize(fd)
-	if err != nil || width <= 0 {
-		width = 80
+	if err != nil {
+		width = 0
 	}
-	return Display{Terminal: true, Color: os.Getenv("NO_COLOR") == "", Width: width}
+	return terminal(width, os.Getenv)
+}
+
+// defaultWidth is a terminal's width when neither the terminal nor
+// COLUMNS says.
+const defaultWidth = 80
+
+// terminal is the Display of a terminal that reports width columns (0 when
+// it reports none, as a serial console or some containers do), in the
+// environment getenv reads: COLUMNS gives the width the terminal does not,
+// and NO_COLOR or TERM=dumb turn colour off.
+func terminal(width int, getenv func(string) string) Display {
+	if width <= 0 {
+		width = defaultWidth
+		if n, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS"))); err == nil && n > 0 {
+			width = n
+		}
+	}
+	color := getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	return Display{Terminal: true, Color: color, Width: width}
 }
 
 // ANSI SGR sequences, for Paint.
@@ -201,4 +223,19 @@ func (d Display) Table(w io.Writer, header []string, rows [][]string, right int,
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Bytes writes n bytes for a person, in binary (IEC) units, the one unit
+// system of errtag's human output: 512 B, 1.5 KiB, 312.4 MiB, 2.0 GiB.
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n)/unit, 0
+	for v >= unit-0.05 && i < 4 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTP"[i])
 }

@@ -84,3 +84,40 @@ func TestPaint(t *testing.T) {
 		t.Errorf("no style: %q", got)
 	}
 }
+
+// TestTerminal: a terminal that reports no width takes COLUMNS, else 80;
+// NO_COLOR and TERM=dumb turn colour off.
+func TestTerminal(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		width int
+		env   map[string]string
+		want  Display
+	}{
+		{100, nil, Display{Terminal: true, Color: true, Width: 100}},
+		{100, map[string]string{"COLUMNS": "40"}, Display{Terminal: true, Color: true, Width: 100}},
+		{0, map[string]string{"COLUMNS": "40"}, Display{Terminal: true, Color: true, Width: 40}},
+		{0, map[string]string{"COLUMNS": "x"}, Display{Terminal: true, Color: true, Width: 80}},
+		{0, nil, Display{Terminal: true, Color: true, Width: 80}},
+		{80, map[string]string{"NO_COLOR": "1"}, Display{Terminal: true, Width: 80}},
+		{80, map[string]string{"TERM": "dumb"}, Display{Terminal: true, Width: 80}},
+		{80, map[string]string{"TERM": "xterm-256color"}, Display{Terminal: true, Color: true, Width: 80}},
+	} {
+		got := terminal(c.width, func(k string) string { return c.env[k] })
+		if got != c.want {
+			t.Errorf("terminal(%d, %v) = %+v, want %+v", c.width, c.env, got, c.want)
+		}
+	}
+}
+
+func TestBytes(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{
+		0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1536: "1.5 KiB",
+		1<<20 - 1: "1.0 MiB", 5 << 30: "5.0 GiB", 1 << 40: "1.0 TiB",
+	} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

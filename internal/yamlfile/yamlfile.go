@@ -76,7 +76,9 @@ func syntaxError(file string, err error) error {
 }
 
 // Fields returns the values of mapping node m by key, after checking that
-// every key is one of allowed and none is repeated.
+// every key is one of allowed and none is repeated. A value that is an
+// alias (*name) is returned as the node its anchor (&name) marks, so that a
+// file can give a list once and use it again.
 func Fields(file string, m *yaml.Node, allowed ...string) (map[string]*yaml.Node, error) {
 	if m.Kind != yaml.MappingNode {
 		return nil, Errorf(file, m, "expected a mapping, found %s", KindName(m))
@@ -91,6 +93,9 @@ func Fields(file string, m *yaml.Node, allowed ...string) (map[string]*yaml.Node
 		}
 		if _, dup := out[k.Value]; dup {
 			return nil, Errorf(file, k, "field %q given twice", k.Value)
+		}
+		for v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
 		}
 		out[k.Value] = v
 	}

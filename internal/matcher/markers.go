@@ -1,0 +1,261 @@
+package matcher
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// markerSet finds the systems' markers in a text. An occurrence counts
+// when it is a whole word (isWholeWord), is not part of an e-mail address
+// (admin@drupal-shop.example names a mailbox, not the software), and is not
+// inside one of its system's marker exceptions (Apache Knox, Fort Knox,
+// DrupalCon: names of other things).
+type markerSet struct {
+	words *wordList
+	sys   []int // the system index of each word
+	// exceptions holds, per system index, its marker exceptions (nil
+	// when it has none).
+	exceptions []*exceptionSet
+}
+
+// exceptionSet is one system's marker exceptions. A space in a phrase
+// matches any run of up to three spaces, '_', '-' or '.', or none (Knox
+// Manage, KnoxManage, KNOX_MANAGE); everything else is compared ignoring
+// ASCII case.
+type exceptionSet struct {
+	// anchors holds, per marker word (lower case), where it sits in the
+	// phrases: an occurrence of the marker is looked for in each phrase
+	// that holds it, from there outwards, so that the cost of a look is
+	// bounded by the phrases' length, not the line's.
+	anchors map[string][]anchor
+}
+
+// anchor is a place of a marker word in a phrase: in words[word], at byte
+// off.
+type anchor struct {
+	words     []string
+	word, off int
+}
+
+func newExceptionSet(phrases, markers []string) *exceptionSet {
+	if len(phrases) == 0 {
+		return nil
+	}
+	x := &exceptionSet{anchors: map[string][]anchor{}}
+	for _, p := range phrases {
+		words := strings.Fields(p)
+		for j := range words {
+			for _, mk := range markers {
+				for _, off := range markerAt(words, j, strings.Fields(mk)) {
+					x.anchors[mk] = append(x.anchors[mk], anchor{words: words, word: j, off: off})
+				}
+			}
+		}
+	}
+	return x
+}
+
+// markerAt returns the offsets in words[j] at which a marker of the words
+// mk starts: the first in words[j], the next ones, if any, whole words
+// after it (the last one beginning its word: "volt mx" in "volt mxsync").
+func markerAt(words []string, j int, mk []string) []int {
+	var out []int
+	w := words[j]
+	for off := 0; off+len(mk[0]) <= len(w); off++ {
+		if w[off:off+len(mk[0])] != mk[0] {
+			continue
+		}
+		ok := len(mk) == 1 || off+len(mk[0]) == len(w) && j+len(mk)-1 < len(words)
+		for k := 1; ok && k < len(mk); k++ {
+			next := words[j+k]
+			ok = next == mk[k] || k == len(mk)-1 && strings.HasPrefix(next, mk[k])
+		}
+		if ok {
+			out = append(out, off)
+		}
+	}
+	return out
+}
+
+// covering returns the text of an exception that covers the occurrence of
+// marker at line[start:end] (starting at a word start, and not going on
+// into a lower-case letter: a digit or a new word may follow, as in
+// DrupalCon2024), or "".
+func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *workCount) string {
+	for _, a := range x.anchors[marker] {
+		ws := start - a.off
+		word := a.words[a.word]
+		w.scan(len(word))
+		if ws < 0 || ws+len(word) > len(line) || !equalFold(line[ws:ws+len(word)], word) {
+			continue
+		}
+		e, ok := phraseForward(line, ws+len(word), a.words[a.word+1:], w)
+		if !ok {
+			continue
+		}
+		s, ok := phraseBackward(line, ws, a.words[:a.word], w)
+		if !ok || !startsWord(line, s) {
+			continue
+		}
+		if e < len(line) {
+			if after, _ := utf8.DecodeRune(line[e:]); unicode.IsLower(after) {
+				continue
+			}
+		}
+		return string(line[s:e])
+	}
+	return ""
+}
+
+// maxExceptionSep is how many separators a space in a marker exception
+// matches at most.
+const maxExceptionSep = 3
+
+func isExceptionSep(c byte) bool {
+	return c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.'
+}
+
+// phraseForward matches words (lower case) at line[pos:], each after up to
+// maxExceptionSep separators, and returns where the match ends.
+func phraseForward(line []byte, pos int, words []string, w *workCount) (int, bool) {
+	if len(words) == 0 {
+		return pos, true
+	}
+	for skip := 0; skip <= maxExceptionSep && pos+skip <= len(line); skip++ {
+		if skip > 0 && !isExceptionSep(line[pos+skip-1]) {
+			break
+		}
+		q := pos + skip
+		w.scan(len(words[0]))
+		if q+len(words[0]) <= len(line) && equalFold(line[q:q+len(words[0])], words[0]) {
+			if e, ok := phraseForward(line, q+len(words[0]), words[1:], w); ok {
+				return e, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// phraseBackward matches words (lower case) ending at line[:pos], each
+// followed by up to maxExceptionSep separators, and returns where the match
+// starts.
+func phraseBackward(line []byte, pos int, words []string, w *workCount) (int, bool) {
+	if len(words) == 0 {
+		return pos, true
+	}
+	last := words[len(words)-1]
+	for skip := 0; skip <= maxExceptionSep && pos-skip >= 0; skip++ {
+		if skip > 0 && !isExceptionSep(line[pos-skip]) {
+			break
+		}
+		q := pos - skip
+		w.scan(len(last))
+		if q-len(last) >= 0 && equalFold(line[q-len(last):q], last) {
+			if s, ok := phraseBackward(line, q-len(last), words[:len(words)-1], w); ok {
+				return s, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// each calls fn for each occurrence of a marker in text that counts, with
+// the system's index and the occurrence's span, in order of the markers
+// and then of the text. When rejected is not nil, it appends to it the
+// occurrences that do not count, with why. found is scratch space of
+// len(words); w, when not nil, counts the bytes looked at around each
+// occurrence.
+func (ms *markerSet) each(text []byte, found []bool, rejected *[]partOfWord, w *workCount, fn func(sys, start, end int)) {
+	wl := ms.words
+	clear(found)
+	if len(wl.words) == 0 || !wl.all.FindAll(text, found) {
+		return
+	}
+	for i, ok := range found {
+		if !ok {
+			continue
+		}
+		n, sys := len(wl.words[i]), ms.sys[i]
+		for from := 0; from < len(text); {
+			k := wl.one[i].Index(text[from:])
+			if k < 0 {
+				break
+			}
+			p := from + k
+			from = p + 1
+			why := ""
+			switch {
+			case !isWholeWord(text, p, p+n):
+				why = "-" // part of a longer word
+			case inEmailAddress(text, p, p+n, w):
+				why = "in an e-mail address"
+			case ms.exceptions[sys] != nil:
+				if x := ms.exceptions[sys].covering(text, wl.words[i], p, p+n, w); x != "" {
+					why = "part of " + quote(x) + " (a marker exception)"
+				}
+			}
+			if why == "" {
+				fn(sys, p, p+n)
+				continue
+			}
+			if rejected != nil {
+				if why == "-" {
+					why = ""
+				}
+				*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p, why: why})
+			}
+		}
+	}
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// maxEmail bounds how far inEmailAddress looks either side of a word: an
+// e-mail address is at most 254 characters.
+const maxEmail = 254
+
+// inEmailAddress reports whether text[start:end] is part of an e-mail
+// address: a run of address characters holding one '@' with a local part
+// before it and a domain after it whose last label is two letters or more
+// (drupal-sdk@2.1.0, a package version, is none).
+func inEmailAddress(text []byte, start, end int, w *workCount) bool {
+	lo := start
+	for lo > 0 && start-lo < maxEmail && isAddressByte(text[lo-1]) {
+		lo--
+	}
+	hi := end
+	for hi < len(text) && hi-end < maxEmail && isAddressByte(text[hi]) {
+		hi++
+	}
+	tok := text[lo:hi]
+	w.scan(len(tok))
+	at := -1
+	for i, c := range tok {
+		if c == '@' {
+			if at >= 0 {
+				return false
+			}
+			at = i
+		}
+	}
+	if at <= 0 {
+		return false
+	}
+	domain := strings.TrimRight(string(tok[at+1:]), ".-")
+	dot := strings.LastIndexByte(domain, '.')
+	if dot <= 0 || len(domain)-dot-1 < 2 {
+		return false
+	}
+	for _, c := range domain[dot+1:] {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func isAddressByte(c byte) bool {
+	return c == '@' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' ||
+		'0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
