@@ -7,12 +7,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +28,16 @@ var binary string
 // ERRTAG_E2E_BINARY (to test a release build, or an older one). It opens
 // every source file of the module, so that go test's cache, which knows
 // only the files a test opens, runs these tests again when one changes.
+//
+// The tests spend most of their time waiting for errtag processes: unless
+// -parallel is given, twice as many run at once as there are CPUs.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	parallel := false
+	flag.Visit(func(f *flag.Flag) { parallel = parallel || f.Name == "test.parallel" })
+	if !parallel {
+		flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
+	}
 	if err := noteSources(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -55,6 +66,11 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// large says to run the large versions of the tests that have one
+// (ERRTAG_TEST_LARGE=1, as CI does); by default each runs a quick version
+// of the same promise.
+func large() bool { return os.Getenv("ERRTAG_TEST_LARGE") != "" }
 
 // noteSources opens the Go sources, embedded data and module files under
 // root (the module), for go test's cache.
@@ -271,7 +287,9 @@ func TestClosedPipe(t *testing.T) {
 	big := filepath.Join(dir, "big.log")
 	f, _ := os.Create(big)
 	w := bufio.NewWriter(f)
-	for i := 0; i < 400000; i++ {
+	// Its output is megabytes: errtag is still writing when the pipe
+	// closes.
+	for i := 0; i < 40000; i++ {
 		fmt.Fprintf(w, "%d %s\n", i, errLine)
 	}
 	w.Flush()

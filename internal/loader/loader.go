@@ -157,6 +157,3 @@ func compileRules(cat *catalog.Catalog, c Config) (*rules.Set, error) {
 	srcs = append(srcs, c.Rules...)
 	return rules.Compile(cat, srcs...)
 }
-
-// Builtin is Load with nothing added: the built-in catalog and rules.
-func Builtin() (*Loaded, error) { return Load(Config{}) }

@@ -50,8 +50,13 @@ type Annotation struct {
 	// a carrier only it writes (CueCarrier), a shared shape the catalog
 	// corroborated (CueShape), or only --system (CueSystem).
 	Cue rules.Cue
-	// Offset is where in the line the code was found (for nested,
-	// escaped text: where the enclosing string starts).
+	// Offset is the byte offset in the line of what the rule found: the
+	// code (a regex's code group, a JSON code value after its opening
+	// quote, a CSV column, a name), or, for a rule that states its code
+	// (message templates, a rule's own code), the start of its match or
+	// of the message. In text held in a JSON string, which is matched
+	// unescaped, it is the string's start plus the offset in the
+	// unescaped text: inside the string, not exact.
 	Offset int
 }
 

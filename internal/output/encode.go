@@ -147,6 +147,25 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	return "", false
 }
 
+// AppendJSON appends anns as the JSON array that both formats write under
+// the "errtag" key, with fields (nil: DefaultFields()).
+func AppendJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	if fields == nil {
+		fields = DefaultFields()
+	}
+	return appendAnnotationJSON(b, anns, fields)
+}
+
+// AppendLogfmt appends anns as the logfmt pairs that Auto appends to an
+// annotated text line (each pair after a space), with fields (nil:
+// DefaultFields()).
+func AppendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	if fields == nil {
+		fields = DefaultFields()
+	}
+	return appendLogfmt(b, anns, fields)
+}
+
 // appendAnnotationJSON appends the JSON for anns: an array of objects, one
 // per error, whatever their number, so that a consumer reads every line
 // the same way (.errtag[]).

@@ -626,34 +626,6 @@ func (t *teddy) buildVerify(groups []*teddyGroup) {
 
 func (t *teddy) hash(key uint32) uint32 { return key * hashMul >> t.shift }
 
-// bucketsAt returns the buckets whose filter passes position p of b (bytes
-// past the end of b read as 0): what the kernel computes, one position at a
-// time. For tests.
-func (t *teddy) bucketsAt(b []byte, p int) uint16 {
-	r := uint16(0xFFFF)
-	if t.buckets == 8 {
-		r = 0xFF
-	}
-	for k := 0; k < maxWindow; k++ {
-		var c byte
-		if p+k < len(b) {
-			c = b[p+k]
-		}
-		switch {
-		case t.nib != nil:
-			m := &t.nib[k]
-			r &= uint16(m[0][0][c&15]&m[1][0][c>>4]) | uint16(m[0][1][c&15]&m[1][1][c>>4])<<8
-			if t.ascii && c >= 0x80 {
-				r = 0 // VPSHUFB on the byte itself
-			}
-		case t.byt != nil:
-			m := &t.byt[k]
-			r &= uint16(m[0][c&0x7f]) | uint16(m[1][c&0x7f])<<8
-		}
-	}
-	return r
-}
-
 // scanMode says what run looks for.
 type scanMode uint8
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +27,11 @@ var (
 )
 
 // builtinProp returns the built-in matcher (no --system), built once.
+// large says to run the large versions of the tests that have one
+// (ERRTAG_TEST_LARGE=1, as CI does); by default each runs a quick version
+// of the same promise.
+func large() bool { return os.Getenv("ERRTAG_TEST_LARGE") != "" }
+
 func builtinProp(t testing.TB) *matcher.Matcher {
 	t.Helper()
 	propMatcherOnce.Do(func() {
