@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,6 +37,12 @@ type exceptionSet struct {
 type anchor struct {
 	words     []string
 	word, off int
+	// For a marker of one word, what must follow an occurrence for the
+	// phrase to cover it, tested before the phrase is: inWord, the byte
+	// of words[word] after the marker; or else next, the first byte of
+	// the next word (after up to maxExceptionSep separators). 0: no
+	// test.
+	inWord, next byte
 }
 
 func newExceptionSet(phrases, markers []string) *exceptionSet {
@@ -48,7 +55,15 @@ func newExceptionSet(phrases, markers []string) *exceptionSet {
 		for j := range words {
 			for _, mk := range markers {
 				for _, off := range markerAt(words, j, strings.Fields(mk)) {
-					x.anchors[mk] = append(x.anchors[mk], anchor{words: words, word: j, off: off})
+					a := anchor{words: words, word: j, off: off}
+					switch end := off + len(mk); {
+					case strings.Contains(mk, " "):
+					case end < len(words[j]):
+						a.inWord = words[j][end]
+					case j+1 < len(words):
+						a.next = words[j+1][0]
+					}
+					x.anchors[mk] = append(x.anchors[mk], a)
 				}
 			}
 		}
@@ -83,7 +98,31 @@ func markerAt(words []string, j int, mk []string) []int {
 // into a lower-case letter: a digit or a new word may follow, as in
 // DrupalCon2024), or "".
 func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *workCount) string {
+	// next holds the bytes (folded) a next word of a phrase may start
+	// with after this occurrence: after 0 to maxExceptionSep separators.
+	var next [maxExceptionSep + 1]byte
+	nnext := -1
 	for _, a := range x.anchors[marker] {
+		switch {
+		case a.inWord != 0:
+			if end >= len(line) || lowerASCII(line[end]) != a.inWord {
+				continue
+			}
+		case a.next != 0:
+			if nnext < 0 {
+				nnext = 0
+				for q := end; q < len(line) && q <= end+maxExceptionSep; q++ {
+					next[nnext] = lowerASCII(line[q])
+					nnext++
+					if !isExceptionSep(line[q]) {
+						break
+					}
+				}
+			}
+			if bytes.IndexByte(next[:nnext], a.next) < 0 {
+				continue
+			}
+		}
 		ws := start - a.off
 		word := a.words[a.word]
 		w.scan(len(word))
@@ -111,6 +150,13 @@ func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *w
 // maxExceptionSep is how many separators a space in a marker exception
 // matches at most.
 const maxExceptionSep = 3
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 func isExceptionSep(c byte) bool {
 	return c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.'

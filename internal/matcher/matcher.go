@@ -399,8 +399,16 @@ type lineState struct {
 	scopes  []*scope
 	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
-	textFound, jsonFound, markerFound, contextFound []bool
-	csvFields                                       []csvField
+	textFound, markerFound, contextFound []bool
+	csvFields                            []csvField
+	// The line's JSON documents: their nodes, the documents (ndocs in
+	// use), the unescaped strings read from them, and the documents'
+	// literal tables; all reused line after line.
+	nodes []jnode
+	docs  []*jdoc
+	ndocs int
+	arena []byte
+	found []bool
 }
 
 // span is the first and last offset of something in a text (-1 when it
@@ -433,6 +441,7 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 		// it more strongly: look again, with that system's marker
 		// rules in play and the stronger tie.
 		st.finds, st.budget, st.nscopes = st.finds[:0], maxJSONAttempts, 0
+		st.nodes, st.arena, st.found, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], 0
 		if tr != nil {
 			tr.Dropped = tr.Dropped[:0]
 		}
@@ -460,6 +469,14 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 		st.lineMarks[i] = span{-1, -1}
 	}
 	st.finds = st.finds[:0]
+	// A huge document's scratch is not kept for the lines after it.
+	if cap(st.nodes) > maxKeptNodes {
+		st.nodes = nil
+	}
+	if cap(st.arena) > maxKeptArena {
+		st.arena = nil
+	}
+	st.nodes, st.arena, st.found, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], 0
 	if cap(st.excluded) < st.m.excludes {
 		st.excluded = make([]uint8, st.m.excludes)
 	}
@@ -470,6 +487,44 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 	}
 	st.context = st.context[:st.m.contexts]
 	clear(st.context)
+}
+
+// maxKeptNodes and maxKeptArena bound the JSON scratch a lineState keeps
+// between lines.
+const (
+	maxKeptNodes = 1 << 14
+	maxKeptArena = 1 << 18
+)
+
+// parse parses text as one JSON document of the line, or reports false if
+// it is not valid JSON.
+func (st *lineState) parse(text []byte) (*jdoc, bool) {
+	mark := len(st.nodes)
+	nodes, ok := parseDoc(text, st.nodes)
+	if !ok {
+		st.nodes = nodes[:mark]
+		return nil, false
+	}
+	st.nodes = nodes
+	if st.ndocs == len(st.docs) {
+		st.docs = append(st.docs, &jdoc{})
+	}
+	d := st.docs[st.ndocs]
+	st.ndocs++
+	d.text, d.nodes = text, nodes[mark:len(nodes):len(nodes)]
+	return d, true
+}
+
+// bools returns n false bools, valid for the line.
+func (st *lineState) bools(n int) []bool {
+	if cap(st.found)-len(st.found) < n {
+		// The old array stays with the slices made from it.
+		st.found = make([]bool, 0, max(2*cap(st.found), 4*n))
+	}
+	b := st.found[len(st.found) : len(st.found)+n]
+	st.found = st.found[:len(st.found)+n]
+	clear(b)
+	return b
 }
 
 type contextWord struct {
