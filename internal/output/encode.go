@@ -3,9 +3,12 @@ package output
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // Field names an annotation field that can be emitted.
@@ -147,14 +150,62 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	return "", false
 }
 
+// renderCache holds the renderings of annotations, for one field list: a
+// catalog row comes out on many lines, and is rendered once, then copied.
+// It is safe for concurrent use (RunParallel's renderers share their
+// Sink's).
+type renderCache struct {
+	m sync.Map // annKey -> *rendered
+	n atomic.Int32
+}
+
+// maxRendered bounds a renderCache: unknown codes are as many as a log
+// holds, and past this many annotations the rest are rendered each time.
+const maxRendered = 4096
+
+// annKey is everything of an annotation that its rendering shows, for one
+// without alternatives.
+type annKey struct {
+	system, code, name, category, group, message, remediation, rule string
+	known                                                           bool
+	cue                                                             rules.Cue
+}
+
+// rendered is an annotation rendered both ways.
+type rendered struct{ logfmt, json []byte }
+
+// get returns a's renderings, or nil when a is not cached (c nil, an
+// annotation with alternatives, or the cache full).
+func (c *renderCache) get(a *matcher.Annotation, fields []Field) *rendered {
+	if c == nil || len(a.Alternatives) > 0 {
+		return nil
+	}
+	e := &a.Entry
+	k := annKey{e.System, e.Code, e.Name, e.Category, e.Group, e.Message, e.Remediation, a.Rule, a.Known, a.Cue}
+	if r, ok := c.m.Load(k); ok {
+		return r.(*rendered)
+	}
+	if c.n.Load() >= maxRendered {
+		return nil
+	}
+	c.n.Add(1)
+	r := &rendered{logfmt: appendOneLogfmt(nil, a, fields), json: appendOneJSON(nil, a, fields)}
+	c.m.Store(k, r)
+	return r
+}
+
 // appendAnnotationJSON appends the JSON for anns: an array of objects, one
 // per error, whatever their number, so that a consumer reads every line
-// the same way (.errtag[]).
-func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+// the same way (.errtag[]). Renderings in c (nil: none) are reused.
+func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field, c *renderCache) []byte {
 	b = append(b, '[')
 	for i := range anns {
 		if i > 0 {
 			b = append(b, ',')
+		}
+		if r := c.get(&anns[i], fields); r != nil {
+			b = append(b, r.json...)
+			continue
 		}
 		b = appendOneJSON(b, &anns[i], fields)
 	}
@@ -207,31 +258,40 @@ func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
 
 // appendLogfmt appends " errtag.k=v ..." for each annotation, in order; a
 // line with several errors repeats the group, each starting at
-// errtag.system.
-func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+// errtag.system. Renderings in c (nil: none) are reused.
+func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field, c *renderCache) []byte {
 	for i := range anns {
-		a := &anns[i]
-		for _, f := range fields {
-			var v string
-			switch f {
-			case FieldKnown:
-				if a.Known {
-					continue
-				}
-				v = "false"
-			case fieldKnownAsked:
-				f, v = FieldKnown, strconv.FormatBool(a.Known)
-			default:
-				var ok bool
-				if v, ok = value(a, f); !ok {
-					continue
-				}
-			}
-			b = append(b, " errtag."...)
-			b = append(b, f...)
-			b = append(b, '=')
-			b = appendLogfmtValue(b, v)
+		if r := c.get(&anns[i], fields); r != nil {
+			b = append(b, r.logfmt...)
+			continue
 		}
+		b = appendOneLogfmt(b, &anns[i], fields)
+	}
+	return b
+}
+
+// appendOneLogfmt appends the logfmt pairs of one annotation.
+func appendOneLogfmt(b []byte, a *matcher.Annotation, fields []Field) []byte {
+	for _, f := range fields {
+		var v string
+		switch f {
+		case FieldKnown:
+			if a.Known {
+				continue
+			}
+			v = "false"
+		case fieldKnownAsked:
+			f, v = FieldKnown, strconv.FormatBool(a.Known)
+		default:
+			var ok bool
+			if v, ok = value(a, f); !ok {
+				continue
+			}
+		}
+		b = append(b, " errtag."...)
+		b = append(b, f...)
+		b = append(b, '=')
+		b = appendLogfmtValue(b, v)
 	}
 	return b
 }

@@ -36,6 +36,10 @@ type Options struct {
 	// each record as "file" (see FileKey for a record that has a "file"
 	// of its own).
 	Source string
+
+	// cache holds the Sink's renderings of annotations, shared by its
+	// renderers.
+	cache *renderCache
 }
 
 // FileKey and FileKeyAlt are the keys under which the JSON format writes
@@ -148,6 +152,7 @@ func NewSink(w *Writer, opts Options) (*Sink, error) {
 	if opts.Format != Auto && opts.Format != JSON {
 		return nil, fmt.Errorf("unknown format %q (auto or json)", opts.Format)
 	}
+	opts.cache = new(renderCache)
 	return newSink(w, opts, newEncoder), nil
 }
 
