@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
@@ -154,43 +154,65 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 // catalog row comes out on many lines, and is rendered once, then copied.
 // It is safe for concurrent use (RunParallel's renderers share their
 // Sink's).
+//
+// Only annotations of known codes without alternatives are kept: their
+// texts are the catalog's, so the same row on another line has its texts
+// at the same addresses, and an annotation is known by where its texts
+// are (annKey) instead of by hashing them. The cache keeps the texts it
+// has seen alive, so no other text can take their place in memory.
 type renderCache struct {
-	m sync.Map // annKey -> *rendered
-	n atomic.Int32
+	mu sync.RWMutex
+	m  map[annKey]*rendered
 }
 
-// maxRendered bounds a renderCache: unknown codes are as many as a log
-// holds, and past this many annotations the rest are rendered each time.
+// maxRendered bounds a renderCache (a catalog has a few thousand rows).
 const maxRendered = 4096
 
-// annKey is everything of an annotation that its rendering shows, for one
-// without alternatives.
+// annKey is where the texts of an annotation are, and the rest of what its
+// rendering shows.
 type annKey struct {
-	system, code, name, category, group, message, remediation, rule string
-	known                                                           bool
-	cue                                                             rules.Cue
+	ptr   [annTexts]*byte
+	len   [annTexts]int
+	known bool
+	cue   rules.Cue
 }
 
-// rendered is an annotation rendered both ways.
-type rendered struct{ logfmt, json []byte }
+const annTexts = 8
+
+// rendered is an annotation rendered both ways, and the texts it was
+// rendered from.
+type rendered struct {
+	logfmt, json []byte
+	texts        [annTexts]string
+}
 
 // get returns a's renderings, or nil when a is not cached (c nil, an
-// annotation with alternatives, or the cache full).
+// unknown code, an annotation with alternatives, or the cache full).
 func (c *renderCache) get(a *matcher.Annotation, fields []Field) *rendered {
-	if c == nil || len(a.Alternatives) > 0 {
+	if c == nil || !a.Known || len(a.Alternatives) > 0 {
 		return nil
 	}
 	e := &a.Entry
-	k := annKey{e.System, e.Code, e.Name, e.Category, e.Group, e.Message, e.Remediation, a.Rule, a.Known, a.Cue}
-	if r, ok := c.m.Load(k); ok {
-		return r.(*rendered)
+	texts := [annTexts]string{e.System, e.Code, e.Name, e.Category, e.Group, e.Message, e.Remediation, a.Rule}
+	k := annKey{known: a.Known, cue: a.Cue}
+	for i, t := range texts {
+		k.ptr[i], k.len[i] = unsafe.StringData(t), len(t)
 	}
-	if c.n.Load() >= maxRendered {
-		return nil
+	c.mu.RLock()
+	r, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return r
 	}
-	c.n.Add(1)
-	r := &rendered{logfmt: appendOneLogfmt(nil, a, fields), json: appendOneJSON(nil, a, fields)}
-	c.m.Store(k, r)
+	r = &rendered{logfmt: appendOneLogfmt(nil, a, fields), json: appendOneJSON(nil, a, fields), texts: texts}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[annKey]*rendered)
+	}
+	if len(c.m) < maxRendered {
+		c.m[k] = r
+	}
 	return r
 }
 
