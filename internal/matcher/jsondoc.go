@@ -46,6 +46,10 @@ type jnode struct {
 type jdoc struct {
 	text  []byte
 	nodes []jnode
+	// marks are where a marker word occurs in text (as a substring, in
+	// any case), once looked for (marksDone).
+	marks     []int32
+	marksDone bool
 }
 
 // jparser builds the nodes of one document.
@@ -284,6 +288,31 @@ func scanNumber(data []byte, i int) (int, bool) {
 		}
 	}
 	return i, true
+}
+
+// mayMark reports whether the raw text d.text[s:e] of a key or string
+// value may hold a marker: one of the marker words occurs in it, or it has
+// escapes (then its value is not its raw text). A string that may not need
+// not be searched for markers: the document's text was, once.
+func (st *lineState) mayMark(d *jdoc, s, e int32, esc bool) bool {
+	if esc {
+		return true
+	}
+	if !d.marksDone {
+		d.marksDone = true
+		from := len(st.marks)
+		st.m.markers.words.all.EachHit(d.text, func(start, _ int) bool {
+			st.marks = append(st.marks, int32(start))
+			return true
+		})
+		d.marks = st.marks[from:len(st.marks):len(st.marks)]
+	}
+	for _, p := range d.marks {
+		if s <= p && p < e {
+			return true
+		}
+	}
+	return false
 }
 
 // first returns the first value of container n, or -1.

@@ -1,7 +1,6 @@
 package matcher
 
 import (
-	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +28,16 @@ type exceptionSet struct {
 	// phrases: an occurrence of the marker is looked for in each phrase
 	// that holds it, from there outwards, so that the cost of a look is
 	// bounded by the phrases' length, not the line's.
-	anchors map[string][]anchor
+	anchors map[string]*markerAnchors
+}
+
+// markerAnchors are one marker's anchors, by the test that rules them out
+// cheaply: those with none, those with inWord by that byte, those with
+// next by that byte.
+type markerAnchors struct {
+	other        []anchor
+	inWord, next map[byte][]anchor
+	n            int // anchors in all
 }
 
 // anchor is a place of a marker word in a phrase: in words[word], at byte
@@ -37,6 +45,7 @@ type exceptionSet struct {
 type anchor struct {
 	words     []string
 	word, off int
+	seq       int // the anchor's place among its marker's, in phrase order
 	// For a marker of one word, what must follow an occurrence for the
 	// phrase to cover it, tested before the phrase is: inWord, the byte
 	// of words[word] after the marker; or else next, the first byte of
@@ -49,7 +58,7 @@ func newExceptionSet(phrases, markers []string) *exceptionSet {
 	if len(phrases) == 0 {
 		return nil
 	}
-	x := &exceptionSet{anchors: map[string][]anchor{}}
+	x := &exceptionSet{anchors: map[string]*markerAnchors{}}
 	for _, p := range phrases {
 		words := strings.Fields(p)
 		for j := range words {
@@ -63,7 +72,21 @@ func newExceptionSet(phrases, markers []string) *exceptionSet {
 					case j+1 < len(words):
 						a.next = words[j+1][0]
 					}
-					x.anchors[mk] = append(x.anchors[mk], a)
+					ma := x.anchors[mk]
+					if ma == nil {
+						ma = &markerAnchors{inWord: map[byte][]anchor{}, next: map[byte][]anchor{}}
+						x.anchors[mk] = ma
+					}
+					a.seq = ma.n
+					ma.n++
+					switch {
+					case a.inWord != 0:
+						ma.inWord[a.inWord] = append(ma.inWord[a.inWord], a)
+					case a.next != 0:
+						ma.next[a.next] = append(ma.next[a.next], a)
+					default:
+						ma.other = append(ma.other, a)
+					}
 				}
 			}
 		}
@@ -98,31 +121,36 @@ func markerAt(words []string, j int, mk []string) []int {
 // into a lower-case letter: a digit or a new word may follow, as in
 // DrupalCon2024), or "".
 func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *workCount) string {
-	// next holds the bytes (folded) a next word of a phrase may start
-	// with after this occurrence: after 0 to maxExceptionSep separators.
-	var next [maxExceptionSep + 1]byte
-	nnext := -1
-	for _, a := range x.anchors[marker] {
-		switch {
-		case a.inWord != 0:
-			if end >= len(line) || lowerASCII(line[end]) != a.inWord {
-				continue
-			}
-		case a.next != 0:
-			if nnext < 0 {
-				nnext = 0
-				for q := end; q < len(line) && q <= end+maxExceptionSep; q++ {
-					next[nnext] = lowerASCII(line[q])
-					nnext++
-					if !isExceptionSep(line[q]) {
-						break
-					}
-				}
-			}
-			if bytes.IndexByte(next[:nnext], a.next) < 0 {
-				continue
-			}
+	ma := x.anchors[marker]
+	if ma == nil {
+		return ""
+	}
+	// Of the phrases that cover it, the first (in the rules' order).
+	best, bestSeq := "", -1
+	try := func(as []anchor) {
+		if cov, seq := coveringOf(as, line, start, w); cov != "" && (bestSeq < 0 || seq < bestSeq) {
+			best, bestSeq = cov, seq
 		}
+	}
+	try(ma.other)
+	if end < len(line) {
+		try(ma.inWord[lowerASCII(line[end])])
+	}
+	// The next word of a phrase may start after 0 to maxExceptionSep
+	// separators.
+	for q := end; q < len(line) && q <= end+maxExceptionSep; q++ {
+		try(ma.next[lowerASCII(line[q])])
+		if !isExceptionSep(line[q]) {
+			break
+		}
+	}
+	return best
+}
+
+// coveringOf returns the text of the first of the anchors as whose phrase
+// covers the marker occurrence at line[start:], and its seq.
+func coveringOf(as []anchor, line []byte, start int, w *workCount) (string, int) {
+	for _, a := range as {
 		ws := start - a.off
 		word := a.words[a.word]
 		w.scan(len(word))
@@ -142,9 +170,9 @@ func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *w
 				continue
 			}
 		}
-		return string(line[s:e])
+		return string(line[s:e]), a.seq
 	}
-	return ""
+	return "", -1
 }
 
 // maxExceptionSep is how many separators a space in a marker exception

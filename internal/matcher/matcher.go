@@ -409,6 +409,7 @@ type lineState struct {
 	ndocs int
 	arena []byte
 	found []bool
+	marks []int32
 }
 
 // span is the first and last offset of something in a text (-1 when it
@@ -441,7 +442,7 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 		// it more strongly: look again, with that system's marker
 		// rules in play and the stronger tie.
 		st.finds, st.budget, st.nscopes = st.finds[:0], maxJSONAttempts, 0
-		st.nodes, st.arena, st.found, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], 0
+		st.nodes, st.arena, st.found, st.marks, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], st.marks[:0], 0
 		if tr != nil {
 			tr.Dropped = tr.Dropped[:0]
 		}
@@ -476,7 +477,7 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 	if cap(st.arena) > maxKeptArena {
 		st.arena = nil
 	}
-	st.nodes, st.arena, st.found, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], 0
+	st.nodes, st.arena, st.found, st.marks, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], st.marks[:0], 0
 	if cap(st.excluded) < st.m.excludes {
 		st.excluded = make([]uint8, st.m.excludes)
 	}
@@ -511,7 +512,7 @@ func (st *lineState) parse(text []byte) (*jdoc, bool) {
 	}
 	d := st.docs[st.ndocs]
 	st.ndocs++
-	d.text, d.nodes = text, nodes[mark:len(nodes):len(nodes)]
+	*d = jdoc{text: text, nodes: nodes[mark:len(nodes):len(nodes)]}
 	return d, true
 }
 

@@ -138,12 +138,14 @@ func (st *lineState) docMarks(d *jdoc, n int32, depth int, record func(sys, pos 
 	switch d.nodes[n].kind {
 	case jObject:
 		for k := d.first(n); k >= 0; k = d.nodes[k].next {
-			key := st.keyStr(d, k)
-			st.markersIn(key, int(d.nodes[k].key), record)
-			switch d.nodes[k].kind {
+			nd := &d.nodes[k]
+			if st.mayMark(d, nd.key, nd.keyEnd, nd.kesc) {
+				st.markersIn(st.keyStr(d, k), int(nd.key), record)
+			}
+			switch nd.kind {
 			case jString:
-				if isNamingKey(stringOf(key)) {
-					st.markersIn(st.str(d, k), int(d.nodes[k].start), record)
+				if st.mayMark(d, nd.start, nd.end, nd.esc) && isNamingKey(stringOf(st.keyStr(d, k))) {
+					st.markersIn(st.str(d, k), int(nd.start), record)
 				}
 			case jObject, jArray:
 				st.docMarks(d, k, depth+1, record)
@@ -167,7 +169,8 @@ func (st *lineState) objectTied(sc *scope, d *jdoc, obj int32, sys int, anc *msg
 	}
 	tied := false
 	for k := d.first(obj); k >= 0 && !tied; k = d.nodes[k].next {
-		if d.nodes[k].kind == jString && isNamingKey(stringOf(st.keyStr(d, k))) {
+		nd := &d.nodes[k]
+		if nd.kind == jString && st.mayMark(d, nd.start, nd.end, nd.esc) && isNamingKey(stringOf(st.keyStr(d, k))) {
 			val := st.str(d, k)
 			st.work.scan(len(val))
 			st.markersIn(val, 0, func(s, _ int) {
@@ -258,7 +261,8 @@ func (st *lineState) messageTies(d *jdoc, obj int32, anc *msgTie) *msgTie {
 		return anc
 	}
 	for k := d.first(obj); k >= 0; k = d.nodes[k].next {
-		if d.nodes[k].kind == jString && isMessageKey(stringOf(st.keyStr(d, k))) {
+		nd := &d.nodes[k]
+		if nd.kind == jString && st.mayMark(d, nd.start, nd.end, nd.esc) && isMessageKey(stringOf(st.keyStr(d, k))) {
 			val := st.str(d, k)
 			st.work.scan(len(val))
 			st.markersIn(val, 0, func(sys, _ int) {
