@@ -39,6 +39,18 @@ type jnode struct {
 	kind        jkind
 	esc, kesc   bool // the string value, the key, has escapes
 	kids        bool
+	// keys, for an object, has keySig's bit of each of its keys (every
+	// bit for a key with escapes): a key whose bit is not set is not
+	// one of them.
+	keys uint64
+}
+
+// keySig is a key's bit in jnode.keys.
+func keySig(k []byte) uint64 {
+	if len(k) == 0 {
+		return 1
+	}
+	return 1 << ((uint(len(k))*7 + uint(k[0]) + uint(k[len(k)-1])*3) & 63)
 }
 
 // jdoc is a parsed document: its text and nodes (node 0 is the document's
@@ -144,6 +156,11 @@ func (p *jparser) object(n, i int) (int, bool) {
 		ke, kesc, ok := scanString(data, i+1)
 		if !ok {
 			return ke, false
+		}
+		if kesc {
+			p.nodes[n].keys = ^uint64(0)
+		} else {
+			p.nodes[n].keys |= keySig(data[ks+1 : ke-1])
 		}
 		i = skipSpace(data, ke)
 		if i >= len(data) || data[i] != ':' {
@@ -478,6 +495,9 @@ func (st *lineState) getKeys(d *jdoc, obj int32, path string) (jval, bool) {
 			part, rest, more = path[:i], path[i+1:], true
 			break
 		}
+	}
+	if d.nodes[obj].keys&keySig(bytesOf(part)) == 0 {
+		return jval{}, true // no such key
 	}
 	for k := d.first(obj); k >= 0; k = d.nodes[k].next {
 		if string(st.keyStr(d, k)) != part {

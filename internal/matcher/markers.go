@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -234,51 +236,59 @@ func phraseBackward(line []byte, pos int, words []string, w *workCount) (int, bo
 	return 0, false
 }
 
+// markHit is an occurrence of marker word i at p.
+type markHit struct{ i, p int32 }
+
 // each calls fn for each occurrence of a marker in text that counts, with
 // the system's index and the occurrence's span, in order of the markers
 // and then of the text. When rejected is not nil, it appends to it the
-// occurrences that do not count, with why. found is scratch space of
-// len(words); w, when not nil, counts the bytes looked at around each
-// occurrence.
-func (ms *markerSet) each(text []byte, found []bool, rejected *[]partOfWord, w *workCount, fn func(sys, start, end int)) {
+// occurrences that do not count, with why. hits is scratch space (one scan
+// of text finds every marker word's occurrences; each appends them to
+// *hits and takes them off again, so a call from fn may use it too); w,
+// when not nil, counts the bytes looked at around each occurrence.
+func (ms *markerSet) each(text []byte, hits *[]markHit, rejected *[]partOfWord, w *workCount, fn func(sys, start, end int)) {
 	wl := ms.words
-	clear(found)
-	if len(wl.words) == 0 || !wl.all.FindAll(text, found) {
+	if len(wl.words) == 0 {
 		return
 	}
-	for i, ok := range found {
-		if !ok {
+	from := len(*hits)
+	wl.all.EachHit(text, func(p, i int) bool {
+		*hits = append(*hits, markHit{int32(i), int32(p)})
+		return true
+	})
+	mine := (*hits)[from:]
+	defer func() { *hits = (*hits)[:from] }()
+	if len(mine) > 1 {
+		slices.SortFunc(mine, func(a, b markHit) int {
+			if a.i != b.i {
+				return cmp.Compare(a.i, b.i)
+			}
+			return cmp.Compare(a.p, b.p)
+		})
+	}
+	for _, h := range mine {
+		i, p := int(h.i), int(h.p)
+		n, sys := len(wl.words[i]), ms.sys[i]
+		why := ""
+		switch {
+		case !isWholeWord(text, p, p+n):
+			why = "-" // part of a longer word
+		case inEmailAddress(text, p, p+n, w):
+			why = "in an e-mail address"
+		case ms.exceptions[sys] != nil:
+			if x := ms.exceptions[sys].covering(text, wl.words[i], p, p+n, w); x != "" {
+				why = "part of " + quote(x) + " (a marker exception)"
+			}
+		}
+		if why == "" {
+			fn(sys, p, p+n)
 			continue
 		}
-		n, sys := len(wl.words[i]), ms.sys[i]
-		for from := 0; from < len(text); {
-			k := wl.one[i].Index(text[from:])
-			if k < 0 {
-				break
+		if rejected != nil {
+			if why == "-" {
+				why = ""
 			}
-			p := from + k
-			from = p + 1
-			why := ""
-			switch {
-			case !isWholeWord(text, p, p+n):
-				why = "-" // part of a longer word
-			case inEmailAddress(text, p, p+n, w):
-				why = "in an e-mail address"
-			case ms.exceptions[sys] != nil:
-				if x := ms.exceptions[sys].covering(text, wl.words[i], p, p+n, w); x != "" {
-					why = "part of " + quote(x) + " (a marker exception)"
-				}
-			}
-			if why == "" {
-				fn(sys, p, p+n)
-				continue
-			}
-			if rejected != nil {
-				if why == "-" {
-					why = ""
-				}
-				*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p, why: why})
-			}
+			*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p, why: why})
 		}
 	}
 }

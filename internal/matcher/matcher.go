@@ -399,8 +399,9 @@ type lineState struct {
 	scopes  []*scope
 	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
-	textFound, markerFound, contextFound []bool
-	csvFields                            []csvField
+	textFound, contextFound []bool
+	markHits                []markHit
+	csvFields               []csvField
 	// The line's JSON documents: their nodes, the documents (ndocs in
 	// use), the unescaped strings read from them, and the documents'
 	// literal tables; all reused line after line.
@@ -597,12 +598,11 @@ func clearBools(buf *[]bool, n int) []bool {
 
 // markSystems finds which systems' markers are on the line, and where.
 func (st *lineState) markSystems(line []byte) {
-	found := clearBools(&st.markerFound, len(st.m.markers.words.words))
 	var rejected *[]partOfWord
 	if st.trace != nil {
 		rejected = &st.trace.rejected
 	}
-	st.m.markers.each(line, found, rejected, st.work, func(sys, start, end int) {
+	st.m.markers.each(line, &st.markHits, rejected, st.work, func(sys, start, end int) {
 		sp := &st.lineMarks[sys]
 		if sp.lo < 0 || start < sp.lo {
 			sp.lo = start

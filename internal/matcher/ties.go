@@ -123,8 +123,7 @@ func (st *lineState) buildScope(sc *scope) {
 // markersIn calls at(sys, base+offset) for each marker in text that
 // counts (a whole word, in no e-mail address, in no marker exception).
 func (st *lineState) markersIn(text []byte, base int, at func(sys, pos int)) {
-	found := clearBools(&st.markerFound, len(st.m.markers.words.words))
-	st.m.markers.each(text, found, nil, st.work, func(sys, start, _ int) { at(sys, base+start) })
+	st.m.markers.each(text, &st.markHits, nil, st.work, func(sys, start, _ int) { at(sys, base+start) })
 }
 
 // docMarks records the marks of value n of d: markers in keys, and in the
