@@ -21,6 +21,19 @@ type markerSet struct {
 	exceptions []*exceptionSet
 }
 
+// newMarkerSet returns the markerSet of words, with exceptions per system
+// index.
+func newMarkerSet(words []markerWord, exceptions []*exceptionSet) *markerSet {
+	ms := &markerSet{exceptions: exceptions}
+	list := make([]string, len(words))
+	for i, w := range words {
+		list[i] = w.word
+		ms.sys = append(ms.sys, w.sys)
+	}
+	ms.words = newWordList(list)
+	return ms
+}
+
 // exceptionSet is one system's marker exceptions. A space in a phrase
 // matches any run of up to three spaces, '_', '-' or '.', or none (Knox
 // Manage, KnoxManage, KNOX_MANAGE); everything else is compared ignoring
