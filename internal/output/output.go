@@ -36,6 +36,10 @@ type Options struct {
 	// each record as "file" (see FileKey for a record that has a "file"
 	// of its own).
 	Source string
+
+	// cache holds the Sink's renderings of annotations, shared by its
+	// renderers.
+	cache *renderCache
 }
 
 // FileKey and FileKeyAlt are the keys under which the JSON format writes
@@ -168,6 +172,7 @@ func (opts Options) withDefaults() (Options, error) {
 	if opts.Format != Auto && opts.Format != JSON {
 		return opts, fmt.Errorf("unknown format %q (auto or json)", opts.Format)
 	}
+	opts.cache = new(renderCache)
 	return opts, nil
 }
 

@@ -633,12 +633,19 @@ const (
 	scanFirst scanMode = iota // the earliest start
 	scanAny                   // any start
 	scanAll                   // every literal that occurs: found[lit] = true
+	scanEach                  // every occurrence: each(start, lit) until it returns false
 )
 
 // run scans b for literals starting at or after pos. It returns the start
 // of the earliest occurrence (scanFirst), of any occurrence (scanAny, or
 // scanAll, which sets found for every literal that occurs), or -1.
 func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int {
+	return t.runEach(s, b, pos, mode, found, nil)
+}
+
+// runEach is run; in mode scanEach it calls each for every occurrence
+// until each returns false, and returns the start of the last one.
+func (t *teddy) runEach(s *Set, b []byte, pos int, mode scanMode, found []bool, each func(start, lit int) bool) int {
 	result := -1
 	// stop is where no window that matters can start: where too few
 	// bytes are left for one or, once a literal is found (scanFirst),
@@ -695,6 +702,11 @@ func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int 
 				case scanAll:
 					found[e.lit] = true
 					result = start
+				case scanEach:
+					result = start
+					if !each(start, int(e.lit)) {
+						return result
+					}
 				default:
 					if result < 0 || start < result {
 						result = start

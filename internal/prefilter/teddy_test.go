@@ -289,6 +289,30 @@ func (ps *pathSets) check(t *testing.T, text []byte) {
 		if any != wantAny {
 			t.Fatalf("%s: FindAll = %v, want %v", p.name, any, wantAny)
 		}
+		// EachHit: every occurrence of every literal, once.
+		got := map[[2]int]int{}
+		a.EachHit(text, func(start, li int) bool {
+			got[[2]int{start, li}]++
+			return true
+		})
+		lits := a.Literals()
+		for li, l := range lits {
+			for st := 0; st+len(l) <= len(text); st++ {
+				var at bool
+				if li < len(ps.fold) {
+					at = bytes.Equal(lb[st:st+len(l)], []byte(l))
+				} else {
+					at = string(text[st:st+len(l)]) == l
+				}
+				if at && got[[2]int{st, li}] != 1 || !at && got[[2]int{st, li}] != 0 {
+					t.Fatalf("%s: EachHit reported literal %d (%q) at %d %d times, want %v\nfold %q\nexact %q\ntext %q", p.name, li, l, st, got[[2]int{st, li}], at, ps.fold, ps.exact, text)
+				}
+				delete(got, [2]int{st, li})
+			}
+		}
+		for k := range got {
+			t.Fatalf("%s: EachHit reported literal %d at %d, which is not there", p.name, k[1], k[0])
+		}
 	}
 }
 
