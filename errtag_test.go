@@ -478,3 +478,74 @@ func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
 type failingReader struct{ err error }
 
 func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestDisableAndInputs: Disable switches off built-in rules and those of
+// the first DisableAfter rule files, by id or by system; For gives an
+// input the Tagger its binding says; entries without a file are named by
+// their place in Config.
+func TestDisableAndInputs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(mine, []byte("rules:\n  - id: generic.mine\n    system: '*'\n    regex: 'mycode=(?P<code>\\d+)'\n"), 0o644)
+	later := filepath.Join(dir, "later.yaml")
+	os.WriteFile(later, []byte("rules:\n  - id: generic.later\n    system: '*'\n    regex: 'latercode=(?P<code>\\d+)'\n"), 0o644)
+	line := []byte("result code=401 mycode=7 latercode=8")
+	codes := func(anns []errtag.Annotation) (out []string) {
+		for _, a := range anns {
+			out = append(out, a.Entry.System+"/"+a.Entry.Code)
+		}
+		return out
+	}
+	cfg := errtag.Config{
+		Rules: []string{mine, later},
+		Inputs: []errtag.Input{
+			{Path: "/var/log/knox/", System: "knox-efota", Only: true},
+			{Path: "*.wu.log", System: "wusp"},
+		},
+	}
+	all, err := errtag.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	knox := all.For("/var/log/knox/a.log")
+	if got := codes(knox.Match(line)); !reflect.DeepEqual(got, []string{"knox-efota/401", "knox-efota/7", "knox-efota/8"}) {
+		t.Errorf("bound input, nothing disabled: %v", got)
+	}
+	if got, want := codes(all.For("other.log").Match(line)), codes(all.Match(line)); !reflect.DeepEqual(got, want) {
+		t.Errorf("unbound input: %v, New's Tagger: %v", got, want)
+	}
+	cfg.Disable = []errtag.Disable{{Rule: "knox-efota.text-result"}, {Rule: "generic.mine"}}
+	cfg.DisableAfter = 1
+	off, err := errtag.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(off.For("/var/log/knox/a.log").Match(line)); !reflect.DeepEqual(got, []string{"knox-efota/8"}) {
+		t.Errorf("disabled knox-efota.text-result and generic.mine: %v", got)
+	}
+	cfg.Disable = []errtag.Disable{{System: "*"}}
+	cfg.DisableAfter = 2
+	off, err = errtag.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(off.For("/var/log/knox/a.log").Match(line)); !reflect.DeepEqual(got, []string{"knox-efota/401"}) {
+		t.Errorf("disabled the generic rules of both files: %v", got)
+	}
+	for _, c := range []struct {
+		cfg  errtag.Config
+		want string
+	}{
+		{errtag.Config{Disable: []errtag.Disable{{Rule: "knox-efota.text-result"}, {}}}, "Config.Disable:2: disable: give the id"},
+		{errtag.Config{Disable: []errtag.Disable{{Rule: "[x"}}}, `Config.Disable:1: disable: bad pattern "[x"`},
+		{errtag.Config{Disable: []errtag.Disable{{Rule: "nosuch", File: "errtag.yaml", Line: 7}}}, `errtag.yaml:7: disable: no rule loaded before this file has id "nosuch"`},
+		{errtag.Config{Rules: []string{mine}, Disable: []errtag.Disable{{Rule: "generic.mine"}}}, `Config.Disable:1: disable: no rule loaded before this file has id "generic.mine"`},
+		{errtag.Config{Inputs: []errtag.Input{{Path: "*", System: "nosuch"}}}, `Config.Inputs:1: inputs: unknown system "nosuch"`},
+		{errtag.Config{Inputs: []errtag.Input{{Path: "logs/*.log", System: "wusp", File: "errtag.yaml", Line: 3}}}, `errtag.yaml:3: inputs: path "logs/*.log"`},
+	} {
+		if _, err := errtag.New(c.cfg); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %s...", c.cfg, err, c.want)
+		}
+	}
+}

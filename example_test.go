@@ -148,3 +148,24 @@ func ExampleAnnotation_UnmarshalJSON() {
 	// Output:
 	// payments E42 CARD_DECLINED validation true
 }
+
+func ExampleTagger_For() {
+	// The payments gateway's files hold its lines only: there its rules
+	// run without the paygw marker, and no other system's rules run.
+	t, err := errtag.New(errtag.Config{
+		CatalogData: []errtag.Source{{Name: "payments.yaml", Data: []byte(exampleCatalog)}},
+		RuleData:    []errtag.Source{{Name: "payments-rules.yaml", Data: []byte(exampleRules)}},
+		Inputs:      []errtag.Input{{Path: "/var/log/paygw/", System: "payments", Only: true}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	line := []byte("charge failed decline_code=E42")
+	fmt.Println(len(t.For("/var/log/app.log").Match(line)))
+	for _, a := range t.For("/var/log/paygw/charges.log").Match(line) {
+		fmt.Println(a.Entry.Name, a.Cue)
+	}
+	// Output:
+	// 0
+	// CARD_DECLINED system
+}
