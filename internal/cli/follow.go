@@ -75,7 +75,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	l, err := o.load(e)
+	t, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	fo := &followSinks{
 		newSink: func(name string) (stream.Sink, error) { return o.newSink(w, sinkOpts, name) },
 		// Each file's matcher is the one its path is bound to (inputs:).
-		procs: newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		procs: newProcessors(t, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
 		sinks: map[string]stream.Sink{}, counts: map[string]*stream.Stats{}, mid: map[string]bool{},
 		joints: map[string]*stream.Joint{},
 	}

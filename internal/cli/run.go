@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/errtag/errtag"
 	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
@@ -28,17 +30,21 @@ func (c *configOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
 
-// load builds the catalog, rules and matchers, with what the config file
-// gave (e.config): its input bindings, unless --system was given on the
+// load builds the run's one Tagger through the front door (errtag.New):
+// the catalogs, rules and matchers, with what the config file gave
+// (e.config): its input bindings, unless --system was given on the
 // command line, and its disable list. Every problem is a config error,
-// found before any input is read; warnings go to standard error.
-func (c *configOptions) load(e *env) (*loader.Loaded, error) {
-	cfg := loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system,
-		Disable: e.config.disable, DisableAfter: e.config.ruleFiles}
+// found before any input is read; warnings go to standard error. The
+// commands run the Tagger's matchers (loader.Of) with what the front door
+// leaves out: the terminal view, -a and -c, follow mode, progress, the
+// trace of errtag test.
+func (c *configOptions) load(e *env) (*errtag.Tagger, error) {
+	cfg := errtag.Config{Catalogs: c.catalogs, Rules: c.rules, System: c.system,
+		Disable: disables(e.config.disable), DisableAfter: e.config.ruleFiles}
 	if !e.config.systemGiven {
 		cfg.Inputs = e.config.inputs
 	}
-	l, err := loader.Load(cfg)
+	t, err := errtag.New(cfg)
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
@@ -47,10 +53,19 @@ func (c *configOptions) load(e *env) (*loader.Loaded, error) {
 	case err != nil:
 		return nil, configErr(err)
 	}
-	for _, w := range l.Rules.Warnings {
+	for _, w := range t.Warnings() {
 		fmt.Fprintf(e.stderr, "errtag: warning: %v\n", w)
 	}
-	return l, nil
+	return t, nil
+}
+
+// disables are a config file's disable: list as the front door takes it.
+func disables(ds []rules.Disable) []errtag.Disable {
+	out := make([]errtag.Disable, len(ds))
+	for i, d := range ds {
+		out[i] = errtag.Disable{Rule: d.ID, System: d.System, Reason: d.Reason, File: d.File, Line: d.Line}
+	}
+	return out
 }
 
 // runOptions are the root command's flags.
@@ -155,7 +170,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	l, err := o.load(e)
+	t, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -171,7 +186,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		defer q.stop()
 	}
 	d := &driver{
-		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: q.hook(rs.hook())}),
+		procs:   newProcessors(t, stream.Options{MaxLine: o.maxLine, OnAnnotated: q.hook(rs.hook())}),
 		stdin:   e.stdin,
 		workers: workersFor(o.workers),
 		sink:    o.sinks(sinkOpts),

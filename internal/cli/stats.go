@@ -73,7 +73,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 		return err
 	}
 	args = in.paths
-	l, err := o.load(e)
+	tg, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	}
 	col := stats.New()
 	d := &driver{
-		procs: newProcessors(l, stream.Options{OnAnnotated: col.Add}),
+		procs: newProcessors(tg, stream.Options{OnAnnotated: col.Add}),
 		// Inputs are read through ctx, so that a signal ends errtag
 		// even while it waits for input.
 		stdin:   e.stdin,
