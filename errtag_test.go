@@ -233,8 +233,9 @@ func TestUnmarshalJSON(t *testing.T) {
 	}
 }
 
-// TestNewErrorsAreTheCLIs: a bad rule or catalog file is reported with its
-// file and line, in the CLI's words.
+// TestNewErrorsAreTheCLIs: a bad rule or catalog file, or a config file's
+// disable: or inputs: entry given as Config, is reported with its file and
+// line, in the CLI's words.
 func TestNewErrorsAreTheCLIs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -242,6 +243,11 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	os.WriteFile(badRules, []byte("rules:\n  - id: x\n    system: wusp\n    regex: '('\n"), 0o644)
 	badCatalog := filepath.Join(dir, "catalog.yaml")
 	os.WriteFile(badCatalog, []byte("system: payments\nentries:\n  - code: \"E42\"\n    name: CARD_DECLINED\n    category: nosuch\n    message: \"x\"\n"), 0o644)
+	// A config file's disable: and inputs: are Config's Disable and Inputs.
+	badDisable := filepath.Join(dir, "disable.yaml")
+	os.WriteFile(badDisable, []byte("disable:\n  - nosuch\n"), 0o644)
+	badInputs := filepath.Join(dir, "inputs.yaml")
+	os.WriteFile(badInputs, []byte("inputs:\n  - path: '*'\n    system: nosuch\n"), 0o644)
 	for _, c := range []struct {
 		cfg  errtag.Config
 		args []string
@@ -249,6 +255,8 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	}{
 		{errtag.Config{Rules: []string{badRules}}, []string{"--rules", badRules}, badRules + ":4: "},
 		{errtag.Config{Catalogs: []string{badCatalog}}, []string{"--catalog", badCatalog}, badCatalog + ":5: "},
+		{errtag.Config{Disable: []errtag.Disable{{Rule: "nosuch", File: badDisable, Line: 2}}}, []string{"--config", badDisable}, badDisable + ":2: disable: "},
+		{errtag.Config{Inputs: []errtag.Input{{Path: "*", System: "nosuch", File: badInputs, Line: 2}}}, []string{"--config", badInputs}, badInputs + `:2: inputs: unknown system "nosuch"`},
 	} {
 		_, err := errtag.New(c.cfg)
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
