@@ -65,11 +65,7 @@ func diffCorpora(t *testing.T) []diffCorpus {
 		}
 		out = append(out, diffCorpus{name: "logs/" + filepath.Base(name), lines: strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"), trace: true})
 	}
-	var look []string
-	for _, l := range readJSONLines(t, "lookalikes.jsonl") {
-		look = append(look, l)
-	}
-	out = append(out, diffCorpus{name: "lookalikes", lines: look})
+	out = append(out, diffCorpus{name: "lookalikes", lines: readJSONLines(t, "lookalikes.jsonl")})
 	out = append(out, diffCorpus{name: "positives", lines: readJSONLines(t, "positives.jsonl"), trace: true})
 	out = append(out, diffCorpus{name: "fuzz-seeds", lines: fuzzMatchSeeds, trace: true})
 	return out

@@ -433,9 +433,6 @@ type jval struct {
 	gj     bool
 }
 
-func (v jval) isObject() bool { return v.exists && v.kind == jObject }
-func (v jval) isArray() bool  { return v.exists && v.kind == jArray }
-
 // value returns the string value of v, unescaped.
 func (st *lineState) valStr(v jval) []byte {
 	if v.gj {

@@ -762,20 +762,6 @@ func (st *lineState) applies(r *rule, tied bool) (rules.Cue, reason) {
 // strongest tie the line has to it.
 func (st *lineState) tieCue(sys int) rules.Cue { return st.markedBy[sys] }
 
-// literalAt returns the literal of set that occurs in line at i ("" if i
-// is negative).
-func literalAt(set *prefilter.Set, line []byte, i int) string {
-	if i < 0 {
-		return ""
-	}
-	for _, l := range set.Literals() {
-		if i+len(l) <= len(line) && (string(line[i:i+len(l)]) == l || equalFold(line[i:i+len(l)], strings.ToLower(l))) {
-			return l
-		}
-	}
-	return ""
-}
-
 // resolve weighs the finds of a line: under --system, a line another
 // system's own cue ties to it keeps only that; where systems claim the
 // same carrier the best tied wins, then the most specific carrier, and a
