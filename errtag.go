@@ -62,7 +62,8 @@ type Config struct {
 	// applies to the built-in rules and to the first DisableAfter files of
 	// Rules; the rules of later files and of RuleData stay on. An entry
 	// that switches nothing off is an error, as a typo must not silently
-	// do nothing.
+	// do nothing (one written for errtag's former built-in generic rules
+	// is only a warning).
 	Disable      []Disable
 	DisableAfter int
 	// Inputs say which system the lines of an input come from, by the
