@@ -59,7 +59,7 @@ func builtinMatcher(tb testing.TB) *matcher.Matcher {
 	logMu.Lock()
 	defer logMu.Unlock()
 	if mBuiltn == nil {
-		l, err := loader.Builtin()
+		l, err := loader.Load(loader.Config{})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -10,6 +10,7 @@
 #                   its MB/s is what is compared); JQ_SIZE=full for all of it
 #   LAT_SECONDS=10  length of the pipe-latency run at 1,000 lines/s
 #   PROF_SIZE=256MB CPU profiles cover the first PROF_SIZE of each (decoded) input
+#   STARTUP_RUNS=50 runs of the start-up timing (errtag on a 50-line file)
 #   IDLE_WAIT=180   wait up to this many seconds for the machine to be idle
 #                   (1-minute load average below 1.0) before timing
 #
@@ -161,6 +162,10 @@ hf zstd-d zstd -dc "$TXT.zst"
 hf decompress-zst "$BIN/decompress" "$TXT.zst"
 hfrss errtag-zst "$BIN/errtag" "$TXT.zst"
 hfrss errtag-500rules "$BIN/errtag" "${R500ARGS[@]}" "$TXT"
+# start-up: many short runs, the median
+log "timing start-up"
+head -n 50 "$OUT/slice.txt" >"$OUT/startup.txt"
+hyperfine -N --warmup 5 --runs "${STARTUP_RUNS:-50}" --style none --export-json "$OUT/h-startup.json" -n startup -- "$(printf '%q ' "$BIN/errtag" "$OUT/startup.txt")" >/dev/null
 printf 'load_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.tsv"
 
 # --- pipe latency

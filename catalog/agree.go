@@ -19,6 +19,9 @@ func foldSpace(s string) string {
 	if isFolded(s) {
 		return s
 	}
+	if isASCII(s) {
+		return foldSpaceASCII(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -34,6 +37,37 @@ func foldSpace(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// foldSpaceASCII is foldSpace for ASCII text: the same, byte by byte.
+func foldSpaceASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || '\t' <= c && c <= '\r' { // unicode.IsSpace, for ASCII
+			space = len(b) > 0
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isFolded reports whether foldSpace(s) is s: ASCII without upper-case

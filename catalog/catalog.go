@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/errtag/errtag/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
@@ -91,16 +92,38 @@ func Builtin() (*Catalog, error) {
 		return nil, err
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		data, err := builtinFS.ReadFile(n)
-		if err != nil {
-			return nil, err
+	// The files are read (YAML parsed, entries checked) side by side,
+	// most of errtag's start-up; then added in order.
+	files := make([]catalogFile, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := builtinFS.ReadFile(n)
+			if err != nil {
+				files[i].err = err
+				return
+			}
+			files[i] = readFile("builtin:"+path.Base(n), data)
+		}()
+	}
+	wg.Wait()
+	for _, f := range files {
+		if f.err != nil {
+			return nil, f.err
 		}
-		if err := c.Add("builtin:"+path.Base(n), data); err != nil {
-			return nil, err
-		}
+		c.merge(f.info, f.entries)
 	}
 	return c, nil
+}
+
+// catalogFile is what a catalog file holds: its system and entries, or
+// why it is not a catalog file.
+type catalogFile struct {
+	info    SystemInfo
+	entries []*Entry
+	err     error
 }
 
 // LoadFile reads a catalog file and adds it to c (see Add).
@@ -125,56 +148,72 @@ var (
 // counterpart's category and name where its own are guesses and the
 // counterpart's are not. The catalog is unchanged when Add returns an error.
 func (c *Catalog) Add(file string, data []byte) error {
+	f := readFile(file, data)
+	if f.err != nil {
+		return f.err
+	}
+	c.merge(f.info, f.entries)
+	return nil
+}
+
+// readFile reads a catalog file (see Add). It touches no catalog, so
+// files can be read side by side.
+func readFile(file string, data []byte) catalogFile {
+	info, entries, err := parseFile(file, data)
+	return catalogFile{info: info, entries: entries, err: err}
+}
+
+func parseFile(file string, data []byte) (SystemInfo, []*Entry, error) {
+	var info SystemInfo
 	root, err := yamlfile.Parse(file, data)
 	if err != nil {
-		return err
+		return info, nil, err
 	}
 	f, err := yamlfile.Fields(file, root, "system", "title", "source", "entries")
 	if err != nil {
-		return err
+		return info, nil, err
 	}
 	sysNode, ok := f["system"]
 	if !ok {
-		return yamlfile.Errorf(file, root, "missing field \"system\"")
+		return info, nil, yamlfile.Errorf(file, root, "missing field \"system\"")
 	}
 	id, err := yamlfile.String(file, "system", sysNode)
 	if err != nil {
-		return err
+		return info, nil, err
 	}
 	if !systemIDPattern.MatchString(id) {
-		return yamlfile.Errorf(file, sysNode, "system %q: use lower case letters, digits, '.', '_' and '-'", id)
+		return info, nil, yamlfile.Errorf(file, sysNode, "system %q: use lower case letters, digits, '.', '_' and '-'", id)
 	}
-	info := SystemInfo{ID: id, File: file}
+	info = SystemInfo{ID: id, File: file}
 	if n, ok := f["title"]; ok {
 		if info.Title, err = yamlfile.String(file, "title", n); err != nil {
-			return err
+			return info, nil, err
 		}
 	}
 	if n, ok := f["source"]; ok {
 		if info.Source, err = yamlfile.String(file, "source", n); err != nil {
-			return err
+			return info, nil, err
 		}
 	}
 	entriesNode, ok := f["entries"]
 	if !ok {
-		return yamlfile.Errorf(file, root, "missing field \"entries\"")
+		return info, nil, yamlfile.Errorf(file, root, "missing field \"entries\"")
 	}
 	if entriesNode.Kind != yaml.SequenceNode {
-		return yamlfile.Errorf(file, entriesNode, "field \"entries\" must be a list, found %s", yamlfile.KindName(entriesNode))
+		return info, nil, yamlfile.Errorf(file, entriesNode, "field \"entries\" must be a list, found %s", yamlfile.KindName(entriesNode))
 	}
 	var entries []*Entry
 	for _, n := range entriesNode.Content {
 		e, err := parseEntry(file, id, n)
 		if err != nil {
-			return err
+			return info, nil, err
 		}
 		entries = append(entries, e)
 	}
 	if err := checkEntries(file, entriesNode, entries); err != nil {
-		return err
+		return info, nil, err
 	}
-	c.merge(info, entries)
-	return nil
+	return info, entries, nil
 }
 
 var entryFields = []string{"code", "name", "category", "group", "message", "description", "remediation", "message_prefix", "guessed"}

@@ -7,12 +7,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +28,16 @@ var binary string
 // ERRTAG_E2E_BINARY (to test a release build, or an older one). It opens
 // every source file of the module, so that go test's cache, which knows
 // only the files a test opens, runs these tests again when one changes.
+//
+// The tests spend most of their time waiting for errtag processes: unless
+// -parallel is given, twice as many run at once as there are CPUs.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	parallel := false
+	flag.Visit(func(f *flag.Flag) { parallel = parallel || f.Name == "test.parallel" })
+	if !parallel {
+		flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
+	}
 	if err := noteSources(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -55,6 +66,11 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// large says to run the large versions of the tests that have one
+// (ERRTAG_TEST_LARGE=1, as CI does); by default each runs a quick version
+// of the same promise.
+func large() bool { return os.Getenv("ERRTAG_TEST_LARGE") != "" }
 
 // noteSources opens the Go sources, embedded data and module files under
 // root (the module), for go test's cache.
@@ -271,7 +287,9 @@ func TestClosedPipe(t *testing.T) {
 	big := filepath.Join(dir, "big.log")
 	f, _ := os.Create(big)
 	w := bufio.NewWriter(f)
-	for i := 0; i < 400000; i++ {
+	// Its output is megabytes: errtag is still writing when the pipe
+	// closes.
+	for i := 0; i < 40000; i++ {
 		fmt.Fprintf(w, "%d %s\n", i, errLine)
 	}
 	w.Flush()
@@ -292,7 +310,7 @@ func TestClosedPipe(t *testing.T) {
 		if err != nil || stderr.Len() != 0 {
 			t.Errorf("exit %v, stderr %q; want 0 and quiet", err, stderr.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience(10 * time.Second)):
 		cmd.Process.Kill()
 		t.Fatal("errtag kept running after its output pipe closed")
 	}
@@ -351,7 +369,7 @@ func TestConfigErrorReadsNoInput(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), rules+`:4: rule "x": bad regex`) {
 			t.Errorf("exit %v, stderr %q", err, stderr.String())
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience(10 * time.Second)):
 		cmd.Process.Kill()
 		t.Fatal("errtag waited for input despite a bad rule file")
 	}
@@ -388,4 +406,16 @@ func gunzip(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// patience is how long a test waits for errtag to do something it should do
+// at once: long enough for a loaded CI machine, four times that under the
+// race detector, which slows errtag several times over. Tests never assert
+// on how long anything took; this only bounds how long a failure takes to
+// show.
+func patience(d time.Duration) time.Duration {
+	if os.Getenv("ERRTAG_E2E_RACE") != "" {
+		return 4 * d
+	}
+	return d
 }

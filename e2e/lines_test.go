@@ -257,7 +257,7 @@ func TestStopLosesNothingRead(t *testing.T) {
 			}
 		}()
 		// Signal once errtag has written something.
-		for deadline := time.Now().Add(10 * time.Second); out.Len() == 0 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(patience(10 * time.Second)); out.Len() == 0 && time.Now().Before(deadline); {
 			time.Sleep(5 * time.Millisecond)
 		}
 		cmd.Process.Signal(syscall.SIGTERM)

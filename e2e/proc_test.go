@@ -17,7 +17,7 @@ import (
 
 // pollDeadline bounds every wait for a condition; polls never assert on
 // how long something took, only that it happened at all.
-const pollDeadline = 10 * time.Second
+var pollDeadline = patience(10 * time.Second)
 
 // waitUntil polls cond until it holds, failing the test after pollDeadline.
 func waitUntil(t *testing.T, what string, cond func() bool) {

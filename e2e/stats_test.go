@@ -68,7 +68,7 @@ func TestStatsOnSignal(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		select {
 		case err = <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience(10 * time.Second)):
 			cmd.Process.Kill()
 			t.Fatal("errtag stats did not stop on SIGINT")
 		}

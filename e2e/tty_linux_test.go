@@ -163,7 +163,7 @@ func TestProgressOnTerminal(t *testing.T) {
 	// file counts what it decodes to, not its few bytes on disk.
 	total := float64(len(plain)+len(packed)) / (1 << 20)
 	want := fmt.Sprintf("errtag: 3 of 4 files · %s · %.1f MiB of %.1f MiB uncompressed (99%%)", fifo, total, total)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience(10 * time.Second))
 	for !strings.Contains(seen.String(), want) {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -183,7 +183,7 @@ func TestProgressOnTerminal(t *testing.T) {
 	if err := cmd.Wait(); exitStatus(err) != 1 {
 		t.Fatalf("exit: %v, want 1 (a missing input); terminal %q", err, seen.String())
 	}
-	deadline = time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(patience(10 * time.Second))
 	for !strings.Contains(seen.String(), "lines annotated") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -29,15 +29,6 @@ var ruleWords = []string{"payment", "ledger", "invoice", "shipment", "session", 
 
 var extraCategories = []string{"auth", "validation", "not-found", "conflict", "config", "connectivity", "timeout", "server", "storage", "quota", "internal"}
 
-// ExtraSystems returns the ids of the made-up systems of Rules500.
-func ExtraSystems() []string {
-	out := make([]string, len(extraSystems))
-	for i, s := range extraSystems {
-		out[i] = s.id
-	}
-	return out
-}
-
 // Rules500 returns a rule file of 500 distinct rules (regex and JSON, marker
 // and carrier cues) for 25 made-up systems, and one catalog file per system.
 // Load the catalogs first (--catalog), then the rules (--rules).

@@ -39,8 +39,15 @@ type batch struct {
 	e      *env
 	d      *driver
 	outDir string
-	mu     sync.Mutex // guards stderr and onInput across the goroutines
-	prog   *progress
+	// listed is true when the inputs come from a list (--files-from,
+	// --shard): then an empty share is nothing to do, not a mistake.
+	listed bool
+	// all is, when listed, every input of the list, this worker's share
+	// or not (--shard): their outputs must not clash either, so that
+	// workers writing to one DIR never overwrite each other's.
+	all  []string
+	mu   sync.Mutex // guards stderr and onInput across the goroutines
+	prog *progress
 }
 
 // batchJob is one input and its output.
@@ -53,19 +60,28 @@ type batchJob struct {
 // plan checks the inputs and returns the jobs: every input is a file, each
 // has its own output, and no output is an input.
 func (b *batch) plan(inputs []string) ([]batchJob, error) {
-	if len(inputs) == 0 {
+	if len(inputs) == 0 && !b.listed {
 		return nil, configErr(errors.New("--out-dir needs input files"))
 	}
-	outputs := map[string]string{} // output -> its input
-	var jobs []batchJob
-	for _, in := range inputs {
+	all := inputs
+	if b.listed {
+		all = b.all
+	}
+	clash := map[string]string{} // output -> its input, of every input
+	for _, in := range all {
 		if in == "-" {
 			return nil, configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
 		}
 		out := outDirTarget(b.outDir, in)
-		if prev, dup := outputs[out]; dup {
+		if prev, dup := clash[out]; dup {
 			return nil, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
 		}
+		clash[out] = in
+	}
+	outputs := map[string]string{} // output -> its input, of this run's
+	var jobs []batchJob
+	for _, in := range inputs {
+		out := outDirTarget(b.outDir, in)
 		outputs[out] = in
 		jobs = append(jobs, batchJob{in: in, out: out, i: len(jobs)})
 	}
@@ -93,7 +109,7 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	}
 	reportRemoved(b.e, outfile.RemoveStale(b.outDir, ""))
 	cpus := b.d.workers
-	parallel := min(cpus, len(jobs))
+	parallel := max(1, min(cpus, len(jobs)))
 	d := *b.d
 	d.workers = max(1, cpus/parallel)
 	d.warn = func(name string, err error) { b.say("%s: %v", name, err) }

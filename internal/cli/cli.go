@@ -1,8 +1,8 @@
 // Package cli is errtag's command line: flags, subcommands, configuration,
 // what each command reads and writes, what a stop signal does to a run, and
-// exit codes. It joins the packages that do the work (catalog, rules,
-// matcher, input, stream, output, stats) and holds no matching or
-// formatting logic of its own. What the process provides (signals, the
+// exit codes. It builds what a run matches with through the front door
+// (errtag.New), joins the packages that do the work (input, stream,
+// output, stats) and holds no matching or formatting logic of its own. What the process provides (signals, the
 // terminal, the environment, the memory limit) comes in through Env, from
 // cmd/errtag and internal/lifecycle.
 package cli

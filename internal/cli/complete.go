@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/errtag/errtag/internal/importer"
-	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/spf13/cobra"
 )
@@ -17,9 +16,9 @@ import (
 // those of the --catalog files given so far included.
 func completeSystems(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 	files, _ := cmd.Flags().GetStringArray("catalog") // none if no such flag
-	cat, err := loader.Catalog(files)
+	cat, err := loadCatalogs(files)
 	if err != nil {
-		cat, err = loader.Catalog(nil)
+		cat, err = loadCatalogs(nil)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/errtag/errtag"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/yamlfile"
@@ -50,17 +51,17 @@ type config struct {
 	file     string
 	catalogs []string
 	rules    []string
-	inputs   loader.Bindings
+	inputs   []errtag.Input
 	disable  []rules.Disable
 	defaults map[string]configValue
 }
 
 // configState is what a config file gives the commands besides flags: the
-// input bindings and the disable list, for configOptions.loadAll.
+// input bindings and the disable list, for configOptions.load.
 type configState struct {
 	// file is the config file read, if any.
 	file    string
-	inputs  loader.Bindings
+	inputs  []errtag.Input
 	disable []rules.Disable
 	// ruleFiles is how many of the --rules files are the config's own
 	// (they come first): its disable list follows them.
@@ -297,17 +298,17 @@ func knownFlag(root *cobra.Command, name string) bool {
 }
 
 // parseInputs reads a config's inputs: a list of {path, system, only}.
-func parseInputs(file string, n *yaml.Node) (loader.Bindings, error) {
+func parseInputs(file string, n *yaml.Node) ([]errtag.Input, error) {
 	if n.Kind != yaml.SequenceNode {
 		return nil, yamlfile.Errorf(file, n, "inputs must be a list of {path: PATTERN, system: NAME}, found %s", yamlfile.KindName(n))
 	}
-	var out loader.Bindings
+	var out []errtag.Input
 	for _, item := range n.Content {
 		f, err := yamlfile.Fields(file, item, "path", "system", "only")
 		if err != nil {
 			return nil, fmt.Errorf("%w (in inputs)", err)
 		}
-		b := loader.Binding{File: file, Line: item.Line}
+		b := errtag.Input{File: file, Line: item.Line}
 		for _, k := range []string{"path", "system"} {
 			v, ok := f[k]
 			if !ok {
@@ -318,7 +319,7 @@ func parseInputs(file string, n *yaml.Node) (loader.Bindings, error) {
 				return nil, err
 			}
 			if k == "path" {
-				b.Pattern = s
+				b.Path = s
 			} else {
 				b.System = s
 			}
@@ -328,7 +329,7 @@ func parseInputs(file string, n *yaml.Node) (loader.Bindings, error) {
 				return nil, err
 			}
 		}
-		if err := b.Check(); err != nil {
+		if err := (&loader.Binding{Pattern: b.Path}).Check(); err != nil {
 			return nil, yamlfile.Errorf(file, f["path"], "inputs: %v", err)
 		}
 		out = append(out, b)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/errtag/errtag"
 	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/fsmsg"
 	"github.com/errtag/errtag/internal/input"
@@ -75,9 +76,9 @@ type inputError struct {
 
 func (e *inputError) Error() string { return quoteName(e.name) + ": " + e.msg }
 
-// processors are the stream processors of a run: one per matcher that
-// the loader gives inputs (Loaded.For: the config's inputs: bind inputs to
-// systems by path).
+// processors are the stream processors of a run: one per matcher of the
+// run's Tagger that inputs are given (Loaded.For: the config's inputs:
+// bind inputs to systems by path).
 type processors struct {
 	l    *loader.Loaded
 	opts stream.Options
@@ -85,8 +86,9 @@ type processors struct {
 	made map[*matcher.Matcher]*stream.Processor
 }
 
-func newProcessors(l *loader.Loaded, opts stream.Options) *processors {
-	return &processors{l: l, opts: opts, made: map[*matcher.Matcher]*stream.Processor{}}
+// newProcessors returns the processors that run t's matchers with opts.
+func newProcessors(t *errtag.Tagger, opts stream.Options) *processors {
+	return &processors{l: loader.Of(t), opts: opts, made: map[*matcher.Matcher]*stream.Processor{}}
 }
 
 // of returns the processor for the input named name ("-" for standard

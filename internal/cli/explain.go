@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/errtag/errtag"
 	"github.com/errtag/errtag/catalog"
-	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/textui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -215,13 +215,15 @@ func runExplain(e *env, o *explainOptions, args []string) error {
 	return &exitError{code: ExitInput, err: fmt.Errorf("%s are not codes or names in %s; try: errtag explain --search WORD", wordList(quoted, "and"), where)}
 }
 
-// loadCatalogs returns the built-in catalog with files added, in order.
+// loadCatalogs returns the built-in catalog with files added, in order:
+// the catalog of a Tagger built through the front door, as the commands
+// that read logs build theirs.
 func loadCatalogs(files []string) (*catalog.Catalog, error) {
-	cat, err := loader.Catalog(files)
+	t, err := errtag.New(errtag.Config{Catalogs: files})
 	if err != nil {
 		return nil, configErr(err)
 	}
-	return cat, nil
+	return t.Catalog(), nil
 }
 
 // selectSystems returns the systems to look in: system alone when given

@@ -75,7 +75,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	l, err := o.load(e)
+	t, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -124,8 +124,9 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	fo := &followSinks{
 		newSink: func(name string) (stream.Sink, error) { return o.newSink(w, sinkOpts, name) },
 		// Each file's matcher is the one its path is bound to (inputs:).
-		procs: newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
+		procs: newProcessors(t, stream.Options{MaxLine: o.maxLine, OnAnnotated: rs.hook()}),
 		sinks: map[string]stream.Sink{}, counts: map[string]*stream.Stats{}, mid: map[string]bool{},
+		joints: map[string]*stream.Joint{},
 	}
 	defer func() {
 		for _, name := range fo.order {
@@ -238,6 +239,27 @@ type followSinks struct {
 	mid     map[string]bool
 	order   []string // sources in the order first seen
 	longSrc string   // the file whose too-long line is being written
+	// joints join, per file, the lines a container runtime split into
+	// records, also when the pieces come in different chunks.
+	joints map[string]*stream.Joint
+}
+
+// joint returns the joint of c's file. A chunk that says the file was
+// rotated, truncated or holed does not continue the lines before it, nor
+// does a piece of a too-long line: the pieces of a line not ended yet are
+// forgotten.
+// It makes one only for a chunk of lines: notes about patterns and
+// skipped files leave nothing behind.
+func (fo *followSinks) joint(c follow.Chunk) *stream.Joint {
+	jt := fo.joints[c.Source]
+	switch {
+	case jt != nil && (c.Note != follow.NoNote || c.Part != follow.Lines):
+		jt.Reset()
+	case jt == nil && c.Part == follow.Lines && len(c.Data) > 0:
+		jt = &stream.Joint{}
+		fo.joints[c.Source] = jt
+	}
+	return jt
 }
 
 func (fo *followSinks) sink(src string) (stream.Sink, error) {
@@ -262,6 +284,7 @@ func (fo *followSinks) sink(src string) (stream.Sink, error) {
 // between two pieces, the line is ended there and its rest continues on a
 // line of its own.
 func (fo *followSinks) write(c follow.Chunk) error {
+	jt := fo.joint(c)
 	if len(c.Data) == 0 && c.Part != follow.LastPiece {
 		return nil
 	}
@@ -282,7 +305,7 @@ func (fo *followSinks) write(c follow.Chunk) error {
 	total := fo.counts[c.Source]
 	switch c.Part {
 	case follow.Lines:
-		st, err := fo.procs.of(c.Source).Lines(sink, c.Data)
+		st, err := fo.procs.of(c.Source).LinesJoint(sink, c.Data, jt)
 		add(total, st)
 		return err
 	case follow.Piece, follow.LastPiece:
@@ -326,6 +349,7 @@ func (fo *followSinks) forget(src string) (stream.Stats, bool, error) {
 	delete(fo.sinks, src)
 	delete(fo.counts, src)
 	delete(fo.mid, src)
+	delete(fo.joints, src)
 	fo.order = slices.DeleteFunc(fo.order, func(s string) bool { return s == src })
 	return *c, true, nil
 }

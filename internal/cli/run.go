@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/errtag/errtag"
 	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/output"
+	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/stream"
 	"github.com/spf13/cobra"
 )
@@ -28,17 +30,21 @@ func (c *configOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&c.catalogs, "catalog", nil, "add or override catalog entries from `FILE` (repeatable)")
 }
 
-// load builds the catalog, rules and matchers, with what the config file
-// gave (e.config): its input bindings, unless --system was given on the
+// load builds the run's one Tagger through the front door (errtag.New):
+// the catalogs, rules and matchers, with what the config file gave
+// (e.config): its input bindings, unless --system was given on the
 // command line, and its disable list. Every problem is a config error,
-// found before any input is read; warnings go to standard error.
-func (c *configOptions) load(e *env) (*loader.Loaded, error) {
-	cfg := loader.Config{CatalogFiles: c.catalogs, RuleFiles: c.rules, System: c.system,
-		Disable: e.config.disable, DisableAfter: e.config.ruleFiles}
+// found before any input is read; warnings go to standard error. The
+// commands run the Tagger's matchers (loader.Of) with what the front door
+// leaves out: the terminal view, -a and -c, follow mode, progress, the
+// trace of errtag test.
+func (c *configOptions) load(e *env) (*errtag.Tagger, error) {
+	cfg := errtag.Config{Catalogs: c.catalogs, Rules: c.rules, System: c.system,
+		Disable: disables(e.config.disable), DisableAfter: e.config.ruleFiles}
 	if !e.config.systemGiven {
 		cfg.Inputs = e.config.inputs
 	}
-	l, err := loader.Load(cfg)
+	t, err := errtag.New(cfg)
 	var se *loader.SystemError
 	switch {
 	case errors.As(err, &se):
@@ -47,10 +53,19 @@ func (c *configOptions) load(e *env) (*loader.Loaded, error) {
 	case err != nil:
 		return nil, configErr(err)
 	}
-	for _, w := range l.Rules.Warnings {
+	for _, w := range t.Warnings() {
 		fmt.Fprintf(e.stderr, "errtag: warning: %v\n", w)
 	}
-	return l, nil
+	return t, nil
+}
+
+// disables are a config file's disable: list as the front door takes it.
+func disables(ds []rules.Disable) []errtag.Disable {
+	out := make([]errtag.Disable, len(ds))
+	for i, d := range ds {
+		out[i] = errtag.Disable{Rule: d.ID, System: d.System, Reason: d.Reason, File: d.File, Line: d.Line}
+	}
+	return out
 }
 
 // runOptions are the root command's flags.
@@ -67,6 +82,7 @@ type runOptions struct {
 	workers      int
 	follow       followOptions // -f and its flags (follow.go)
 	outDir       string        // --out-dir: batch mode (batch.go)
+	inputs       inputOptions  // --files-from, --shard (inputs.go)
 }
 
 // maxLineLimit is the largest --max-line: a line up to --max-line is held
@@ -87,6 +103,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.outputOptions.register(f)
 	o.follow.register(cmd)
+	o.inputs.register(f)
 }
 
 func (o *runOptions) sinkOptions() (output.Options, error) {
@@ -130,6 +147,14 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := o.checkModes(e, args); err != nil {
 		return err
 	}
+	in, err := o.inputs.expand(ctx, e, args)
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped while reading the list: nothing was read
+	}
+	if err != nil {
+		return err
+	}
+	args = in.paths
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
@@ -137,12 +162,15 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if done, err := runFollowMode(ctx, e, o, args); done {
 		return err
 	}
+	if len(args) == 0 && !in.listed {
+		args = []string{"-"}
+	}
 	sinkOpts, err := o.sinkOptions()
 	if err != nil {
 		return configErr(err)
 	}
 	e.limitMemory(o.maxLine)
-	l, err := o.load(e)
+	t, err := o.load(e)
 	if err != nil {
 		return err
 	}
@@ -158,16 +186,17 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		defer q.stop()
 	}
 	d := &driver{
-		procs:   newProcessors(l, stream.Options{MaxLine: o.maxLine, OnAnnotated: q.hook(rs.hook())}),
+		procs:   newProcessors(t, stream.Options{MaxLine: o.maxLine, OnAnnotated: q.hook(rs.hook())}),
 		stdin:   e.stdin,
 		workers: workersFor(o.workers),
 		sink:    o.sinks(sinkOpts),
 		onInput: rs.addInput,
 		warn:    warnTo(e.stderr),
 	}
-	d.after = o.after(e, args)
+	d.after = o.after(e, args, in.listed)
 	if o.outDir != "" {
-		return (&batch{e: e, d: d, outDir: o.outDir}).run(ctx, args)
+		b := &batch{e: e, d: d, outDir: o.outDir, listed: in.listed, all: in.all}
+		return b.run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
 	d.prog = newProgress(e, args, toStdout && e.display(e.stdout).Terminal)
@@ -232,10 +261,10 @@ func (o *runOptions) ownFiles(e *env) map[string]string {
 // filter writes every input, in order, to one output: standard output or
 // -o FILE (see outputs.go for what becomes of FILE). An input that cannot
 // be read is reported and the others are still written; exit 1 says so.
+//
+// args are the inputs ("-" for standard input); none (an empty list, or a
+// shard's empty share) writes an empty output.
 func filter(ctx context.Context, e *env, d *driver, outFile string, args []string) error {
-	if len(args) == 0 {
-		args = []string{"-"}
-	}
 	tracks := make([]*track, len(args))
 	for i, name := range args {
 		tracks[i] = e.ledger.add(displayName(name))
@@ -302,8 +331,9 @@ inputs:
 	// the inputs that could be opened gave nothing either before failing
 	// (a damaged .gz that decodes no byte): an empty FILE would say
 	// nothing of the inputs, and lose what FILE held. Inputs read to
-	// their end that are empty do make FILE empty: that is their output.
-	if dst.tmp != nil && (!opened || failed && dst.count.bytes.Load() == 0) {
+	// their end that are empty do make FILE empty: that is their output,
+	// and so does an empty list of inputs (a shard's empty share).
+	if dst.tmp != nil && len(args) > 0 && (!opened || failed && dst.count.bytes.Load() == 0) {
 		dst.abandon()
 		if ctx.Err() != nil && !opened {
 			fmt.Fprintf(e.stderr, "errtag: %s: stopped before any input was read\n", dst.leftAsItWas())

@@ -248,10 +248,10 @@ func (o *runOptions) checkTerminalInput(e *env, args []string) error {
 
 // after is what the run writes after each input, if anything: -c's count,
 // or -l's or -L's file name.
-func (o *runOptions) after(e *env, args []string) func(w *output.Writer, name string, st stream.Stats) {
+func (o *runOptions) after(e *env, args []string, listed bool) func(w *output.Writer, name string, st stream.Stats) {
 	switch {
 	case o.count:
-		named := (o.withFilename || len(args) > 1) && !o.noFilename
+		named := (o.withFilename || len(args) > 1 || listed) && !o.noFilename
 		return func(w *output.Writer, name string, st stream.Stats) { o.writeCount(w, name, named, st) }
 	case o.filesWith, o.filesWithout:
 		show := func(s string) string { return s }

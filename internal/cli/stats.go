@@ -21,6 +21,7 @@ type statsOptions struct {
 	json    bool
 	top     int
 	workers int
+	inputs  inputOptions // --files-from, --shard (inputs.go)
 }
 
 func newStatsCmd(e *env) *cobra.Command {
@@ -56,6 +57,7 @@ of a normal run.`,
 	o.top = stats.DefaultTop
 	f.Var(&nonNegative{&o.top}, "top", "list the `N` most frequent codes (0: all)")
 	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0: one per CPU)")
+	o.inputs.register(f)
 	return cmd
 }
 
@@ -63,16 +65,24 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	if err := checkStdoutOpen(e); err != nil {
 		return err
 	}
-	l, err := o.load(e)
+	in, err := o.inputs.expand(ctx, e, args)
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped while reading the list: nothing was read
+	}
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 {
+	args = in.paths
+	tg, err := o.load(e)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 && !in.listed {
 		args = []string{"-"}
 	}
 	col := stats.New()
 	d := &driver{
-		procs: newProcessors(l, stream.Options{OnAnnotated: col.Add}),
+		procs: newProcessors(tg, stream.Options{OnAnnotated: col.Add}),
 		// Inputs are read through ctx, so that a signal ends errtag
 		// even while it waits for input.
 		stdin:   e.stdin,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/errtag/errtag/internal/loader"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
 	"github.com/errtag/errtag/internal/textui"
@@ -57,10 +58,11 @@ FILE is YAML or JSON Lines (docs/FORMATS.md, "Test cases").`,
 					return configErr(err)
 				}
 			}
-			l, err := c.load(e)
+			t, err := c.load(e)
 			if err != nil {
 				return err
 			}
+			l := loader.Of(t) // the trace and the rules switched off
 			if cf != nil {
 				in := input
 				if cf.input != "" && !cmd.Flags().Changed("input") {

@@ -97,7 +97,8 @@ func NewReader(r io.Reader, c Compression) (io.ReadCloser, error) {
 		// blocks only once the frame's checksum is read, so a stream
 		// cut inside the last frame's checksum would lose the whole
 		// frame; decoding in step gives every complete block, as
-		// zstd -d does.
+		// zstd -d does. With the matching on the other cores it is
+		// also faster than two (measured on 2 cores, issue 13).
 		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxWindow))
 		if err != nil {
 			return nil, plainZstd(err)

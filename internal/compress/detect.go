@@ -16,7 +16,9 @@ import (
 // early as the header can tell:
 //
 //   - gzip: the compression method is not deflate (8), or a reserved flag
-//     bit is set;
+//     bit is set, or, when no optional field comes first, the first deflate
+//     block is of the reserved type, or stored with a length its check
+//     (NLEN) contradicts;
 //   - zstd frame: the frame header's reserved bit is set, or its first
 //     block is of the reserved type or larger than a block can be;
 //   - zstd skippable frame: its magic number and size have no rule to
@@ -106,6 +108,29 @@ func judgeGzip(head []byte) (Compression, error, bool) {
 	}
 	if len(head) < gzipFixed {
 		return None, nil, true
+	}
+	if head[3] != 0 {
+		return Gzip, nil, false // the deflate data starts past optional fields
+	}
+	// No optional fields: the deflate data starts here, with its first
+	// block's header (RFC 1951, 3.2.3), which has rules of its own.
+	if len(head) < gzipFixed+1 {
+		return None, nil, true
+	}
+	switch (head[gzipFixed] >> 1) & 3 {
+	case 3:
+		return None, fmt.Errorf("its first deflate block is of a reserved type"), false
+	case 0:
+		// A stored block: LEN and NLEN, in the next bytes, are each
+		// other's one's complement.
+		if len(head) < gzipFixed+5 {
+			return None, nil, true
+		}
+		n := uint16(head[gzipFixed+1]) | uint16(head[gzipFixed+2])<<8
+		nn := uint16(head[gzipFixed+3]) | uint16(head[gzipFixed+4])<<8
+		if n != ^nn {
+			return None, fmt.Errorf("its first deflate block is stored, with a length its check contradicts"), false
+		}
 	}
 	return Gzip, nil, false
 }

@@ -4,9 +4,6 @@ package follow
 
 import "os"
 
-// stateLocking says whether LoadState locks the state file.
-const stateLocking = false
-
 // lockState does not lock on this platform: two processes given the same
 // state file are not detected.
 func lockState(string) (*os.File, error) { return nil, nil }

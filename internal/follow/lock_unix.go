@@ -12,9 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// stateLocking says whether LoadState locks the state file.
-const stateLocking = true
-
 // lockState takes an exclusive flock on path+".lock" (created if needed;
 // left in place afterwards, since removing it would race with another
 // process taking it). The holder's process id is written in it, for the

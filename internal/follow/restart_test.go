@@ -3,7 +3,6 @@ package follow
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -171,29 +170,6 @@ func TestResumeInsideLongLine(t *testing.T) {
 	if second[1].Part != LastPiece || second[2].Part != Lines {
 		t.Errorf("parts %v %v, want the rest of the long line, then lines", second[1].Part, second[2].Part)
 	}
-}
-
-// TestStateLocked: a second LoadState of a state file in use is refused
-// with the holder's process id, until the first is closed.
-func TestStateLocked(t *testing.T) {
-	if !stateLocking {
-		t.Skip("no state file locking on this platform")
-	}
-	st := filepath.Join(t.TempDir(), "state.json")
-	a, err := LoadState(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = LoadState(st)
-	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
-		t.Fatalf("second LoadState: %v, want ErrStateLocked naming process %d", err, os.Getpid())
-	}
-	a.Close()
-	b, err := LoadState(st)
-	if err != nil {
-		t.Fatalf("after Close: %v", err)
-	}
-	b.Close()
 }
 
 // TestParseStateInvalid: a state file that is not right is a clear error

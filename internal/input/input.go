@@ -120,6 +120,25 @@ func Wrap(ctx context.Context, name string, r io.Reader, opts ...Option) (*Sourc
 	return wrap(ctx, &Source{Name: name}, r, opts)
 }
 
+// Stoppable returns r made to stop when ctx is done, as a Source's reads
+// stop, but without looking at what r holds (no decoding), and what
+// releases it. A file that may wait for input (a pipe, a terminal) is read
+// only once it has input, so that a stop takes no byte it does not return
+// (on Unix; elsewhere the read in flight is abandoned); any other reader
+// is asked between reads, and a read that waits is waited for. regular
+// says r is a regular file, whose reads never wait.
+func Stoppable(ctx context.Context, r io.Reader) (rd io.Reader, regular bool, release func() error) {
+	f, ok := r.(*os.File)
+	if !ok {
+		return &ctxReader{ctx: ctx, r: r}, false, func() error { return nil }
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		return &ctxReader{ctx: ctx, r: r}, true, func() error { return nil }
+	}
+	rd, release = cancelable(ctx, f)
+	return rd, false, release
+}
+
 func wrap(ctx context.Context, s *Source, r io.Reader, opts []Option) (*Source, error) {
 	s.ctx = ctx
 	if f, ok := r.(*os.File); ok {

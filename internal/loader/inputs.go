@@ -105,13 +105,3 @@ func globPath(pat, els []string) bool {
 // Bindings are a config file's inputs:, in order: the first that matches
 // an input decides its system.
 type Bindings []Binding
-
-// For returns the first binding that matches the input named name.
-func (bs Bindings) For(name string) (Binding, bool) {
-	for _, b := range bs {
-		if b.Matches(name) {
-			return b, true
-		}
-	}
-	return Binding{}, false
-}

@@ -4,8 +4,9 @@
 // and data in order) and the matchers over both: one for the inputs no
 // binding names, and one per system that inputs are bound to by their path
 // (Loaded.For). Every problem in a file is reported with its file and line,
-// before any input is read. The CLI, the benchmarks and tests all load
-// through it.
+// before any input is read. The front door (errtag.New), the benchmarks
+// and tests load through it; the command loads through the front door and
+// gets the Loaded its Tagger holds with Of.
 package loader
 
 import (
@@ -34,6 +35,7 @@ type Config struct {
 	// Disable switches off rules as a rule file's disable: list would,
 	// placed after the built-in rules and the first DisableAfter of
 	// RuleFiles (a config file's own disable:, after its own rule files).
+	// An entry that Check finds wrong is an error, named FILE:LINE.
 	Disable      []rules.Disable
 	DisableAfter int
 	// System is the system the inputs come from, if known
@@ -143,6 +145,11 @@ func Load(c Config) (*Loaded, error) {
 // compileRules compiles the built-in rules, then c's rule files (with c's
 // Disable after the first DisableAfter of them), then c's rule data.
 func compileRules(cat *catalog.Catalog, c Config) (*rules.Set, error) {
+	for i := range c.Disable {
+		if err := c.Disable[i].Check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Disable[i].Where(), err)
+		}
+	}
 	files, err := rules.ReadFiles(c.RuleFiles)
 	if err != nil {
 		return nil, err
@@ -157,6 +164,3 @@ func compileRules(cat *catalog.Catalog, c Config) (*rules.Set, error) {
 	srcs = append(srcs, c.Rules...)
 	return rules.Compile(cat, srcs...)
 }
-
-// Builtin is Load with nothing added: the built-in catalog and rules.
-func Builtin() (*Loaded, error) { return Load(Config{}) }

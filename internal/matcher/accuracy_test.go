@@ -1,7 +1,7 @@
 package matcher
 
 // TestAccuracy is an adversarial accuracy test written from the log-format
-// spec (/work/shared/logformats.md), not from the implementation. Each case
+// spec (the log-format contract the rules follow), not from the implementation. Each case
 // gives the line, the --system option and the expected annotations in order,
 // as "system:code"; a trailing "?" means the code must be reported with
 // known=false. Optional names/alts check the chosen catalog row (Entry.Name)

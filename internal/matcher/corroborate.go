@@ -51,12 +51,19 @@ func (st *lineState) shapeHolds(r *rule, f *find, msg string) reason {
 		why.kind = keepListed
 		return why
 	}
+	// The vendor's messages are for the trace only: the decision is
+	// made without them (and without allocating them).
 	if f.res.Agrees {
-		why.kind, why.vendor = keepAgrees, []string{f.res.Entry.Message}
+		why.kind = keepAgrees
+		if st.trace != nil {
+			why.vendor = []string{f.res.Entry.Message}
+		}
 		return why
 	}
-	for _, e := range st.m.cat.Lookup(r.system, f.code) {
-		why.vendor = append(why.vendor, e.Message)
+	if st.trace != nil {
+		for _, e := range st.m.cat.Lookup(r.system, f.code) {
+			why.vendor = append(why.vendor, e.Message)
+		}
 	}
 	why.kind = dropDisagrees
 	if msg == "" {

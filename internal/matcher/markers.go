@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,6 +21,19 @@ type markerSet struct {
 	exceptions []*exceptionSet
 }
 
+// newMarkerSet returns the markerSet of words, with exceptions per system
+// index.
+func newMarkerSet(words []markerWord, exceptions []*exceptionSet) *markerSet {
+	ms := &markerSet{exceptions: exceptions}
+	list := make([]string, len(words))
+	for i, w := range words {
+		list[i] = w.word
+		ms.sys = append(ms.sys, w.sys)
+	}
+	ms.words = newWordList(list)
+	return ms
+}
+
 // exceptionSet is one system's marker exceptions. A space in a phrase
 // matches any run of up to three spaces, '_', '-' or '.', or none (Knox
 // Manage, KnoxManage, KNOX_MANAGE); everything else is compared ignoring
@@ -28,7 +43,16 @@ type exceptionSet struct {
 	// phrases: an occurrence of the marker is looked for in each phrase
 	// that holds it, from there outwards, so that the cost of a look is
 	// bounded by the phrases' length, not the line's.
-	anchors map[string][]anchor
+	anchors map[string]*markerAnchors
+}
+
+// markerAnchors are one marker's anchors, by the test that rules them out
+// cheaply: those with none, those with inWord by that byte, those with
+// next by that byte.
+type markerAnchors struct {
+	other        []anchor
+	inWord, next map[byte][]anchor
+	n            int // anchors in all
 }
 
 // anchor is a place of a marker word in a phrase: in words[word], at byte
@@ -36,19 +60,48 @@ type exceptionSet struct {
 type anchor struct {
 	words     []string
 	word, off int
+	seq       int // the anchor's place among its marker's, in phrase order
+	// For a marker of one word, what must follow an occurrence for the
+	// phrase to cover it, tested before the phrase is: inWord, the byte
+	// of words[word] after the marker; or else next, the first byte of
+	// the next word (after up to maxExceptionSep separators). 0: no
+	// test.
+	inWord, next byte
 }
 
 func newExceptionSet(phrases, markers []string) *exceptionSet {
 	if len(phrases) == 0 {
 		return nil
 	}
-	x := &exceptionSet{anchors: map[string][]anchor{}}
+	x := &exceptionSet{anchors: map[string]*markerAnchors{}}
 	for _, p := range phrases {
 		words := strings.Fields(p)
 		for j := range words {
 			for _, mk := range markers {
 				for _, off := range markerAt(words, j, strings.Fields(mk)) {
-					x.anchors[mk] = append(x.anchors[mk], anchor{words: words, word: j, off: off})
+					a := anchor{words: words, word: j, off: off}
+					switch end := off + len(mk); {
+					case strings.Contains(mk, " "):
+					case end < len(words[j]):
+						a.inWord = words[j][end]
+					case j+1 < len(words):
+						a.next = words[j+1][0]
+					}
+					ma := x.anchors[mk]
+					if ma == nil {
+						ma = &markerAnchors{inWord: map[byte][]anchor{}, next: map[byte][]anchor{}}
+						x.anchors[mk] = ma
+					}
+					a.seq = ma.n
+					ma.n++
+					switch {
+					case a.inWord != 0:
+						ma.inWord[a.inWord] = append(ma.inWord[a.inWord], a)
+					case a.next != 0:
+						ma.next[a.next] = append(ma.next[a.next], a)
+					default:
+						ma.other = append(ma.other, a)
+					}
 				}
 			}
 		}
@@ -83,7 +136,36 @@ func markerAt(words []string, j int, mk []string) []int {
 // into a lower-case letter: a digit or a new word may follow, as in
 // DrupalCon2024), or "".
 func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *workCount) string {
-	for _, a := range x.anchors[marker] {
+	ma := x.anchors[marker]
+	if ma == nil {
+		return ""
+	}
+	// Of the phrases that cover it, the first (in the rules' order).
+	best, bestSeq := "", -1
+	try := func(as []anchor) {
+		if cov, seq := coveringOf(as, line, start, w); cov != "" && (bestSeq < 0 || seq < bestSeq) {
+			best, bestSeq = cov, seq
+		}
+	}
+	try(ma.other)
+	if end < len(line) {
+		try(ma.inWord[lowerASCII(line[end])])
+	}
+	// The next word of a phrase may start after 0 to maxExceptionSep
+	// separators.
+	for q := end; q < len(line) && q <= end+maxExceptionSep; q++ {
+		try(ma.next[lowerASCII(line[q])])
+		if !isExceptionSep(line[q]) {
+			break
+		}
+	}
+	return best
+}
+
+// coveringOf returns the text of the first of the anchors as whose phrase
+// covers the marker occurrence at line[start:], and its seq.
+func coveringOf(as []anchor, line []byte, start int, w *workCount) (string, int) {
+	for _, a := range as {
 		ws := start - a.off
 		word := a.words[a.word]
 		w.scan(len(word))
@@ -103,14 +185,21 @@ func (x *exceptionSet) covering(line []byte, marker string, start, end int, w *w
 				continue
 			}
 		}
-		return string(line[s:e])
+		return string(line[s:e]), a.seq
 	}
-	return ""
+	return "", -1
 }
 
 // maxExceptionSep is how many separators a space in a marker exception
 // matches at most.
 const maxExceptionSep = 3
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 func isExceptionSep(c byte) bool {
 	return c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.'
@@ -160,51 +249,59 @@ func phraseBackward(line []byte, pos int, words []string, w *workCount) (int, bo
 	return 0, false
 }
 
+// markHit is an occurrence of marker word i at p.
+type markHit struct{ i, p int32 }
+
 // each calls fn for each occurrence of a marker in text that counts, with
 // the system's index and the occurrence's span, in order of the markers
 // and then of the text. When rejected is not nil, it appends to it the
-// occurrences that do not count, with why. found is scratch space of
-// len(words); w, when not nil, counts the bytes looked at around each
-// occurrence.
-func (ms *markerSet) each(text []byte, found []bool, rejected *[]partOfWord, w *workCount, fn func(sys, start, end int)) {
+// occurrences that do not count, with why. hits is scratch space (one scan
+// of text finds every marker word's occurrences; each appends them to
+// *hits and takes them off again, so a call from fn may use it too); w,
+// when not nil, counts the bytes looked at around each occurrence.
+func (ms *markerSet) each(text []byte, hits *[]markHit, rejected *[]partOfWord, w *workCount, fn func(sys, start, end int)) {
 	wl := ms.words
-	clear(found)
-	if len(wl.words) == 0 || !wl.all.FindAll(text, found) {
+	if len(wl.words) == 0 {
 		return
 	}
-	for i, ok := range found {
-		if !ok {
+	from := len(*hits)
+	wl.all.EachHit(text, func(p, i int) bool {
+		*hits = append(*hits, markHit{int32(i), int32(p)})
+		return true
+	})
+	mine := (*hits)[from:]
+	defer func() { *hits = (*hits)[:from] }()
+	if len(mine) > 1 {
+		slices.SortFunc(mine, func(a, b markHit) int {
+			if a.i != b.i {
+				return cmp.Compare(a.i, b.i)
+			}
+			return cmp.Compare(a.p, b.p)
+		})
+	}
+	for _, h := range mine {
+		i, p := int(h.i), int(h.p)
+		n, sys := len(wl.words[i]), ms.sys[i]
+		why := ""
+		switch {
+		case !isWholeWord(text, p, p+n):
+			why = "-" // part of a longer word
+		case inEmailAddress(text, p, p+n, w):
+			why = "in an e-mail address"
+		case ms.exceptions[sys] != nil:
+			if x := ms.exceptions[sys].covering(text, wl.words[i], p, p+n, w); x != "" {
+				why = "part of " + quote(x) + " (a marker exception)"
+			}
+		}
+		if why == "" {
+			fn(sys, p, p+n)
 			continue
 		}
-		n, sys := len(wl.words[i]), ms.sys[i]
-		for from := 0; from < len(text); {
-			k := wl.one[i].Index(text[from:])
-			if k < 0 {
-				break
+		if rejected != nil {
+			if why == "-" {
+				why = ""
 			}
-			p := from + k
-			from = p + 1
-			why := ""
-			switch {
-			case !isWholeWord(text, p, p+n):
-				why = "-" // part of a longer word
-			case inEmailAddress(text, p, p+n, w):
-				why = "in an e-mail address"
-			case ms.exceptions[sys] != nil:
-				if x := ms.exceptions[sys].covering(text, wl.words[i], p, p+n, w); x != "" {
-					why = "part of " + quote(x) + " (a marker exception)"
-				}
-			}
-			if why == "" {
-				fn(sys, p, p+n)
-				continue
-			}
-			if rejected != nil {
-				if why == "-" {
-					why = ""
-				}
-				*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p, why: why})
-			}
+			*rejected = append(*rejected, partOfWord{word: wl.words[i], offset: p, why: why})
 		}
 	}
 }

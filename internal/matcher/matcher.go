@@ -50,8 +50,13 @@ type Annotation struct {
 	// a carrier only it writes (CueCarrier), a shared shape the catalog
 	// corroborated (CueShape), or only --system (CueSystem).
 	Cue rules.Cue
-	// Offset is where in the line the code was found (for nested,
-	// escaped text: where the enclosing string starts).
+	// Offset is the byte offset in the line of what the rule found: the
+	// code (a regex's code group, a JSON code value after its opening
+	// quote, a CSV column, a name), or, for a rule that states its code
+	// (message templates, a rule's own code), the start of its match or
+	// of the message. In text held in a JSON string, which is matched
+	// unescaped, it is the string's start plus the offset in the
+	// unescaped text: inside the string, not exact.
 	Offset int
 }
 
@@ -143,90 +148,100 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	}
 	m := &Matcher{cat: cat, opts: opts, names: map[string]map[string]string{}}
 	m.states.New = func() any { return &lineState{m: m} }
-	sysIndex := map[string]int{}
-	var markerWords []string
-	var markerSys []int
-	var exceptions []*exceptionSet
-	for _, s := range cat.Systems() {
-		sysIndex[s] = len(m.systems)
-		for _, w := range set.Markers[s] {
-			if opts.Only && s != opts.System {
-				break
-			}
-			markerWords = append(markerWords, w)
-			markerSys = append(markerSys, len(m.systems))
+	b := &builder{m: m, set: set, sysIndex: map[string]int{}, excludes: map[string]*excludeSet{}, textLits: &litTable{}, jsonLits: &litTable{}}
+	b.systems()
+	for _, r := range set.Rules {
+		if cr := b.rule(r); cr != nil {
+			b.add(cr)
 		}
-		exceptions = append(exceptions, newExceptionSet(set.MarkerExceptions[s], set.Markers[s]))
+	}
+	b.finish()
+	return m, nil
+}
+
+// builder collects what New builds from the rules.
+type builder struct {
+	m        *Matcher
+	set      *rules.Set
+	sysIndex map[string]int
+	// excludes holds the exclude sets by their words and regex.
+	excludes map[string]*excludeSet
+	// gate and carriers collect the literals of the gate and of the
+	// carriers (see Matcher), folded and exact.
+	gate, gateExact, carriers, carriersExact []string
+	textLits, jsonLits                       *litTable
+}
+
+// markerWord is a marker word and the index of its system.
+type markerWord struct {
+	word string
+	sys  int
+}
+
+// systems numbers the catalog's systems and builds the markers (only
+// --system's under Only).
+func (b *builder) systems() {
+	m := b.m
+	var words []markerWord
+	var exceptions []*exceptionSet
+	for _, s := range m.cat.Systems() {
+		b.sysIndex[s] = len(m.systems)
+		if !m.opts.Only || s == m.opts.System {
+			for _, w := range b.set.Markers[s] {
+				words = append(words, markerWord{w, len(m.systems)})
+			}
+		}
+		exceptions = append(exceptions, newExceptionSet(b.set.MarkerExceptions[s], b.set.Markers[s]))
 		m.systems = append(m.systems, s)
 	}
-	m.markers = &markerSet{words: newWordList(markerWords), sys: markerSys, exceptions: exceptions}
-	excludes := map[string]*excludeSet{}
-	var gate, gateExact, carriers, carriersExact []string
-	textLits, jsonLits := &litTable{}, &litTable{}
-	for _, r := range set.Rules {
-		if opts.Only && r.System != opts.System && r.System != rules.AnySystem {
-			continue
+	m.markers = newMarkerSet(words, exceptions)
+}
+
+// rule returns r prepared for matching, or nil when it does not run under
+// the options: another system's under Only, a --system rule without (or
+// for another) --system.
+func (b *builder) rule(r *rules.Rule) *rule {
+	opts := b.m.opts
+	if opts.Only && r.System != opts.System && r.System != rules.AnySystem {
+		return nil
+	}
+	cr := &rule{Rule: r, system: r.System, cue: r.Cue}
+	switch r.Cue {
+	case rules.CueCarrier, rules.CueShape:
+	case rules.CueMarker:
+		if r.System == opts.System {
+			cr.relaxed = true
+			cr.cue = rules.CueSystem
+		} else {
+			cr.needsMark = true
 		}
-		cr := &rule{Rule: r, system: r.System, cue: r.Cue}
-		switch r.Cue {
-		case rules.CueCarrier, rules.CueShape:
-		case rules.CueMarker:
-			if r.System == opts.System {
-				cr.relaxed = true
-				cr.cue = rules.CueSystem
-			} else {
-				cr.needsMark = true
-			}
-		case rules.CueSystem:
-			switch {
-			case opts.System == "":
-				continue
-			case r.System == rules.AnySystem:
-				cr.system = opts.System
-			case r.System != opts.System:
-				continue
-			}
+	case rules.CueSystem:
+		switch {
+		case opts.System == "":
+			return nil
+		case r.System == rules.AnySystem:
+			cr.system = opts.System
+		case r.System != opts.System:
+			return nil
 		}
-		cr.named = opts.System != "" && cr.system == opts.System
-		m.fallbacks = m.fallbacks || r.Fallback
-		if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
-			cr.context = newWordList(r.Corroborate.Context)
-			cr.ctxIndex = m.contexts
-			m.contexts++
-		}
-		cr.sysIndex = sysIndex[cr.system]
-		if len(r.Exclude) > 0 || r.ExcludeRegex != nil {
-			// Rules with the same words and regex share one set and
-			// one look per line.
-			key := strings.Join(r.Exclude, "\x00")
-			if r.ExcludeRegex != nil {
-				key += "\x01" + r.ExcludeRegex.String()
-			}
-			x, ok := excludes[key]
-			if !ok {
-				x = &excludeSet{re: r.ExcludeRegex, index: m.excludes}
-				if len(r.Exclude) > 0 {
-					x.words = newPhraseList(r.Exclude)
-				}
-				excludes[key] = x
-				m.excludes++
-			}
-			cr.exclude = x
-		}
-		if r.Kind == rules.KindRegex {
-			cr.lead, cr.anchored = regexStarts(r)
-		}
-		if r.Kind == rules.KindRegex && cr.lead >= 0 {
+	}
+	cr.named = opts.System != "" && cr.system == opts.System
+	cr.sysIndex = b.sysIndex[cr.system]
+	cr.exclude = b.exclude(r)
+	switch r.Kind {
+	case rules.KindRegex:
+		cr.lead, cr.anchored = regexStarts(r)
+		if cr.lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
 			}
 		}
-		if r.Kind == rules.KindCSV {
-			cr.csvWidth = csvWidth(r.CSV)
-		}
-		if r.Kind == rules.KindJSON && r.JSON.KeysFold {
+	case rules.KindCSV:
+		cr.csvWidth = csvWidth(r.CSV)
+	case rules.KindJSON:
+		if r.JSON.KeysFold {
 			for _, k := range r.JSON.Code {
 				cr.foldedCode = append(cr.foldedCode, rules.FoldKey(k))
 			}
@@ -234,63 +249,107 @@ func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 				cr.foldedMsg = append(cr.foldedMsg, rules.FoldKey(k))
 			}
 		}
-		table := textLits
-		if r.Kind == rules.KindJSON {
-			table = jsonLits
+	}
+	return cr
+}
+
+// exclude returns r's exclude set, shared with the rules that have the
+// same words and regex (one look per line for all of them), or nil.
+func (b *builder) exclude(r *rules.Rule) *excludeSet {
+	if len(r.Exclude) == 0 && r.ExcludeRegex == nil {
+		return nil
+	}
+	key := strings.Join(r.Exclude, "\x00")
+	if r.ExcludeRegex != nil {
+		key += "\x01" + r.ExcludeRegex.String()
+	}
+	x, ok := b.excludes[key]
+	if !ok {
+		x = &excludeSet{re: r.ExcludeRegex, index: b.m.excludes}
+		if len(r.Exclude) > 0 {
+			x.words = newPhraseList(r.Exclude)
 		}
-		switch {
-		case r.Kind == rules.KindNames && !cr.needsMark:
-			// Under --system the names are the carriers, and so the
-			// prefilter's literals.
-			var names []string
-			for _, e := range cat.Entries(cr.system) {
-				names = append(names, e.Name)
-				cr.litIDs = append(cr.litIDs, table.add(e.Name, true))
+		b.excludes[key] = x
+		b.m.excludes++
+	}
+	return x
+}
+
+// add puts a prepared rule in the matcher: its literals in its kind's
+// table, the gate and the carriers; its context words; its names.
+func (b *builder) add(cr *rule) {
+	m, r := b.m, cr.Rule
+	m.fallbacks = m.fallbacks || r.Fallback
+	if r.Corroborate != nil && len(r.Corroborate.Context) > 0 {
+		cr.context = newWordList(r.Corroborate.Context)
+		cr.ctxIndex = m.contexts
+		m.contexts++
+	}
+	b.literals(cr)
+	if r.Kind == rules.KindNames {
+		m.hasNames = true
+		if m.names[cr.system] == nil {
+			byName := map[string]string{}
+			for _, e := range m.cat.Entries(cr.system) {
+				byName[e.Name] = e.Code
 			}
-			gateExact = append(gateExact, names...)
-		case len(r.ExactLiterals) > 0:
-			for _, l := range r.ExactLiterals {
-				cr.litIDs = append(cr.litIDs, table.add(l, true))
-			}
-		default:
-			for _, l := range r.Literals {
-				cr.litIDs = append(cr.litIDs, table.add(l, false))
-			}
-		}
-		switch {
-		case cr.needsMark:
-			gate = append(gate, set.Markers[r.System]...)
-		case len(r.ExactLiterals) > 0:
-			gateExact = append(gateExact, r.ExactLiterals...)
-		default:
-			gate = append(gate, r.Literals...)
-		}
-		if len(r.ExactLiterals) > 0 {
-			carriersExact = append(carriersExact, r.ExactLiterals...)
-		} else {
-			carriers = append(carriers, r.Literals...)
-		}
-		if r.Kind == rules.KindNames {
-			m.hasNames = true
-			if m.names[cr.system] == nil {
-				byName := map[string]string{}
-				for _, e := range cat.Entries(cr.system) {
-					byName[e.Name] = e.Code
-				}
-				m.names[cr.system] = byName
-			}
-		}
-		if r.Kind == rules.KindJSON {
-			m.json = append(m.json, cr)
-		} else {
-			m.text = append(m.text, cr)
+			m.names[cr.system] = byName
 		}
 	}
-	m.textLits = textLits.build(m.text)
-	m.jsonLits = jsonLits.build(m.json)
-	m.gate = prefilter.NewMixed(gate, gateExact)
-	m.carriers = prefilter.NewMixed(carriers, carriersExact)
-	return m, nil
+	if r.Kind == rules.KindJSON {
+		m.json = append(m.json, cr)
+	} else {
+		m.text = append(m.text, cr)
+	}
+}
+
+// literals enters cr's literals in its kind's literal table (litIDs), the
+// gate and the carriers.
+func (b *builder) literals(cr *rule) {
+	r := cr.Rule
+	table := b.textLits
+	if r.Kind == rules.KindJSON {
+		table = b.jsonLits
+	}
+	switch {
+	case r.Kind == rules.KindNames && !cr.needsMark:
+		// Under --system the names are the carriers, and so the
+		// prefilter's literals.
+		for _, e := range b.m.cat.Entries(cr.system) {
+			cr.litIDs = append(cr.litIDs, table.add(e.Name, true))
+			b.gateExact = append(b.gateExact, e.Name)
+		}
+	case len(r.ExactLiterals) > 0:
+		for _, l := range r.ExactLiterals {
+			cr.litIDs = append(cr.litIDs, table.add(l, true))
+		}
+	default:
+		for _, l := range r.Literals {
+			cr.litIDs = append(cr.litIDs, table.add(l, false))
+		}
+	}
+	switch {
+	case cr.needsMark:
+		b.gate = append(b.gate, b.set.Markers[r.System]...)
+	case len(r.ExactLiterals) > 0:
+		b.gateExact = append(b.gateExact, r.ExactLiterals...)
+	default:
+		b.gate = append(b.gate, r.Literals...)
+	}
+	if len(r.ExactLiterals) > 0 {
+		b.carriersExact = append(b.carriersExact, r.ExactLiterals...)
+	} else {
+		b.carriers = append(b.carriers, r.Literals...)
+	}
+}
+
+// finish builds the literal sets.
+func (b *builder) finish() {
+	m := b.m
+	m.textLits = b.textLits.build(m.text)
+	m.jsonLits = b.jsonLits.build(m.json)
+	m.gate = prefilter.NewMixed(b.gate, b.gateExact)
+	m.carriers = prefilter.NewMixed(b.carriers, b.carriersExact)
 }
 
 // excludeSet is a compiled exclude list (whole words and phrases) and
@@ -399,8 +458,18 @@ type lineState struct {
 	scopes  []*scope
 	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
-	textFound, jsonFound, markerFound, contextFound []bool
-	csvFields                                       []csvField
+	textFound, contextFound []bool
+	markHits                []markHit
+	csvFields               []csvField
+	// The line's JSON documents: their nodes, the documents (ndocs in
+	// use), the unescaped strings read from them, and the documents'
+	// literal tables; all reused line after line.
+	nodes []jnode
+	docs  []*jdoc
+	ndocs int
+	arena []byte
+	found []bool
+	marks []int32
 }
 
 // span is the first and last offset of something in a text (-1 when it
@@ -433,6 +502,7 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 		// it more strongly: look again, with that system's marker
 		// rules in play and the stronger tie.
 		st.finds, st.budget, st.nscopes = st.finds[:0], maxJSONAttempts, 0
+		st.nodes, st.arena, st.found, st.marks, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], st.marks[:0], 0
 		if tr != nil {
 			tr.Dropped = tr.Dropped[:0]
 		}
@@ -460,6 +530,14 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 		st.lineMarks[i] = span{-1, -1}
 	}
 	st.finds = st.finds[:0]
+	// A huge document's scratch is not kept for the lines after it.
+	if cap(st.nodes) > maxKeptNodes {
+		st.nodes = nil
+	}
+	if cap(st.arena) > maxKeptArena {
+		st.arena = nil
+	}
+	st.nodes, st.arena, st.found, st.marks, st.ndocs = st.nodes[:0], st.arena[:0], st.found[:0], st.marks[:0], 0
 	if cap(st.excluded) < st.m.excludes {
 		st.excluded = make([]uint8, st.m.excludes)
 	}
@@ -470,6 +548,44 @@ func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 	}
 	st.context = st.context[:st.m.contexts]
 	clear(st.context)
+}
+
+// maxKeptNodes and maxKeptArena bound the JSON scratch a lineState keeps
+// between lines.
+const (
+	maxKeptNodes = 1 << 14
+	maxKeptArena = 1 << 18
+)
+
+// parse parses text as one JSON document of the line, or reports false if
+// it is not valid JSON.
+func (st *lineState) parse(text []byte) (*jdoc, bool) {
+	mark := len(st.nodes)
+	nodes, ok := parseDoc(text, st.nodes)
+	if !ok {
+		st.nodes = nodes[:mark]
+		return nil, false
+	}
+	st.nodes = nodes
+	if st.ndocs == len(st.docs) {
+		st.docs = append(st.docs, &jdoc{})
+	}
+	d := st.docs[st.ndocs]
+	st.ndocs++
+	*d = jdoc{text: text, nodes: nodes[mark:len(nodes):len(nodes)]}
+	return d, true
+}
+
+// bools returns n false bools, valid for the line.
+func (st *lineState) bools(n int) []bool {
+	if cap(st.found)-len(st.found) < n {
+		// The old array stays with the slices made from it.
+		st.found = make([]bool, 0, max(2*cap(st.found), 4*n))
+	}
+	b := st.found[len(st.found) : len(st.found)+n]
+	st.found = st.found[:len(st.found)+n]
+	clear(b)
+	return b
 }
 
 type contextWord struct {
@@ -541,12 +657,11 @@ func clearBools(buf *[]bool, n int) []bool {
 
 // markSystems finds which systems' markers are on the line, and where.
 func (st *lineState) markSystems(line []byte) {
-	found := clearBools(&st.markerFound, len(st.m.markers.words.words))
 	var rejected *[]partOfWord
 	if st.trace != nil {
 		rejected = &st.trace.rejected
 	}
-	st.m.markers.each(line, found, rejected, st.work, func(sys, start, end int) {
+	st.m.markers.each(line, &st.markHits, rejected, st.work, func(sys, start, end int) {
 		sp := &st.lineMarks[sys]
 		if sp.lo < 0 || start < sp.lo {
 			sp.lo = start
@@ -646,20 +761,6 @@ func (st *lineState) applies(r *rule, tied bool) (rules.Cue, reason) {
 // tieCue is the cue of a carrier that system sys's marks tie: the
 // strongest tie the line has to it.
 func (st *lineState) tieCue(sys int) rules.Cue { return st.markedBy[sys] }
-
-// literalAt returns the literal of set that occurs in line at i ("" if i
-// is negative).
-func literalAt(set *prefilter.Set, line []byte, i int) string {
-	if i < 0 {
-		return ""
-	}
-	for _, l := range set.Literals() {
-		if i+len(l) <= len(line) && (string(line[i:i+len(l)]) == l || equalFold(line[i:i+len(l)], strings.ToLower(l))) {
-			return l
-		}
-	}
-	return ""
-}
 
 // resolve weighs the finds of a line: under --system, a line another
 // system's own cue ties to it keeps only that; where systems claim the

@@ -27,10 +27,12 @@ const (
 func (st *lineState) scanLine() {
 	line := st.line
 	trimmed := bytes.TrimLeft(line, " \t\r")
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed) {
-		off := len(line) - len(trimmed)
-		st.walkDoc(trimmed, off, 0, nil, 0, 0, nil)
-		return
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if d, ok := st.parse(trimmed); ok {
+			off := len(line) - len(trimmed)
+			st.walkDoc(d, off, 0, nil, 0, 0, nil)
+			return
+		}
 	}
 	st.scanText(line, 0, 0, st.lineScope(), nil)
 }
@@ -377,8 +379,8 @@ func (st *lineState) scanEmbeddedJSON(text []byte, base, depth int, sc *scope, a
 		}
 		obj := text[start : start+end]
 		st.budget--
-		if gjson.ValidBytes(obj) {
-			st.walkDoc(obj, base+start, depth+1, sc, start, start+end, anc)
+		if d, ok := st.parse(obj); ok {
+			st.walkDoc(d, base+start, depth+1, sc, start, start+end, anc)
 			i = start + end
 			continue
 		}
@@ -417,86 +419,85 @@ func objectEnd(b []byte) int {
 	return -1
 }
 
-// walkDoc walks one JSON document (a valid JSON text) that stands at offset
-// doc of the line, and at [ps, pe) of its parent scope's text (none for
-// the line's own document), inside the objects whose messages anc holds
-// markers of. The JSON rules' literals are searched once in the whole
-// document: an object can only hold a key its document holds.
-func (st *lineState) walkDoc(text []byte, doc, depth int, parent *scope, ps, pe int, anc *msgTie) {
+// walkDoc walks one JSON document d that stands at offset doc of the line,
+// and at [ps, pe) of its parent scope's text (none for the line's own
+// document), inside the objects whose messages anc holds markers of. The
+// JSON rules' literals are searched once in the whole document: an object
+// can only hold a key its document holds.
+func (st *lineState) walkDoc(d *jdoc, doc, depth int, parent *scope, ps, pe int, anc *msgTie) {
 	var found []bool
-	if st.m.jsonLits.Len() > 0 {
-		found = make([]bool, st.m.jsonLits.Len())
-		if depth == 0 {
-			found = clearBools(&st.jsonFound, st.m.jsonLits.Len())
-		}
-		if !st.m.jsonLits.FindAll(text, found) {
+	if n := st.m.jsonLits.Len(); n > 0 {
+		found = st.bools(n)
+		if !st.m.jsonLits.FindAll(d.text, found) {
 			found = nil // no JSON rule can match in this document
 		}
 	}
-	st.walk(gjson.ParseBytes(text), doc, depth, found, st.newScope(parent, ps, pe, text, true), anc)
+	st.walk(d, 0, doc, depth, found, st.newScope(parent, ps, pe, d.text, d), anc)
 }
 
-// walk visits a JSON value of a document that starts at offset doc of the
-// line (gjson's Index is relative to the document), whose scope is sc,
-// inside the objects whose messages anc holds markers of: JSON rules on
-// every object, text rules on string values, and JSON held in strings.
-func (st *lineState) walk(v gjson.Result, doc, depth int, found []bool, sc *scope, anc *msgTie) {
+// walk visits value n of document d, which starts at offset doc of the
+// line, whose scope is sc, inside the objects whose messages anc holds
+// markers of: JSON rules on every object, text rules on string values, and
+// JSON held in strings.
+func (st *lineState) walk(d *jdoc, n int32, doc, depth int, found []bool, sc *scope, anc *msgTie) {
+	nd := &d.nodes[n]
 	if depth > maxDepth {
-		if v.IsObject() || v.IsArray() || v.Type == gjson.String {
-			st.trace.limit(doc+v.Index, "nesting deeper than %d levels (JSON and JSON held in strings): what is inside was not searched", maxDepth)
+		if nd.kind == jObject || nd.kind == jArray || nd.kind == jString {
+			st.trace.limit(doc+int(nd.start), "nesting deeper than %d levels (JSON and JSON held in strings): what is inside was not searched", maxDepth)
 		}
 		return
 	}
-	switch {
-	case v.IsObject():
+	switch nd.kind {
+	case jObject:
 		if found != nil {
 			// Depth 0 is the line's own value: embedded objects and
 			// JSON in strings start deeper.
-			st.applyJSONRules(v, doc+v.Index, found, depth == 0, sc, anc)
+			st.applyJSONRules(d, n, doc, found, depth == 0, sc, anc)
 		}
-		inner := st.messageTies(v, anc)
-		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1, found, sc, inner)
-			return true
-		})
-	case v.IsArray():
-		v.ForEach(func(_, val gjson.Result) bool {
-			st.walk(val, doc, depth+1, found, sc, anc)
-			return true
-		})
-	case v.Type == gjson.String:
-		s := v.Str
-		if len(s) < 3 || !(st.m.carriers.Contains(bytesOf(s)) || st.m.hasNames && st.anyMark) {
+		inner := st.messageTies(d, n, anc)
+		for k := d.first(n); k >= 0; k = d.nodes[k].next {
+			st.walk(d, k, doc, depth+1, found, sc, inner)
+		}
+	case jArray:
+		for k := d.first(n); k >= 0; k = d.nodes[k].next {
+			st.walk(d, k, doc, depth+1, found, sc, anc)
+		}
+	case jString:
+		s := st.str(d, n)
+		if len(s) < 3 || !(st.m.carriers.Contains(s) || st.m.hasNames && st.anyMark) {
 			return
 		}
 		// Offsets inside a string are approximate (escapes shrink the
 		// text) but stay inside the string's span, so line order holds.
-		at := doc + v.Index + 1
-		inner := bytes.TrimSpace([]byte(s))
-		ps, pe := v.Index, v.Index+len(v.Raw)
-		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') && gjson.ValidBytes(inner) {
-			st.walkDoc(inner, at, depth+1, sc, ps, pe, anc)
-			return
+		at := doc + int(nd.start) + 1
+		inner := bytes.TrimSpace(s)
+		ps, pe := int(nd.start), int(nd.end)
+		if len(inner) > 0 && (inner[0] == '{' || inner[0] == '[') {
+			if sub, ok := st.parse(inner); ok {
+				st.walkDoc(sub, at, depth+1, sc, ps, pe, anc)
+				return
+			}
 		}
-		st.scanText(inner, at, depth+1, st.newScope(sc, ps, pe, inner, false), anc)
+		st.scanText(inner, at, depth+1, st.newScope(sc, ps, pe, inner, nil), anc)
 	}
 }
 
-// applyJSONRules tests every JSON rule against one object of the
-// document scope sc, inside the objects whose messages anc holds markers
-// of; top says it is the line's top-level object.
-func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, top bool, sc *scope, anc *msgTie) {
-	raw := obj.Raw
+// applyJSONRules tests every JSON rule against object obj of document d
+// (which stands at offset doc of the line) of the document scope sc,
+// inside the objects whose messages anc holds markers of; top says it is
+// the line's top-level object.
+func (st *lineState) applyJSONRules(d *jdoc, obj int32, doc int, found []bool, top bool, sc *scope, anc *msgTie) {
+	base := doc + int(d.nodes[obj].start)
 	// ties caches, per system, whether its marker ties this object: 0
 	// not known yet, 1 no, 2 yes.
 	var ties [8]int8
 	tiedHere := func(sys int) bool {
 		if sys >= len(ties) {
-			return st.objectTied(sc, obj, sys, anc)
+			return st.objectTied(sc, d, obj, sys, anc)
 		}
 		if ties[sys] == 0 {
 			ties[sys] = 1
-			if st.objectTied(sc, obj, sys, anc) {
+			if st.objectTied(sc, d, obj, sys, anc) {
 				ties[sys] = 2
 			}
 		}
@@ -526,48 +527,48 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, to
 			continue
 		}
 		spec := r.JSON
-		code := r.lookup(raw, spec.Code, r.foldedCode)
-		if !code.Exists() {
+		code := st.lookup(r, d, obj, spec.Code, r.foldedCode)
+		if !code.exists {
 			if st.trace != nil {
 				st.trace.eventf(r, base, "object has no %v", spec.Code)
 			}
 			continue
 		}
-		var raws string
-		switch code.Type {
-		case gjson.Number:
-			raws = code.Raw
-		case gjson.String:
-			raws = code.Str
+		var raws []byte
+		switch code.kind {
+		case jNumber:
+			raws = code.raw
+		case jString:
+			raws = st.valStr(code)
 		default:
 			if st.trace != nil {
-				st.trace.eventf(r, base+code.Index, "code value %s is neither a number nor a string", code.Raw)
+				st.trace.eventf(r, doc+code.index, "code value %s is neither a number nor a string", code.raw)
 			}
 			continue
 		}
-		norm, ok := st.spell(r, raws)
+		norm, ok := st.spell(r, stringOf(raws))
 		if !ok {
 			if st.trace != nil {
-				st.trace.eventf(r, base+code.Index, "code value %s is not a valid %s code", code.Raw, codeTypeName(r.CodeType))
+				st.trace.eventf(r, doc+code.index, "code value %s is not a valid %s code", code.raw, codeTypeName(r.CodeType))
 			}
 			continue
 		}
-		if !conditions(raw, spec) {
+		if !st.conditions(d, obj, spec) {
 			if st.trace != nil {
 				st.trace.eventf(r, base, "object fails all_of/any_of/none_of (all_of %v, any_of %v, none_of %v)", spec.AllOf, spec.AnyOf, spec.NoneOf)
 			}
 			continue
 		}
-		if i := failedWhere(raw, spec.Where); i >= 0 {
+		if i := st.failedWhere(d, obj, spec.Where); i >= 0 {
 			if st.trace != nil {
 				w := spec.Where[i]
-				st.trace.eventf(r, base, "object's %s is %s, not one of %q", w.Path, gjson.Get(raw, w.Path).Raw, w.Values)
+				st.trace.eventf(r, base, "object's %s is %s, not one of %q", w.Path, gjson.GetBytes(d.raw(obj), w.Path).Raw, w.Values)
 			}
 			continue
 		}
 		msg, hasMsg := "", false
-		if m := r.lookupString(raw, spec.Message, r.foldedMsg); m.Exists() {
-			msg, hasMsg = m.Str, true
+		if m := st.lookupString(r, d, obj, spec.Message, r.foldedMsg); m.exists {
+			msg, hasMsg = stringOf(st.valStr(m)), true
 		}
 		if spec.RequireMessage && !hasMsg {
 			if st.trace != nil {
@@ -576,39 +577,43 @@ func (st *lineState) applyJSONRules(obj gjson.Result, base int, found []bool, to
 			continue
 		}
 		if st.trace != nil {
-			st.trace.eventf(r, base+code.Index, "object has code %s", code.Raw)
+			st.trace.eventf(r, doc+code.index, "object has code %s", code.raw)
 		}
-		off := base + code.Index
-		if code.Type == gjson.String {
+		off := doc + code.index
+		if code.kind == jString {
 			off++
 		}
-		st.add(r, cue, norm, msg, off, 0)
+		// The code may be a view of the line: the find keeps a copy.
+		st.add(r, cue, strings.Clone(norm), msg, off, 0)
 	}
 }
 
-// lookup returns the value of the first of keys the object raw has: by
-// gjson path, or, for a keys_fold rule, by comparing the object's keys
-// folded with folded (keys folded the same way).
-func (r *rule) lookup(raw string, keys, folded []string) gjson.Result {
+// lookup returns the value of the first of keys that object obj of d has:
+// by path, or, for a keys_fold rule, by comparing the object's keys folded
+// with folded (keys folded the same way).
+func (st *lineState) lookup(r *rule, d *jdoc, obj int32, keys, folded []string) jval {
 	if !r.JSON.KeysFold {
 		for _, p := range keys {
-			if c := gjson.Get(raw, p); c.Exists() {
+			if c := st.get(d, obj, p); c.exists {
 				return c
 			}
 		}
-		return gjson.Result{}
+		return jval{}
 	}
-	best, bestRank := gjson.Result{}, len(folded)
-	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+	best, bestRank := int32(-1), len(folded)
+	for k := d.first(obj); k >= 0 && bestRank > 0; k = d.nodes[k].next {
+		key := stringOf(st.keyStr(d, k))
 		for i, want := range folded[:bestRank] {
-			if foldedEqual(k.Str, want) {
-				best, bestRank = v, i
+			if foldedEqual(key, want) {
+				best, bestRank = k, i
 				break
 			}
 		}
-		return bestRank > 0
-	})
-	return best
+	}
+	if best < 0 {
+		return jval{}
+	}
+	return d.val(best)
 }
 
 // foldedEqual reports whether key folds (as rules.FoldKey does) to want,
@@ -632,17 +637,17 @@ func foldedEqual(key, want string) bool {
 }
 
 // lookupString is lookup for the first of keys that holds a string.
-func (r *rule) lookupString(raw string, keys, folded []string) gjson.Result {
+func (st *lineState) lookupString(r *rule, d *jdoc, obj int32, keys, folded []string) jval {
 	for i := range keys {
 		var f []string
 		if r.JSON.KeysFold {
 			f = folded[i : i+1]
 		}
-		if v := r.lookup(raw, keys[i:i+1], f); v.Type == gjson.String {
+		if v := st.lookup(r, d, obj, keys[i:i+1], f); v.exists && v.kind == jString {
 			return v
 		}
 	}
-	return gjson.Result{}
+	return jval{}
 }
 
 // bytesOf views s as bytes without copying, for the read-only prefilter
@@ -651,62 +656,62 @@ func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-func conditions(raw string, spec *rules.JSONSpec) bool {
+func (st *lineState) conditions(d *jdoc, obj int32, spec *rules.JSONSpec) bool {
 	for _, p := range spec.AllOf {
-		if !pathHolds(raw, p) {
+		if !st.pathHolds(d, obj, p) {
 			return false
 		}
 	}
-	if len(spec.AnyOf) > 0 && !slices.ContainsFunc(spec.AnyOf, func(p rules.PathTest) bool { return pathHolds(raw, p) }) {
+	if len(spec.AnyOf) > 0 && !slices.ContainsFunc(spec.AnyOf, func(p rules.PathTest) bool { return st.pathHolds(d, obj, p) }) {
 		return false
 	}
 	for _, p := range spec.NoneOf {
-		if pathHolds(raw, p) {
+		if st.pathHolds(d, obj, p) {
 			return false
 		}
 	}
 	return true
 }
 
-// pathHolds reports whether the object raw has the path of t, with a value
-// of t's type when it gives one.
-func pathHolds(raw string, t rules.PathTest) bool {
-	v := gjson.Get(raw, t.Path)
-	if !v.Exists() {
+// pathHolds reports whether object obj of d has the path of t, with a
+// value of t's type when it gives one.
+func (st *lineState) pathHolds(d *jdoc, obj int32, t rules.PathTest) bool {
+	v := st.get(d, obj, t.Path)
+	if !v.exists {
 		return false
 	}
 	switch t.Type {
 	case "":
 		return true
 	case "object":
-		return v.IsObject()
+		return v.kind == jObject
 	case "array":
-		return v.IsArray()
+		return v.kind == jArray
 	case "string":
-		return v.Type == gjson.String
+		return v.kind == jString
 	case "number":
-		return v.Type == gjson.Number
+		return v.kind == jNumber
 	case "boolean":
-		return v.Type == gjson.True || v.Type == gjson.False
+		return v.kind == jTrue || v.kind == jFalse
 	case "null":
-		return v.Type == gjson.Null
+		return v.kind == jNull
 	}
 	return false
 }
 
-// failedWhere returns the first condition on values that the object raw
+// failedWhere returns the first condition on values that object obj of d
 // fails, or -1.
-func failedWhere(raw string, where []rules.ValueCondition) int {
+func (st *lineState) failedWhere(d *jdoc, obj int32, where []rules.ValueCondition) int {
 	for i := range where {
-		v := gjson.Get(raw, where[i].Path)
-		if !v.Exists() {
+		v := st.get(d, obj, where[i].Path)
+		if !v.exists {
 			return i
 		}
-		text := v.Raw
-		if v.Type == gjson.String {
-			text = v.Str
+		text := v.raw
+		if v.kind == jString {
+			text = st.valStr(v)
 		}
-		if !where[i].Holds(text) {
+		if !where[i].Holds(stringOf(text)) {
 			return i
 		}
 	}

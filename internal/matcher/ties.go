@@ -2,8 +2,6 @@ package matcher
 
 import (
 	"strings"
-
-	"github.com/tidwall/gjson"
 )
 
 // Where a marker ties a JSON object.
@@ -40,7 +38,7 @@ type scope struct {
 	parent *scope
 	ps, pe int // the scope's span in its parent's text
 	text   []byte
-	doc    bool // a JSON document (else text)
+	doc    *jdoc // a JSON document (nil: text)
 	built  bool
 	// marks are, per system index, the first and last offset in text of
 	// a marker in a place that ties what is outside it: anywhere in a
@@ -52,8 +50,9 @@ type scope struct {
 }
 
 // newScope returns a scope of the line (from a pool reused line after
-// line) for text, which stands at [ps, pe) of parent's text.
-func (st *lineState) newScope(parent *scope, ps, pe int, text []byte, doc bool) *scope {
+// line) for text, which stands at [ps, pe) of parent's text and is the
+// document doc (nil: text).
+func (st *lineState) newScope(parent *scope, ps, pe int, text []byte, doc *jdoc) *scope {
 	if st.nscopes == len(st.scopes) {
 		st.scopes = append(st.scopes, &scope{})
 	}
@@ -72,7 +71,7 @@ func (st *lineState) newScope(parent *scope, ps, pe int, text []byte, doc bool) 
 // lineScope is the scope of the whole line as text: its marks are the
 // line's, found by markSystems.
 func (st *lineState) lineScope() *scope {
-	sc := st.newScope(nil, 0, 0, st.line, false)
+	sc := st.newScope(nil, 0, 0, st.line, nil)
 	copy(sc.marks, st.lineMarks)
 	sc.built = true
 	return sc
@@ -114,105 +113,127 @@ func (st *lineState) buildScope(sc *scope) {
 		m.hi = max(m.hi, pos)
 	}
 	st.work.scan(len(sc.text))
-	if !sc.doc {
+	if sc.doc == nil {
 		st.markersIn(sc.text, 0, record)
 		return
 	}
-	st.docMarks(gjson.ParseBytes(sc.text), 0, record)
+	st.docMarks(sc.doc, 0, 0, record)
 }
 
 // markersIn calls at(sys, base+offset) for each marker in text that
 // counts (a whole word, in no e-mail address, in no marker exception).
 func (st *lineState) markersIn(text []byte, base int, at func(sys, pos int)) {
-	found := clearBools(&st.markerFound, len(st.m.markers.words.words))
-	st.m.markers.each(text, found, nil, st.work, func(sys, start, _ int) { at(sys, base+start) })
+	st.m.markers.each(text, &st.markHits, nil, st.work, func(sys, start, _ int) { at(sys, base+start) })
 }
 
-// docMarks records the marks of a JSON value: markers in keys, and in the
+// docMarks records the marks of value n of d: markers in keys, and in the
 // string values of naming fields, at any depth (within the matcher's depth
 // limit). Strings holding JSON are not entered: they are scopes of their
 // own. (Message fields tie only what they hold: see messageTies.)
-func (st *lineState) docMarks(v gjson.Result, depth int, record func(sys, pos int)) {
+func (st *lineState) docMarks(d *jdoc, n int32, depth int, record func(sys, pos int)) {
 	if depth > maxDepth {
 		return
 	}
-	switch {
-	case v.IsObject():
-		v.ForEach(func(k, val gjson.Result) bool {
-			st.markersIn(bytesOf(k.Str), k.Index, record)
-			switch {
-			case val.Type == gjson.String:
-				if isNamingKey(k.Str) {
-					st.markersIn(bytesOf(val.Str), val.Index, record)
+	switch d.nodes[n].kind {
+	case jObject:
+		for k := d.first(n); k >= 0; k = d.nodes[k].next {
+			nd := &d.nodes[k]
+			if st.mayMark(d, nd.key, nd.keyEnd, nd.kesc) {
+				st.markersIn(st.keyStr(d, k), int(nd.key), record)
+			}
+			switch nd.kind {
+			case jString:
+				if st.mayMark(d, nd.start, nd.end, nd.esc) && isNamingKey(stringOf(st.keyStr(d, k))) {
+					st.markersIn(st.str(d, k), int(nd.start), record)
 				}
-			case val.IsObject() || val.IsArray():
-				st.docMarks(val, depth+1, record)
+			case jObject, jArray:
+				st.docMarks(d, k, depth+1, record)
 			}
-			return true
-		})
-	case v.IsArray():
-		v.ForEach(func(_, val gjson.Result) bool {
-			if val.IsObject() || val.IsArray() {
-				st.docMarks(val, depth+1, record)
+		}
+	case jArray:
+		for k := d.first(n); k >= 0; k = d.nodes[k].next {
+			if kind := d.nodes[k].kind; kind == jObject || kind == jArray {
+				st.docMarks(d, k, depth+1, record)
 			}
-			return true
-		})
+		}
 	}
 }
 
-// objectTied reports whether system sys's marker ties the object obj of
+// objectTied reports whether system sys's marker ties object obj of d, in
 // the document scope sc, inside the objects whose messages anc holds
 // markers of (see the comment at the top of this file).
-func (st *lineState) objectTied(sc *scope, obj gjson.Result, sys int, anc *msgTie) bool {
-	if anc.has(sys) || st.tiedOutside(sc, sys, obj.Index, obj.Index+len(obj.Raw)) {
+func (st *lineState) objectTied(sc *scope, d *jdoc, obj int32, sys int, anc *msgTie) bool {
+	if anc.has(sys) || st.tiedOutside(sc, sys, int(d.nodes[obj].start), int(d.nodes[obj].end)) {
 		return true
 	}
 	tied := false
-	obj.ForEach(func(k, val gjson.Result) bool {
-		if val.Type == gjson.String && isNamingKey(k.Str) {
-			st.work.scan(len(val.Str))
-			st.markersIn(bytesOf(val.Str), 0, func(s, _ int) {
+	for k := d.first(obj); k >= 0 && !tied; k = d.nodes[k].next {
+		nd := &d.nodes[k]
+		if nd.kind == jString && st.mayMark(d, nd.start, nd.end, nd.esc) && isNamingKey(stringOf(st.keyStr(d, k))) {
+			val := st.str(d, k)
+			st.work.scan(len(val))
+			st.markersIn(val, 0, func(s, _ int) {
 				if s == sys {
 					tied = true
 				}
 			})
 		}
-		return !tied
-	})
+	}
 	return tied
 }
 
 // namingKeys are the fields that name the software that wrote a record
 // (compared folded: lower case, without '_', '-' and spaces, and only the
 // last element of a dotted key: service.name is name).
-var namingKeys = []string{
+var namingKeys = keySet(
 	"name", "logger", "loggername", "service", "servicename", "svc", "source", "src",
 	"app", "appname", "application", "appid", "applicationid", "tag", "component", "module",
 	"program", "process", "processname", "ident", "syslogidentifier", "package", "packagename",
 	"pkg", "bundleid", "sdk", "client", "library", "lib", "product", "system", "subsystem",
 	"provider", "category",
-}
+)
 
 // messageKeys are the fields that carry a record's log message.
-var messageKeys = []string{"msg", "message", "log", "text"}
+var messageKeys = keySet("msg", "message", "log", "text")
 
 func isNamingKey(k string) bool  { return keyIn(k, namingKeys) }
 func isMessageKey(k string) bool { return keyIn(k, messageKeys) }
 
-// keyIn reports whether key, folded, is one of keys.
-func keyIn(key string, keys []string) bool {
+// maxKey is the longest key keyIn folds: longer keys are none of the
+// keys it looks for.
+const maxKey = 24
+
+func keySet(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// keyIn reports whether key, folded (as foldedEqual folds), is one of
+// keys.
+func keyIn(key string, keys map[string]bool) bool {
 	if i := strings.LastIndexByte(key, '.'); i >= 0 {
 		key = key[i+1:]
 	}
-	if len(key) > 24 {
+	if len(key) > maxKey {
 		return false
 	}
-	for _, k := range keys {
-		if foldedEqual(key, k) {
-			return true
+	var buf [maxKey]byte
+	n := 0
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
 		}
+		buf[n] = c
+		n++
 	}
-	return false
+	return keys[string(buf[:n])]
 }
 
 // msgTie is a system whose marker is in the log message of an object that
@@ -231,22 +252,24 @@ func (t *msgTie) has(sys int) bool {
 	return false
 }
 
-// messageTies returns anc with the systems whose markers are in obj's own
-// message fields added: what obj holds is logged in its message's record.
-func (st *lineState) messageTies(obj gjson.Result, anc *msgTie) *msgTie {
+// messageTies returns anc with the systems whose markers are in object
+// obj's own message fields added: what obj holds is logged in its
+// message's record.
+func (st *lineState) messageTies(d *jdoc, obj int32, anc *msgTie) *msgTie {
 	if !st.anyMark {
 		return anc
 	}
-	obj.ForEach(func(k, val gjson.Result) bool {
-		if val.Type == gjson.String && isMessageKey(k.Str) {
-			st.work.scan(len(val.Str))
-			st.markersIn(bytesOf(val.Str), 0, func(sys, _ int) {
+	for k := d.first(obj); k >= 0; k = d.nodes[k].next {
+		nd := &d.nodes[k]
+		if nd.kind == jString && st.mayMark(d, nd.start, nd.end, nd.esc) && isMessageKey(stringOf(st.keyStr(d, k))) {
+			val := st.str(d, k)
+			st.work.scan(len(val))
+			st.markersIn(val, 0, func(sys, _ int) {
 				if !anc.has(sys) {
 					anc = &msgTie{up: anc, sys: sys}
 				}
 			})
 		}
-		return true
-	})
+	}
 	return anc
 }

@@ -3,9 +3,12 @@ package output
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/errtag/errtag/internal/matcher"
+	"github.com/errtag/errtag/internal/rules"
 )
 
 // Field names an annotation field that can be emitted.
@@ -147,14 +150,103 @@ func value(a *matcher.Annotation, f Field) (string, bool) {
 	return "", false
 }
 
+// AppendJSON appends anns as the JSON array that both formats write under
+// the "errtag" key, with fields (nil: DefaultFields()).
+func AppendJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	if fields == nil {
+		fields = DefaultFields()
+	}
+	return appendAnnotationJSON(b, anns, fields, nil)
+}
+
+// AppendLogfmt appends anns as the logfmt pairs that Auto appends to an
+// annotated text line (each pair after a space), with fields (nil:
+// DefaultFields()).
+func AppendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+	if fields == nil {
+		fields = DefaultFields()
+	}
+	return appendLogfmt(b, anns, fields, nil)
+}
+
+// renderCache holds the renderings of annotations, for one field list: a
+// catalog row comes out on many lines, and is rendered once, then copied.
+// It is safe for concurrent use (RunParallel's renderers share their
+// Sink's).
+//
+// Only annotations of known codes without alternatives are kept: their
+// texts are the catalog's, so the same row on another line has its texts
+// at the same addresses, and an annotation is known by where its texts
+// are (annKey) instead of by hashing them. The cache keeps the texts it
+// has seen alive, so no other text can take their place in memory.
+type renderCache struct {
+	mu sync.RWMutex
+	m  map[annKey]*rendered
+}
+
+// maxRendered bounds a renderCache (a catalog has a few thousand rows).
+const maxRendered = 4096
+
+// annKey is where the texts of an annotation are, and the rest of what its
+// rendering shows.
+type annKey struct {
+	ptr   [annTexts]*byte
+	len   [annTexts]int
+	known bool
+	cue   rules.Cue
+}
+
+const annTexts = 8
+
+// rendered is an annotation rendered both ways, and the texts it was
+// rendered from.
+type rendered struct {
+	logfmt, json []byte
+	texts        [annTexts]string
+}
+
+// get returns a's renderings, or nil when a is not cached (c nil, an
+// unknown code, an annotation with alternatives, or the cache full).
+func (c *renderCache) get(a *matcher.Annotation, fields []Field) *rendered {
+	if c == nil || !a.Known || len(a.Alternatives) > 0 {
+		return nil
+	}
+	e := &a.Entry
+	texts := [annTexts]string{e.System, e.Code, e.Name, e.Category, e.Group, e.Message, e.Remediation, a.Rule}
+	k := annKey{known: a.Known, cue: a.Cue}
+	for i, t := range texts {
+		k.ptr[i], k.len[i] = unsafe.StringData(t), len(t)
+	}
+	c.mu.RLock()
+	r, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return r
+	}
+	r = &rendered{logfmt: appendOneLogfmt(nil, a, fields), json: appendOneJSON(nil, a, fields), texts: texts}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[annKey]*rendered)
+	}
+	if len(c.m) < maxRendered {
+		c.m[k] = r
+	}
+	return r
+}
+
 // appendAnnotationJSON appends the JSON for anns: an array of objects, one
 // per error, whatever their number, so that a consumer reads every line
-// the same way (.errtag[]).
-func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+// the same way (.errtag[]). Renderings in c (nil: none) are reused.
+func appendAnnotationJSON(b []byte, anns []matcher.Annotation, fields []Field, c *renderCache) []byte {
 	b = append(b, '[')
 	for i := range anns {
 		if i > 0 {
 			b = append(b, ',')
+		}
+		if r := c.get(&anns[i], fields); r != nil {
+			b = append(b, r.json...)
+			continue
 		}
 		b = appendOneJSON(b, &anns[i], fields)
 	}
@@ -207,31 +299,40 @@ func appendOneJSON(b []byte, a *matcher.Annotation, fields []Field) []byte {
 
 // appendLogfmt appends " errtag.k=v ..." for each annotation, in order; a
 // line with several errors repeats the group, each starting at
-// errtag.system.
-func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field) []byte {
+// errtag.system. Renderings in c (nil: none) are reused.
+func appendLogfmt(b []byte, anns []matcher.Annotation, fields []Field, c *renderCache) []byte {
 	for i := range anns {
-		a := &anns[i]
-		for _, f := range fields {
-			var v string
-			switch f {
-			case FieldKnown:
-				if a.Known {
-					continue
-				}
-				v = "false"
-			case fieldKnownAsked:
-				f, v = FieldKnown, strconv.FormatBool(a.Known)
-			default:
-				var ok bool
-				if v, ok = value(a, f); !ok {
-					continue
-				}
-			}
-			b = append(b, " errtag."...)
-			b = append(b, f...)
-			b = append(b, '=')
-			b = appendLogfmtValue(b, v)
+		if r := c.get(&anns[i], fields); r != nil {
+			b = append(b, r.logfmt...)
+			continue
 		}
+		b = appendOneLogfmt(b, &anns[i], fields)
+	}
+	return b
+}
+
+// appendOneLogfmt appends the logfmt pairs of one annotation.
+func appendOneLogfmt(b []byte, a *matcher.Annotation, fields []Field) []byte {
+	for _, f := range fields {
+		var v string
+		switch f {
+		case FieldKnown:
+			if a.Known {
+				continue
+			}
+			v = "false"
+		case fieldKnownAsked:
+			f, v = FieldKnown, strconv.FormatBool(a.Known)
+		default:
+			var ok bool
+			if v, ok = value(a, f); !ok {
+				continue
+			}
+		}
+		b = append(b, " errtag."...)
+		b = append(b, f...)
+		b = append(b, '=')
+		b = appendLogfmtValue(b, v)
 	}
 	return b
 }

@@ -83,12 +83,12 @@ func (s *autoEncoder) Line(line, term []byte, anns []matcher.Annotation) error {
 					b = append(b, ',')
 				}
 				b = append(b, `"errtag":`...)
-				b = appendAnnotationJSON(b, anns, s.opts.Fields)
+				b = appendAnnotationJSON(b, anns, s.opts.Fields, s.opts.cache)
 				b = append(b, line[at:]...)
 			}
 		} else if !hasLogfmtAnnotation(line) {
 			b = append(b, line...)
-			b = appendLogfmt(b, anns, s.opts.Fields)
+			b = appendLogfmt(b, anns, s.opts.Fields, s.opts.cache)
 		}
 	}
 	if len(b) == 0 {
@@ -293,7 +293,7 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 					b = append(b, ',')
 				}
 				b = append(b, `"errtag":`...)
-				b = appendAnnotationJSON(b, anns, s.opts.Fields)
+				b = appendAnnotationJSON(b, anns, s.opts.Fields, s.opts.cache)
 			}
 		}
 		b = append(b, '}')
@@ -314,7 +314,7 @@ func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 		}
 		if len(anns) > 0 && !hasLogfmtAnnotation(line) {
 			b = append(b, `,"errtag":`...)
-			b = appendAnnotationJSON(b, anns, s.opts.Fields)
+			b = appendAnnotationJSON(b, anns, s.opts.Fields, s.opts.cache)
 		}
 		b = append(b, '}')
 	}

@@ -36,6 +36,10 @@ type Options struct {
 	// each record as "file" (see FileKey for a record that has a "file"
 	// of its own).
 	Source string
+
+	// cache holds the Sink's renderings of annotations, shared by its
+	// renderers.
+	cache *renderCache
 }
 
 // FileKey and FileKeyAlt are the keys under which the JSON format writes
@@ -139,6 +143,26 @@ type Sink struct {
 
 // NewSink returns the Sink for one input, writing to w.
 func NewSink(w *Writer, opts Options) (*Sink, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return newSink(w, opts, newEncoder), nil
+}
+
+// NewRenderer returns a sink that renders into buf what a Sink with opts
+// writes for the same lines, for a caller that wants the bytes of a few
+// lines rather than an output stream. Its Flush does nothing.
+func NewRenderer(buf *bytes.Buffer, opts Options) (stream.Sink, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return newEncoder(buf, opts), nil
+}
+
+// withDefaults fills in the defaults of opts and checks its format.
+func (opts Options) withDefaults() (Options, error) {
 	if opts.Fields == nil {
 		opts.Fields = DefaultFields()
 	}
@@ -146,9 +170,10 @@ func NewSink(w *Writer, opts Options) (*Sink, error) {
 		opts.Format = Auto
 	}
 	if opts.Format != Auto && opts.Format != JSON {
-		return nil, fmt.Errorf("unknown format %q (auto or json)", opts.Format)
+		return opts, fmt.Errorf("unknown format %q (auto or json)", opts.Format)
 	}
-	return newSink(w, opts, newEncoder), nil
+	opts.cache = new(renderCache)
+	return opts, nil
 }
 
 func newSink(w *Writer, opts Options, encoder func(byteWriter, Options) stream.Sink) *Sink {

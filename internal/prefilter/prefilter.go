@@ -361,7 +361,7 @@ func (s *Set) Contains(b []byte) bool {
 		return s.teddy.run(s, b, 0, scanAny, nil) >= 0
 	}
 	found := false
-	s.eachHit(b, func(_, _ int) bool {
+	s.eachHit(b, false, func(_, _ int) bool {
 		found = true
 		return false
 	})
@@ -433,16 +433,34 @@ func (s *Set) FindAll(b []byte, found []bool) bool {
 	for _, li := range s.empty {
 		found[li], any = true, true
 	}
-	s.eachHit(b, func(_, li int) bool {
+	s.eachHit(b, false, func(_, li int) bool {
 		found[li], any = true, true
 		return true
 	})
 	return any
 }
 
-// eachHit calls fn(start, literal) for literal occurrences in b, in no
-// particular order, until fn returns false.
-func (s *Set) eachHit(b []byte, fn func(start, li int) bool) {
+// EachHit calls fn(start, literal) for every occurrence of a literal in b,
+// in no particular order, until fn returns false: one scan finds every
+// literal and where it is.
+func (s *Set) EachHit(b []byte, fn func(start, li int) bool) {
+	for _, li := range s.empty {
+		for i := 0; i <= len(b); i++ {
+			if !fn(i, li) {
+				return
+			}
+		}
+	}
+	if s.teddy != nil {
+		s.teddy.runEach(s, b, 0, scanEach, nil, fn)
+		return
+	}
+	s.eachHit(b, true, fn)
+}
+
+// eachHit is EachHit for the scalar scans, empty literals aside; unless
+// all, only the first occurrence of each one-byte literal in pair mode.
+func (s *Set) eachHit(b []byte, all bool, fn func(start, li int) bool) {
 	if s.pairs {
 		stopped := false
 		s.eachPairHit(b, 0, func(start, li int) bool {
@@ -453,8 +471,11 @@ func (s *Set) eachHit(b []byte, fn func(start, li int) bool) {
 			if stopped {
 				return
 			}
-			if i := s.indexSingle(b, 0, int(li)); i >= 0 {
+			for i := s.indexSingle(b, 0, int(li)); i >= 0 && !stopped; i = s.indexSingle(b, i+1, int(li)) {
 				stopped = !fn(i, int(li))
+				if !all {
+					break
+				}
 			}
 		}
 		return

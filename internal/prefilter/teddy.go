@@ -626,34 +626,6 @@ func (t *teddy) buildVerify(groups []*teddyGroup) {
 
 func (t *teddy) hash(key uint32) uint32 { return key * hashMul >> t.shift }
 
-// bucketsAt returns the buckets whose filter passes position p of b (bytes
-// past the end of b read as 0): what the kernel computes, one position at a
-// time. For tests.
-func (t *teddy) bucketsAt(b []byte, p int) uint16 {
-	r := uint16(0xFFFF)
-	if t.buckets == 8 {
-		r = 0xFF
-	}
-	for k := 0; k < maxWindow; k++ {
-		var c byte
-		if p+k < len(b) {
-			c = b[p+k]
-		}
-		switch {
-		case t.nib != nil:
-			m := &t.nib[k]
-			r &= uint16(m[0][0][c&15]&m[1][0][c>>4]) | uint16(m[0][1][c&15]&m[1][1][c>>4])<<8
-			if t.ascii && c >= 0x80 {
-				r = 0 // VPSHUFB on the byte itself
-			}
-		case t.byt != nil:
-			m := &t.byt[k]
-			r &= uint16(m[0][c&0x7f]) | uint16(m[1][c&0x7f])<<8
-		}
-	}
-	return r
-}
-
 // scanMode says what run looks for.
 type scanMode uint8
 
@@ -661,12 +633,19 @@ const (
 	scanFirst scanMode = iota // the earliest start
 	scanAny                   // any start
 	scanAll                   // every literal that occurs: found[lit] = true
+	scanEach                  // every occurrence: each(start, lit) until it returns false
 )
 
 // run scans b for literals starting at or after pos. It returns the start
 // of the earliest occurrence (scanFirst), of any occurrence (scanAny, or
 // scanAll, which sets found for every literal that occurs), or -1.
 func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int {
+	return t.runEach(s, b, pos, mode, found, nil)
+}
+
+// runEach is run; in mode scanEach it calls each for every occurrence
+// until each returns false, and returns the start of the last one.
+func (t *teddy) runEach(s *Set, b []byte, pos int, mode scanMode, found []bool, each func(start, lit int) bool) int {
 	result := -1
 	// stop is where no window that matters can start: where too few
 	// bytes are left for one or, once a literal is found (scanFirst),
@@ -723,6 +702,11 @@ func (t *teddy) run(s *Set, b []byte, pos int, mode scanMode, found []bool) int 
 				case scanAll:
 					found[e.lit] = true
 					result = start
+				case scanEach:
+					result = start
+					if !each(start, int(e.lit)) {
+						return result
+					}
 				default:
 					if result < 0 || start < result {
 						result = start

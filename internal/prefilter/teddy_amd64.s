@@ -23,23 +23,26 @@
 // being the window byte's nibble tables. Y7 holds 0x0f in every byte; Y0
 // and Y1 are clobbered. Four ways:
 //
-//   - SLIM: 32 bytes (each read twice from memory, as operands: cheaper
-//     than a load and a register copy);
+//   - SLIM: 32 bytes, loaded once (VPSRLW has no AVX2 form with a memory
+//     operand: given one, the assembler emits the AVX-512 encoding, which
+//     an AVX2-only CPU cannot run);
 //   - SLIMASCII: 32 bytes, for tables that accept no byte >= 0x80: VPSHUFB
 //     on the byte itself gives lo[x&15], or 0 when bit 7 is set;
 //   - FAT: 16 bytes broadcast to both 128-bit lanes;
 //   - FATASCII: the same, for tables accepting no byte >= 0x80.
 #define SLIM(off, lo, hi, dst) \
-	VPSRLW  $4, off(SI), Y1; \
-	VPAND   off(SI), Y7, Y0; \
+	VMOVDQU off(SI), Y0; \
+	VPSRLW  $4, Y0, Y1; \
+	VPAND   Y7, Y0, Y0; \
 	VPAND   Y7, Y1, Y1; \
 	VPSHUFB Y0, lo, Y0; \
 	VPSHUFB Y1, hi, Y1; \
 	VPAND   Y0, Y1, dst
 
 #define SLIMASCII(off, lo, hi, dst) \
-	VPSRLW  $4, off(SI), Y1; \
-	VPSHUFB off(SI), lo, Y0; \
+	VMOVDQU off(SI), Y0; \
+	VPSRLW  $4, Y0, Y1; \
+	VPSHUFB Y0, lo, Y0; \
 	VPAND   Y7, Y1, Y1; \
 	VPSHUFB Y1, hi, Y1; \
 	VPAND   Y0, Y1, dst

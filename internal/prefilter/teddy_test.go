@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 )
@@ -183,6 +184,11 @@ func TestFilterPassesLiterals(t *testing.T) {
 	}
 }
 
+// large says to run the large versions of the tests that have one
+// (ERRTAG_TEST_LARGE=1, as CI does); by default each runs a quick version
+// of the same promise.
+func large() bool { return os.Getenv("ERRTAG_TEST_LARGE") != "" }
+
 // TestPathsAgree runs Index, Contains, FindAll and a Cursor on every scan
 // path over random literal sets and texts, against brute force.
 func TestPathsAgree(t *testing.T) {
@@ -193,7 +199,11 @@ func TestPathsAgree(t *testing.T) {
 		"abcdefghijklmnopqrstuvwxyz -:=", // text-like
 		"aAbB\x00\x80\xe1\xc1",           // bytes differing only in case or bit 7
 	}
-	for iter := 0; iter < 400; iter++ {
+	iters := 120 // FuzzScan explores further
+	if large() {
+		iters = 400
+	}
+	for iter := 0; iter < iters; iter++ {
 		alphabet := alphabets[iter%len(alphabets)]
 		n := 1 + rng.Intn(8)
 		if iter%4 == 0 {
@@ -279,6 +289,30 @@ func (ps *pathSets) check(t *testing.T, text []byte) {
 		if any != wantAny {
 			t.Fatalf("%s: FindAll = %v, want %v", p.name, any, wantAny)
 		}
+		// EachHit: every occurrence of every literal, once.
+		got := map[[2]int]int{}
+		a.EachHit(text, func(start, li int) bool {
+			got[[2]int{start, li}]++
+			return true
+		})
+		lits := a.Literals()
+		for li, l := range lits {
+			for st := 0; st+len(l) <= len(text); st++ {
+				var at bool
+				if li < len(ps.fold) {
+					at = bytes.Equal(lb[st:st+len(l)], []byte(l))
+				} else {
+					at = string(text[st:st+len(l)]) == l
+				}
+				if at && got[[2]int{st, li}] != 1 || !at && got[[2]int{st, li}] != 0 {
+					t.Fatalf("%s: EachHit reported literal %d (%q) at %d %d times, want %v\nfold %q\nexact %q\ntext %q", p.name, li, l, st, got[[2]int{st, li}], at, ps.fold, ps.exact, text)
+				}
+				delete(got, [2]int{st, li})
+			}
+		}
+		for k := range got {
+			t.Fatalf("%s: EachHit reported literal %d at %d, which is not there", p.name, k[1], k[0])
+		}
 	}
 }
 
@@ -293,7 +327,11 @@ func TestPathsAgreeOnGates(t *testing.T) {
 		fold, exact := gateLiterals(t, bs.file)
 		ps := newPathSets(fold, exact)
 		all := append(append([]string{}, fold...), exact...)
-		for iter := 0; iter < 12; iter++ {
+		iters := 4
+		if large() {
+			iters = 12
+		}
+		for iter := 0; iter < iters; iter++ {
 			text := randomText(rng, 100+rng.Intn(300), all, "abcdefghijklmnopqrstuvwxyz -:=")
 			ps.check(t, text)
 			l := all[rng.Intn(len(all))]
@@ -376,4 +414,32 @@ func BenchmarkKernel(b *testing.B) {
 			}
 		}
 	}
+}
+
+// bucketsAt returns the buckets whose filter passes position p of b (bytes
+// past the end of b read as 0): what the kernel computes, one position at a
+// time: the oracle the kernels are checked against.
+func (t *teddy) bucketsAt(b []byte, p int) uint16 {
+	r := uint16(0xFFFF)
+	if t.buckets == 8 {
+		r = 0xFF
+	}
+	for k := 0; k < maxWindow; k++ {
+		var c byte
+		if p+k < len(b) {
+			c = b[p+k]
+		}
+		switch {
+		case t.nib != nil:
+			m := &t.nib[k]
+			r &= uint16(m[0][0][c&15]&m[1][0][c>>4]) | uint16(m[0][1][c&15]&m[1][1][c>>4])<<8
+			if t.ascii && c >= 0x80 {
+				r = 0 // VPSHUFB on the byte itself
+			}
+		case t.byt != nil:
+			m := &t.byt[k]
+			r &= uint16(m[0][c&0x7f]) | uint16(m[1][c&0x7f])<<8
+		}
+	}
+	return r
 }

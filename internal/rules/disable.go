@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -35,7 +36,7 @@ func (d *Disable) matches(r *Rule) bool {
 	if d.ID == "" {
 		return true
 	}
-	ok, _ := path.Match(d.ID, r.ID) // the pattern was checked by ParseDisable
+	ok, _ := path.Match(d.ID, r.ID) // the pattern was checked (Check)
 	return ok
 }
 
@@ -71,6 +72,18 @@ func (d *Disable) describe() string {
 	return strings.Join(what, " and ")
 }
 
+// Check reports what is wrong with the entry, if anything: it names
+// neither an id nor a system, or its id pattern is malformed.
+func (d *Disable) Check() error {
+	if d.ID == "" && d.System == "" {
+		return errors.New("disable: give the id (or a pattern of ids) or the system of the rules to switch off")
+	}
+	if _, err := path.Match(d.ID, ""); err != nil {
+		return fmt.Errorf("disable: bad pattern %q: %v", d.ID, err)
+	}
+	return nil
+}
+
 var disableFields = []string{"id", "system", "reason"}
 
 // ParseDisable reads a disable: list (of a rule file or of the config file
@@ -101,11 +114,8 @@ func ParseDisable(file string, n *yaml.Node) ([]Disable, error) {
 		default:
 			return nil, yamlfile.Errorf(file, item, "disable: an entry is a rule id or a mapping of id, system and reason, found %s", yamlfile.KindName(item))
 		}
-		if d.ID == "" && d.System == "" {
-			return nil, yamlfile.Errorf(file, item, "disable: give the id (or a pattern of ids) or the system of the rules to switch off")
-		}
-		if _, err := path.Match(d.ID, ""); err != nil {
-			return nil, yamlfile.Errorf(file, item, "disable: bad pattern %q: %v", d.ID, err)
+		if err := d.Check(); err != nil {
+			return nil, yamlfile.Errorf(file, item, "%v", err)
 		}
 		out = append(out, d)
 	}

@@ -16,27 +16,38 @@ type run struct {
 	// user's callback, or (in a parallel worker) a recorder that replays
 	// them in input order.
 	onAnnotated func([]matcher.Annotation)
+	// joint joins the lines a container runtime split (joint.go); nil
+	// where no line is matched (RunParallel's writer).
+	joint *Joint
 }
 
 // Lines writes block to sink as Run would write the same bytes: block holds
 // whole lines, each ending in LF (CRLF kept as the terminator), except that
 // the last may have none, and is then written as a last line without one.
 // It is for sources that find line ends themselves, such as a follower. It
-// does not flush.
+// does not flush. Block is taken as an input of its own: LinesJoint joins
+// the lines a container runtime split across blocks.
 func (p *Processor) Lines(sink Sink, block []byte) (Stats, error) {
-	st := &run{p: p, sink: sink, onAnnotated: p.opts.OnAnnotated}
-	k := bytes.LastIndexByte(block, '\n') + 1
-	err := st.lines(block[:k])
-	if err == nil {
-		err = st.last(block[k:])
-	}
-	st.stats.Bytes = int64(len(block))
-	return st.stats, err
+	return p.LinesJoint(sink, block, &Joint{})
 }
 
-// lines writes block, complete lines each ending in LF: the candidate lines
-// the matcher names one by one, the stretches between them in bulk.
+// lines writes block, complete lines each ending in LF.
 func (st *run) lines(block []byte) error {
+	if len(block) == 0 {
+		return nil
+	}
+	if st.joint != nil && !st.joint.decided {
+		st.joint.decide(firstLine(block), st.p.opts.MaxLine)
+	}
+	if st.joint.joining() {
+		return st.joinedLines(block)
+	}
+	return st.plainLines(block)
+}
+
+// plainLines writes block, complete lines each ending in LF: the candidate
+// lines the matcher names one by one, the stretches between them in bulk.
+func (st *run) plainLines(block []byte) error {
 	c := st.p.m.Candidates(block)
 	from := 0
 	for {
@@ -139,13 +150,18 @@ func (st *run) line(line, term []byte, candidate bool) error {
 	if len(line) > st.p.opts.MaxLine {
 		return st.longLine(line, term)
 	}
-	st.stats.Lines++
 	var anns []matcher.Annotation
 	if candidate {
 		anns = st.p.m.MatchCandidate(line)
 	} else {
 		anns = st.p.m.Match(line)
 	}
+	return st.write(line, term, anns)
+}
+
+// write writes one line no longer than MaxLine with its annotations.
+func (st *run) write(line, term []byte, anns []matcher.Annotation) error {
+	st.stats.Lines++
 	if len(anns) > 0 {
 		st.stats.Annotated++
 		if st.onAnnotated != nil {
@@ -172,12 +188,23 @@ func (st *run) last(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
+	if st.joint != nil && !st.joint.decided {
+		st.joint.decide(b, st.p.opts.MaxLine)
+	}
+	if st.joint.joining() {
+		return st.joinLine(b)
+	}
 	line, term := split(b)
 	return st.line(line, term, false)
 }
 
-// longStart begins a too-long line with its first bytes.
+// longStart begins a too-long line with its first bytes. Such a line is
+// never a container record's piece: it ends any pieces before it.
 func (st *run) longStart(b []byte) error {
+	if st.joint != nil {
+		st.joint.decided = true
+		st.joint.Reset()
+	}
 	if err := st.sink.LongStart(); err != nil {
 		return &WriteError{err}
 	}

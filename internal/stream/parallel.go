@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/errtag/errtag/internal/container"
 	"github.com/errtag/errtag/internal/matcher"
 )
 
@@ -26,6 +27,10 @@ type job struct {
 	err    error
 	done   chan struct{}
 	bufPtr *[]byte // the pooled buffer in came from
+	// format is the input's container log format, and carry the pieces
+	// of a split line that the units before ended with (joint.go).
+	format container.Format
+	carry  []byte
 }
 
 // RunParallel does what Run does, with the matching spread over workers
@@ -68,10 +73,27 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 	go func() { writeErr <- p.writeInOrder(ordered, w, &writeFailed, pools) }()
 
 	// Every unit read is sent: what was read is written. The writer keeps
-	// draining after a write error, so sends never block for good.
+	// draining after a write error, so sends never block for good. The
+	// reader decides on the first unit whether the input is a container
+	// log, and hands each unit the pieces of a split line that the units
+	// before ended with, so that its worker can join them.
+	var jt Joint
+	var carry []byte
 	sp := &splitter{r: r, maxLine: p.opts.MaxLine, size: chunkSize, stop: writeFailed.Load,
 		emit: func(u unit, b []byte) error {
-			j := &job{kind: u, done: make(chan struct{})}
+			if !jt.decided {
+				if u == unitLines || u == unitLast {
+					jt.decide(firstLine(b), p.opts.MaxLine)
+				}
+				jt.decided = true
+			}
+			j := &job{kind: u, done: make(chan struct{}), format: jt.format(), carry: carry}
+			if jt.joining() {
+				carry = nil
+				if u == unitLines {
+					carry = container.OpenTail(j.carry, b, j.format, p.opts.MaxLine)
+				}
+			}
 			nb := pools.in.Get().(*[]byte)
 			if cap(*nb) < len(b) {
 				// A power of two, so that buffers of chunks of
@@ -106,8 +128,12 @@ func (p *Processor) work(j *job, sink ParallelSink, pools *pools) {
 	defer close(j.done)
 	j.out = pools.out.Get().(*bytes.Buffer)
 	j.out.Reset()
-	st := &run{p: p, sink: sink.Renderer(j.out)}
+	st := &run{p: p, sink: sink.Renderer(j.out), joint: &Joint{decided: true}}
 	st.onAnnotated = func(a []matcher.Annotation) { j.anns = append(j.anns, a) }
+	if j.format != container.None {
+		st.joint.g = container.NewGroup(j.format, p.opts.MaxLine)
+		st.replay(j.carry)
+	}
 	j.err = st.unit(j.kind, j.in)
 	j.stats = st.stats
 }
@@ -170,5 +196,5 @@ func (ps *pools) put(j *job) {
 	if j.out != nil && j.out.Cap() <= 4*chunkSize {
 		ps.out.Put(j.out)
 	}
-	j.in, j.out, j.bufPtr = nil, nil, nil
+	j.in, j.out, j.bufPtr, j.carry = nil, nil, nil, nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/errtag/errtag/internal/output"
 )
 
-// realErrorLines are examples from the log-format spec
-// (/work/shared/logformats.md), each of which carries an error.
+// realErrorLines are examples from the log-format spec the rules follow,
+// each of which carries an error.
 var realErrorLines = []string{
 	`2024-05-14 08:31:07.415 ERROR [VMXSync] upload batch 3/7 failed errorCode=-1012 errorMessage="host not available"`,
 	`05-14 08:31:09.002  4127  4190 E VoltMX  : VMXSync.onFailure errorCode: -1020 errorInfo={"objectService":"Orders"}`,
@@ -97,24 +97,33 @@ func randomLine(r *rand.Rand, maxLine int) string {
 // TestPropertyOutputMinusAnnotationIsInput generates documents mixing real
 // error lines, random bytes, JSON objects with and without errors, lines
 // around MaxLine, LF and CRLF endings and a last line with or without
-// one, reads each in random pieces, and checks that every line comes out,
+// one, and container logs of such lines split into records, reads each in random pieces, and checks that every line comes out,
 // in order, equal to its input once the annotation is removed (and that
 // --output json gives one record per line).
 func TestPropertyOutputMinusAnnotationIsInput(t *testing.T) {
+	t.Parallel()
 	m := builtinProp(t)
 	r := rand.New(rand.NewPCG(20240514, 1))
 	var annotated, lines int64
-	const docs = 2000
+	docs := 500 // FuzzStream explores further
+	if large() {
+		docs = 2000
+	}
 	for d := 0; d < docs; d++ {
 		maxLine := []int{64, 128, 200, 1000}[r.IntN(4)]
 		var doc bytes.Buffer
 		n := r.IntN(30)
-		for i := 0; i < n; i++ {
-			doc.WriteString(randomLine(r, maxLine))
-			if i < n-1 {
-				doc.WriteString([]string{"\n", "\r\n"}[r.IntN(2)])
-			} else {
-				doc.WriteString([]string{"\n", "\r\n", "", "\r"}[r.IntN(4)])
+		switch r.IntN(8) {
+		case 0: // a container log, its lines split into records
+			doc.Write(containerDoc(r, []string{"cri", "docker"}[r.IntN(2)], n, maxLine))
+		default:
+			for i := 0; i < n; i++ {
+				doc.WriteString(randomLine(r, maxLine))
+				if i < n-1 {
+					doc.WriteString([]string{"\n", "\r\n"}[r.IntN(2)])
+				} else {
+					doc.WriteString([]string{"\n", "\r\n", "", "\r"}[r.IntN(4)])
+				}
 			}
 		}
 		in := doc.Bytes()

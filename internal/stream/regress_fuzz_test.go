@@ -17,6 +17,7 @@ import (
 // marked "errtag_long_line" in JSON output. RunParallel holds lines the
 // same way and is checked too.
 func TestMaxLineExcludesTerminatorCR(t *testing.T) {
+	t.Parallel()
 	m := builtinProp(t)
 	line := "05-14 10:11:02.118 E EFOTA : download failed resultCode=-1401"
 	cases := []struct {

@@ -192,7 +192,7 @@ type nonBlocking struct{ io.Reader }
 // sink is flushed before every read that may wait for input, and at the
 // end.
 func (p *Processor) Run(r io.Reader, sink Sink) (Stats, error) {
-	st := &run{p: p, sink: sink, onAnnotated: p.opts.OnAnnotated}
+	st := &run{p: p, sink: sink, onAnnotated: p.opts.OnAnnotated, joint: &Joint{}}
 	sp := &splitter{r: r, maxLine: p.opts.MaxLine, size: readSize, emit: st.unit, idle: st.flush}
 	_, sp.fill = r.(nonBlocking)
 	err := sp.run()

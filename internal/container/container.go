@@ -1,0 +1,439 @@
+// Package container reads the records that container runtimes write to
+// log files, so that a line the runtime split into pieces can be matched
+// whole:
+//
+//   - CRI (containerd, CRI-O; the files under /var/log/containers on a
+//     Kubernetes node): TIMESTAMP STREAM TAG MESSAGE, one record a line, as
+//     in "2024-05-14T08:00:01.123456789Z stderr F some message". TIMESTAMP
+//     is RFC 3339 with nanoseconds, in the node's zone (Z or an offset);
+//     STREAM is stdout or stderr; TAG is F for a full line, or P for a
+//     partial one, whose line goes on in the next record of the same
+//     stream (more tags may follow, separated by ':'). The runtime writes
+//     a P record for each max_container_log_line_size (16 KiB by default)
+//     of a longer line, and for output that ends without a newline.
+//   - Docker's json-file driver: {"log":"...","stream":"stderr",
+//     "time":"..."} (an "attrs" object may come before "time"), where the
+//     log string ends with \n unless the record is partial: Docker cuts
+//     lines of over 16 KiB into records the same way.
+//
+// The package only parses; the stream joins the pieces and matches the
+// whole (package stream's Joint). An input is read as a container log when
+// its first line is a record (Detect); groups are then looked for in every
+// line of it.
+package container
+
+import (
+	"bytes"
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// Format is the kind of container log an input is.
+type Format uint8
+
+const (
+	// None: not a container log.
+	None Format = iota
+	// CRI: TIMESTAMP STREAM TAG MESSAGE records.
+	CRI
+	// Docker: the json-file driver's records.
+	Docker
+)
+
+func (f Format) String() string {
+	switch f {
+	case CRI:
+		return "cri"
+	case Docker:
+		return "docker"
+	}
+	return "none"
+}
+
+// Record is one line of a container log.
+type Record struct {
+	Format Format
+	// Stream is stdout or stderr.
+	Stream string
+	// Partial is true when the record's line goes on in the next record
+	// of its stream.
+	Partial bool
+	// raw is the message as the record holds it: CRI, the bytes after
+	// the tag; Docker, the log string's contents, still escaped.
+	raw []byte
+}
+
+// Detect says which container log format line (without its terminator)
+// is a record of, or None.
+func Detect(line []byte) Format {
+	r, ok := Parse(line)
+	if !ok {
+		return None
+	}
+	return r.Format
+}
+
+// Parse reads line (without its terminator) as a CRI or Docker record.
+// The Record refers to line's bytes.
+func Parse(line []byte) (Record, bool) {
+	if len(line) > 0 && line[0] == '{' {
+		return parseDocker(line)
+	}
+	return parseCRI(line)
+}
+
+// ParseAs reads line as a record of format f only.
+func ParseAs(line []byte, f Format) (Record, bool) {
+	switch f {
+	case CRI:
+		return parseCRI(line)
+	case Docker:
+		return parseDocker(line)
+	}
+	return Record{}, false
+}
+
+var (
+	stdout = []byte("stdout")
+	stderr = []byte("stderr")
+)
+
+// parseCRI reads TIMESTAMP STREAM TAG MESSAGE, as kubelet does
+// (pkg/kubelet/kuberuntime/logs parseCRILog), but stricter about the
+// time stamp and the tag, so that text that only looks like it is not
+// taken for a record.
+func parseCRI(line []byte) (Record, bool) {
+	sp := bytes.IndexByte(line, ' ')
+	if sp < 0 || !isTimestamp(line[:sp]) {
+		return Record{}, false
+	}
+	rest := line[sp+1:]
+	var stream string
+	switch {
+	case bytes.HasPrefix(rest, stdout):
+		stream = "stdout"
+	case bytes.HasPrefix(rest, stderr):
+		stream = "stderr"
+	default:
+		return Record{}, false
+	}
+	rest = rest[len(stdout):]
+	if len(rest) < 3 || rest[0] != ' ' || (rest[1] != 'P' && rest[1] != 'F') {
+		return Record{}, false
+	}
+	partial := rest[1] == 'P'
+	rest = rest[2:]
+	// More tags may follow the first, separated by ':'.
+	if rest[0] == ':' {
+		sp := bytes.IndexByte(rest, ' ')
+		if sp < 0 {
+			return Record{}, false
+		}
+		rest = rest[sp:]
+	}
+	if rest[0] != ' ' {
+		return Record{}, false
+	}
+	return Record{Format: CRI, Stream: stream, Partial: partial, raw: rest[1:]}, true
+}
+
+// isTimestamp checks the shape of an RFC 3339 time stamp with an
+// optional fraction: 2024-05-14T08:00:01.123456789Z, or with +02:00.
+func isTimestamp(b []byte) bool {
+	if len(b) < len("2006-01-02T15:04:05Z") || len(b) > len("2006-01-02T15:04:05.999999999-07:00") {
+		return false
+	}
+	for i, c := range b[:19] {
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return false
+			}
+		case 10:
+			if c != 'T' {
+				return false
+			}
+		case 13, 16:
+			if c != ':' {
+				return false
+			}
+		default:
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+	}
+	rest := b[19:]
+	if rest[0] == '.' {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 1 {
+			return false
+		}
+		rest = rest[i:]
+	}
+	switch {
+	case len(rest) == 1 && rest[0] == 'Z':
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		for _, i := range []int{1, 2, 4, 5} {
+			if rest[i] < '0' || rest[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+var (
+	dockerLog    = []byte(`{"log":"`)
+	dockerStream = []byte(`","stream":"`)
+)
+
+// parseDocker reads {"log":"...","stream":"stdout|stderr",...} as Docker
+// writes it (daemon/logger/jsonfilelog/jsonlog: the keys in that order,
+// no spaces). It checks the record's start and the log string's end; the
+// rest is Docker's.
+func parseDocker(line []byte) (Record, bool) {
+	if !bytes.HasPrefix(line, dockerLog) || line[len(line)-1] != '}' {
+		return Record{}, false
+	}
+	body := line[len(dockerLog):]
+	// Inside the log string every '"' is escaped: the string ends at the
+	// first `","stream":"` whose quote no backslash escapes.
+	end := 0
+	for {
+		i := bytes.Index(body[end:], dockerStream)
+		if i < 0 {
+			return Record{}, false
+		}
+		end += i
+		if backslashesBefore(body, end)%2 == 0 {
+			break
+		}
+		end++
+	}
+	raw := body[:end]
+	rest := body[end+len(dockerStream):]
+	var stream string
+	switch {
+	case bytes.HasPrefix(rest, []byte(`stdout"`)):
+		stream = "stdout"
+	case bytes.HasPrefix(rest, []byte(`stderr"`)):
+		stream = "stderr"
+	default:
+		return Record{}, false
+	}
+	return Record{Format: Docker, Stream: stream, Partial: !endsInNewline(raw), raw: raw}, true
+}
+
+// endsInNewline says whether a JSON string's contents end with an escaped
+// newline: \n as Docker writes it, or \u000a.
+func endsInNewline(raw []byte) bool {
+	n := len(raw)
+	switch {
+	case n >= 2 && raw[n-1] == 'n':
+		return backslashesBefore(raw, n-1)%2 == 1
+	case n >= 6 && bytes.EqualFold(raw[n-5:], []byte("u000a")):
+		return backslashesBefore(raw, n-5)%2 == 1
+	}
+	return false
+}
+
+// backslashesBefore counts the backslashes right before b[i].
+func backslashesBefore(b []byte, i int) int {
+	n := 0
+	for i > 0 && b[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n
+}
+
+// MessageLen is about how many bytes AppendMessage appends: exactly for
+// CRI, at most for Docker (escapes shrink when decoded).
+func (r Record) MessageLen() int { return len(r.raw) }
+
+// AppendMessage appends the record's message to dst: the text the
+// container wrote, without the line end a full record's message has in
+// Docker's format. It returns dst unchanged and false when a Docker log
+// string does not decode.
+func (r Record) AppendMessage(dst []byte) ([]byte, bool) {
+	if r.Format != Docker {
+		return append(dst, r.raw...), true
+	}
+	if bytes.IndexByte(r.raw, '\\') < 0 && utf8.Valid(r.raw) {
+		return append(dst, r.raw...), true
+	}
+	var s string
+	q := make([]byte, 0, len(r.raw)+2)
+	q = append(append(append(q, '"'), r.raw...), '"')
+	if err := json.Unmarshal(q, &s); err != nil {
+		return dst, false
+	}
+	if !r.Partial {
+		s = s[:len(s)-1] // the \n
+	}
+	return append(dst, s...), true
+}
+
+// NextPartial returns where in block (whole lines, each ending in LF) the
+// next line that is a partial record of format f starts, and where it
+// ends (after its LF), or -1, -1.
+func NextPartial(block []byte, f Format) (start, end int) {
+	for s := 0; s < len(block); {
+		e := bytes.IndexByte(block[s:], '\n')
+		if e < 0 {
+			e = len(block)
+		} else {
+			e += s + 1
+		}
+		if r, ok := ParseAs(trimEnd(block[s:e]), f); ok && r.Partial {
+			return s, e
+		}
+		s = e
+	}
+	return -1, -1
+}
+
+// trimEnd drops a line's terminator (LF or CRLF).
+func trimEnd(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	return bytes.TrimSuffix(b, []byte{'\r'})
+}
+
+// OpenTail returns the lines at the end of block (whole lines, each ending
+// in LF) that begin a line not finished yet: the partial records of one
+// stream in a row that end block. prev is what OpenTail returned for the
+// block before: when block is nothing but partial records of the same
+// stream, they go on from prev's. It returns nil when there are none, and
+// when their messages are more than max bytes (a line too long to match
+// is not joined).
+func OpenTail(prev, block []byte, f Format, max int) []byte {
+	start := len(block)
+	stream := ""
+	size := 0
+	for start > 0 {
+		s := bytes.LastIndexByte(block[:start-1], '\n') + 1
+		r, ok := ParseAs(trimEnd(block[s:start]), f)
+		if !ok || !r.Partial || (stream != "" && r.Stream != stream) {
+			break
+		}
+		stream = r.Stream
+		if size += r.MessageLen(); size > max {
+			return nil
+		}
+		start = s
+	}
+	if start == len(block) {
+		return nil
+	}
+	if start == 0 && len(prev) > 0 {
+		first, _ := ParseAs(trimEnd(prev[:bytes.IndexByte(prev, '\n')+1]), f)
+		if first.Stream == stream {
+			if messagesLen(prev, f)+size > max {
+				return nil
+			}
+			return append(append(make([]byte, 0, len(prev)+len(block)), prev...), block...)
+		}
+	}
+	return append([]byte(nil), block[start:]...)
+}
+
+// messagesLen is the length of the messages of the records in lines.
+func messagesLen(lines []byte, f Format) int {
+	n := 0
+	for s := 0; s < len(lines); {
+		e := bytes.IndexByte(lines[s:], '\n') + s + 1
+		if e == s {
+			e = len(lines)
+		}
+		if r, ok := ParseAs(trimEnd(lines[s:e]), f); ok {
+			n += r.MessageLen()
+		}
+		s = e
+	}
+	return n
+}
+
+// Group gathers the pieces of a line that a runtime split into partial
+// records, one input's lines after another.
+type Group struct {
+	f      Format
+	max    int
+	open   bool
+	over   bool // the message grew over max: not joined
+	stream string
+	pieces int // partial records in the open group
+	size   int // the messages' bytes as the records hold them
+	msg    []byte
+}
+
+// NewGroup returns a Group for an input of format f that joins lines of
+// up to max bytes.
+func NewGroup(f Format, max int) *Group { return &Group{f: f, max: max} }
+
+// Format is the format of the input's records.
+func (g *Group) Format() Format { return g.f }
+
+// Open says whether partial records were added that no record has ended
+// yet: the next line may end them.
+func (g *Group) Open() bool { return g.open }
+
+// Pieces is how many partial records the open group has: 1 after the
+// record that opened it.
+func (g *Group) Pieces() int { return g.pieces }
+
+// Reset forgets the partial records added.
+func (g *Group) Reset() {
+	g.open, g.over, g.stream, g.pieces, g.size = false, false, "", 0, 0
+	g.msg = g.msg[:0]
+}
+
+// Add takes the next line of the input, without its terminator. When line
+// is the record that ends a group (the record of the same stream that
+// follows partial records, with nothing between), Add returns the whole
+// message, the pieces' and its own, and true; the slice is valid until
+// the next call. A line that is no record, or a record of the other
+// stream, breaks a group: its pieces are not joined.
+func (g *Group) Add(line []byte) ([]byte, bool) {
+	if !g.open && cap(g.msg) > 64<<10 {
+		g.msg = nil // do not keep a long line's buffer for the next one
+	}
+	r, ok := ParseAs(line, g.f)
+	if !ok || (g.open && r.Stream != g.stream) {
+		g.Reset()
+		if !ok {
+			return nil, false
+		}
+	}
+	if !g.open {
+		if !r.Partial {
+			return nil, false
+		}
+		g.open, g.stream = true, r.Stream
+	}
+	g.pieces++
+	// The limit counts the messages as the records hold them, as
+	// OpenTail does, so that both agree whatever the escapes.
+	if g.size += r.MessageLen(); g.size > g.max {
+		g.over, g.msg = true, g.msg[:0]
+	}
+	if !g.over {
+		if g.msg, ok = r.AppendMessage(g.msg); !ok {
+			g.over, g.msg = true, g.msg[:0]
+		}
+	}
+	if r.Partial {
+		return nil, false
+	}
+	whole, over := g.msg, g.over
+	g.Reset()
+	if over {
+		return nil, false
+	}
+	return whole, true
+}
