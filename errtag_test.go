@@ -557,3 +557,26 @@ func TestDisableAndInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateKeysAreAmbiguous: a JSON object with the code's key twice,
+// with different values, is not annotated from either (encoding/json reads
+// the last, gjson the first); the same value twice is.
+func TestDuplicateKeysAreAmbiguous(t *testing.T) {
+	t.Parallel()
+	tg := tagger(t)
+	for _, line := range []string{
+		`{"source":"knox-efota","resultCode":"960","resultCode":"-1401"}`,
+		`{"errorCode":-1012,"errrorMessage":"Failed","errorCode":-1013}`,
+	} {
+		if anns := tg.Match([]byte(line)); anns != nil {
+			t.Errorf("%s: annotated %v", line, anns)
+		}
+		if out := tg.Annotate(nil, []byte(line+"\n"), errtag.Output{}); string(out) != line+"\n" {
+			t.Errorf("Annotate wrote %s", out)
+		}
+	}
+	anns := tg.Match([]byte(`{"source":"knox-efota","resultCode":"-1401","resultCode":"-1401"}`))
+	if len(anns) != 1 || anns[0].Entry.Code != "-1401" {
+		t.Errorf("the same value twice: %v", anns)
+	}
+}
