@@ -28,7 +28,8 @@
 //     read lost when it is stopped.
 //
 // A line is a sequence of bytes ending in LF; a CR before the LF belongs to
-// the terminator. Lines need not be valid UTF-8.
+// the terminator. The input's last line may have no LF: a CR at its end is
+// then part of the line. Lines need not be valid UTF-8.
 package errtag
 
 import (

@@ -580,3 +580,32 @@ func TestDuplicateKeysAreAmbiguous(t *testing.T) {
 		t.Errorf("the same value twice: %v", anns)
 	}
 }
+
+// TestLastCRIsContent: a line ends in LF, and only a CR before the LF
+// belongs to the terminator: a CR at the end of a last line without LF is
+// part of the line, in Filter and Annotate alike.
+func TestLastCRIsContent(t *testing.T) {
+	t.Parallel()
+	tg := tagger(t)
+	code, _ := errtag.ParseFields("code")
+	for _, c := range []struct {
+		in   string
+		o    errtag.Output
+		want string
+	}{
+		{"abc\r", errtag.Output{Format: errtag.JSON}, `{"log":"abc\r"}` + "\n"},
+		{"E EFOTA resultCode=-1401\r", errtag.Output{Fields: code}, "E EFOTA resultCode=-1401\r errtag.code=-1401"},
+		{"E EFOTA resultCode=-1401\r\n", errtag.Output{Fields: code}, "E EFOTA resultCode=-1401 errtag.code=-1401\r\n"},
+	} {
+		var out bytes.Buffer
+		if _, err := tg.Filter(context.Background(), &out, strings.NewReader(c.in), c.o); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("Filter %q: %q, want %q", c.in, out.String(), c.want)
+		}
+		if got := tg.Annotate(nil, []byte(c.in), c.o); string(got) != c.want {
+			t.Errorf("Annotate %q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -97,7 +97,8 @@ func AppendLogfmt(dst []byte, anns []Annotation, fields Fields) []byte {
 // Annotate appends line to dst as errtag writes it in o's format, with its
 // annotations, and returns the extended buffer. line is one line, with its
 // terminator or without (LF or CRLF; Auto keeps what it has, JSON ends
-// each object in LF). A line that already carries errtag's annotation is
+// each object in LF); a CR at its end without an LF after it is part of
+// the line. A line that already carries errtag's annotation is
 // not annotated again. Annotate panics if o.Format is neither Auto nor JSON.
 func (t *Tagger) Annotate(dst, line []byte, o Output) []byte {
 	opts, err := o.sinkOptions()
