@@ -128,7 +128,9 @@ type Source struct {
 }
 
 // A Tagger finds and annotates the error codes of log lines. It is safe for
-// concurrent use by multiple goroutines.
+// concurrent use by multiple goroutines. Make one with New: the zero Tagger
+// and a nil *Tagger hold no catalog and no rules, and their methods panic
+// saying so.
 type Tagger struct {
 	// handle carries the catalog, the rules and the matchers that New
 	// built (internal/loader): the errtag command builds its Tagger with
@@ -195,7 +197,23 @@ func bindings(in []Input) loader.Bindings {
 }
 
 // loaded returns what New built.
-func (t *Tagger) loaded() *loader.Loaded { return loader.Of(t) }
+func (t *Tagger) loaded() *loader.Loaded {
+	t.check()
+	return loader.Of(t)
+}
+
+// matcher returns the Tagger's matcher.
+func (t *Tagger) matcher() *matcher.Matcher {
+	t.check()
+	return t.m
+}
+
+// check panics, with a message that says why, when t was not made by New.
+func (t *Tagger) check() {
+	if t == nil || t.m == nil {
+		panic("errtag: a Tagger not made by New (use errtag.New)")
+	}
+}
 
 // For returns the Tagger for the lines of the input named name (a path, or
 // "-" for standard input): the one of the first of Config.Inputs that
@@ -203,19 +221,22 @@ func (t *Tagger) loaded() *loader.Loaded { return loader.Of(t) }
 // names (Config.System's, as New returned it). It shares t's catalogs and
 // rules.
 func (t *Tagger) For(name string) *Tagger {
-	return &Tagger{handle: t.handle, m: t.loaded().For(name)}
+	m := t.loaded().For(name)
+	return &Tagger{handle: t.handle, m: m}
 }
 
 // Match returns the annotations of line (without its terminator), in the
 // order their codes appear, one for each distinct system and code; nil if
 // it has none.
 func (t *Tagger) Match(line []byte) []Annotation {
-	return fromMatcher(t.m.Match(line))
+	return fromMatcher(t.matcher().Match(line))
 }
 
-// Catalog returns the catalog the Tagger looks codes up in: the built-in
-// one with Config's catalogs added. It must not be changed.
-func (t *Tagger) Catalog() *catalog.Catalog { return t.loaded().Catalog }
+// Catalog returns a copy of the catalog the Tagger looks codes up in: the
+// built-in one with Config's catalogs added. Changing the copy (Add,
+// LoadFile) does not change what the Tagger annotates; build another
+// Tagger with New for that. The copy is cheap (catalog.Catalog.Clone).
+func (t *Tagger) Catalog() *catalog.Catalog { return t.loaded().Catalog.Clone() }
 
 // Warnings returns what New found wrong in the rules that does not stop
 // them from running (a rule that cannot find any code its system's catalog

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -606,6 +607,70 @@ func TestLastCRIsContent(t *testing.T) {
 		}
 		if got := tg.Annotate(nil, []byte(c.in), c.o); string(got) != c.want {
 			t.Errorf("Annotate %q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestCatalogIsACopy: changing what Catalog returns does not change the
+// Tagger, nor race with its matching (go test -race); the copy has the
+// change.
+func TestCatalogIsACopy(t *testing.T) {
+	t.Parallel()
+	tg, err := errtag.New(errtag.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte("EFOTA download failed resultCode=-1401")
+	before := tg.Match(line)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 100 {
+			tg.Match(line)
+		}
+	}()
+	c := tg.Catalog()
+	err = c.Add("mine.yaml", []byte("system: knox-efota\nentries:\n  - code: \"-1401\"\n    name: CHANGED\n    category: internal\n    message: changed\n"))
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tg.Match(line); !reflect.DeepEqual(got, before) || got[0].Entry.Name != "DOWNLOAD_REJECTED_BY_USER" {
+		t.Errorf("the Tagger changed: %v, was %v", got, before)
+	}
+	if e := c.Lookup("knox-efota", "-1401"); len(e) != 1 || e[0].Name != "CHANGED" {
+		t.Errorf("the copy: %v", e)
+	}
+	if e := tg.Catalog().Lookup("knox-efota", "-1401"); e[0].Name != "DOWNLOAD_REJECTED_BY_USER" {
+		t.Errorf("a new copy: %v", e)
+	}
+}
+
+// TestZeroTaggerSaysUseNew: the zero Tagger and a nil *Tagger panic with a
+// message naming New, not with a nil dereference.
+func TestZeroTaggerSaysUseNew(t *testing.T) {
+	t.Parallel()
+	var nilTagger *errtag.Tagger
+	for name, tg := range map[string]*errtag.Tagger{"zero": {}, "nil": nilTagger} {
+		for call, f := range map[string]func(){
+			"Match":    func() { tg.Match([]byte("x")) },
+			"Annotate": func() { tg.Annotate(nil, []byte("x"), errtag.Output{}) },
+			"Filter": func() {
+				tg.Filter(context.Background(), io.Discard, strings.NewReader("x"), errtag.Output{})
+			},
+			"For":      func() { tg.For("x") },
+			"Catalog":  func() { tg.Catalog() },
+			"Warnings": func() { tg.Warnings() },
+		} {
+			func() {
+				defer func() {
+					if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "errtag.New") {
+						t.Errorf("%s Tagger, %s: panic %v", name, call, r)
+					}
+				}()
+				f()
+			}()
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (t *Tagger) Filter(ctx context.Context, w io.Writer, r io.Reader, o Output)
 	if regular {
 		src = stream.NonBlocking(src) // reads never wait: read in large chunks
 	}
-	st, err := stream.New(t.m, o.streamOptions()).Run(src, sink)
+	st, err := stream.New(t.matcher(), o.streamOptions()).Run(src, sink)
 	return Stats(st), filterError(ctx, err)
 }
 

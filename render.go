@@ -111,6 +111,6 @@ func (t *Tagger) Annotate(dst, line []byte, o Output) []byte {
 		panic(err) // sinkOptions chose a known format
 	}
 	// A renderer writes to memory, which does not fail.
-	stream.New(t.m, o.streamOptions()).Lines(r, line)
+	stream.New(t.matcher(), o.streamOptions()).Lines(r, line)
 	return buf.Bytes()
 }
