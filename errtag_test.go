@@ -674,3 +674,73 @@ func TestZeroTaggerSaysUseNew(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmarshalJSONNullAndErrors: null leaves an annotation as it was
+// (encoding/json's rule), and a wrong type is reported in the annotation's
+// words, never with the Go type errtag decodes through.
+func TestUnmarshalJSONNullAndErrors(t *testing.T) {
+	t.Parallel()
+	a := errtag.Annotation{Rule: "r", Offset: 7, Known: false, Cue: errtag.CueShape}
+	keep := a
+	if err := json.Unmarshal([]byte("null"), &a); err != nil || !reflect.DeepEqual(a, keep) {
+		t.Errorf("null: %v, %+v", err, a)
+	}
+	if err := a.UnmarshalJSON([]byte(" null ")); err != nil || !reflect.DeepEqual(a, keep) {
+		t.Errorf("null, called directly: %v, %+v", err, a)
+	}
+	var list []*errtag.Annotation
+	if err := json.Unmarshal([]byte(`[null,{"system":"s","code":"1"}]`), &list); err != nil || list[0] != nil || list[1].Entry.Code != "1" {
+		t.Errorf("[null,{...}]: %v, %v", err, list)
+	}
+	for in, want := range map[string]string{
+		`[]`:                          "errtag: an annotation is a JSON object, not an array",
+		`"x"`:                         "errtag: an annotation is a JSON object, not a string",
+		`{"code":1}`:                  `errtag: the annotation's "code" is a JSON number, not a string`,
+		`{"alternatives":"A"}`:        `errtag: the annotation's "alternatives" is a JSON string, not an array of strings`,
+		`{"known":"yes"}`:             `errtag: the annotation's "known" is a JSON string, not a boolean`,
+		`{"system":"s","cue":"side"}`: `errtag: unknown cue "side" (carrier, marker, shape or system)`,
+	} {
+		var a errtag.Annotation
+		err := json.Unmarshal([]byte(in), &a)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %s", in, err, want)
+		}
+	}
+}
+
+// TestCueAndFormatAsText: Cue and Format read and write their names, as
+// errtag's output and --format spell them; a value that is none is named
+// Cue(N) everywhere, AppendJSON too.
+func TestCueAndFormatAsText(t *testing.T) {
+	t.Parallel()
+	for c := errtag.CueCarrier; c <= errtag.CueSystem; c++ {
+		b, err := c.MarshalText()
+		var back errtag.Cue
+		if err != nil || back.UnmarshalText(b) != nil || back != c {
+			t.Errorf("%v: %q %v, back %v", c, b, err, back)
+		}
+	}
+	b, err := json.Marshal(map[string]errtag.Cue{"cue": errtag.CueShape})
+	if err != nil || string(b) != `{"cue":"shape"}` {
+		t.Errorf("json.Marshal: %s %v", b, err)
+	}
+	if _, err := errtag.Cue(9).MarshalText(); err == nil {
+		t.Error("Cue(9) marshalled")
+	}
+	fields, _ := errtag.ParseFields("system,cue")
+	got := errtag.AppendJSON(nil, []errtag.Annotation{{Entry: catalog.Entry{System: "s"}, Cue: errtag.Cue(9)}}, fields)
+	if string(got) != `[{"system":"s","cue":"Cue(9)"}]` {
+		t.Errorf("AppendJSON of Cue(9): %s", got)
+	}
+	for _, f := range []errtag.Format{errtag.Auto, errtag.JSON} {
+		if back, err := errtag.ParseFormat(f.String()); err != nil || back != f {
+			t.Errorf("%v: %v %v", f, back, err)
+		}
+	}
+	if _, err := errtag.ParseFormat("text"); err == nil {
+		t.Error(`ParseFormat("text") gave no error`)
+	}
+	if s := errtag.Format(5).String(); s != "Format(5)" {
+		t.Errorf("Format(5): %s", s)
+	}
+}

@@ -2,6 +2,7 @@ package errtag
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -44,6 +45,26 @@ const (
 	// key.
 	JSON
 )
+
+// String returns the format's name as errtag's --format takes it: auto or
+// json; Format(N) for a value that is neither.
+func (f Format) String() string {
+	if o, ok := f.output(); ok {
+		return string(o)
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// ParseFormat returns the format named name, as errtag's --format takes
+// it: auto or json.
+func ParseFormat(name string) (Format, error) {
+	for _, f := range []Format{Auto, JSON} {
+		if f.String() == name {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("errtag: unknown format %q (auto or json)", name)
+}
 
 func (f Format) output() (output.Format, bool) {
 	switch f {
