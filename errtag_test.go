@@ -249,6 +249,11 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	os.WriteFile(badDisable, []byte("disable:\n  - nosuch\n"), 0o644)
 	badInputs := filepath.Join(dir, "inputs.yaml")
 	os.WriteFile(badInputs, []byte("inputs:\n  - path: '*'\n    system: nosuch\n"), 0o644)
+	// A second YAML document would be ignored: it is an error.
+	twoCatalogs := filepath.Join(dir, "two-catalogs.yaml")
+	os.WriteFile(twoCatalogs, []byte("system: payments\nentries:\n  - code: \"E42\"\n    name: CARD_DECLINED\n    category: validation\n    message: \"x\"\n---\nsystem: refunds\nentries: []\n"), 0o644)
+	twoRules := filepath.Join(dir, "two-rules.yaml")
+	os.WriteFile(twoRules, []byte("rules: []\n\n--- # the second\nrules:\n  - id: x\n    system: wusp\n    regex: '('\n"), 0o644)
 	for _, c := range []struct {
 		cfg  errtag.Config
 		args []string
@@ -256,6 +261,8 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	}{
 		{errtag.Config{Rules: []string{badRules}}, []string{"--rules", badRules}, badRules + ":4: "},
 		{errtag.Config{Catalogs: []string{badCatalog}}, []string{"--catalog", badCatalog}, badCatalog + ":5: "},
+		{errtag.Config{Catalogs: []string{twoCatalogs}}, []string{"--catalog", twoCatalogs}, twoCatalogs + ":7: more than one YAML document; errtag reads one per file"},
+		{errtag.Config{Rules: []string{twoRules}}, []string{"--rules", twoRules}, twoRules + ":3: more than one YAML document; errtag reads one per file"},
 		{errtag.Config{Disable: []errtag.Disable{{Rule: "nosuch", File: badDisable, Line: 2}}}, []string{"--config", badDisable}, badDisable + ":2: disable: "},
 		{errtag.Config{Inputs: []errtag.Input{{Path: "*", System: "nosuch", File: badInputs, Line: 2}}}, []string{"--config", badInputs}, badInputs + `:2: inputs: unknown system "nosuch"`},
 	} {
