@@ -34,6 +34,7 @@ package errtag
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/loader"
@@ -65,6 +66,8 @@ type Config struct {
 	// that switches nothing off is an error, as a typo must not silently
 	// do nothing (one written for errtag's former built-in generic rules
 	// is only a warning).
+	// DisableAfter is a number of files, 0 to len(Rules); New rejects
+	// any other.
 	Disable      []Disable
 	DisableAfter int
 	// Inputs say which system the lines of an input come from, by the
@@ -122,7 +125,7 @@ type Input struct {
 // Source is a catalog or rule file given as data.
 type Source struct {
 	// Name is what messages call the data, as they call a file by its
-	// name (FILE:LINE).
+	// name (FILE:LINE). It must not be empty.
 	Name string
 	Data []byte
 }
@@ -150,6 +153,9 @@ type handle = loader.Handle
 //
 //	rules.yaml:4: rule "x": bad regex: ...
 func New(c Config) (*Tagger, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	l, err := loader.Load(loader.Config{
 		CatalogFiles: c.Catalogs,
 		Catalogs:     sources(c.CatalogData),
@@ -164,6 +170,24 @@ func New(c Config) (*Tagger, error) {
 		return nil, err
 	}
 	return &Tagger{handle: l.Handle(), m: l.Matcher}, nil
+}
+
+// check rejects what New cannot make sense of before anything is read.
+func (c *Config) check() error {
+	if c.DisableAfter < 0 || c.DisableAfter > len(c.Rules) {
+		return fmt.Errorf("errtag: Config.DisableAfter is %d, out of range: the number of files of Rules that Disable applies to, 0 to %d", c.DisableAfter, len(c.Rules))
+	}
+	for _, d := range []struct {
+		field string
+		list  []Source
+	}{{"CatalogData", c.CatalogData}, {"RuleData", c.RuleData}} {
+		for i, s := range d.list {
+			if s.Name == "" {
+				return fmt.Errorf("errtag: Config.%s[%d] has no Name (messages name the data by it, as FILE:LINE)", d.field, i)
+			}
+		}
+	}
+	return nil
 }
 
 func sources(in []Source) []loader.Source {

@@ -751,3 +751,22 @@ func TestCueAndFormatAsText(t *testing.T) {
 		t.Errorf("Format(5): %s", s)
 	}
 }
+
+// TestConfigOutOfRange: a DisableAfter that counts no files of Rules and a
+// Source without a Name are errors, not silently taken.
+func TestConfigOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		cfg  errtag.Config
+		want string
+	}{
+		{errtag.Config{DisableAfter: -1}, "errtag: Config.DisableAfter is -1, out of range: the number of files of Rules that Disable applies to, 0 to 0"},
+		{errtag.Config{Rules: []string{"a.yaml"}, DisableAfter: 2}, "errtag: Config.DisableAfter is 2, out of range: the number of files of Rules that Disable applies to, 0 to 1"},
+		{errtag.Config{CatalogData: []errtag.Source{{Data: []byte(paymentsCatalog)}}}, "errtag: Config.CatalogData[0] has no Name (messages name the data by it, as FILE:LINE)"},
+		{errtag.Config{RuleData: []errtag.Source{{Name: "a"}, {Data: []byte("rules: []\n")}}}, "errtag: Config.RuleData[1] has no Name (messages name the data by it, as FILE:LINE)"},
+	} {
+		if _, err := errtag.New(c.cfg); err == nil || err.Error() != c.want {
+			t.Errorf("%+v: %v, want %s", c.cfg, err, c.want)
+		}
+	}
+}
