@@ -243,7 +243,10 @@ func (t *Tagger) check() {
 // "-" for standard input): the one of the first of Config.Inputs that
 // matches name, or, when none does, the one of the inputs that no binding
 // names (Config.System's, as New returned it). It shares t's catalogs and
-// rules.
+// rules. A relative name is made absolute against the process's working
+// directory (as the errtag command does with its arguments) before it is
+// matched against directories and globs holding a '/'; pass an absolute
+// path when the working directory is not the name's.
 func (t *Tagger) For(name string) *Tagger {
 	m := t.loaded().For(name)
 	return &Tagger{handle: t.handle, m: m}
@@ -251,7 +254,10 @@ func (t *Tagger) For(name string) *Tagger {
 
 // Match returns the annotations of line (without its terminator), in the
 // order their codes appear, one for each distinct system and code; nil if
-// it has none.
+// it has none. Match does not split line: given bytes that hold an LF, it
+// matches them as one line (a marker before the LF ties a code after it),
+// where Annotate and Filter match each line on its own. Split input into
+// lines first, or use Filter.
 func (t *Tagger) Match(line []byte) []Annotation {
 	return fromMatcher(t.matcher().Match(line))
 }
@@ -264,8 +270,9 @@ func (t *Tagger) Catalog() *catalog.Catalog { return t.loaded().Catalog.Clone() 
 
 // Warnings returns what New found wrong in the rules that does not stop
 // them from running (a rule that cannot find any code its system's catalog
-// lists, say), each naming its file and line. The command prints them as
-// warnings.
+// lists, say). Each is an error whose text starts with FILE:LINE: (or
+// Config.Disable:N:) and says what is wrong; it has no other structure.
+// The command prints them as warnings.
 func (t *Tagger) Warnings() []error {
 	set := t.loaded().Rules
 	ws := make([]error, len(set.Warnings))

@@ -282,7 +282,7 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), `mine.yaml:4: rule "x": bad regex`) {
 		t.Errorf("rules as data: %v", err)
 	}
-	if _, err := errtag.New(errtag.Config{System: "nosuch"}); err == nil || !strings.Contains(err.Error(), `"nosuch"`) {
+	if _, err := errtag.New(errtag.Config{System: "nosuch"}); err == nil || !strings.Contains(err.Error(), `"nosuch" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)`) {
 		t.Errorf("unknown system: %v", err)
 	}
 }
@@ -769,4 +769,37 @@ func TestConfigOutOfRange(t *testing.T) {
 			t.Errorf("%+v: %v, want %s", c.cfg, err, c.want)
 		}
 	}
+}
+
+// TestFilterCloseStopsAnyReader: a read of a reader that is no *os.File is
+// waited for after ctx is done; closing the reader, as the docs tell
+// embedders, ends it, and Filter returns the read's error (or ctx's, when
+// it asked ctx before that read) after writing what it read.
+func TestFilterCloseStopsAnyReader(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, func() { pr.Close() })
+	defer stop()
+	go func() {
+		pw.Write([]byte("EFOTA download failed resultCode=-1401\nunfinished"))
+		cancel() // after Filter took the bytes: io.Pipe's Write waits for the read
+	}()
+	var out bytes.Buffer
+	st, err := tagger(t).Filter(ctx, &out, pr, errtag.Output{Fields: mustFields(t, "code")})
+	if !errors.Is(err, io.ErrClosedPipe) && err != context.Canceled {
+		t.Errorf("error %v, want the read's io.ErrClosedPipe or context.Canceled", err)
+	}
+	if want := "EFOTA download failed resultCode=-1401 errtag.code=-1401\nunfinished"; out.String() != want || st.Lines != 2 {
+		t.Errorf("wrote %q (%d lines), want %q", out.String(), st.Lines, want)
+	}
+}
+
+func mustFields(t *testing.T, list string) errtag.Fields {
+	t.Helper()
+	f, err := errtag.ParseFields(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

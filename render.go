@@ -20,8 +20,10 @@ type Fields struct {
 // ParseFields parses a comma-separated list of field names, as errtag's
 // --fields flag takes it: system, code, name, category, group, message,
 // remediation, known, alternatives, rule (the id of the rule that found the
-// code) and cue (see Cue). Fields are written in the list's order; a list
-// that names known writes it for every annotation, true or false.
+// code) and cue (see Cue). Fields are written in the list's order, but for
+// system, which is written first wherever the list names it (each
+// annotation's fields start with its system); a list that names known
+// writes it for every annotation, true or false.
 func ParseFields(list string) (Fields, error) {
 	fs, err := output.ParseFields(list)
 	if err != nil {
@@ -39,10 +41,11 @@ const (
 	// a line that is one JSON object with an "errtag" key added, holding
 	// the JSON array of its annotations.
 	Auto Format = iota
-	// JSON writes each line as one JSON object: a JSON-object line as it
-	// is, any other line under "log" (with "log_base64" holding its exact
-	// bytes when it is not valid UTF-8); annotated lines get an "errtag"
-	// key.
+	// JSON writes each line as one JSON object, ending in LF: a
+	// JSON-object line as it is but for the white space around the
+	// object (spaces, tabs, CRs), which is dropped; any other line under
+	// "log" (with "log_base64" holding its exact bytes when it is not
+	// valid UTF-8); annotated lines get an "errtag" key.
 	JSON
 )
 
@@ -82,7 +85,8 @@ type Output struct {
 	Format Format
 	Fields Fields
 	// MaxLine is the length, in bytes without the terminator, of the
-	// longest line that is matched; 0 means 1 MiB (errtag's --max-line).
+	// longest line that is matched; 0 or less means 1 MiB (errtag's
+	// --max-line).
 	// Longer lines are written unannotated, and Filter writes them as
 	// they arrive rather than holding them in memory.
 	MaxLine int
@@ -121,6 +125,10 @@ func AppendLogfmt(dst []byte, anns []Annotation, fields Fields) []byte {
 // each object in LF); a CR at its end without an LF after it is part of
 // the line. A line that already carries errtag's annotation is
 // not annotated again. Annotate panics if o.Format is neither Auto nor JSON.
+//
+// Given several lines (bytes with LFs inside), Annotate writes each as a
+// line of its own, as Filter does; Match, given the same bytes, matches
+// them as one line.
 func (t *Tagger) Annotate(dst, line []byte, o Output) []byte {
 	opts, err := o.sinkOptions()
 	if err != nil {

@@ -143,7 +143,9 @@ var (
 // Add parses one catalog file (file names it in errors) and merges it into c.
 // A new system is added; for a system c already has, each code the file lists
 // replaces every row c had for that code, and the other codes are kept. A
-// row that replaces one (its counterpart: see merge) keeps the counterpart's
+// row that replaces one (its counterpart: the row of the code with the same
+// message_prefix, or else the same message, or else, for a row with a
+// prefix, the one whose prefix begins its own) keeps the counterpart's
 // group, description and remediation where its own are empty, and the
 // counterpart's category and name where its own are guesses and the
 // counterpart's are not. The catalog is unchanged when Add returns an error.
