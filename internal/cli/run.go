@@ -147,6 +147,12 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := o.checkModes(e, args); err != nil {
 		return err
 	}
+	if o.follow.on && o.inputs.shard.spec != nil {
+		// A pattern's files come and go: no list to share out is known
+		// in advance, and a share of named files that is empty would
+		// leave a follower with nothing to follow.
+		return configErr(errors.New("--shard shares out a list of archives among batch workers: it does not go with -f (run one follower per node, over that node's files)"))
+	}
 	in, err := o.inputs.expand(ctx, e, args)
 	if errors.Is(err, context.Canceled) {
 		return nil // stopped while reading the list: nothing was read
