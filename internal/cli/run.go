@@ -82,6 +82,7 @@ type runOptions struct {
 	workers      int
 	follow       followOptions // -f and its flags (follow.go)
 	outDir       string        // --out-dir: batch mode (batch.go)
+	parents      bool          // --parents: keep input paths under --out-dir
 	inputs       inputOptions  // --files-from, --shard (inputs.go)
 }
 
@@ -100,6 +101,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
 	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
+	f.BoolVar(&o.parents, "parents", false, "with --out-dir: write each output under DIR at its input's path (DIR/2024/05/01/app.log.gz), not only its name; a leading / or .. is dropped")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.outputOptions.register(f)
 	o.follow.register(cmd)
@@ -201,7 +203,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	d.after = o.after(e, args, in.listed)
 	if o.outDir != "" {
-		b := &batch{e: e, d: d, outDir: o.outDir, listed: in.listed, all: in.all}
+		b := &batch{e: e, d: d, outDir: o.outDir, parents: o.parents, listed: in.listed, all: in.all}
 		return b.run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
@@ -220,10 +222,12 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 	switch {
 	case o.outDir != "" && (o.follow.on || o.outFile != ""):
 		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
+	case o.parents && o.outDir == "":
+		return configErr(errors.New("--parents says where under --out-dir DIR each output goes: it needs --out-dir"))
 	case o.outDir != "":
 		outs := map[string]string{}
 		for _, in := range args {
-			outs[outDirTarget(o.outDir, in)] = "--out-dir"
+			outs[outDirTarget(o.outDir, in, o.parents)] = "--out-dir"
 		}
 		return checkNotOwnFiles(outs, o.ownFiles(e))
 	case o.outFile != "" && o.outFile != "-":
