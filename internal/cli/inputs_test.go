@@ -480,3 +480,50 @@ func TestFilesFromFollow(t *testing.T) {
 	waitFor(t, fw, has(append(first, p2+":p2 1")...))
 	fw.stop(t)
 }
+
+// TestJSONNamesFiles: --format json adds each record's file when several
+// inputs, a list or a -f pattern are read (as grep names files when given
+// several), not for one input, and never with -h.
+func TestJSONNamesFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("plain\n05-14 10:11:02.118 E EFOTA : download failed resultCode=-1401\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(list, []byte(a+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		files []string // each record's file, "" for none
+	}{
+		{"one input", []string{a}, []string{"", ""}},
+		{"two inputs", []string{a, b}, []string{a, a, b, b}},
+		{"a list of one", []string{"--files-from", list}, []string{a, a}},
+		{"-h", []string{"-h", a, b}, []string{"", "", "", ""}},
+		{"-H, one input", []string{"-H", a}, []string{a, a}},
+	} {
+		code, out, errs := run(t, "", append([]string{"--format", "json", "--fields", "code"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.name, code, errs)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			var rec struct {
+				File string `json:"file"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%s: %q: %v", tc.name, line, err)
+			}
+			got = append(got, rec.File)
+		}
+		if !slices.Equal(got, tc.files) {
+			t.Errorf("%s: files %q, want %q", tc.name, got, tc.files)
+		}
+	}
+}

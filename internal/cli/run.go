@@ -78,6 +78,10 @@ type runOptions struct {
 	maxLine      int
 	outFile      string
 	withFilename bool
+	// manyInputs is set once the inputs are known: several, a list
+	// (--files-from, --shard) or a -f pattern. Then --format json names
+	// each record's file, as grep names the files when given several.
+	manyInputs bool
 	stats        bool
 	workers      int
 	follow       followOptions // -f and its flags (follow.go)
@@ -99,7 +103,7 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine, maxLineLimit, "a line is held whole in memory to be matched"), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M; at most 1GiB); longer lines pass through unannotated without being held in memory")
 	f.VarP(&outputFileValue{p: &o.outFile, hint: "for JSON lines use --format json"}, "output-file", "o", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz, .tgz or .zst; JSON lines when it ends in .json or .jsonl and --format is not given); FILE is written beside itself and replaced only when done")
 	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
-	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
+	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json, where several inputs, a list or a -f pattern add it without -H)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
 	f.BoolVar(&o.parents, "parents", false, "with --out-dir: write each output under DIR at its input's path (DIR/2024/05/01/app.log.gz), not only its name; a leading / or .. is dropped")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
@@ -163,6 +167,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return err
 	}
 	args = in.paths
+	o.manyInputs = len(args) > 1 || in.listed
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
