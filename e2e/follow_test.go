@@ -103,7 +103,7 @@ func TestFollow(t *testing.T) {
 	proc.expect(t, "new 2\n")
 
 	code, rest := proc.term(t, syscall.SIGTERM)
-	if want := "errtag: " + p + ": rotated; following the new file\n"; code != 143 || rest != "" || proc.stderr.String() != want {
+	if want := "errtag: " + p + ": rotated; reading the old file to its end, then the new one\n"; code != 143 || rest != "" || proc.stderr.String() != want {
 		t.Errorf("exit %d, then %q, stderr %q; want 143, nothing, and %q", code, rest, proc.stderr.String(), want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,8 +30,8 @@ var update = flag.Bool("update", false, "rewrite the outputs of the README's exa
 //     for ever, or write to /var) is run with --help appended, which parses
 //     its flags: a renamed or misspelled flag fails.
 //
-// The working directory holds the files of testdata/readme/, app.log.gz
-// (app.log compressed) and every ```yaml block whose first line is
+// The working directory holds the files of testdata/readme/ (app.log.gz
+// is app.log compressed, which is checked) and every ```yaml block whose first line is
 // "# NAME.yaml", as NAME.yaml. errtag is first on PATH.
 //
 // After an intended change of output, `go test ./e2e -run TestREADME
@@ -136,13 +137,21 @@ func readmeDir(t *testing.T, lines []string) string {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
-		if e.Name() == "app.log" {
-			var z bytes.Buffer
-			zw := gzip.NewWriter(&z)
-			zw.Write(b)
-			zw.Close()
-			os.WriteFile(filepath.Join(dir, "app.log.gz"), z.Bytes(), 0o644)
-		}
+	}
+	// app.log.gz is in the repository, for a reader who runs the samples
+	// by hand; it must stay app.log compressed.
+	plain, _ := os.ReadFile(filepath.Join(src, "app.log"))
+	zf, err := os.Open(filepath.Join(src, "app.log.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zf.Close()
+	zr, err := gzip.NewReader(zf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unz, err := io.ReadAll(zr); err != nil || !bytes.Equal(unz, plain) {
+		t.Fatalf("testdata/readme/app.log.gz is not app.log compressed (%v): gzip -n -9 -c app.log > app.log.gz", err)
 	}
 	named := regexp.MustCompile(`^# ([\w.-]+\.yaml)$`)
 	for _, b := range fencedBlocks(lines) {

@@ -407,7 +407,7 @@ func describeNote(c follow.Chunk) string {
 	case follow.Appeared:
 		return c.Source + ": appeared; following it from its start"
 	case follow.Rotated:
-		return c.Source + ": rotated; following the new file"
+		return c.Source + ": rotated; reading the old file to its end, then the new one"
 	case follow.Truncated:
 		return c.Source + ": truncated; reading it again from its start"
 	case follow.Gone:

@@ -154,8 +154,15 @@ func writeTrace(w io.Writer, n int, line string, tr *matcher.Trace) {
 		}
 	}
 	if tr.Gate == "" {
-		fmt.Fprintf(w, "  prefilter: no rule's literal occurs on the line, so no rule ran\n")
+		fmt.Fprintf(w, "  prefilter: none of the words that let a rule run (markers, carrier literals) occurs on the line, so no rule ran\n")
 		writeMarkers()
+		// What the rules whose own literals are on the line would have
+		// said: most often a missing marker.
+		for _, ev := range tr.Events {
+			if !strings.HasPrefix(ev.What, "none of its literals") {
+				fmt.Fprintf(w, "  %-32s @%-4d %s  (%s)\n", ev.Rule, ev.Offset, ev.What, ev.Where)
+			}
+		}
 		fmt.Fprintf(w, "  => no annotation\n\n")
 		return
 	}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,5 +76,29 @@ func TestTestEscapesOnTerminal(t *testing.T) {
 	_, out, _ = run(t, "", "test", line)
 	if !strings.HasPrefix(out, "line 1: "+line+"\n") {
 		t.Errorf("to a pipe: %q", out)
+	}
+}
+
+// TestTestSaysWhichMarkerIsMissing: a line on which no rule runs (none of
+// the words that let one run is on it) still says, for a rule whose own
+// literal is there, that its system's marker is missing, instead of
+// blaming the rule's literal.
+func TestTestSaysWhichMarkerIsMissing(t *testing.T) {
+	dir := t.TempDir()
+	cat := filepath.Join(dir, "shop.yaml")
+	rls := filepath.Join(dir, "shop-rules.yaml")
+	os.WriteFile(cat, []byte("system: shopapp\nentries:\n  - code: E42\n    name: PAYMENT_DECLINED\n    category: server\n    message: The card was declined.\n"), 0o644)
+	os.WriteFile(rls, []byte("markers:\n  shopapp: [shopapp]\nrules:\n  - id: shopapp.payerr\n    system: shopapp\n    cue: marker\n    code_type: name\n    regex: 'payerr=(?P<code>E\\d+)'\n"), 0o644)
+	code, out, stderr := run(t, "", "test", "--catalog", cat, "--rules", rls,
+		"other[12]: payerr=E42 from an unrelated app", "shopapp[1]: payerr=E42")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first, second, _ := strings.Cut(out, "line 2:")
+	if !strings.Contains(first, "shopapp.payerr") || !strings.Contains(first, "skipped: no shopapp marker on the line") {
+		t.Errorf("line 1 does not name the missing marker:\n%s", first)
+	}
+	if !strings.Contains(second, "=> shopapp E42 PAYMENT_DECLINED") {
+		t.Errorf("line 2 not annotated:\n%s", second)
 	}
 }

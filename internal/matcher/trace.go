@@ -57,10 +57,11 @@ func (m *Matcher) Trace(line []byte) *Trace {
 	if tr.Gate != "" {
 		tr.Annotations = m.match(line, tr)
 	} else {
-		// No rule runs; say which markers the line holds all the same.
-		st := &lineState{m: m}
-		st.reset(line, tr, nil)
-		st.markSystems(line)
+		// Match runs no rule on this line. Run them all the same, for
+		// their reasons only (a rule whose own literal is on the line but
+		// whose system's marker is not says so); what they find is not
+		// what Match finds, so it is not kept.
+		m.match(line, tr)
 	}
 	for _, p := range tr.rejected {
 		tr.NotMarkers = append(tr.NotMarkers, p.String())

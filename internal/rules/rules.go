@@ -411,7 +411,7 @@ func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rul
 func (set *Set) addMarkers(cat *catalog.Catalog, file string, m *yaml.Node) error {
 	mf, err := yamlfile.Fields(file, m, cat.Systems()...)
 	if err != nil {
-		return fmt.Errorf("%w (markers are given per catalog system)", err)
+		return fmt.Errorf("%w (markers are given per catalog system: a system of your own needs its catalog too, --catalog FILE)", err)
 	}
 	for sys, n := range mf {
 		words, err := yamlfile.Strings(file, "markers."+sys, n)
