@@ -82,12 +82,12 @@ type runOptions struct {
 	// (--files-from, --shard) or a -f pattern. Then --format json names
 	// each record's file, as grep names the files when given several.
 	manyInputs bool
-	stats        bool
-	workers      int
-	follow       followOptions // -f and its flags (follow.go)
-	outDir       string        // --out-dir: batch mode (batch.go)
-	parents      bool          // --parents: keep input paths under --out-dir
-	inputs       inputOptions  // --files-from, --shard (inputs.go)
+	stats      bool
+	workers    int
+	follow     followOptions // -f and its flags (follow.go)
+	outDir     string        // --out-dir: batch mode (batch.go)
+	parents    bool          // --parents: keep input paths under --out-dir
+	inputs     inputOptions  // --files-from, --shard (inputs.go)
 }
 
 // maxLineLimit is the largest --max-line: a line up to --max-line is held
