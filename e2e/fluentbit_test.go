@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -153,6 +154,9 @@ func TestFluentBitTagRewrite(t *testing.T) {
 	appendFile(t, logs[efota.link()], record(efota, "stderr", "P", "05-14 10:11:02.118  3021  3088 E EFOTA   : download failed resu"))
 	appendFile(t, logs[efota.link()], record(efota, "stderr", "F", "ltCode=-1401"))
 	appendFile(t, logs[sync.link()], record(sync, "stderr", "F", "2024-05-14 08:00:01.415 ERROR [VMXSync] upload batch 3/7 failed errorCode=-1012"))
+	// Docker messages whose second word is a stream: not CRI lines.
+	appendFile(t, logs[sync.link()], record(sync, "stdout", "F", "Redirecting stdout to /dev/null resultCode=-1401 EFOTA"))
+	appendFile(t, logs[sync.link()], record(sync, "stdout", "F", "Service stderr handler: ok"))
 	appendFile(t, logs[self.link()], record(self, "stdout", "F", "errtag leaves this out resultCode=-1401 EFOTA"))
 	for _, want := range []string{"USERNAME_ALREADY_EXISTS", "DOWNLOAD_REJECTED_BY_USER", "ERROR_HOST_NOT_AVAILABLE"} {
 		for !strings.Contains(out.String(), want) {
@@ -169,7 +173,7 @@ func TestFluentBitTagRewrite(t *testing.T) {
 	// (a record may span lines: Fluent Bit prints a Docker log's \n)
 	recLine := regexp.MustCompile(`(?ms)^\[\d+\] (\S+): \[\[([0-9.]+), \{\}\], (.*?)\]$`)
 	recs := recLine.FindAllStringSubmatch(got, -1)
-	if len(recs) < 8 {
+	if len(recs) < 10 {
 		t.Fatalf("%d records in Fluent Bit's output", len(recs))
 	}
 	for _, r := range recs {
@@ -218,13 +222,75 @@ func TestFluentBitTagRewrite(t *testing.T) {
 		`"errtag"=>[{"system"=>"knox-efota", "code"=>"-1401", "name"=>"DOWNLOAD_REJECTED_BY_USER", "category"=>"cancelled"}]`,
 		// Docker's record, kept as Docker wrote it.
 		`"log"=>"2024-05-14 08:00:01.415 ERROR [VMXSync] upload batch 3/7 failed errorCode=-1012` + "\n" + `", "stream"=>"stderr"`,
+		// Also when its message looks like a CRI line's end: the
+		// errtag_cri regex wants a CRI time stamp and a P or F tag.
+		`"log"=>"Redirecting stdout to /dev/null resultCode=-1401 EFOTA` + "\n" + `", "stream"=>"stdout"`,
+		`"log"=>"Service stderr handler: ok` + "\n" + `", "stream"=>"stdout"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %s", want)
 		}
 	}
+	for _, r := range recs {
+		if strings.Count(r[3], `"stream"=>`) > 1 {
+			t.Errorf("record of %s has two stream keys (a parser split its log): %s", r[1], r[3])
+		}
+	}
 	if strings.Contains(got, "errtag leaves this out") {
 		t.Errorf("the DaemonSet's own log was read: --exclude did not apply")
+	}
+}
+
+// TestFluentBitExitsWithErrtag: with the ConfigMap's exec input
+// (Exit_After_Oneshot, Propagate_Exit_Code), Fluent Bit exits when errtag
+// does, with errtag's status, so that the DaemonSet's pod restarts instead
+// of running on, healthy to its probes, with no records. errtag is made to
+// fail at once: its --state file is a directory (as when it cannot be
+// used), which is exit 2.
+func TestFluentBitExitsWithErrtag(t *testing.T) {
+	fb := os.Getenv("ERRTAG_FLUENT_BIT")
+	if fb == "" {
+		t.Skip("ERRTAG_FLUENT_BIT does not name a fluent-bit binary: not run")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	containers, _ := layOut(t, root, []fakePod{{ns: "shop", pod: "web-0", container: "app", id: strings.Repeat("3c2a4f8e", 8)}})
+	state := filepath.Join(root, "state")
+	if err := os.MkdirAll(filepath.Join(state, "state.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(root, "meta")
+	os.Mkdir(meta, 0o755)
+	conf, parsers := configMapFiles(t)
+	conf = adaptConf(t, conf, binary, containers, state, meta)
+	// No HTTP server: the tag rewrite test's Fluent Bit may be running,
+	// with the port.
+	conf = strings.Replace(conf, "HTTP_Server   On", "HTTP_Server   Off", 1)
+	etc := filepath.Join(root, "etc")
+	os.Mkdir(etc, 0o755)
+	os.WriteFile(filepath.Join(etc, "fluent-bit.conf"), []byte(conf), 0o644)
+	os.WriteFile(filepath.Join(etc, "parsers.conf"), []byte(parsers), 0o644)
+	cmd := exec.Command(fb, "-c", filepath.Join(etc, "fluent-bit.conf"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Fatalf("Fluent Bit ended with %v, want exit status 2 (errtag's):\n%s", err, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("Fluent Bit still runs 30 s after errtag exited:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "--state") {
+		t.Errorf("errtag's message is not in Fluent Bit's output:\n%s", out.String())
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestShardIndexedJob runs errtag as the pods of a Kubernetes Indexed Job
@@ -92,5 +94,128 @@ func TestShardIndexedJob(t *testing.T) {
 		if !ok || ee.ExitCode() != 2 || !strings.Contains(errb.String(), "--shard") {
 			t.Errorf("JOB_COMPLETION_INDEX=%q: %v, stderr %q; want exit 2", idx, err, errb.String())
 		}
+	}
+}
+
+// jobScript is the shell script of examples/kubernetes/reprocess-job.yaml's
+// container, with this machine's paths for the archive, the output
+// volume, errtag and the list.
+func jobScript(t *testing.T, archive, enriched, list string) string {
+	t.Helper()
+	data, err := os.ReadFile("../examples/kubernetes/reprocess-job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job struct {
+		Kind string `yaml:"kind"`
+		Spec struct {
+			Template struct {
+				Spec struct {
+					Containers []struct {
+						Command []string `yaml:"command"`
+					} `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"template"`
+		} `yaml:"spec"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for dec.Decode(&job) == nil && job.Kind != "Job" {
+	}
+	cs := job.Spec.Template.Spec.Containers
+	if job.Kind != "Job" || len(cs) != 1 || len(cs[0].Command) != 3 || cs[0].Command[0] != "/bin/sh" {
+		t.Fatalf("the Job's container runs no /bin/sh -c SCRIPT: %+v", job)
+	}
+	script := cs[0].Command[2]
+	for _, r := range [][2]string{
+		{"/tmp/archives", list},
+		{"cd /archive ", "cd " + archive + " "},
+		{"--out-dir /enriched ", "--out-dir " + enriched + " "},
+		{"/usr/local/bin/errtag", binary},
+	} {
+		if !strings.Contains(script, r[0]) {
+			t.Fatalf("the Job's script has no %q:\n%s", r[0], script)
+		}
+		script = strings.ReplaceAll(script, r[0], r[1])
+	}
+	return script
+}
+
+// TestReprocessJobScript runs the Indexed Job's own script as its 8 pods
+// would, at once, over a date- and host-partitioned archive whose file
+// names repeat: every archive gets its output once, at its path under the
+// output volume (--parents), equal to a plain run over it. When find fails
+// part-way (a directory it cannot read, an I/O error), every pod fails
+// and nothing is written, instead of succeeding on an incomplete list.
+func TestReprocessJobScript(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "archive")
+	var rels []string
+	for day := 1; day <= 6; day++ {
+		for _, host := range []string{"node-a", "node-b"} {
+			rel := filepath.Join("2024", "05", fmt.Sprintf("%02d", day), host, "app.log.gz")
+			if err := os.MkdirAll(filepath.Join(archive, filepath.Dir(rel)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			body := fmt.Sprintf("%s\n%s\n", rel, errLine)
+			if err := os.WriteFile(filepath.Join(archive, rel), gzipBytes(t, body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rels = append(rels, rel)
+		}
+	}
+	runPods := func(out string, env ...string) []error {
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for k := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				script := jobScript(t, archive, out, filepath.Join(dir, fmt.Sprintf("list-%d", k)))
+				cmd := exec.Command("/bin/sh", "-c", script)
+				cmd.Env = append(append(os.Environ(), fmt.Sprintf("JOB_COMPLETION_INDEX=%d", k)), env...)
+				var errb bytes.Buffer
+				cmd.Stderr = &errb
+				if err := cmd.Run(); err != nil {
+					errs[k] = fmt.Errorf("%w: %s", err, errb.String())
+				}
+			}()
+		}
+		wg.Wait()
+		return errs
+	}
+
+	out := filepath.Join(dir, "enriched")
+	for k, err := range runPods(out) {
+		if err != nil {
+			t.Errorf("pod %d: %v", k, err)
+		}
+	}
+	for _, rel := range rels {
+		got := gunzip(t, filepath.Join(out, rel))
+		code, want, _ := errtagIn(t, archive, "--format", "json", "--fields", "system,code,name,category", rel)
+		if code != 0 || got != want {
+			t.Errorf("%s: output %q, want %q", rel, got, want)
+		}
+	}
+
+	// find fails after listing some files: every pod fails.
+	fake := filepath.Join(dir, "bin")
+	os.Mkdir(fake, 0o755)
+	realFind, err := exec.LookPath("find")
+	if err != nil {
+		t.Skip("no find here")
+	}
+	if err := os.WriteFile(filepath.Join(fake, "find"), []byte("#!/bin/sh\n"+realFind+" \"$@\"\necho 'find: ./2024/05/03: Input/output error' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out2 := filepath.Join(dir, "enriched2")
+	for k, err := range runPods(out2, "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH")) {
+		if err == nil || !strings.Contains(err.Error(), "find failed: the list of archives is incomplete") {
+			t.Errorf("pod %d, find failing: %v; want a failed pod", k, err)
+		}
+	}
+	if _, err := os.Stat(out2); err == nil {
+		t.Errorf("%s was made: something was written from an incomplete list", out2)
 	}
 }

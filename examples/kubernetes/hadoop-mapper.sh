@@ -3,8 +3,14 @@
 # (the streaming guide's "How do I process files, one per map?"): the input
 # is a list of HDFS paths, one per line, split one line per map with
 # NLineInputFormat; this mapper fetches its file, runs errtag on it, which
-# keeps every byte and the file's compression, and puts the result beside
-# the others under the same name. The job's own output stays empty.
+# keeps every byte and the file's compression, and puts the result under
+# $ERRTAG_OUT at the input's own path (/archive/2024/05/h1/app.log.gz goes
+# to $ERRTAG_OUT/archive/2024/05/h1/app.log.gz). Each map sees one path, so
+# errtag cannot refuse two inputs with one output: naming the output after
+# the file's name alone would let h1/app.log.gz and h2/app.log.gz overwrite
+# each other (put -f) and lose one. With the whole path, put -f only ever
+# replaces the output of the same input (a retried or speculative map).
+# The job's own output stays empty.
 #
 #   hdfs dfs -ls -C '/archive/2024/05/*.gz' > paths.txt && hdfs dfs -put paths.txt /tmp/paths.txt
 #   mapred streaming \
@@ -19,12 +25,20 @@ set -eu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 hdfs dfs -mkdir -p "$ERRTAG_OUT"
+PATH=$PWD:$PATH # errtag, shipped with -files, is in the task's directory
 # NLineInputFormat's key (the line's offset) comes first, before a tab.
 while IFS= read -r line; do
   path=${line#*"	"}
-  name=$(basename "$path")
-  hdfs dfs -get "$path" "$work/$name"
-  ./errtag --out-dir "$work/out" --format json --fields system,code,name,category "$work/$name"
-  hdfs dfs -put -f "$work/out/$name" "$ERRTAG_OUT/$name"
-  rm -f "$work/$name" "$work/out/$name"
+  # The path without its scheme and authority (hdfs://nn:8020/) or its
+  # leading /: where the output goes under $ERRTAG_OUT.
+  case $path in
+    *://*) rel=${path#*://*/} ;;
+    *) rel=${path#/} ;;
+  esac
+  mkdir -p "$work/in/$(dirname "$rel")"
+  hdfs dfs -get "$path" "$work/in/$rel"
+  (cd "$work/in" && errtag --out-dir "$work/out" --parents --format json --fields system,code,name,category "$rel")
+  hdfs dfs -mkdir -p "$ERRTAG_OUT/$(dirname "$rel")"
+  hdfs dfs -put -f "$work/out/$rel" "$ERRTAG_OUT/$rel"
+  rm -rf "$work/in" "$work/out"
 done

@@ -39,6 +39,12 @@ type batch struct {
 	e      *env
 	d      *driver
 	outDir string
+	// parents (--parents) keeps each input's path under DIR, not only
+	// its name: DIR/PATH, its directories made as needed (outDirRel).
+	parents bool
+	// cleaned holds the directories under DIR whose stale temporary
+	// files were removed (--parents).
+	cleaned sync.Map
 	// listed is true when the inputs come from a list (--files-from,
 	// --shard): then an empty share is nothing to do, not a mistake.
 	listed bool
@@ -72,7 +78,7 @@ func (b *batch) plan(inputs []string) ([]batchJob, error) {
 		if in == "-" {
 			return nil, configErr(errors.New("--out-dir needs input files: standard input has no name to write under"))
 		}
-		out := outDirTarget(b.outDir, in)
+		out := outDirTarget(b.outDir, in, b.parents)
 		if prev, dup := clash[out]; dup {
 			return nil, configErr(fmt.Errorf("--out-dir: %s and %s would both be written to %s", prev, in, out))
 		}
@@ -81,7 +87,7 @@ func (b *batch) plan(inputs []string) ([]batchJob, error) {
 	outputs := map[string]string{} // output -> its input, of this run's
 	var jobs []batchJob
 	for _, in := range inputs {
-		out := outDirTarget(b.outDir, in)
+		out := outDirTarget(b.outDir, in, b.parents)
 		outputs[out] = in
 		jobs = append(jobs, batchJob{in: in, out: out, i: len(jobs)})
 	}
@@ -253,6 +259,22 @@ func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) 
 			j.t.state.Store(finished) // reported as an input error
 		}
 		return err
+	}
+	if b.parents {
+		// The directories under DIR are made, never followed if they
+		// are links; the stale temporary files of a killed run there
+		// are removed, as in DIR itself.
+		dir := filepath.Dir(j.out)
+		if err := makeOutDirs(b.outDir, dir); err != nil {
+			src.close()
+			j.t.state.Store(finished) // reported as this output's error
+			return &outputError{in: j.in, err: err}
+		}
+		if _, done := b.cleaned.LoadOrStore(dir, true); !done && dir != filepath.Clean(b.outDir) {
+			b.mu.Lock()
+			reportRemoved(b.e, outfile.RemoveStale(dir, ""))
+			b.mu.Unlock()
+		}
 	}
 	// The entry in DIR is replaced, never followed: a link planted
 	// there cannot lead the output outside DIR.

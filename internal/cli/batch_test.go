@@ -162,3 +162,89 @@ func TestBatchUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestOutDirRel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"a.gz":                    "a.gz",
+		"./2024/05/01/app.log.gz": "2024/05/01/app.log.gz",
+		"/archive/h1/app.log.gz":  "archive/h1/app.log.gz",
+		"//archive//h1/./a.gz":    "archive/h1/a.gz",
+		"../../a/b.gz":            "a/b.gz",
+		"a/../../b.gz":            "b.gz",
+		"/../a.gz":                "a.gz",
+		"..":                      ".",
+		"/":                       ".",
+		"...gz":                   "...gz",
+		"..a/b.gz":                "..a/b.gz",
+	} {
+		if got := outDirRel(in); got != want {
+			t.Errorf("outDirRel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestBatchParents: --parents writes each output at its input's path under
+// DIR, so inputs that share a base name (a date-partitioned archive) each
+// get their own output, where without it the run is refused; a symbolic
+// link planted under DIR is never followed out of it.
+func TestBatchParents(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var ins []string
+	for _, day := range []string{"01", "02"} {
+		p := filepath.Join(dir, "archive", "2024", "05", day, "app.log.gz")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, gz(t, "day "+day+"\n"+batchSample), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, p)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, errs := run(t, "", append([]string{"--out-dir", out}, ins...)...)
+	if code != ExitConfig || !strings.Contains(errs, "would both be written to "+filepath.Join(out, "app.log.gz")) {
+		t.Fatalf("without --parents: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "", append([]string{"--out-dir", out, "--parents", "--fields", "code"}, ins...)...)
+	if code != 0 {
+		t.Fatalf("--parents: exit %d, %s", code, errs)
+	}
+	for _, in := range ins {
+		got := readDecoded(t, filepath.Join(out, in)) // in is absolute: its leading / is dropped
+		if !strings.HasPrefix(got, "day "+filepath.Base(filepath.Dir(in))+"\n") || !strings.Contains(got, "resultCode=-1401 errtag.code=-1401\r\n") {
+			t.Errorf("%s: %q", in, got)
+		}
+	}
+
+	// A link under DIR where a directory of an output goes: that output
+	// is refused (exit 1), nothing is written where the link leads.
+	elsewhere := filepath.Join(dir, "elsewhere")
+	if err := os.Mkdir(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out2 := filepath.Join(dir, "out2")
+	first := filepath.Join(out2, filepath.Dir(ins[0]))
+	if err := os.MkdirAll(filepath.Dir(first), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, first); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, "", append([]string{"--out-dir", out2, "--parents"}, ins...)...)
+	if code != ExitInput || !strings.Contains(errs, "is a symbolic link: an output is never written through one, out of --out-dir") {
+		t.Fatalf("link under DIR: exit %d, %s", code, errs)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Fatalf("written through the link: %v", ents)
+	}
+	if _, err := os.Stat(filepath.Join(out2, ins[1])); err != nil {
+		t.Fatalf("the other input's output: %v", err)
+	}
+
+	code, _, errs = run(t, "", "--parents", ins[0])
+	if code != ExitConfig || !strings.Contains(errs, "--parents says where under --out-dir DIR each output goes: it needs --out-dir") {
+		t.Fatalf("--parents alone: exit %d, %s", code, errs)
+	}
+}

@@ -108,6 +108,9 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if state != nil {
 		state.AddPatterns(fl.Patterns())
 	}
+	if len(fl.Patterns()) > 0 {
+		o.manyInputs = true // files come and go: --format json names them
+	}
 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -73,6 +74,10 @@ func parseShard(s string) (shardSpec, error) {
 	k, kerr := strconv.ParseUint(ks, 10, 64)
 	n, nerr := strconv.ParseUint(ns, 10, 64)
 	switch {
+	case errors.Is(kerr, strconv.ErrRange):
+		return shardSpec{}, fmt.Errorf("--shard %q: K %q is out of range: at most %d", s, ks, uint64(math.MaxUint64))
+	case errors.Is(nerr, strconv.ErrRange):
+		return shardSpec{}, fmt.Errorf("--shard %q: N %q is out of range: at most %d", s, ns, uint64(math.MaxUint64))
 	case kerr != nil:
 		return shardSpec{}, fmt.Errorf("--shard %q: K %q is not a whole number from 0", s, ks)
 	case nerr != nil || n == 0:
@@ -118,6 +123,9 @@ func (o *inputOptions) expand(ctx context.Context, e *env, args []string) (input
 		return inputList{}, configErr(errors.New("--null (-0) says how the paths of --files-from are separated: it needs --files-from"))
 	}
 	shard := o.shard.spec
+	if shard != nil && o.filesFrom == "" && len(args) == 0 {
+		return inputList{}, configErr(errors.New("--shard shares out files by their paths: give the files (FILE... or --files-from LIST); standard input has no path"))
+	}
 	if o.filesFrom == "" && shard == nil {
 		return inputList{paths: args, all: args}, nil
 	}

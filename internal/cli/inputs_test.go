@@ -33,6 +33,9 @@ func TestParseShard(t *testing.T) {
 		{in: "1/four", wantErr: `N "four" is not a whole number`},
 		{in: "2", wantErr: "give K/N"},
 		{in: "1/2/3", wantErr: `N "2/3" is not a whole number`},
+		{in: "0/18446744073709551615", k: 0, n: 1<<64 - 1},
+		{in: "0/18446744073709551616", wantErr: `N "18446744073709551616" is out of range: at most 18446744073709551615`},
+		{in: "18446744073709551616/4", wantErr: `K "18446744073709551616" is out of range`},
 	} {
 		s, err := parseShard(tc.in)
 		if tc.wantErr != "" {
@@ -272,6 +275,10 @@ func TestFilesFromUsage(t *testing.T) {
 		{"stdin twice", "", []string{"--files-from", "-", "-"}, "--files-from - reads the list from standard input, which cannot also be an input"},
 		{"NUL list", "a\x00b\x00", []string{"--files-from", "-"}, "add --null (-0)"},
 		{"shard stdin", "", []string{"--shard", "0/2", "-"}, "--shard shares out files by their paths: standard input (-) has none"},
+		{"shard implicit stdin", "x resultCode=-1401 EFOTA\n", []string{"--shard", "0/1"}, "--shard shares out files by their paths: give the files (FILE... or --files-from LIST); standard input has no path"},
+		{"stats shard implicit stdin", "x\n", []string{"stats", "--shard", "0/2"}, "standard input has no path"},
+		{"shard with -f", "", []string{"-f", "--shard", "0/2", filepath.Join(dir, "*.log")}, "--shard shares out a list of archives among batch workers: it does not go with -f"},
+		{"shard with -f, a named file", "", []string{"-f", "--shard", "0/1", a}, "does not go with -f"},
 		{"shard out of range", "", []string{"--shard", "2/2", a}, "--shard 2/2: K counts from 0"},
 		{"shard twice", "", []string{"--shard", "0/2", "--shard", "1/2", a}, "--shard given twice"},
 		{"files-from twice", "", []string{"--files-from", a, "--files-from", dir}, "--files-from given twice"},
@@ -472,4 +479,51 @@ func TestFilesFromFollow(t *testing.T) {
 	}
 	waitFor(t, fw, has(append(first, p2+":p2 1")...))
 	fw.stop(t)
+}
+
+// TestJSONNamesFiles: --format json adds each record's file when several
+// inputs, a list or a -f pattern are read (as grep names files when given
+// several), not for one input, and never with -h.
+func TestJSONNamesFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("plain\n05-14 10:11:02.118 E EFOTA : download failed resultCode=-1401\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(list, []byte(a+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		files []string // each record's file, "" for none
+	}{
+		{"one input", []string{a}, []string{"", ""}},
+		{"two inputs", []string{a, b}, []string{a, a, b, b}},
+		{"a list of one", []string{"--files-from", list}, []string{a, a}},
+		{"-h", []string{"-h", a, b}, []string{"", "", "", ""}},
+		{"-H, one input", []string{"-H", a}, []string{a, a}},
+	} {
+		code, out, errs := run(t, "", append([]string{"--format", "json", "--fields", "code"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.name, code, errs)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			var rec struct {
+				File string `json:"file"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%s: %q: %v", tc.name, line, err)
+			}
+			got = append(got, rec.File)
+		}
+		if !slices.Equal(got, tc.files) {
+			t.Errorf("%s: files %q, want %q", tc.name, got, tc.files)
+		}
+	}
 }

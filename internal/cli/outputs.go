@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/errtag/errtag/internal/compress"
@@ -446,5 +448,60 @@ func checkStdoutOpen(e *env) error {
 	return nil
 }
 
-// outDirTarget is where --out-dir DIR writes the output of input in.
-func outDirTarget(dir, in string) string { return filepath.Join(dir, filepath.Base(in)) }
+// outDirTarget is where --out-dir DIR writes the output of input in:
+// DIR/BASE, or with --parents (parents) DIR/PATH, PATH being in's path
+// cleaned (outDirRel).
+func outDirTarget(dir, in string, parents bool) string {
+	if parents {
+		return filepath.Join(dir, outDirRel(in))
+	}
+	return filepath.Join(dir, filepath.Base(in))
+}
+
+// outDirRel is the path under --out-dir DIR that --parents gives the
+// output of input in: in's path cleaned, without a leading / and without
+// the .. that may lead it (as tar strips them from member names), so that
+// it never leads out of DIR: /a/b.gz and ./a/b.gz and ../a/b.gz all give
+// a/b.gz (whose outputs then clash, which the run refuses).
+func outDirRel(in string) string {
+	p := filepath.Clean(filepath.FromSlash(in))
+	p = strings.TrimLeft(p, string(filepath.Separator))
+	for p == ".." || strings.HasPrefix(p, ".."+string(filepath.Separator)) {
+		p = strings.TrimLeft(strings.TrimPrefix(p, ".."), string(filepath.Separator))
+	}
+	if p == "" {
+		return "." // only / or ..: a directory, refused as an input
+	}
+	return p
+}
+
+// makeOutDirs makes the directories from root down to dir (dir is under
+// root, as outDirTarget gives it), each a real directory: a symbolic link
+// or a file among them is an error, so that no output is ever written out
+// of root by a link planted there.
+func makeOutDirs(root, dir string) error {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." {
+		return err
+	}
+	p := root
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, c)
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := os.Mkdir(p, 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			fi, err = os.Lstat(p)
+		}
+		switch {
+		case err != nil:
+			return err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s is a symbolic link: an output is never written through one, out of --out-dir", p)
+		case !fi.IsDir():
+			return fmt.Errorf("%s is not a directory", p)
+		}
+	}
+	return nil
+}

@@ -78,11 +78,16 @@ type runOptions struct {
 	maxLine      int
 	outFile      string
 	withFilename bool
-	stats        bool
-	workers      int
-	follow       followOptions // -f and its flags (follow.go)
-	outDir       string        // --out-dir: batch mode (batch.go)
-	inputs       inputOptions  // --files-from, --shard (inputs.go)
+	// manyInputs is set once the inputs are known: several, a list
+	// (--files-from, --shard) or a -f pattern. Then --format json names
+	// each record's file, as grep names the files when given several.
+	manyInputs bool
+	stats      bool
+	workers    int
+	follow     followOptions // -f and its flags (follow.go)
+	outDir     string        // --out-dir: batch mode (batch.go)
+	parents    bool          // --parents: keep input paths under --out-dir
+	inputs     inputOptions  // --files-from, --shard (inputs.go)
 }
 
 // maxLineLimit is the largest --max-line: a line up to --max-line is held
@@ -98,8 +103,9 @@ func (o *runOptions) register(cmd *cobra.Command) {
 	f.Var(newSizeValue(&o.maxLine, stream.DefaultMaxLine, maxLineLimit, "a line is held whole in memory to be matched"), "max-line", "longest line in `BYTES` that is matched (units: 64k, 1M; at most 1GiB); longer lines pass through unannotated without being held in memory")
 	f.VarP(&outputFileValue{p: &o.outFile, hint: "for JSON lines use --format json"}, "output-file", "o", "write to `FILE` instead of standard output (gzip or zstd compressed when FILE ends in .gz, .tgz or .zst; JSON lines when it ends in .json or .jsonl and --format is not given); FILE is written beside itself and replaced only when done")
 	f.Var(&nonNegative{&o.workers}, "workers", "`N` goroutines matching in parallel within one input (0, or more than the CPUs: one per CPU)")
-	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json)")
+	f.BoolVarP(&o.withFilename, "with-filename", "H", false, "prefix each line with its file name (auto), or add a \"file\" field (json, where several inputs, a list or a -f pattern add it without -H)")
 	f.StringVar(&o.outDir, "out-dir", "", "batch mode: write one output per input FILE into `DIR`, under its name and with its compression, processing files in parallel")
+	f.BoolVar(&o.parents, "parents", false, "with --out-dir: write each output under DIR at its input's path (DIR/2024/05/01/app.log.gz), not only its name; a leading / or .. is dropped")
 	f.BoolVar(&o.stats, "stats", false, "at the end, write counts of the codes found to standard error (see errtag stats)")
 	o.outputOptions.register(f)
 	o.follow.register(cmd)
@@ -147,6 +153,12 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	if err := o.checkModes(e, args); err != nil {
 		return err
 	}
+	if o.follow.on && o.inputs.shard.spec != nil {
+		// A pattern's files come and go: no list to share out is known
+		// in advance, and a share of named files that is empty would
+		// leave a follower with nothing to follow.
+		return configErr(errors.New("--shard shares out a list of archives among batch workers: it does not go with -f (run one follower per node, over that node's files)"))
+	}
 	in, err := o.inputs.expand(ctx, e, args)
 	if errors.Is(err, context.Canceled) {
 		return nil // stopped while reading the list: nothing was read
@@ -155,6 +167,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return err
 	}
 	args = in.paths
+	o.manyInputs = len(args) > 1 || in.listed
 	if err := o.checkOutputs(e, args); err != nil {
 		return err
 	}
@@ -195,7 +208,7 @@ func runFilter(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	d.after = o.after(e, args, in.listed)
 	if o.outDir != "" {
-		b := &batch{e: e, d: d, outDir: o.outDir, listed: in.listed, all: in.all}
+		b := &batch{e: e, d: d, outDir: o.outDir, parents: o.parents, listed: in.listed, all: in.all}
 		return b.run(ctx, args)
 	}
 	toStdout := o.outFile == "" || o.outFile == "-"
@@ -214,10 +227,12 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 	switch {
 	case o.outDir != "" && (o.follow.on || o.outFile != ""):
 		return configErr(errors.New("--out-dir writes one file per input: it goes with neither -f nor -o"))
+	case o.parents && o.outDir == "":
+		return configErr(errors.New("--parents says where under --out-dir DIR each output goes: it needs --out-dir"))
 	case o.outDir != "":
 		outs := map[string]string{}
 		for _, in := range args {
-			outs[outDirTarget(o.outDir, in)] = "--out-dir"
+			outs[outDirTarget(o.outDir, in, o.parents)] = "--out-dir"
 		}
 		return checkNotOwnFiles(outs, o.ownFiles(e))
 	case o.outFile != "" && o.outFile != "-":

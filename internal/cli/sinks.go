@@ -273,7 +273,7 @@ func (o *runOptions) after(e *env, args []string, listed bool) func(w *output.Wr
 // each input, by writeCount). Each input gets its own sink: that is how w
 // keeps the inputs' lines apart.
 func (o *runOptions) newSink(w *output.Writer, opts output.Options, name string) (stream.ParallelSink, error) {
-	if o.withFilename {
+	if o.withFilename || o.jsonNamesFiles() {
 		opts.Source = name
 	}
 	if o.count || o.filesWith || o.filesWithout || o.quiet {
@@ -295,6 +295,13 @@ func (o *runOptions) newSink(w *output.Writer, opts output.Options, name string)
 		return unannotatedOnlyParallel{unannotatedOnly{s}, s}, nil
 	}
 	return s, nil
+}
+
+// jsonNamesFiles says whether --format json adds each record's file
+// without -H: with several inputs, a list or a -f pattern (manyInputs),
+// unless -h; never with --out-dir, where each output holds one input.
+func (o *runOptions) jsonNamesFiles() bool {
+	return o.manyInputs && !o.noFilename && o.outDir == "" && strings.EqualFold(o.format, string(output.JSON))
 }
 
 // sinks is newSink for the driver.

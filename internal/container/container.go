@@ -17,9 +17,9 @@
 //     lines of over 16 KiB into records the same way.
 //
 // The package only parses; the stream joins the pieces and matches the
-// whole (package stream's Joint). An input is read as a container log when
-// its first line is a record (Detect); groups are then looked for in every
-// line of it.
+// whole (package stream's Joint). An input is read as a container log from
+// its first line that is a record (Find); groups are then looked for in
+// every line after it.
 package container
 
 import (
@@ -61,6 +61,8 @@ type Record struct {
 	// raw is the message as the record holds it: CRI, the bytes after
 	// the tag; Docker, the log string's contents, still escaped.
 	raw []byte
+	// at is where raw starts in the line.
+	at int
 }
 
 // Detect says which container log format line (without its terminator)
@@ -134,7 +136,7 @@ func parseCRI(line []byte) (Record, bool) {
 	if rest[0] != ' ' {
 		return Record{}, false
 	}
-	return Record{Format: CRI, Stream: stream, Partial: partial, raw: rest[1:]}, true
+	return Record{Format: CRI, Stream: stream, Partial: partial, raw: rest[1:], at: len(line) - len(rest) + 1}, true
 }
 
 // isTimestamp checks the shape of an RFC 3339 time stamp with an
@@ -227,7 +229,7 @@ func parseDocker(line []byte) (Record, bool) {
 	default:
 		return Record{}, false
 	}
-	return Record{Format: Docker, Stream: stream, Partial: !endsInNewline(raw), raw: raw}, true
+	return Record{Format: Docker, Stream: stream, Partial: !endsInNewline(raw), raw: raw, at: len(dockerLog)}, true
 }
 
 // endsInNewline says whether a JSON string's contents end with an escaped
@@ -383,36 +385,54 @@ func (g *Group) Format() Format { return g.f }
 // yet: the next line may end them.
 func (g *Group) Open() bool { return g.open }
 
-// Pieces is how many partial records the open group has: 1 after the
-// record that opened it.
-func (g *Group) Pieces() int { return g.pieces }
-
 // Reset forgets the partial records added.
 func (g *Group) Reset() {
 	g.open, g.over, g.stream, g.pieces, g.size = false, false, "", 0, 0
 	g.msg = g.msg[:0]
 }
 
-// Add takes the next line of the input, without its terminator. When line
-// is the record that ends a group (the record of the same stream that
-// follows partial records, with nothing between), Add returns the whole
-// message, the pieces' and its own, and true; the slice is valid until
-// the next call. A line that is no record, or a record of the other
-// stream, breaks a group: its pieces are not joined.
-func (g *Group) Add(line []byte) ([]byte, bool) {
-	if !g.open && cap(g.msg) > 64<<10 {
-		g.msg = nil // do not keep a long line's buffer for the next one
+// Piece is what Add made of a line: how it is to be matched.
+type Piece struct {
+	// Joined says the line is the record that ended a split line: Whole
+	// is the line's message, its pieces' and its own, to be matched
+	// instead of the record. Whole is valid until the next Add.
+	Joined bool
+	Whole  []byte
+	// Held says the line is a piece of a split line being joined: it is
+	// matched in the whole line when a record ends it, never alone,
+	// because its text may stop inside a word or a number that goes on
+	// in the next piece.
+	Held bool
+	// CutBefore and CutAfter say the line is a piece of a split line
+	// that is not joined (its messages add up to more than max bytes, or
+	// one does not decode): it is matched alone, but its message goes on
+	// from the piece before it (CutBefore) or in the one after it
+	// (CutAfter), so the word touching that end is not whole (MaskCut).
+	CutBefore, CutAfter bool
+}
+
+// Add takes the next line of the input, without its terminator, and says
+// how it is to be matched. A line that is no record, or a record of the
+// other stream, breaks a group: its pieces, held so far, are not joined.
+// A line that is neither a piece nor ends one is matched as it is (the
+// zero Piece).
+func (g *Group) Add(line []byte) Piece {
+	if !g.open {
+		g.msg = g.msg[:0]
+		if cap(g.msg) > 64<<10 {
+			g.msg = nil // do not keep a long line's buffer for the next one
+		}
 	}
 	r, ok := ParseAs(line, g.f)
 	if !ok || (g.open && r.Stream != g.stream) {
 		g.Reset()
 		if !ok {
-			return nil, false
+			return Piece{}
 		}
 	}
 	if !g.open {
 		if !r.Partial {
-			return nil, false
+			return Piece{}
 		}
 		g.open, g.stream = true, r.Stream
 	}
@@ -427,13 +447,111 @@ func (g *Group) Add(line []byte) ([]byte, bool) {
 			g.over, g.msg = true, g.msg[:0]
 		}
 	}
-	if r.Partial {
-		return nil, false
+	var p Piece
+	switch {
+	case g.over:
+		p = Piece{CutBefore: g.pieces > 1, CutAfter: r.Partial}
+	case r.Partial:
+		p = Piece{Held: true}
+	default:
+		p = Piece{Joined: true, Whole: g.msg}
 	}
-	whole, over := g.msg, g.over
-	g.Reset()
-	if over {
-		return nil, false
+	if !r.Partial {
+		g.open, g.over, g.stream, g.pieces, g.size = false, false, "", 0, 0
+		// g.msg stays until the next Add: it is p.Whole.
 	}
-	return whole, true
+	return p
+}
+
+// MaskCut returns line, a record of format f, with the word that touches
+// a cut in its message blanked out: the first word of the message when
+// before, the last when after. A word is a run of letters, digits, '_',
+// '-', '.' and non-ASCII bytes: a code or a name the runtime may have cut
+// in two, of which the piece holds only a part. The blank is spaces, so
+// that offsets into the line stay true. It returns line itself when there
+// is nothing to blank, and a copy otherwise.
+func MaskCut(line []byte, f Format, before, after bool) []byte {
+	r, ok := ParseAs(line, f)
+	if !ok || (!before && !after) {
+		return line
+	}
+	raw := r.raw
+	head, tail := 0, len(raw)
+	if before {
+		for head < len(raw) && isWordByte(raw[head]) {
+			head++
+		}
+	}
+	if after {
+		s := len(raw)
+		for s > 0 && isWordByte(raw[s-1]) {
+			s--
+		}
+		if f == Docker && s < len(raw) && backslashesBefore(raw, s)%2 == 1 {
+			// The word starts with an escape's letter: keep the escape
+			// whole (\uXXXX is six bytes) so the string still decodes.
+			n := 1
+			if raw[s] == 'u' {
+				n = 5
+			}
+			s = min(s+n, len(raw))
+		}
+		tail = s
+	}
+	if head == 0 && tail == len(raw) {
+		return line
+	}
+	out := append([]byte(nil), line...)
+	m := out[r.at : r.at+len(raw)]
+	for i := 0; i < head && i < len(m); i++ {
+		m[i] = ' '
+	}
+	for i := max(tail, head); i < len(m); i++ {
+		m[i] = ' '
+	}
+	return out
+}
+
+// isWordByte says whether c may be part of a code or a name.
+func isWordByte(c byte) bool {
+	return c >= 0x80 || c == '_' || c == '-' || c == '.' ||
+		(c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// Find says which container log format the first record in block (lines,
+// each but the last ending in LF) no longer than max bytes is of, and
+// where its line starts; None and -1 when there is none. It looks for the
+// marks a record has (" stdout ", " stderr ", `{"log":"`) rather than
+// parsing every line, so that an input that is no container log costs a
+// few fast scans.
+func Find(block []byte, max int) (Format, int) {
+	best, at := None, -1
+	for _, mark := range [][]byte{[]byte(" stdout "), []byte(" stderr "), dockerLog} {
+		lim := len(block)
+		if at >= 0 {
+			lim = at // only an earlier record can change the answer
+		}
+		for from := 0; from < lim; {
+			i := bytes.Index(block[from:lim], mark)
+			if i < 0 {
+				break
+			}
+			i += from
+			s := bytes.LastIndexByte(block[:i], '\n') + 1
+			e := bytes.IndexByte(block[i:], '\n')
+			if e < 0 {
+				e = len(block)
+			} else {
+				e += i
+			}
+			if line := trimEnd(block[s:e]); len(line) <= max {
+				if f := Detect(line); f != None {
+					best, at = f, s
+					break
+				}
+			}
+			from = e
+		}
+	}
+	return best, at
 }

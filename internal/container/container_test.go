@@ -2,6 +2,7 @@ package container
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -137,35 +138,110 @@ func TestOpenTail(t *testing.T) {
 
 func TestGroup(t *testing.T) {
 	t.Parallel()
-	type step struct {
-		line  string
-		whole string // "" for none
+	// want: "held", "alone", "cut<before><after>" (cut10: cut before
+	// only), or the whole message a record ended.
+	type step struct{ line, want string }
+	show := func(p Piece) string {
+		switch {
+		case p.Joined:
+			return string(p.Whole)
+		case p.Held:
+			return "held"
+		case p.CutBefore || p.CutAfter:
+			return fmt.Sprintf("cut%d%d", b2i(p.CutBefore), b2i(p.CutAfter))
+		}
+		return "alone"
 	}
 	for _, tc := range []struct {
 		name  string
 		max   int
 		steps []step
 	}{
-		{"two pieces", 100, []step{{ts + "stderr P ab", ""}, {ts + "stderr F cd", "abcd"}}},
-		{"a full record alone", 100, []step{{ts + "stderr F cd", ""}}},
-		{"three pieces, then again", 100, []step{{ts + "stdout P a", ""}, {ts + "stdout P b", ""}, {ts + "stdout F c", "abc"}, {ts + "stdout P x", ""}, {ts + "stdout F y", "xy"}}},
-		{"other stream breaks", 100, []step{{ts + "stdout P a", ""}, {ts + "stderr F b", ""}, {ts + "stdout F c", ""}}},
-		{"text breaks", 100, []step{{ts + "stdout P a", ""}, {"text", ""}, {ts + "stdout F c", ""}}},
-		{"over max", 3, []step{{ts + "stdout P ab", ""}, {ts + "stdout F cd", ""}, {ts + "stdout P a", ""}, {ts + "stdout F b", "ab"}}},
+		{"two pieces", 100, []step{{ts + "stderr P ab", "held"}, {ts + "stderr F cd", "abcd"}}},
+		{"a full record alone", 100, []step{{ts + "stderr F cd", "alone"}}},
+		{"three pieces, then again", 100, []step{{ts + "stdout P a", "held"}, {ts + "stdout P b", "held"}, {ts + "stdout F c", "abc"}, {ts + "stdout P x", "held"}, {ts + "stdout F y", "xy"}}},
+		{"other stream breaks", 100, []step{{ts + "stdout P a", "held"}, {ts + "stderr F b", "alone"}, {ts + "stdout F c", "alone"}}},
+		{"text breaks", 100, []step{{ts + "stdout P a", "held"}, {"text", "alone"}, {ts + "stdout F c", "alone"}}},
+		{"over max", 3, []step{{ts + "stdout P ab", "held"}, {ts + "stdout F cd", "cut10"}, {ts + "stdout P a", "held"}, {ts + "stdout F b", "ab"}}},
+		{"over max in the middle", 3, []step{{ts + "stdout P ab", "held"}, {ts + "stdout P cd", "cut11"}, {ts + "stdout P e", "cut11"}, {ts + "stdout F f", "cut10"}, {ts + "stdout F g", "alone"}}},
 	} {
 		g := NewGroup(CRI, tc.max)
 		for i, s := range tc.steps {
-			whole, ok := g.Add([]byte(s.line))
-			if ok != (s.whole != "") || string(whole) != s.whole {
-				t.Errorf("%s, step %d: Add = %q, %v; want %q", tc.name, i, whole, ok, s.whole)
+			if got := show(g.Add([]byte(s.line))); got != s.want {
+				t.Errorf("%s, step %d: Add = %q; want %q", tc.name, i, got, s.want)
 			}
 		}
 	}
 	g := NewGroup(Docker, 100)
 	g.Add([]byte(`{"log":"{\"message\":\"Invalid access ","stream":"stdout","time":"t"}`))
-	whole, ok := g.Add([]byte(`{"log":"token.\",\"errorCode\":301}\n","stream":"stdout","time":"t"}`))
-	if !ok || string(whole) != `{"message":"Invalid access token.","errorCode":301}` {
-		t.Fatalf("Docker: %q, %v", whole, ok)
+	p := g.Add([]byte(`{"log":"token.\",\"errorCode\":301}\n","stream":"stdout","time":"t"}`))
+	if !p.Joined || string(p.Whole) != `{"message":"Invalid access token.","errorCode":301}` {
+		t.Fatalf("Docker: %+v", p)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestMaskCut(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		f             Format
+		line, want    string
+		before, after bool
+	}{
+		{"CRI end", CRI, ts + "stderr P failed resultCode=-1", ts + "stderr P failed resultCode=  ", false, true},
+		{"CRI start", CRI, ts + "stderr F 401 more", ts + "stderr F     more", true, false},
+		{"CRI both", CRI, ts + "stderr P 401 x=-1", ts + "stderr P     x=  ", true, true},
+		{"CRI one word, both", CRI, ts + "stderr P abc", ts + "stderr P    ", true, true},
+		{"CRI nothing at the cut", CRI, ts + "stderr P code: ", ts + "stderr P code: ", false, true},
+		{"CRI neither", CRI, ts + "stderr P x=-1", ts + "stderr P x=-1", false, false},
+		{"Docker end", Docker, `{"log":"resultCode=-1","stream":"stderr","time":"t"}`, `{"log":"resultCode=  ","stream":"stderr","time":"t"}`, false, true},
+		{"Docker start", Docker, `{"log":"401\n","stream":"stderr","time":"t"}`, `{"log":"   \n","stream":"stderr","time":"t"}`, true, false},
+		{"Docker escape kept", Docker, `{"log":"a\tb12","stream":"stderr","time":"t"}`, `{"log":"a\t   ","stream":"stderr","time":"t"}`, false, true},
+		{"Docker \\u escape kept", Docker, `{"log":"a\u00e9","stream":"stderr","time":"t"}`, `{"log":"a\u00e9","stream":"stderr","time":"t"}`, false, true},
+		{"Docker escaped backslash", Docker, `{"log":"a\\b12","stream":"stderr","time":"t"}`, `{"log":"a\\   ","stream":"stderr","time":"t"}`, false, true},
+		{"not a record", CRI, "x=-1", "x=-1", false, true},
+	} {
+		got := MaskCut([]byte(tc.line), tc.f, tc.before, tc.after)
+		if string(got) != tc.want {
+			t.Errorf("%s: MaskCut = %q, want %q", tc.name, got, tc.want)
+		}
+		if r, ok := ParseAs(got, tc.f); ok {
+			if _, dec := r.AppendMessage(nil); !dec {
+				t.Errorf("%s: %q no longer decodes", tc.name, got)
+			}
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		block string
+		max   int
+		f     Format
+		at    int
+	}{
+		{"none", "plain text\nwith stdout in it\n", 100, None, -1},
+		{"first line", ts + "stdout F a\n", 100, CRI, 0},
+		{"after text", "garbage first line\n" + ts + "stderr P a\n", 100, CRI, 19},
+		{"mark in text first", "a stdout b\n" + ts + "stderr F a\n", 100, CRI, 11},
+		{"docker after text", "x\n" + `{"log":"a\n","stream":"stderr","time":"t"}` + "\n", 100, Docker, 2},
+		{"earliest of both", `{"log":"a\n","stream":"stdout","time":"t"}` + "\n" + ts + "stderr F a\n", 100, Docker, 0},
+		{"too long", ts + "stdout F abcdef\n", 10, None, -1},
+		{"no newline at the end", "x\n" + ts + "stdout P a", 100, CRI, 2},
+	} {
+		f, at := Find([]byte(tc.block), tc.max)
+		if f != tc.f || at != tc.at {
+			t.Errorf("%s: Find = %v, %d; want %v, %d", tc.name, f, at, tc.f, tc.at)
+		}
 	}
 }
 

@@ -12,26 +12,28 @@ import (
 // A container runtime cuts a long line into records (package container):
 // CRI P records, or Docker records whose log does not end in \n, each
 // followed by the next piece, up to the record that ends the line. An
-// input whose first line is such a record is read as a container log: the
-// stream then also matches each line's pieces joined, so that an error
-// whose cue and code, or whose JSON object, a cut separated is still
-// found. Every record is written as it came; the annotations found in the
-// joined line go on the record that ends it (the F record), except those
-// of a code a piece already carried on its own (each piece is matched
-// alone too, as any line is: a piece that is the last output of a
-// container, never ended, keeps its own). Pieces are joined when they
-// follow each other with nothing between (a record of the other stream
-// between two pieces breaks the line: its pieces are matched alone) and
-// the joined line is no longer than MaxLine.
+// input is read as a container log from its first line that is such a
+// record, wherever it is (a concatenation, or a file whose head was cut,
+// may start with other text): the stream then matches each split line's
+// pieces joined, so that an error whose cue and code, or whose JSON
+// object, a cut separated is still found. Every record is written as it
+// came; the annotations found in the joined line go on the record that
+// ends it (the F record). A piece is never matched alone while it may be
+// joined: a cut may fall inside a code, and the piece's part of it
+// (-1 of -1401) may be another code. Pieces are joined when they follow
+// each other with nothing between and the joined line is no longer than
+// MaxLine; a record of the other stream or any other line between two
+// pieces breaks the line, and its pieces, written already, keep no
+// annotation. The pieces of a line longer than MaxLine are matched alone,
+// each with the word that touches a cut blanked out (container.MaskCut).
 
 // Joint holds what joining needs between the blocks of one input: whether
-// the input is a container log (decided on its first line), and the
+// the input is a container log (decided on its first record), and the
 // pieces of a line not ended yet. Its zero value is ready for an input's
 // first block. It is for one goroutine.
 type Joint struct {
 	decided bool
 	g       *container.Group // nil: not a container log
-	seen    []string         // system and code of each annotation on the open group's pieces
 }
 
 // Reset forgets the pieces of a line not ended yet, when what follows in
@@ -41,32 +43,20 @@ func (jt *Joint) Reset() {
 	if jt.g != nil {
 		jt.g.Reset()
 	}
-	jt.seen = jt.seen[:0]
 }
 
-// decide makes the joint a container log's if line (with or without its
-// terminator), the input's first, is a container record no longer than
-// maxLine (a longer one may come in pieces, and is no record then).
-func (jt *Joint) decide(line []byte, maxLine int) {
+// decide makes the joint a container log's if block (lines, each but
+// the last ending in LF) holds a container record no longer than maxLine
+// (a longer one may come in pieces, and is no record then). Lines before
+// that record are no records: joinedLines writes them as plain lines.
+func (jt *Joint) decide(block []byte, maxLine int) {
 	if jt.decided {
 		return
 	}
-	jt.decided = true
-	line, _ = split(line)
-	if len(line) > maxLine {
-		return
-	}
-	if f := container.Detect(line); f != container.None {
+	if f, _ := container.Find(block, maxLine); f != container.None {
+		jt.decided = true
 		jt.g = container.NewGroup(f, maxLine)
 	}
-}
-
-// firstLine is b's first line, with its LF if it has one.
-func firstLine(b []byte) []byte {
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		return b[:i+1]
-	}
-	return b
 }
 
 // format is the container log format of the input (None when not decided).
@@ -79,9 +69,6 @@ func (jt *Joint) format() container.Format {
 
 // joining says whether lines go through the joint.
 func (jt *Joint) joining() bool { return jt != nil && jt.g != nil }
-
-// annKey names an annotation's code in its system.
-func annKey(a matcher.Annotation) string { return a.Entry.System + "\x00" + a.Entry.Code }
 
 // LinesJoint is Lines for one of the blocks of an input read one after
 // another (a followed file): jt carries, from one call to the next, the
@@ -108,24 +95,7 @@ func (st *run) replay(carry []byte) {
 		}
 		line, _ := split(carry[:e])
 		st.joint.g.Add(line)
-		st.noteSeen(st.p.m.Match(line))
 		carry = carry[e:]
-	}
-}
-
-// noteSeen records the annotations of the piece just added, after a new
-// group's first piece forgot those of the group before.
-func (st *run) noteSeen(anns []matcher.Annotation) {
-	jt := st.joint
-	switch {
-	case !jt.g.Open():
-		jt.seen = jt.seen[:0]
-		return
-	case jt.g.Pieces() == 1:
-		jt.seen = jt.seen[:0]
-	}
-	for _, a := range anns {
-		jt.seen = append(jt.seen, annKey(a))
 	}
 }
 
@@ -159,8 +129,10 @@ func (st *run) joinedLines(block []byte) error {
 }
 
 // joinLine writes one line of a container log (with its terminator, if
-// it has one) through the joint: a piece is matched alone, a record that
-// ends pieces is matched on the whole line.
+// it has one) through the joint: a piece held to be joined is written
+// without annotation, a record that ends pieces is matched on the whole
+// line, a piece of a line too long to join is matched with the word at
+// its cuts blanked out, and any other line as it is.
 func (st *run) joinLine(b []byte) error {
 	line, term := split(b)
 	jt := st.joint
@@ -168,27 +140,15 @@ func (st *run) joinLine(b []byte) error {
 		jt.Reset()
 		return st.longLine(line, term)
 	}
-	whole, ended := jt.g.Add(line)
 	var anns []matcher.Annotation
-	if ended {
-		for _, a := range st.p.m.Match(whole) {
-			if !contains(jt.seen, annKey(a)) {
-				anns = append(anns, a)
-			}
-		}
-		jt.seen = jt.seen[:0]
-	} else {
+	switch p := jt.g.Add(line); {
+	case p.Joined:
+		anns = st.p.m.Match(p.Whole)
+	case p.Held:
+	case p.CutBefore || p.CutAfter:
+		anns = st.p.m.Match(container.MaskCut(line, jt.g.Format(), p.CutBefore, p.CutAfter))
+	default:
 		anns = st.p.m.Match(line)
-		st.noteSeen(anns)
 	}
 	return st.write(line, term, anns)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

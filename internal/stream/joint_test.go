@@ -74,7 +74,8 @@ func (s *recordSink) Flush() error                                      { return
 
 // TestJointAnnotations: in a container log, the record that ends a line
 // the runtime split is annotated with what the whole line carries; the
-// pieces keep what they carry alone, which is not repeated.
+// pieces are never matched alone while they may be joined, and the pieces
+// of a line too long to join are matched without the word at a cut.
 func TestJointAnnotations(t *testing.T) {
 	t.Parallel()
 	voltmx := "2024-05-14 08:00:01.415 ERROR [VMXSync] upload batch 3/7 failed errorCode=-1012"
@@ -110,14 +111,45 @@ func TestJointAnnotations(t *testing.T) {
 			want: []string{"", "201"},
 		},
 		{
-			name: "a piece that carries the error itself keeps it; the end does not repeat it",
+			name: "a piece that carries the error itself is not matched alone: the end carries it",
 			in:   []string{cri("stderr", "P", efota+" and then "), cri("stderr", "F", "more text")},
-			want: []string{"-1401", ""},
+			want: []string{"", "-1401"},
 		},
 		{
-			name: "but gets what only the whole line has",
+			name: "with what only the whole line has",
 			in:   []string{cri("stderr", "P", efota+` then {"message":"Invalid access `), cri("stderr", "F", `token.","errorCode":301}`)},
-			want: []string{"-1401", "301"},
+			want: []string{"", "-1401,301"},
+		},
+		{
+			name: "a cut inside a code: the piece's part of it (-1, a real code) is not annotated",
+			in:   []string{cri("stderr", "P", efota[:len(efota)-3]), cri("stderr", "F", "401")},
+			want: []string{"", "-1401"},
+		},
+		{
+			name: "Docker: a cut inside a code",
+			in:   []string{docker("stderr", efota[:len(efota)-3], false), docker("stderr", "401", true)},
+			want: []string{"", "-1401"},
+		},
+		{
+			// Lines are up to 123 bytes, the pieces' messages add up
+			// to more than 130: the line is not joined, and the pieces
+			// from the one that makes it too long on are matched alone.
+			name: "a cut inside a code of a line too long to join: neither part is taken for a code",
+			in:   []string{cri("stderr", "P", strings.Repeat("x", 60)), cri("stderr", "P", "x "+efota[:len(efota)-3]), cri("stderr", "F", "401 done")},
+			want: []string{"", "", ""},
+			max:  130,
+		},
+		{
+			name: "the pieces of a line too long to join keep a code away from the cut",
+			in:   []string{cri("stderr", "P", strings.Repeat("x", 60)), cri("stderr", "P", "x "+efota+" x"), cri("stderr", "F", "more")},
+			want: []string{"", "-1401", ""},
+			max:  130,
+		},
+		{
+			name: "the record that ends a line too long to join, a code away from the cut",
+			in:   []string{cri("stderr", "P", strings.Repeat("x", 60)), cri("stderr", "F", "x "+efota)},
+			want: []string{"", "-1401"},
+			max:  130,
 		},
 		{
 			name: "the other stream between the pieces breaks the line",
@@ -141,9 +173,9 @@ func TestJointAnnotations(t *testing.T) {
 			max:  75,
 		},
 		{
-			name: "pieces at the end of the input, never ended, are matched alone",
+			name: "pieces at the end of the input, never ended, are not matched: they may end inside a code",
 			in:   []string{cri("stderr", "F", "x"), cri("stderr", "P", efota)},
-			want: []string{"", "-1401"},
+			want: []string{"", ""},
 		},
 		{
 			name: "Docker json-file: a code cut in two",
@@ -161,9 +193,14 @@ func TestJointAnnotations(t *testing.T) {
 			want: []string{"", "-1012"},
 		},
 		{
-			name: "not a container log (its first line is no record): pieces are not joined",
+			name: "a first line that is no record: the records after it are joined all the same",
 			in:   []string{"plain first line", cri("stderr", "P", voltmx[:70]), cri("stderr", "F", voltmx[70:])},
-			want: []string{"", "", ""},
+			want: []string{"", "", "-1012"},
+		},
+		{
+			name: "a first line that is no record, Docker",
+			in:   []string{"plain first line", docker("stderr", efota[:len(efota)-3], false), docker("stderr", "401", true)},
+			want: []string{"", "", "-1401"},
 		},
 		{
 			name: "a time stamp that is not RFC 3339 is no record",

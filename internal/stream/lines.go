@@ -37,7 +37,7 @@ func (st *run) lines(block []byte) error {
 		return nil
 	}
 	if st.joint != nil && !st.joint.decided {
-		st.joint.decide(firstLine(block), st.p.opts.MaxLine)
+		st.joint.decide(block, st.p.opts.MaxLine)
 	}
 	if st.joint.joining() {
 		return st.joinedLines(block)
@@ -199,7 +199,6 @@ func (st *run) last(b []byte) error {
 // never a container record's piece: it ends any pieces before it.
 func (st *run) longStart(b []byte) error {
 	if st.joint != nil {
-		st.joint.decided = true
 		st.joint.Reset()
 	}
 	if err := st.sink.LongStart(); err != nil {

@@ -74,18 +74,16 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 
 	// Every unit read is sent: what was read is written. The writer keeps
 	// draining after a write error, so sends never block for good. The
-	// reader decides on the first unit whether the input is a container
-	// log, and hands each unit the pieces of a split line that the units
-	// before ended with, so that its worker can join them.
+	// reader decides, on the first unit that holds a container record,
+	// whether the input is a container log, and hands each unit the
+	// pieces of a split line that the units before ended with, so that
+	// its worker can join them.
 	var jt Joint
 	var carry []byte
 	sp := &splitter{r: r, maxLine: p.opts.MaxLine, size: chunkSize, stop: writeFailed.Load,
 		emit: func(u unit, b []byte) error {
-			if !jt.decided {
-				if u == unitLines || u == unitLast {
-					jt.decide(firstLine(b), p.opts.MaxLine)
-				}
-				jt.decided = true
+			if !jt.decided && (u == unitLines || u == unitLast) {
+				jt.decide(b, p.opts.MaxLine)
 			}
 			j := &job{kind: u, done: make(chan struct{}), format: jt.format(), carry: carry}
 			if jt.joining() {
