@@ -69,7 +69,7 @@ type State struct {
 	// the caller keeps none).
 	Output *OutputMark `json:"output,omitempty"`
 	path   string
-	lock     *os.File
+	lock   *os.File
 }
 
 // OutputMark is the output file that the lines counted in a State were
