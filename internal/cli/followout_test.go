@@ -87,3 +87,38 @@ func TestFollowOutputReconcile(t *testing.T) {
 		})
 	}
 }
+
+// TestStateSavedAfterOutputSynced: the state is saved only once the -o
+// output holding the lines it counts was synced: when the sync fails, the
+// state on disk stays as it was (behind the output, never ahead), and
+// stderr says why.
+func TestStateSavedAfterOutputSynced(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stPath, outPath := filepath.Join(dir, "st.json"), filepath.Join(dir, "out.log")
+	st, err := follow.LoadState(stPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var stderr bytes.Buffer
+	e := newEnv(Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr})
+	w, err := openFollowOutput(e, outPath, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo := w.(*followOutput)
+	sv := &stateSaver{state: st, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e, out: fo}
+	w.Write([]byte("line\n"))
+	sv.handled(follow.Chunk{Source: "/a.log", Data: []byte("line\n"), Pos: follow.Position{Offset: 5}})
+	sv.flushed(true)
+	fo.file.Close() // the sync fails
+	sv.save(true)
+	if _, err := os.Stat(stPath); err == nil {
+		b, _ := os.ReadFile(stPath)
+		t.Fatalf("state saved although the output could not be synced: %s", b)
+	}
+	if !strings.Contains(stderr.String(), "fsync") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
