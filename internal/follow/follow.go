@@ -125,8 +125,12 @@
 // A line is held until its terminator arrives, up to Config.MaxLine bytes.
 // Past that it is delivered in pieces (Part Piece, then LastPiece) as its
 // bytes arrive, so memory per file is bounded by MaxLine plus one read
-// (256 KiB), whatever the line or hole. A Position taken inside such a line
-// says so (InLine), and a restart continues with the rest of it as pieces.
+// (256 KiB), whatever the line or hole. Over all files, the unfinished
+// lines held add up to at most Config.MaxHeld (plus one read): past it,
+// the longest of them is delivered in pieces the same way, so that many
+// files each ending in a long unfinished line do not hold files times
+// MaxLine. A Position taken inside such a line says so (InLine), and a
+// restart continues with the rest of it as pieces.
 //
 // # Patterns
 //
