@@ -48,7 +48,8 @@ import (
 // -o naming something else (a FIFO, a terminal, /dev/null) is written
 // directly. In follow mode, -o FILE is written directly too, as lines
 // come: with --state it is appended to, since the state says its lines
-// were written; without, it is truncated first.
+// were written (once truncated back to the length saved with the state:
+// see openFollowOutput); without, it is truncated first.
 
 // destination is the filter's output: standard output or -o FILE, with the
 // lines written to it counted (for a second signal's report).
