@@ -304,6 +304,12 @@ func openFollowOutput(e *env, name string, st *follow.State) (io.Writer, error) 
 		flag = os.O_RDWR | os.O_CREATE | os.O_APPEND
 	}
 	f, err := os.OpenFile(name, flag, 0o666)
+	readable := st != nil
+	if err != nil && readable && errors.Is(err, fs.ErrPermission) {
+		// Write-only: its end cannot be looked at.
+		readable = false
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +319,7 @@ func openFollowOutput(e *env, name string, st *follow.State) (io.Writer, error) 
 		fo.regular = true
 		fo.markable = c == compress.None
 		if fo.markable && st != nil {
-			if err := fo.reconcile(e, fi, st.Output); err != nil {
+			if err := fo.reconcile(e, fi, st.Output, readable); err != nil {
 				f.Close()
 				return nil, err
 			}
@@ -331,8 +337,9 @@ func openFollowOutput(e *env, name string, st *follow.State) (io.Writer, error) 
 }
 
 // reconcile truncates the output back to the state's mark when it is the
-// file the mark names and is longer, and ends a partial last line.
-func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark) error {
+// file the mark names and is longer, and ends a partial last line (when
+// the file can be read).
+func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark, readable bool) error {
 	size := fi.Size()
 	abs, _ := filepath.Abs(f.name)
 	dev, ino, ok := follow.FileIdentity(fi)
@@ -351,7 +358,7 @@ func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark) e
 		}
 	}
 	f.start = size
-	if size == 0 {
+	if size == 0 || !readable {
 		return nil
 	}
 	last := make([]byte, 1)
