@@ -504,7 +504,11 @@ func (fl *Follower) step(f *file) bool {
 				continue
 			}
 			g.sawRead(fl.buf[:n])
+			before := len(g.pend)
 			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+			if fl.held += len(g.pend) - before; fl.held > fl.cfg.MaxHeld {
+				fl.shed()
+			}
 			f.lastErr = ""
 			progress = true
 			budget -= n
@@ -752,7 +756,11 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
 		if n > 0 {
 			g.sawRead(fl.buf[:n])
+			before := len(g.pend)
 			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+			if fl.held += len(g.pend) - before; fl.held > fl.cfg.MaxHeld {
+				fl.shed()
+			}
 		}
 		if err == io.EOF {
 			break
@@ -1141,4 +1149,35 @@ func (fl *Follower) findByID(f *file, p Position) *gen {
 		g.close()
 	}
 	return nil
+}
+
+// shed keeps the unfinished lines held within Config.MaxHeld: while they
+// add up to more, the longest is delivered as a piece (what follows of its
+// line comes in pieces too, as for a line longer than MaxLine).
+func (fl *Follower) shed() {
+	for {
+		fl.held = 0
+		var big *gen
+		for g, f := range fl.gens {
+			if f.cur != g {
+				continue
+			}
+			fl.held += len(g.pend)
+			if big == nil || len(g.pend) > len(big.pend) {
+				big = g
+			}
+		}
+		if fl.held <= fl.cfg.MaxHeld || big == nil {
+			return
+		}
+		n := pendingLen(big.pend) // a last CR may be half a CRLF
+		if n == 0 {
+			return
+		}
+		data := append([]byte(nil), big.pend[:n]...)
+		big.pend = append([]byte(nil), big.pend[n:]...)
+		big.long = true
+		fl.held -= n
+		fl.deliver(fl.gens[big], big, []piece{{data, Piece}})
+	}
 }

@@ -125,8 +125,12 @@
 // A line is held until its terminator arrives, up to Config.MaxLine bytes.
 // Past that it is delivered in pieces (Part Piece, then LastPiece) as its
 // bytes arrive, so memory per file is bounded by MaxLine plus one read
-// (256 KiB), whatever the line or hole. A Position taken inside such a line
-// says so (InLine), and a restart continues with the rest of it as pieces.
+// (256 KiB), whatever the line or hole. Over all files, the unfinished
+// lines held add up to at most Config.MaxHeld (plus one read): past it,
+// the longest of them is delivered in pieces the same way, so that many
+// files each ending in a long unfinished line do not hold files times
+// MaxLine. A Position taken inside such a line says so (InLine), and a
+// restart continues with the rest of it as pieces.
 //
 // # Patterns
 //
@@ -237,6 +241,11 @@ type Config struct {
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.
 	MaxLine int
+	// MaxHeld bounds the bytes of unfinished last lines held over all
+	// files: when they add up to more, the longest is delivered in
+	// pieces, as a line longer than MaxLine is. Zero means twice MaxLine,
+	// and at least 16 MiB; it is never less than MaxLine.
+	MaxHeld int
 	// PollInterval is how often files are checked when no change
 	// notification arrives (a safety net: notifications wake the
 	// follower at once), and how often patterns are matched again. Zero
@@ -378,6 +387,7 @@ const (
 	fallbackPoll   = 20 * time.Millisecond
 	defaultRelease = 2 * time.Second
 	defaultMaxLine = 1 << 20
+	defaultMaxHeld = 16 << 20
 	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
 	// get a turn.
@@ -426,6 +436,10 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	// held counts the bytes of unfinished lines held (gen.pend) over all
+	// generations; it may count more than there are (generations that
+	// ended), never less, and is counted again when over Config.MaxHeld.
+	held int
 }
 
 // New starts following cfg.Files. A name of "-" is refused (standard input
@@ -444,6 +458,10 @@ func New(cfg Config) (*Follower, error) {
 	if cfg.ReleaseAfter <= 0 {
 		cfg.ReleaseAfter = defaultRelease
 	}
+	if cfg.MaxHeld <= 0 {
+		cfg.MaxHeld = max(2*cfg.MaxLine, defaultMaxHeld)
+	}
+	cfg.MaxHeld = max(cfg.MaxHeld, cfg.MaxLine)
 	for _, x := range cfg.Exclude {
 		if _, err := filepath.Match(x, ""); err != nil {
 			return nil, fmt.Errorf("exclude pattern %q: %w", x, err)
