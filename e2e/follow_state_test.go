@@ -145,6 +145,13 @@ func TestFollowStateBeforeFirstSave(t *testing.T) {
 // request to stop: everything read is written (exit 143), not dropped as on
 // a second signal. The second is sent once the first was delivered, the
 // order in which it used to end errtag at once.
+//
+// errtag takes the same signal within 200 ms as the same request. On a
+// loaded machine this test may not get its second signal out that soon
+// after the first: such a try does not count. Every try that counts (up
+// to three) must see one request; before, most saw two (the signals are
+// not always delivered apart, so one try alone would not tell). It skips
+// if no try counted.
 func TestFollowTimeoutDoubleTerm(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
@@ -153,23 +160,35 @@ func TestFollowTimeoutDoubleTerm(t *testing.T) {
 	dir := t.TempDir()
 	app := filepath.Join(dir, "big.log")
 	want := recLines(t, app, "a", 100000)
-	c := startPiped(t, nil, nil, errtagArgv("-f", "--from-start", app)...)
-	first := make([]byte, 100)
-	if _, err := io.ReadFull(c.outR, first); err != nil {
-		t.Fatal(err)
+	counted := 0
+	for try := 0; try < 8 && counted < 3; try++ {
+		c := startPiped(t, nil, nil, errtagArgv("-f", "--from-start", app)...)
+		first := make([]byte, 100)
+		if _, err := io.ReadFull(c.outR, first); err != nil {
+			t.Fatal(err)
+		}
+		// Not read from now on: errtag fills the pipe and blocks.
+		pid := c.cmd.Process.Pid
+		sent := time.Now()
+		syscall.Kill(pid, syscall.SIGTERM)
+		waitUntil(t, "the first SIGTERM to be delivered", func() bool { return !sigPending(pid, syscall.SIGTERM) })
+		syscall.Kill(pid, syscall.SIGTERM) // the process group's
+		gap := time.Since(sent)
+		rest, _ := io.ReadAll(c.outR)
+		code := c.wait(pollDeadline)
+		if gap > 100*time.Millisecond {
+			t.Logf("try %d: the second SIGTERM went %v after the first: does not count", try, gap)
+			continue
+		}
+		counted++
+		got := string(first) + string(rest)
+		if code == 143 && !strings.Contains(c.stderr.String(), "second signal") && strings.HasPrefix(want, got) && strings.HasSuffix(got, "\n") && len(got) >= 100 {
+			continue
+		}
+		t.Errorf("try %d: exit %d, %d bytes (a prefix of the file: %v), stderr %q", try, code, len(got), strings.HasPrefix(want, got), c.stderr.String())
 	}
-	// Not read from now on: errtag fills the pipe and blocks.
-	pid := c.cmd.Process.Pid
-	syscall.Kill(pid, syscall.SIGTERM)
-	waitUntil(t, "the first SIGTERM to be delivered", func() bool { return !sigPending(pid, syscall.SIGTERM) })
-	syscall.Kill(pid, syscall.SIGTERM) // the process group's
-	rest, _ := io.ReadAll(c.outR)
-	if code := c.wait(pollDeadline); code != 143 {
-		t.Errorf("exit %d, want 143; stderr %q", code, c.stderr.String())
-	}
-	got := string(first) + string(rest)
-	if strings.Contains(c.stderr.String(), "second signal") || !strings.HasPrefix(want, got) || !strings.HasSuffix(got, "\n") || len(got) < 100 {
-		t.Fatalf("got %d bytes (a prefix of the file: %v), stderr %q", len(got), strings.HasPrefix(want, got), c.stderr.String())
+	if counted == 0 {
+		t.Skip("the machine was too loaded to send two signals within 100 ms")
 	}
 }
 
