@@ -56,6 +56,10 @@ type file struct {
 	// count when the directory was last listed for them.
 	changedAt, scannedAt int
 	lastScan             time.Time
+	// listedAt is the round in which the last listing of the directory
+	// that held still began: every generation rotated away before a
+	// generation seen at the name by then was in it (or known before).
+	listedAt uint64
 }
 
 type doneGen struct {
@@ -307,16 +311,19 @@ func (fl *Follower) lookAround(f *file) {
 	if f.scannedAt == f.changedAt && !f.scanDue {
 		return
 	}
+	before := f.changedAt
 	for range 4 {
 		fl.observe(f)
-		before := f.changedAt
+		before = f.changedAt
 		fl.scanSiblings(f, false)
 		fl.observe(f)
 		if f.changedAt == before {
 			break
 		}
 	}
-	f.scannedAt = f.changedAt
+	// Changes seen after the last listing began are not covered by it:
+	// the next rotation lists again.
+	f.scannedAt = before
 }
 
 // left notes that the name no longer holds its newest generation.
@@ -363,6 +370,10 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		}
 	}()
 	list, stable := stableSiblings(f.dir, f.base)
+	f.listedAt = fl.round
+	if fl.cfg.listed != nil {
+		fl.cfg.listed()
+	}
 	// How numbered copies are named is learnt from the generations
 	// whose age is known: read ones (oldest), the current one, those
 	// seen at the name (in the order seen). Unknown ones are newer than
@@ -676,7 +687,16 @@ func (fl *Follower) rotate(f *file) bool {
 	fl.lookAround(f)
 	live := fl.live(f)
 	var later []*gen
+	deferred := false
 	for _, q := range f.queue {
+		if q.atName && q.seq > f.listedAt {
+			// Seen at the name after the last listing of the
+			// directory began: generations rotated away before it
+			// may be missing from the listing. It waits for the next
+			// one (taking it now could put it before them).
+			f.scanDue, deferred = true, true
+			continue
+		}
 		q.refresh()
 		if !q.atName && live != nil && live != f.cur && heldBy(q, live.f, live.size) {
 			continue // a copy of the live file, not truncated yet
@@ -684,7 +704,7 @@ func (fl *Follower) rotate(f *file) bool {
 		later = append(later, q)
 	}
 	if len(later) == 0 {
-		return false
+		return deferred
 	}
 	seq := order(f.base, f.numbers, later)
 	last := -1
@@ -695,7 +715,7 @@ func (fl *Follower) rotate(f *file) bool {
 	}
 	if last < 0 {
 		if f.cur != nil {
-			return false // the newer files are empty: the old one may still grow
+			return deferred // the newer files are empty: the old one may still grow
 		}
 		last = len(seq) - 1
 	}

@@ -259,6 +259,9 @@ type Config struct {
 	// atEOF, in tests, runs when a file was read to its end, before the
 	// follower looks for rotation and truncation.
 	atEOF func(name string)
+	// listed, in tests, runs after each listing of a directory for
+	// rotated copies.
+	listed func()
 }
 
 // Note says what happened to a followed file.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -442,4 +443,40 @@ func TestLatency(t *testing.T) {
 		worst = max(worst, d)
 	}
 	t.Logf("idle append to delivery: mean %v, worst %v over %d lines", total/n, worst, n)
+}
+
+// TestRotationsDuringListings: the name keeps moving on while the follower
+// lists the directory, and every time a generation is created, written and
+// rotated away after the listing without ever being seen at the name. The
+// generation seen at the name afterwards must not be read before it: all
+// generations come out whole, oldest first.
+func TestRotationsDuringListings(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "")
+	var armed atomic.Bool
+	n := 0
+	var want strings.Builder
+	want.WriteString("G0\n")
+	s := startManual(t, Config{Files: []string{p}, listed: func() {
+		if !armed.Load() || n >= 20 {
+			return
+		}
+		// Two rotations: the first new file is never seen at the
+		// name, the second is.
+		for range 2 {
+			n++
+			rename(t, p, fmt.Sprintf("%s.%d", p, n))
+			line := fmt.Sprintf("G%d\n", n)
+			write(t, p, line)
+			want.WriteString(line)
+		}
+	}})
+	s.settle(t)
+	appendTo(t, p, "G0\n")
+	armed.Store(true)
+	got := text(s.settle(t))
+	if got != want.String() {
+		t.Fatalf("got %q, want %q", got, want.String())
+	}
 }
