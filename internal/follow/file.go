@@ -30,6 +30,10 @@ type file struct {
 	// still holds (copytruncate made the copy but did not truncate yet)
 	// wait here too.
 	queue []*gen
+	// retired holds generations rotated away that are read on (complete
+	// lines only) until they have been idle for Config.RotateWait, oldest
+	// first: their writer may not have reopened the name yet.
+	retired []*gen
 	// done lists generations read to their end (and compressed copies):
 	// they are not read again. since is a lower bound on the modification
 	// time of a generation that was not read yet.
@@ -96,6 +100,11 @@ func (f *file) holds(fi os.FileInfo) bool {
 		return true
 	}
 	for _, q := range f.queue {
+		if os.SameFile(q.fi, fi) {
+			return true
+		}
+	}
+	for _, q := range f.retired {
 		if os.SameFile(q.fi, fi) {
 			return true
 		}
@@ -236,7 +245,14 @@ func (fl *Follower) posOf(f *file, g *gen, inLine bool) Position {
 func (fl *Follower) deliver(f *file, g *gen, ps []piece) {
 	for _, p := range ps {
 		g.advance(p.data)
-		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: fl.posOf(f, g, p.part == Piece)})
+		pos := fl.posOf(f, g, p.part == Piece)
+		if f.cur != nil && f.cur != g && slices.Contains(f.retired, g) {
+			// A generation read on after a rotation: the
+			// Position to save is the current one's (a restart
+			// goes on with it; see finishRetired).
+			pos = fl.posOf(f, f.cur, f.cur.long)
+		}
+		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: pos})
 	}
 }
 
@@ -475,16 +491,16 @@ func (fl *Follower) step(f *file) bool {
 	if !f.started {
 		return fl.start(f)
 	}
+	progress := len(f.retired) > 0 && fl.tendRetired(f, false)
 	if f.cur == nil {
 		fl.observe(f)
 		if f.nameGone && len(f.queue) == 0 && (f.glob || f.retiring) {
 			fl.release(f)
 			return true
 		}
-		return fl.rotate(f)
+		return fl.rotate(f) || progress
 	}
 	g := f.cur
-	progress := false
 	for budget := roundBudget; g.skip == ""; {
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
 		if n > 0 {
@@ -727,10 +743,10 @@ func (fl *Follower) rotate(f *file) bool {
 	// noticed meanwhile is compared with them; each leaves the queue
 	// once read (finished).
 	if f.cur != nil {
-		if !fl.drain(f, f.cur) {
+		if !fl.readOn(f, f.cur, false) {
 			return true // stopped
 		}
-		fl.finished(f, f.cur)
+		fl.retire(f, f.cur)
 		f.cur = nil
 	}
 	if f.retiring {
@@ -738,10 +754,11 @@ func (fl *Follower) rotate(f *file) bool {
 		return true
 	}
 	for _, q := range seq[:last] {
-		if !fl.drain(f, q) {
+		if !fl.readOn(f, q, false) {
 			return true
 		}
-		fl.finished(f, q)
+		f.queue = without(f.queue, q)
+		fl.retire(f, q)
 	}
 	f.cur = seq[last]
 	f.queue = without(f.queue, f.cur)
@@ -753,7 +770,81 @@ func (fl *Follower) rotate(f *file) bool {
 
 // drain reads g to its end and delivers it, the last line even if it is
 // incomplete. It reports false if the follower was stopped first.
-func (fl *Follower) drain(f *file, g *gen) bool {
+func (fl *Follower) drain(f *file, g *gen) bool { return fl.readOn(f, g, true) }
+
+// retire keeps g, rotated away, to be read on until it is idle (see
+// Config.RotateWait); beyond maxRetired the oldest is finished now.
+func (fl *Follower) retire(f *file, g *gen) {
+	if g.skip != "" {
+		fl.finished(f, g)
+		return
+	}
+	g.refresh()
+	f.retired = append(f.retired, g)
+	if len(f.retired) > maxRetired {
+		old := f.retired[0]
+		f.retired = f.retired[1:]
+		fl.readOn(f, old, true)
+		fl.finished(f, old)
+	}
+}
+
+// tendRetired reads on f's generations rotated away, complete lines only,
+// and finishes those idle for Config.RotateWait (all of them with all; also
+// when stopping). It reports whether it delivered or finished anything.
+func (fl *Follower) tendRetired(f *file, all bool) bool {
+	if all {
+		fl.finishing = true
+		defer func() { fl.finishing = false }()
+	}
+	progress := false
+	for len(f.retired) > 0 {
+		g := f.retired[0]
+		before := g.readOff()
+		final := all || (g.refresh() && time.Since(g.grew) >= fl.cfg.RotateWait)
+		if !fl.readOn(f, g, final) && !all {
+			return true // stopped
+		}
+		if g.readOff() != before {
+			progress = true
+		}
+		if !final {
+			break // the newer ones are read on after it
+		}
+		f.retired = f.retired[1:]
+		fl.finished(f, g)
+		progress = true
+	}
+	// Generations after the first are read on too, complete lines
+	// only, in order; they are finished once they come first.
+	for _, g := range f.retired[min(1, len(f.retired)):] {
+		before := g.readOff()
+		if !fl.readOn(f, g, false) {
+			return true
+		}
+		if g.readOff() != before {
+			progress = true
+		}
+	}
+	return progress
+}
+
+// finishRetired reads every generation still read on after a rotation to
+// its end, its last line delivered even if incomplete: when the follower
+// stops, a saved Position leads to the current generation only, so what
+// they hold would not be read by the next run.
+func (fl *Follower) finishRetired() {
+	for _, f := range fl.files {
+		if len(f.retired) > 0 {
+			fl.tendRetired(f, true)
+		}
+	}
+}
+
+// readOn reads g from where it stands to its end and delivers the complete
+// lines, and with final the last line even if it is incomplete. It reports
+// false if the follower was stopped first.
+func (fl *Follower) readOn(f *file, g *gen, final bool) bool {
 	if g.skip != "" {
 		return true
 	}
@@ -766,7 +857,7 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 		}
 	}
 	for {
-		if fl.stopping() {
+		if fl.stopping() && !fl.finishing {
 			return false
 		}
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
@@ -781,6 +872,9 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 			fl.report(f, err)
 			break
 		}
+	}
+	if !final {
+		return true
 	}
 	if p, ok := g.rest(); ok {
 		fl.deliver(f, g, []piece{p})
@@ -925,6 +1019,7 @@ func (fl *Follower) maybeRelease(f *file) bool {
 
 // release forgets f (a file matched by a pattern that is gone).
 func (fl *Follower) release(f *file) {
+	fl.tendRetired(f, true)
 	if f.cur != nil {
 		fl.disown(f.cur)
 		f.cur = nil

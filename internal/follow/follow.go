@@ -68,16 +68,28 @@
 //
 // # How rotation is made lossless
 //
-// Rotation assumes what every log writer does: it does not write to the old
-// file after its first write to the new one. When the name holds another
-// file and that file (or a generation rotated away unseen) has data, the
-// current generation is complete: it is read to its end through the
-// descriptor held (an incomplete last line is delivered without a
-// terminator), then every generation after it but the newest with data is
-// read whole, oldest first, and the newest becomes current, read from 0.
-// While every newer file is still empty the current one is followed on,
-// since its writer may not have switched yet; generations rotated away
-// unseen do not wait for the new file's first line.
+// When the name holds another file and that file (or a generation rotated
+// away unseen) has data, the name has moved on: the current generation is
+// read to its end through the descriptor held, then every generation after
+// it but the newest with data, oldest first, and the newest becomes
+// current, read from 0. While every newer file is still empty the current
+// one is followed on, since its writer may not have switched yet;
+// generations rotated away unseen do not wait for the new file's first
+// line.
+//
+// A writer may still append to the old file after the new one has data: a
+// daemon that keeps its descriptor until logrotate's postrotate tells it to
+// reopen, while another process already writes to the new file. So the
+// generations left behind stay open and are read on, complete lines only,
+// until each has not grown for Config.RotateWait (5 s); only then is an
+// incomplete last line delivered (without a terminator: it is never joined
+// with another generation's line), and the file closed. Their late lines
+// come after lines of the newer file delivered meanwhile: order holds per
+// generation, and generations start oldest first. At most maxRetired (16)
+// are read on per name; beyond that the oldest is finished at once. At
+// Stop they are read to their end first, last line included: the Position
+// their chunks carry is the current generation's, so the next run would
+// not come back to them.
 //
 // Generations are ordered by when they were seen at the name. A generation
 // found rotated away without ever being seen at the name (it came and went
@@ -172,8 +184,8 @@
 //
 // # Limits
 //
-//   - Data written to a rotated file after the new file has data (a second
-//     writer still appending to the old one) is not read.
+//   - Data written to a rotated file more than RotateWait after its last
+//     growth (or after the follower stopped) is not read.
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are
@@ -252,6 +264,14 @@ type Config struct {
 	// one renamed away without being deleted is kept 60 times as long.
 	// Zero means 2 s.
 	ReleaseAfter time.Duration
+	// RotateWait is how long a generation rotated away is read on after
+	// the name moved to a newer file: a writer that keeps its descriptor
+	// until it is told to reopen (logrotate's create with a postrotate
+	// reload) goes on writing to it. It is read on, complete lines only,
+	// until it has not grown for RotateWait; then its last line, if
+	// incomplete, is delivered and it is closed. Zero means 5 s (tail's
+	// --max-unchanged-stats at its default --sleep-interval).
+	RotateWait time.Duration
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -380,6 +400,11 @@ const (
 	defaultPoll    = 250 * time.Millisecond
 	fallbackPoll   = 20 * time.Millisecond
 	defaultRelease = 2 * time.Second
+	// defaultRotateWait is Config.RotateWait's default.
+	defaultRotateWait = 5 * time.Second
+	// maxRetired bounds the generations of one name read on after a
+	// rotation: beyond it the oldest is finished at once.
+	maxRetired = 16
 	defaultMaxLine = 1 << 20
 	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
@@ -429,6 +454,9 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	// finishing: generations read on after a rotation are being
+	// finished, even while stopping.
+	finishing bool
 }
 
 // New starts following cfg.Files. A name of "-" is refused (standard input
@@ -446,6 +474,9 @@ func New(cfg Config) (*Follower, error) {
 	}
 	if cfg.ReleaseAfter <= 0 {
 		cfg.ReleaseAfter = defaultRelease
+	}
+	if cfg.RotateWait <= 0 {
+		cfg.RotateWait = defaultRotateWait
 	}
 	for _, x := range cfg.Exclude {
 		if _, err := filepath.Match(x, ""); err != nil {
@@ -612,6 +643,7 @@ func (fl *Follower) run() {
 		fl.watch.close()
 		fl.closeAll()
 	}()
+	defer fl.finishRetired()
 	if fl.watch != nil && fl.watch.err != nil {
 		fl.send(Chunk{Err: fl.watch.err})
 	}
