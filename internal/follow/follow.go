@@ -404,7 +404,7 @@ const (
 	defaultRotateWait = 5 * time.Second
 	// maxRetired bounds the generations of one name read on after a
 	// rotation: beyond it the oldest is finished at once.
-	maxRetired = 16
+	maxRetired     = 16
 	defaultMaxLine = 1 << 20
 	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
