@@ -150,8 +150,10 @@
 // files matched by Config.Exclude (by path or base name), what is not a
 // regular file, a rotated copy of another matched file (app.log* matches
 // app.log.1, which is read as a generation of app.log, not twice), a file
-// already followed or read under another name (a second symlink to it), and
-// compressed files, reported once (Skipped). A pattern that matches nothing
+// already followed or read under another name (a second symlink to it),
+// compressed files, reported once (Skipped), and the caller's own output
+// (Config.Outputs), reported once (Output) or, matched at start, refused by
+// New. A pattern that matches nothing
 // yet is said once (NoMatch). A file matched by a pattern whose name has no
 // file any more, read to its end and idle for ReleaseAfter (deleted) or 60
 // times that (renamed away), is released: its descriptor closed, its
@@ -272,6 +274,15 @@ type Config struct {
 	// incomplete, is delivered and it is closed. Zero means 5 s (tail's
 	// --max-unchanged-stats at its default --sleep-interval).
 	RotateWait time.Duration
+	// Outputs are files the caller writes (by path: they may not exist
+	// yet) and OutputFiles those it has open (its standard output): a
+	// file that is one of them (same device and inode) is never
+	// followed, which would read back what was written, growing without
+	// end. New refuses a named file, or a file a pattern matches at
+	// start, that is one (OutputError); one that a pattern matches later
+	// is left out with an Output note.
+	Outputs     []string
+	OutputFiles []os.FileInfo
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -321,6 +332,9 @@ const (
 	// writer without O_APPEND went on past a copytruncate), were
 	// skipped.
 	Hole
+	// Output: the file Source, matched by a pattern, is one of
+	// Config.Outputs: it is not followed. Pos means nothing.
+	Output
 )
 
 func (n Note) String() string {
@@ -341,6 +355,8 @@ func (n Note) String() string {
 		return "no match"
 	case Hole:
 		return "hole"
+	case Output:
+		return "output"
 	}
 	return ""
 }
@@ -378,7 +394,33 @@ type Chunk struct {
 
 // HasPos reports whether c.Pos is a position of c.Source to be saved.
 func (c Chunk) HasPos() bool {
-	return c.Source != "" && c.Err == nil && c.Note != Skipped && c.Note != NoMatch
+	return c.Source != "" && c.Err == nil && c.Note != Skipped && c.Note != NoMatch && c.Note != Output
+}
+
+// OutputError is returned by New for a file to follow that is one of
+// Config.Outputs.
+type OutputError struct {
+	Name   string // the file, as given or as a pattern matched it
+	Output string // the output it is
+}
+
+func (e *OutputError) Error() string {
+	return fmt.Sprintf("%s: the output (%s): following it would read back what is written to it", e.Name, e.Output)
+}
+
+// outputOf names the output fi is ("" if none).
+func (fl *Follower) outputOf(fi os.FileInfo) string {
+	for _, o := range fl.cfg.OutputFiles {
+		if o != nil && os.SameFile(o, fi) {
+			return "standard output"
+		}
+	}
+	for _, p := range fl.cfg.Outputs {
+		if ofi, err := os.Stat(p); err == nil && os.SameFile(ofi, fi) {
+			return "-o " + p
+		}
+	}
+	return ""
 }
 
 // ErrNoFiles is returned by New when Config.Files is empty.
@@ -454,6 +496,7 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	startErr error // a file matched at start that cannot be followed
 	// finishing: generations read on after a rotation are being
 	// finished, even while stopping.
 	finishing bool
@@ -516,6 +559,12 @@ func New(cfg Config) (*Follower, error) {
 			fl.closeAll()
 			return nil, err
 		}
+		if fi, err := os.Stat(name); err == nil {
+			if o := fl.outputOf(fi); o != "" {
+				fl.closeAll()
+				return nil, &OutputError{Name: name, Output: o}
+			}
+		}
 		path := filepath.Clean(name)
 		if fl.byKey[Key(path)] != nil {
 			continue
@@ -523,6 +572,10 @@ func New(cfg Config) (*Follower, error) {
 		fl.add(newFile(name, path, false))
 	}
 	fl.globStart()
+	if fl.startErr != nil {
+		fl.closeAll()
+		return nil, fl.startErr
+	}
 	if cfg.manual == nil && !cfg.Poll {
 		fl.watch = newWatcher()
 	}
