@@ -757,7 +757,6 @@ func (fl *Follower) rotate(f *file) bool {
 		if !fl.readOn(f, q, false) {
 			return true
 		}
-		f.queue = without(f.queue, q)
 		fl.retire(f, q)
 	}
 	f.cur = seq[last]
@@ -780,12 +779,16 @@ func (fl *Follower) retire(f *file, g *gen) {
 		return
 	}
 	g.refresh()
+	// Done now: the Positions delivered from here on say so, and a
+	// restart does not read it again.
+	fl.markDone(f, g)
+	f.queue = without(f.queue, g)
 	f.retired = append(f.retired, g)
 	if len(f.retired) > maxRetired {
 		old := f.retired[0]
 		f.retired = f.retired[1:]
 		fl.readOn(f, old, true)
-		fl.finished(f, old)
+		fl.disown(old)
 	}
 }
 
@@ -812,7 +815,7 @@ func (fl *Follower) tendRetired(f *file, all bool) bool {
 			break // the newer ones are read on after it
 		}
 		f.retired = f.retired[1:]
-		fl.finished(f, g)
+		fl.disown(g)
 		progress = true
 	}
 	// Generations after the first are read on too, complete lines
