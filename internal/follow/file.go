@@ -2,6 +2,7 @@ package follow
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -64,6 +65,11 @@ type file struct {
 	// that held still began: every generation rotated away before a
 	// generation seen at the name by then was in it (or known before).
 	listedAt uint64
+	// cut: the last listing found more rotated copies than could be
+	// pinned; cutTime is the modification time of the oldest left.
+	cut     bool
+	cutTime time.Time
+	cutSaid bool
 }
 
 type doneGen struct {
@@ -435,6 +441,15 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 			hi = max(hi, n)
 		}
 	}
+	// Oldest first: when there is no room to pin them all, those left
+	// are newer than those pinned, and are pinned once these were read.
+	slices.SortStableFunc(list, func(a, b sibling) int {
+		if c := a.fi.ModTime().Compare(b.fi.ModTime()); c != 0 {
+			return c
+		}
+		return olderByName(f.base, a.path, b.path, f.numbers)
+	})
+	f.cut = false
 	for _, s := range list {
 		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) {
 			continue
@@ -443,6 +458,13 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 			continue
 		}
 		if !fl.pinRoom(f) {
+			// Generations newer than this one wait until it is
+			// pinned (see rotate).
+			f.cut, f.cutTime = true, s.fi.ModTime()
+			if !f.cutSaid {
+				f.cutSaid = true
+				fl.note(Chunk{Source: f.name, Err: fmt.Errorf("more than %d rotated generations wait to be read (a slow reader): the others are read from the directory later, and those deleted before that are lost", maxQueue)})
+			}
 			return
 		}
 		g, err := openGen(s.path)
@@ -705,6 +727,11 @@ func (fl *Follower) rotate(f *file) bool {
 	var later []*gen
 	deferred := false
 	for _, q := range f.queue {
+		if f.cut && q.mtime.After(f.cutTime) {
+			// Generations rotated away before it are not pinned yet.
+			deferred = true
+			continue
+		}
 		if q.atName && q.seq > f.listedAt {
 			// Seen at the name after the last listing of the
 			// directory began: generations rotated away before it
