@@ -188,6 +188,21 @@
 //
 //   - Data written to a rotated file more than RotateWait after its last
 //     growth (or after the follower stopped) is not read.
+//   - Behind a slow receiver, at most maxQueue generations per name are
+//     pinned, oldest first; the others are pinned from the directory once
+//     those were read, and those deleted before that are lost (an Err
+//     chunk says, once per name, that generations wait).
+//   - A file matching a pattern that appeared and was rotated while
+//     errtag was stopped: its rotated copies count as history, not read.
+//     At a restart, compressed generations (delaycompress) are reported,
+//     not decoded; a generation moved to another directory (olddir) is
+//     not found. FromStart reads a pattern's files, not their rotated
+//     copies present at start.
+//   - A hole not preceded by a truncation is delivered as the NUL bytes it
+//     reads as; at Stop, the current generation's incomplete last line is
+//     not delivered (a saved Position resumes inside it).
+//   - copytruncate behind a slow receiver, with copies made faster than
+//     the follower looks, can lose the newest copies (open).
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are
