@@ -1,8 +1,11 @@
 package errtag
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/matcher"
@@ -57,7 +60,7 @@ const (
 )
 
 // String returns the cue's name as errtag writes it: carrier, marker,
-// shape or system.
+// shape or system; Cue(N) for a value that is none of them.
 func (c Cue) String() string {
 	switch c {
 	case CueCarrier:
@@ -72,7 +75,29 @@ func (c Cue) String() string {
 	return fmt.Sprintf("Cue(%d)", int(c))
 }
 
-// cueOf and ruleCue convert between the rules' cues and the front door's.
+// MarshalText returns the cue's name (see String); it fails for a value
+// that is not a cue.
+func (c Cue) MarshalText() ([]byte, error) {
+	if c < CueCarrier || c > CueSystem {
+		return nil, fmt.Errorf("errtag: %v is not a cue", c)
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText sets the cue from its name: carrier, marker, shape or
+// system.
+func (c *Cue) UnmarshalText(text []byte) error {
+	v, ok := parseCue(string(text))
+	if !ok {
+		return fmt.Errorf("errtag: unknown cue %q (carrier, marker, shape or system)", text)
+	}
+	*c = v
+	return nil
+}
+
+// cueOf and ruleCue convert between the rules' cues and the front door's;
+// a value that is no cue stays itself, and is written as String writes
+// it.
 func cueOf(c rules.Cue) Cue {
 	switch c {
 	case rules.CueMarker:
@@ -93,8 +118,10 @@ func ruleCue(c Cue) rules.Cue {
 		return rules.CueShape
 	case CueSystem:
 		return rules.CueSystem
+	case CueCarrier:
+		return rules.CueCarrier
 	}
-	return rules.CueCarrier
+	return rules.Cue(c) // not a cue: rules.Cue's String writes Cue(N) too
 }
 
 func annotationOf(a *matcher.Annotation) Annotation {
@@ -128,8 +155,14 @@ func (a Annotation) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads an annotation as errtag writes it, with any fields:
 // what MarshalJSON writes, rule and cue too. A missing "known" means true,
 // as in the default output; alternatives get their system, code and name.
-// The description and Offset are not in the JSON and stay empty.
+// The description and Offset are not in the JSON and stay empty. JSON null
+// leaves a unchanged, as encoding/json does.
 func (a *Annotation) UnmarshalJSON(data []byte) error {
+	if t := bytes.TrimSpace(data); string(t) == "null" {
+		return nil
+	} else if len(t) > 0 && t[0] != '{' {
+		return fmt.Errorf("errtag: an annotation is a JSON object, not %s", jsonKind(t[0]))
+	}
 	var v struct {
 		System       string   `json:"system"`
 		Code         string   `json:"code"`
@@ -144,13 +177,17 @@ func (a *Annotation) UnmarshalJSON(data []byte) error {
 		Cue          string   `json:"cue"`
 	}
 	if err := json.Unmarshal(data, &v); err != nil {
-		return err
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// Its text names the anonymous struct above.
+			return fmt.Errorf("errtag: the annotation's %q is a JSON %s, not %s", te.Field, te.Value, goKind(te.Type))
+		}
+		return fmt.Errorf("errtag: an annotation: %w", err)
 	}
 	cue := CueCarrier
 	if v.Cue != "" {
-		var ok bool
-		if cue, ok = parseCue(v.Cue); !ok {
-			return fmt.Errorf("errtag: unknown cue %q", v.Cue)
+		if err := cue.UnmarshalText([]byte(v.Cue)); err != nil {
+			return err
 		}
 	}
 	*a = Annotation{
@@ -173,4 +210,30 @@ func parseCue(s string) (Cue, bool) {
 		}
 	}
 	return 0, false
+}
+
+// jsonKind names the JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// goKind names, in JSON's words, what a field of type t holds.
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "an array of strings"
+	case reflect.Pointer, reflect.Bool:
+		return "a boolean"
+	}
+	return "a " + t.String()
 }

@@ -28,11 +28,13 @@
 //     read lost when it is stopped.
 //
 // A line is a sequence of bytes ending in LF; a CR before the LF belongs to
-// the terminator. Lines need not be valid UTF-8.
+// the terminator. The input's last line may have no LF: a CR at its end is
+// then part of the line. Lines need not be valid UTF-8.
 package errtag
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/loader"
@@ -64,6 +66,8 @@ type Config struct {
 	// that switches nothing off is an error, as a typo must not silently
 	// do nothing (one written for errtag's former built-in generic rules
 	// is only a warning).
+	// DisableAfter is a number of files, 0 to len(Rules); New rejects
+	// any other.
 	Disable      []Disable
 	DisableAfter int
 	// Inputs say which system the lines of an input come from, by the
@@ -121,13 +125,15 @@ type Input struct {
 // Source is a catalog or rule file given as data.
 type Source struct {
 	// Name is what messages call the data, as they call a file by its
-	// name (FILE:LINE).
+	// name (FILE:LINE). It must not be empty.
 	Name string
 	Data []byte
 }
 
 // A Tagger finds and annotates the error codes of log lines. It is safe for
-// concurrent use by multiple goroutines.
+// concurrent use by multiple goroutines. Make one with New: the zero Tagger
+// and a nil *Tagger hold no catalog and no rules, and their methods panic
+// saying so.
 type Tagger struct {
 	// handle carries the catalog, the rules and the matchers that New
 	// built (internal/loader): the errtag command builds its Tagger with
@@ -147,6 +153,9 @@ type handle = loader.Handle
 //
 //	rules.yaml:4: rule "x": bad regex: ...
 func New(c Config) (*Tagger, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	l, err := loader.Load(loader.Config{
 		CatalogFiles: c.Catalogs,
 		Catalogs:     sources(c.CatalogData),
@@ -161,6 +170,24 @@ func New(c Config) (*Tagger, error) {
 		return nil, err
 	}
 	return &Tagger{handle: l.Handle(), m: l.Matcher}, nil
+}
+
+// check rejects what New cannot make sense of before anything is read.
+func (c *Config) check() error {
+	if c.DisableAfter < 0 || c.DisableAfter > len(c.Rules) {
+		return fmt.Errorf("errtag: Config.DisableAfter is %d, out of range: the number of files of Rules that Disable applies to, 0 to %d", c.DisableAfter, len(c.Rules))
+	}
+	for _, d := range []struct {
+		field string
+		list  []Source
+	}{{"CatalogData", c.CatalogData}, {"RuleData", c.RuleData}} {
+		for i, s := range d.list {
+			if s.Name == "" {
+				return fmt.Errorf("errtag: Config.%s[%d] has no Name (messages name the data by it, as FILE:LINE)", d.field, i)
+			}
+		}
+	}
+	return nil
 }
 
 func sources(in []Source) []loader.Source {
@@ -194,32 +221,58 @@ func bindings(in []Input) loader.Bindings {
 }
 
 // loaded returns what New built.
-func (t *Tagger) loaded() *loader.Loaded { return loader.Of(t) }
+func (t *Tagger) loaded() *loader.Loaded {
+	t.check()
+	return loader.Of(t)
+}
+
+// matcher returns the Tagger's matcher.
+func (t *Tagger) matcher() *matcher.Matcher {
+	t.check()
+	return t.m
+}
+
+// check panics, with a message that says why, when t was not made by New.
+func (t *Tagger) check() {
+	if t == nil || t.m == nil {
+		panic("errtag: a Tagger not made by New (use errtag.New)")
+	}
+}
 
 // For returns the Tagger for the lines of the input named name (a path, or
 // "-" for standard input): the one of the first of Config.Inputs that
 // matches name, or, when none does, the one of the inputs that no binding
 // names (Config.System's, as New returned it). It shares t's catalogs and
-// rules.
+// rules. A relative name is made absolute against the process's working
+// directory (as the errtag command does with its arguments) before it is
+// matched against directories and globs holding a '/'; pass an absolute
+// path when the working directory is not the name's.
 func (t *Tagger) For(name string) *Tagger {
-	return &Tagger{handle: t.handle, m: t.loaded().For(name)}
+	m := t.loaded().For(name)
+	return &Tagger{handle: t.handle, m: m}
 }
 
 // Match returns the annotations of line (without its terminator), in the
 // order their codes appear, one for each distinct system and code; nil if
-// it has none.
+// it has none. Match does not split line: given bytes that hold an LF, it
+// matches them as one line (a marker before the LF ties a code after it),
+// where Annotate and Filter match each line on its own. Split input into
+// lines first, or use Filter.
 func (t *Tagger) Match(line []byte) []Annotation {
-	return fromMatcher(t.m.Match(line))
+	return fromMatcher(t.matcher().Match(line))
 }
 
-// Catalog returns the catalog the Tagger looks codes up in: the built-in
-// one with Config's catalogs added. It must not be changed.
-func (t *Tagger) Catalog() *catalog.Catalog { return t.loaded().Catalog }
+// Catalog returns a copy of the catalog the Tagger looks codes up in: the
+// built-in one with Config's catalogs added. Changing the copy (Add,
+// LoadFile) does not change what the Tagger annotates; build another
+// Tagger with New for that. The copy is cheap (catalog.Catalog.Clone).
+func (t *Tagger) Catalog() *catalog.Catalog { return t.loaded().Catalog.Clone() }
 
 // Warnings returns what New found wrong in the rules that does not stop
 // them from running (a rule that cannot find any code its system's catalog
-// lists, say), each naming its file and line. The command prints them as
-// warnings.
+// lists, say). Each is an error whose text starts with FILE:LINE: (or
+// Config.Disable:N:) and says what is wrong; it has no other structure.
+// The command prints them as warnings.
 func (t *Tagger) Warnings() []error {
 	set := t.loaded().Rules
 	ws := make([]error, len(set.Warnings))

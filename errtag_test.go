@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -248,6 +249,11 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	os.WriteFile(badDisable, []byte("disable:\n  - nosuch\n"), 0o644)
 	badInputs := filepath.Join(dir, "inputs.yaml")
 	os.WriteFile(badInputs, []byte("inputs:\n  - path: '*'\n    system: nosuch\n"), 0o644)
+	// A second YAML document would be ignored: it is an error.
+	twoCatalogs := filepath.Join(dir, "two-catalogs.yaml")
+	os.WriteFile(twoCatalogs, []byte("system: payments\nentries:\n  - code: \"E42\"\n    name: CARD_DECLINED\n    category: validation\n    message: \"x\"\n---\nsystem: refunds\nentries: []\n"), 0o644)
+	twoRules := filepath.Join(dir, "two-rules.yaml")
+	os.WriteFile(twoRules, []byte("rules: []\n\n--- # the second\nrules:\n  - id: x\n    system: wusp\n    regex: '('\n"), 0o644)
 	for _, c := range []struct {
 		cfg  errtag.Config
 		args []string
@@ -255,6 +261,8 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	}{
 		{errtag.Config{Rules: []string{badRules}}, []string{"--rules", badRules}, badRules + ":4: "},
 		{errtag.Config{Catalogs: []string{badCatalog}}, []string{"--catalog", badCatalog}, badCatalog + ":5: "},
+		{errtag.Config{Catalogs: []string{twoCatalogs}}, []string{"--catalog", twoCatalogs}, twoCatalogs + ":7: more than one YAML document; errtag reads one per file"},
+		{errtag.Config{Rules: []string{twoRules}}, []string{"--rules", twoRules}, twoRules + ":3: more than one YAML document; errtag reads one per file"},
 		{errtag.Config{Disable: []errtag.Disable{{Rule: "nosuch", File: badDisable, Line: 2}}}, []string{"--config", badDisable}, badDisable + ":2: disable: "},
 		{errtag.Config{Inputs: []errtag.Input{{Path: "*", System: "nosuch", File: badInputs, Line: 2}}}, []string{"--config", badInputs}, badInputs + `:2: inputs: unknown system "nosuch"`},
 	} {
@@ -274,7 +282,7 @@ func TestNewErrorsAreTheCLIs(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), `mine.yaml:4: rule "x": bad regex`) {
 		t.Errorf("rules as data: %v", err)
 	}
-	if _, err := errtag.New(errtag.Config{System: "nosuch"}); err == nil || !strings.Contains(err.Error(), `"nosuch"`) {
+	if _, err := errtag.New(errtag.Config{System: "nosuch"}); err == nil || !strings.Contains(err.Error(), `"nosuch" (known: backend-services, drupal-sdk, knox-efota, voltmx-sync, wusp)`) {
 		t.Errorf("unknown system: %v", err)
 	}
 }
@@ -556,4 +564,242 @@ func TestDisableAndInputs(t *testing.T) {
 			t.Errorf("%+v: %v, want %s...", c.cfg, err, c.want)
 		}
 	}
+}
+
+// TestDuplicateKeysAreAmbiguous: a JSON object with the code's key twice,
+// with different values, is not annotated from either (encoding/json reads
+// the last, gjson the first); the same value twice is.
+func TestDuplicateKeysAreAmbiguous(t *testing.T) {
+	t.Parallel()
+	tg := tagger(t)
+	for _, line := range []string{
+		`{"source":"knox-efota","resultCode":"960","resultCode":"-1401"}`,
+		`{"errorCode":-1012,"errrorMessage":"Failed","errorCode":-1013}`,
+	} {
+		if anns := tg.Match([]byte(line)); anns != nil {
+			t.Errorf("%s: annotated %v", line, anns)
+		}
+		if out := tg.Annotate(nil, []byte(line+"\n"), errtag.Output{}); string(out) != line+"\n" {
+			t.Errorf("Annotate wrote %s", out)
+		}
+	}
+	anns := tg.Match([]byte(`{"source":"knox-efota","resultCode":"-1401","resultCode":"-1401"}`))
+	if len(anns) != 1 || anns[0].Entry.Code != "-1401" {
+		t.Errorf("the same value twice: %v", anns)
+	}
+}
+
+// TestLastCRIsContent: a line ends in LF, and only a CR before the LF
+// belongs to the terminator: a CR at the end of a last line without LF is
+// part of the line, in Filter and Annotate alike.
+func TestLastCRIsContent(t *testing.T) {
+	t.Parallel()
+	tg := tagger(t)
+	code, _ := errtag.ParseFields("code")
+	for _, c := range []struct {
+		in   string
+		o    errtag.Output
+		want string
+	}{
+		{"abc\r", errtag.Output{Format: errtag.JSON}, `{"log":"abc\r"}` + "\n"},
+		{"E EFOTA resultCode=-1401\r", errtag.Output{Fields: code}, "E EFOTA resultCode=-1401\r errtag.code=-1401"},
+		{"E EFOTA resultCode=-1401\r\n", errtag.Output{Fields: code}, "E EFOTA resultCode=-1401 errtag.code=-1401\r\n"},
+	} {
+		var out bytes.Buffer
+		if _, err := tg.Filter(context.Background(), &out, strings.NewReader(c.in), c.o); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("Filter %q: %q, want %q", c.in, out.String(), c.want)
+		}
+		if got := tg.Annotate(nil, []byte(c.in), c.o); string(got) != c.want {
+			t.Errorf("Annotate %q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestCatalogIsACopy: changing what Catalog returns does not change the
+// Tagger, nor race with its matching (go test -race); the copy has the
+// change.
+func TestCatalogIsACopy(t *testing.T) {
+	t.Parallel()
+	tg, err := errtag.New(errtag.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte("EFOTA download failed resultCode=-1401")
+	before := tg.Match(line)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 100 {
+			tg.Match(line)
+		}
+	}()
+	c := tg.Catalog()
+	err = c.Add("mine.yaml", []byte("system: knox-efota\nentries:\n  - code: \"-1401\"\n    name: CHANGED\n    category: internal\n    message: changed\n"))
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tg.Match(line); !reflect.DeepEqual(got, before) || got[0].Entry.Name != "DOWNLOAD_REJECTED_BY_USER" {
+		t.Errorf("the Tagger changed: %v, was %v", got, before)
+	}
+	if e := c.Lookup("knox-efota", "-1401"); len(e) != 1 || e[0].Name != "CHANGED" {
+		t.Errorf("the copy: %v", e)
+	}
+	if e := tg.Catalog().Lookup("knox-efota", "-1401"); e[0].Name != "DOWNLOAD_REJECTED_BY_USER" {
+		t.Errorf("a new copy: %v", e)
+	}
+}
+
+// TestZeroTaggerSaysUseNew: the zero Tagger and a nil *Tagger panic with a
+// message naming New, not with a nil dereference.
+func TestZeroTaggerSaysUseNew(t *testing.T) {
+	t.Parallel()
+	var nilTagger *errtag.Tagger
+	for name, tg := range map[string]*errtag.Tagger{"zero": {}, "nil": nilTagger} {
+		for call, f := range map[string]func(){
+			"Match":    func() { tg.Match([]byte("x")) },
+			"Annotate": func() { tg.Annotate(nil, []byte("x"), errtag.Output{}) },
+			"Filter": func() {
+				tg.Filter(context.Background(), io.Discard, strings.NewReader("x"), errtag.Output{})
+			},
+			"For":      func() { tg.For("x") },
+			"Catalog":  func() { tg.Catalog() },
+			"Warnings": func() { tg.Warnings() },
+		} {
+			func() {
+				defer func() {
+					if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "errtag.New") {
+						t.Errorf("%s Tagger, %s: panic %v", name, call, r)
+					}
+				}()
+				f()
+			}()
+		}
+	}
+}
+
+// TestUnmarshalJSONNullAndErrors: null leaves an annotation as it was
+// (encoding/json's rule), and a wrong type is reported in the annotation's
+// words, never with the Go type errtag decodes through.
+func TestUnmarshalJSONNullAndErrors(t *testing.T) {
+	t.Parallel()
+	a := errtag.Annotation{Rule: "r", Offset: 7, Known: false, Cue: errtag.CueShape}
+	keep := a
+	if err := json.Unmarshal([]byte("null"), &a); err != nil || !reflect.DeepEqual(a, keep) {
+		t.Errorf("null: %v, %+v", err, a)
+	}
+	if err := a.UnmarshalJSON([]byte(" null ")); err != nil || !reflect.DeepEqual(a, keep) {
+		t.Errorf("null, called directly: %v, %+v", err, a)
+	}
+	var list []*errtag.Annotation
+	if err := json.Unmarshal([]byte(`[null,{"system":"s","code":"1"}]`), &list); err != nil || list[0] != nil || list[1].Entry.Code != "1" {
+		t.Errorf("[null,{...}]: %v, %v", err, list)
+	}
+	for in, want := range map[string]string{
+		`[]`:                          "errtag: an annotation is a JSON object, not an array",
+		`"x"`:                         "errtag: an annotation is a JSON object, not a string",
+		`{"code":1}`:                  `errtag: the annotation's "code" is a JSON number, not a string`,
+		`{"alternatives":"A"}`:        `errtag: the annotation's "alternatives" is a JSON string, not an array of strings`,
+		`{"known":"yes"}`:             `errtag: the annotation's "known" is a JSON string, not a boolean`,
+		`{"system":"s","cue":"side"}`: `errtag: unknown cue "side" (carrier, marker, shape or system)`,
+	} {
+		var a errtag.Annotation
+		err := json.Unmarshal([]byte(in), &a)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %s", in, err, want)
+		}
+	}
+}
+
+// TestCueAndFormatAsText: Cue and Format read and write their names, as
+// errtag's output and --format spell them; a value that is none is named
+// Cue(N) everywhere, AppendJSON too.
+func TestCueAndFormatAsText(t *testing.T) {
+	t.Parallel()
+	for c := errtag.CueCarrier; c <= errtag.CueSystem; c++ {
+		b, err := c.MarshalText()
+		var back errtag.Cue
+		if err != nil || back.UnmarshalText(b) != nil || back != c {
+			t.Errorf("%v: %q %v, back %v", c, b, err, back)
+		}
+	}
+	b, err := json.Marshal(map[string]errtag.Cue{"cue": errtag.CueShape})
+	if err != nil || string(b) != `{"cue":"shape"}` {
+		t.Errorf("json.Marshal: %s %v", b, err)
+	}
+	if _, err := errtag.Cue(9).MarshalText(); err == nil {
+		t.Error("Cue(9) marshalled")
+	}
+	fields, _ := errtag.ParseFields("system,cue")
+	got := errtag.AppendJSON(nil, []errtag.Annotation{{Entry: catalog.Entry{System: "s"}, Cue: errtag.Cue(9)}}, fields)
+	if string(got) != `[{"system":"s","cue":"Cue(9)"}]` {
+		t.Errorf("AppendJSON of Cue(9): %s", got)
+	}
+	for _, f := range []errtag.Format{errtag.Auto, errtag.JSON} {
+		if back, err := errtag.ParseFormat(f.String()); err != nil || back != f {
+			t.Errorf("%v: %v %v", f, back, err)
+		}
+	}
+	if _, err := errtag.ParseFormat("text"); err == nil {
+		t.Error(`ParseFormat("text") gave no error`)
+	}
+	if s := errtag.Format(5).String(); s != "Format(5)" {
+		t.Errorf("Format(5): %s", s)
+	}
+}
+
+// TestConfigOutOfRange: a DisableAfter that counts no files of Rules and a
+// Source without a Name are errors, not silently taken.
+func TestConfigOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		cfg  errtag.Config
+		want string
+	}{
+		{errtag.Config{DisableAfter: -1}, "errtag: Config.DisableAfter is -1, out of range: the number of files of Rules that Disable applies to, 0 to 0"},
+		{errtag.Config{Rules: []string{"a.yaml"}, DisableAfter: 2}, "errtag: Config.DisableAfter is 2, out of range: the number of files of Rules that Disable applies to, 0 to 1"},
+		{errtag.Config{CatalogData: []errtag.Source{{Data: []byte(paymentsCatalog)}}}, "errtag: Config.CatalogData[0] has no Name (messages name the data by it, as FILE:LINE)"},
+		{errtag.Config{RuleData: []errtag.Source{{Name: "a"}, {Data: []byte("rules: []\n")}}}, "errtag: Config.RuleData[1] has no Name (messages name the data by it, as FILE:LINE)"},
+	} {
+		if _, err := errtag.New(c.cfg); err == nil || err.Error() != c.want {
+			t.Errorf("%+v: %v, want %s", c.cfg, err, c.want)
+		}
+	}
+}
+
+// TestFilterCloseStopsAnyReader: a read of a reader that is no *os.File is
+// waited for after ctx is done; closing the reader, as the docs tell
+// embedders, ends it, and Filter returns the read's error (or ctx's, when
+// it asked ctx before that read) after writing what it read.
+func TestFilterCloseStopsAnyReader(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, func() { pr.Close() })
+	defer stop()
+	go func() {
+		pw.Write([]byte("EFOTA download failed resultCode=-1401\nunfinished"))
+		cancel() // after Filter took the bytes: io.Pipe's Write waits for the read
+	}()
+	var out bytes.Buffer
+	st, err := tagger(t).Filter(ctx, &out, pr, errtag.Output{Fields: mustFields(t, "code")})
+	if !errors.Is(err, io.ErrClosedPipe) && err != context.Canceled {
+		t.Errorf("error %v, want the read's io.ErrClosedPipe or context.Canceled", err)
+	}
+	if want := "EFOTA download failed resultCode=-1401 errtag.code=-1401\nunfinished"; out.String() != want || st.Lines != 2 {
+		t.Errorf("wrote %q (%d lines), want %q", out.String(), st.Lines, want)
+	}
+}
+
+func mustFields(t *testing.T, list string) errtag.Fields {
+	t.Helper()
+	f, err := errtag.ParseFields(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

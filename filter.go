@@ -23,7 +23,11 @@ type Stats struct {
 //
 //   - every line, in order, whatever bytes it holds (CR, NUL, invalid
 //     UTF-8); in Auto, byte for byte but for the annotations, and a last
-//     line without a terminator stays without one;
+//     line without a terminator stays without one; in JSON, every line
+//     is a whole record ending in LF, a last line without a terminator
+//     too, and so is the start of a line that Filter read when it was
+//     stopped (a Filter that goes on reading the same reader writes the
+//     rest of that line as a record of its own);
 //   - lines of any length: one longer than o.MaxLine is written
 //     unannotated, as it arrives, without being held in memory.
 //
@@ -35,9 +39,14 @@ type Stats struct {
 // writes everything it has read, and returns ctx.Err(). It asks ctx before
 // every read; a read of an *os.File that waits for input (a pipe, a
 // terminal) is given up without taking any input (on Unix), and a read of
-// any other reader is waited for. An error reading r is returned after
-// what was read before it is written; after an error writing w, Filter
-// stops reading and returns it. Both are wrapped: errors.Is finds them.
+// any other reader (a bufio.Reader or a decoder around a pipe, an
+// io.Pipe, a network connection) is waited for: to stop such a read,
+// close the reader when ctx is done (context.AfterFunc), and Filter
+// returns the read's error (or ctx.Err(), if it asked ctx first). An error reading r is returned after what was read before
+// it is written; after an error writing w, Filter stops reading and
+// returns it. Both are wrapped: errors.Is finds them. An Output whose
+// Format is neither Auto nor JSON is an error, returned before anything is
+// read.
 //
 // Filter does not decompress: give it a decoder to read compressed input.
 // It matches on the calling goroutine; several Filters may run at once.
@@ -56,7 +65,7 @@ func (t *Tagger) Filter(ctx context.Context, w io.Writer, r io.Reader, o Output)
 	if regular {
 		src = stream.NonBlocking(src) // reads never wait: read in large chunks
 	}
-	st, err := stream.New(t.m, o.streamOptions()).Run(src, sink)
+	st, err := stream.New(t.matcher(), o.streamOptions()).Run(src, sink)
 	return Stats(st), filterError(ctx, err)
 }
 

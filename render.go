@@ -2,6 +2,7 @@ package errtag
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -19,8 +20,10 @@ type Fields struct {
 // ParseFields parses a comma-separated list of field names, as errtag's
 // --fields flag takes it: system, code, name, category, group, message,
 // remediation, known, alternatives, rule (the id of the rule that found the
-// code) and cue (see Cue). Fields are written in the list's order; a list
-// that names known writes it for every annotation, true or false.
+// code) and cue (see Cue). Fields are written in the list's order, but for
+// system, which is written first wherever the list names it (each
+// annotation's fields start with its system); a list that names known
+// writes it for every annotation, true or false.
 func ParseFields(list string) (Fields, error) {
 	fs, err := output.ParseFields(list)
 	if err != nil {
@@ -38,12 +41,33 @@ const (
 	// a line that is one JSON object with an "errtag" key added, holding
 	// the JSON array of its annotations.
 	Auto Format = iota
-	// JSON writes each line as one JSON object: a JSON-object line as it
-	// is, any other line under "log" (with "log_base64" holding its exact
-	// bytes when it is not valid UTF-8); annotated lines get an "errtag"
-	// key.
+	// JSON writes each line as one JSON object, ending in LF: a
+	// JSON-object line as it is but for the white space around the
+	// object (spaces, tabs, CRs), which is dropped; any other line under
+	// "log" (with "log_base64" holding its exact bytes when it is not
+	// valid UTF-8); annotated lines get an "errtag" key.
 	JSON
 )
+
+// String returns the format's name as errtag's --format takes it: auto or
+// json; Format(N) for a value that is neither.
+func (f Format) String() string {
+	if o, ok := f.output(); ok {
+		return string(o)
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// ParseFormat returns the format named name, as errtag's --format takes
+// it: auto or json.
+func ParseFormat(name string) (Format, error) {
+	for _, f := range []Format{Auto, JSON} {
+		if f.String() == name {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("errtag: unknown format %q (auto or json)", name)
+}
 
 func (f Format) output() (output.Format, bool) {
 	switch f {
@@ -61,7 +85,8 @@ type Output struct {
 	Format Format
 	Fields Fields
 	// MaxLine is the length, in bytes without the terminator, of the
-	// longest line that is matched; 0 means 1 MiB (errtag's --max-line).
+	// longest line that is matched; 0 or less means 1 MiB (errtag's
+	// --max-line).
 	// Longer lines are written unannotated, and Filter writes them as
 	// they arrive rather than holding them in memory.
 	MaxLine int
@@ -97,8 +122,13 @@ func AppendLogfmt(dst []byte, anns []Annotation, fields Fields) []byte {
 // Annotate appends line to dst as errtag writes it in o's format, with its
 // annotations, and returns the extended buffer. line is one line, with its
 // terminator or without (LF or CRLF; Auto keeps what it has, JSON ends
-// each object in LF). A line that already carries errtag's annotation is
+// each object in LF); a CR at its end without an LF after it is part of
+// the line. A line that already carries errtag's annotation is
 // not annotated again. Annotate panics if o.Format is neither Auto nor JSON.
+//
+// Given several lines (bytes with LFs inside), Annotate writes each as a
+// line of its own, as Filter does; Match, given the same bytes, matches
+// them as one line.
 func (t *Tagger) Annotate(dst, line []byte, o Output) []byte {
 	opts, err := o.sinkOptions()
 	if err != nil {
@@ -110,6 +140,6 @@ func (t *Tagger) Annotate(dst, line []byte, o Output) []byte {
 		panic(err) // sinkOptions chose a known format
 	}
 	// A renderer writes to memory, which does not fail.
-	stream.New(t.m, o.streamOptions()).Lines(r, line)
+	stream.New(t.matcher(), o.streamOptions()).Lines(r, line)
 	return buf.Bytes()
 }

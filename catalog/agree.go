@@ -92,8 +92,9 @@ func isFolded(s string) bool {
 }
 
 // MessageAgrees reports whether a line's message agrees with a vendor's
-// message, as section 8 of the log-format contract defines it: after
-// NormalizeMessage the two are equal, or one is a prefix of the other.
+// message (errtag's rule for a shape's corroboration, README "What gets
+// annotated"): after NormalizeMessage the two are equal, or one is a
+// prefix of the other.
 //
 //   - The line may say more than the vendor ("Not found: /items/7" agrees
 //     with "Not found."), going on after the vendor's text at a word
@@ -106,8 +107,9 @@ func isFolded(s string) bool {
 //     nor "The specified" or "A user" with longer messages: two words
 //     begin too many messages. (The whole message, of any length, agrees.)
 //
-// A vendor message that holds printf placeholders (%s, %d, %.*s, %lld: see
-// package printf) is a template: each placeholder stands for any non-empty
+// A vendor message that holds printf placeholders (%s, %d, %.*s, %lld: C's
+// conversions, see docs/FORMATS.md, "Messages with placeholders") is a
+// template: each placeholder stands for any non-empty
 // text of the line ("wrong number of arguments for 'get' command" agrees
 // with "wrong number of arguments for '%s' command"), the fixed text around
 // them is compared as above, and the line may say more after the template

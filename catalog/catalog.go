@@ -143,7 +143,9 @@ var (
 // Add parses one catalog file (file names it in errors) and merges it into c.
 // A new system is added; for a system c already has, each code the file lists
 // replaces every row c had for that code, and the other codes are kept. A
-// row that replaces one (its counterpart: see merge) keeps the counterpart's
+// row that replaces one (its counterpart: the row of the code with the same
+// message_prefix, or else the same message, or else, for a row with a
+// prefix, the one whose prefix begins its own) keeps the counterpart's
 // group, description and remediation where its own are empty, and the
 // counterpart's category and name where its own are guesses and the
 // counterpart's are not. The catalog is unchanged when Add returns an error.
@@ -309,10 +311,15 @@ func checkEntries(file string, list *yaml.Node, entries []*Entry) error {
 }
 
 func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
-	s, ok := c.systems[info.ID]
+	// A system is copied before it changes, as a Clone shares it; its
+	// slices and maps are replaced, never changed, and its rows too.
+	old, ok := c.systems[info.ID]
+	s := &system{byCode: map[string][]*Entry{}, byName: map[string]*Entry{}}
+	if ok {
+		*s = *old
+	}
+	c.systems[info.ID] = s
 	if !ok {
-		s = &system{byCode: map[string][]*Entry{}, byName: map[string]*Entry{}}
-		c.systems[info.ID] = s
 		s.info = info
 	} else {
 		if info.Title != "" {
@@ -330,10 +337,7 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 	}
 	replaced := map[string]bool{}
 	for _, e := range entries {
-		if !replaced[e.Code] {
-			replaced[e.Code] = true
-			delete(s.byCode, e.Code)
-		}
+		replaced[e.Code] = true
 	}
 	kept := s.entries[:0:0]
 	for _, e := range s.entries {
@@ -399,6 +403,17 @@ func (e *Entry) keepFrom(prev *Entry) {
 	if e.NameGuessed && !prev.NameGuessed {
 		e.Name, e.NameGuessed = prev.Name, false
 	}
+}
+
+// Clone returns a copy of c: Add and LoadFile change the copy and not c,
+// and c may be read meanwhile. It is cheap: the copy shares c's rows,
+// which neither changes.
+func (c *Catalog) Clone() *Catalog {
+	cp := &Catalog{systems: make(map[string]*system, len(c.systems))}
+	for id, s := range c.systems {
+		cp.systems[id] = s
+	}
+	return cp
 }
 
 // HasSystem reports whether the catalog defines system id.

@@ -24,9 +24,10 @@ func TestHostileInputByteExact(t *testing.T) {
 		{"", false},
 		{huge + " E EFOTA resultCode=-1401", false}, // too long to match: passed through
 		{"E EFOTA resultCode=-1401", true},
-		{`{"message":"Invalid access token.","errorCode":301,"errorCode":302}`, true}, // duplicate keys
-		{strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), false},      // deep nesting
-		{`{"log":"plain text, not JSON: errorCode=5\n","stream":"stdout"}`, false},    // no cue
+		{`{"message":"Invalid access token.","errorCode":301,"errorCode":301}`, true},  // a duplicate key, the same value
+		{`{"message":"Invalid access token.","errorCode":301,"errorCode":302}`, false}, // different values: ambiguous
+		{strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000), false},       // deep nesting
+		{`{"log":"plain text, not JSON: errorCode=5\n","stream":"stdout"}`, false},     // no cue
 		{`{"log":"[VMXSync] upload failed errorCode=-1012\n","stream":"stderr"}`, true},
 		{`{"message":"Invalid access token.","errorCode":301`, false}, // truncated JSON: no object, so no cue
 		{"nul \x00 bytes \x00 E EFOTA resultCode=-1401", true},
@@ -90,6 +91,30 @@ func TestHostileInputByteExact(t *testing.T) {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && os.Getenv("ERRTAG_E2E_RACE") == "" {
 		if maxRSS := ru.Maxrss * 1024; maxRSS > 96<<20 {
 			t.Errorf("peak RSS %d MiB for a 17 MiB line", maxRSS>>20)
+		}
+	}
+}
+
+// TestLastCRIsContent: a CR at the end of the input, before no LF, is the
+// last line's last byte, not a terminator: --json keeps it in "log", and
+// the annotation goes after it (it was dropped, and the annotation went
+// before it).
+func TestLastCRIsContent(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ args, in, want string }{
+		{"--json", "abc\r", `{"log":"abc\r"}` + "\n"},
+		{"--json", "abc\r\r\n", `{"log":"abc\r"}` + "\n"},
+		{"--fields=code", "E EFOTA resultCode=-1401\r", "E EFOTA resultCode=-1401\r errtag.code=-1401"},
+		{"--fields=code", "E EFOTA resultCode=-1401\r\n", "E EFOTA resultCode=-1401 errtag.code=-1401\r\n"},
+	} {
+		cmd := exec.Command(binary, c.args)
+		cmd.Stdin = strings.NewReader(c.in)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s %q: %v", c.args, c.in, err)
+		}
+		if string(out) != c.want {
+			t.Errorf("errtag %s <<< %q: %q, want %q", c.args, c.in, out, c.want)
 		}
 	}
 }

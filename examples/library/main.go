@@ -130,12 +130,12 @@ func newHandler(t *errtag.Tagger) http.Handler {
 func outputOf(r *http.Request) (errtag.Output, error) {
 	var o errtag.Output
 	q := r.URL.Query()
-	switch q.Get("format") {
-	case "", "auto":
-	case "json":
-		o.Format = errtag.JSON
-	default:
-		return o, fmt.Errorf("format: auto or json")
+	if f := q.Get("format"); f != "" {
+		format, err := errtag.ParseFormat(f)
+		if err != nil {
+			return o, fmt.Errorf("format: %w", err)
+		}
+		o.Format = format
 	}
 	if f := q.Get("fields"); f != "" {
 		fields, err := errtag.ParseFields(f)

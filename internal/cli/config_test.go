@@ -69,6 +69,7 @@ func TestConfigFileErrors(t *testing.T) {
 		{"rules: [missing.yaml]\n", "c.yaml:1: rules: missing.yaml: no such file (a relative path"},
 		{"rules: [\"\"]\n", "c.yaml:1: rules: an empty name names no file"},
 		{"catalogs: [\"\", a.yaml]\n", "c.yaml:1: catalogs: an empty name names no file"},
+		{"disable: []\n---\ndisable: [nosuch]\n", "c.yaml:2: more than one YAML document; errtag reads one per file"},
 	} {
 		p := filepath.Join(dir, "c.yaml")
 		os.WriteFile(p, []byte(c.content), 0o644)

@@ -381,13 +381,14 @@ func (fo *followSinks) endLong() error {
 	return nil
 }
 
-// splitTerm separates a line's terminator (LF or CRLF, or a last bare CR).
+// splitTerm separates a line's terminator (LF or CRLF; a CR not before an
+// LF is part of the line), as the stream does.
 func splitTerm(b []byte) (line, term []byte) {
 	n := len(b)
 	switch {
 	case n > 1 && b[n-2] == '\r' && b[n-1] == '\n':
 		return b[:n-2], b[n-2:]
-	case n > 0 && (b[n-1] == '\n' || b[n-1] == '\r'):
+	case n > 0 && b[n-1] == '\n':
 		return b[:n-1], b[n-1:]
 	}
 	return b, nil

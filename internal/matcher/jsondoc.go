@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -431,6 +432,9 @@ type jval struct {
 	doc    *jdoc
 	str    []byte // a string's value (from gjson)
 	gj     bool
+	// ambiguous says the object has the value's key more than once, with
+	// different values (raw is the first's): errtag reads none of them.
+	ambiguous bool
 }
 
 // value returns the string value of v, unescaped.
@@ -472,8 +476,10 @@ var pathByte = func() (t [256]bool) {
 }()
 
 // get returns the value at path from object obj, as gjson.Get on the
-// object's text does: the first key equal to the path's first element,
-// depth first through duplicate keys.
+// object's text does: the first key equal to the path's first element. A
+// key that the object (or an object on the path) has more than once, with
+// different values, makes the value ambiguous: encoding/json, jq and
+// JavaScript read the last, gjson the first, and errtag reads neither.
 func (st *lineState) get(d *jdoc, obj int32, path string) jval {
 	if simplePath(path) {
 		if v, ok := st.getKeys(d, obj, path); ok {
@@ -496,22 +502,34 @@ func (st *lineState) getKeys(d *jdoc, obj int32, path string) (jval, bool) {
 	if d.nodes[obj].keys&keySig(bytesOf(part)) == 0 {
 		return jval{}, true // no such key
 	}
-	for k := d.first(obj); k >= 0; k = d.nodes[k].next {
-		if string(st.keyStr(d, k)) != part {
+	k := int32(-1)
+	for n := d.first(obj); n >= 0; n = d.nodes[n].next {
+		if string(st.keyStr(d, n)) != part {
 			continue
 		}
-		if !more {
-			return d.val(k), true
+		if k < 0 {
+			k = n
+			continue
 		}
-		switch d.nodes[k].kind {
-		case jObject:
-			v, ok := st.getKeys(d, k, rest)
-			if !ok || v.exists {
-				return v, ok
-			}
-		case jArray:
-			return jval{}, false
+		if !bytes.Equal(d.raw(n), d.raw(k)) {
+			v := d.val(k)
+			v.ambiguous = true
+			return v, true
 		}
+	}
+	switch {
+	case k < 0:
+		return jval{}, true
+	case !more:
+		return d.val(k), true
+	}
+	// Duplicates of the key, if any, are the same value: the first
+	// stands for them all.
+	switch d.nodes[k].kind {
+	case jObject:
+		return st.getKeys(d, k, rest)
+	case jArray:
+		return jval{}, false
 	}
 	return jval{}, true
 }

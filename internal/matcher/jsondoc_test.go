@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -35,6 +36,12 @@ func FuzzJSONDoc(f *testing.F) {
 		checkNode(t, st, d, 0, root, off)
 		if d.nodes[0].kind == jObject && simplePath(path) {
 			got := st.get(d, 0, path)
+			if amb := dupOnPath(string(d.raw(0)), path); got.ambiguous != amb {
+				t.Fatalf("get(%q, %q) ambiguous %v, want %v", data, path, got.ambiguous, amb)
+			}
+			if got.ambiguous {
+				return // gjson reads the first of the values, errtag none
+			}
 			want := gjson.GetBytes(d.raw(0), path)
 			if got.exists != want.Exists() {
 				t.Fatalf("get(%q, %q) exists %v, gjson %v", data, path, got.exists, want.Exists())
@@ -90,4 +97,32 @@ func checkNode(t *testing.T, st *lineState, d *jdoc, n int32, v gjson.Result, of
 	if k >= 0 {
 		t.Fatalf("%q: more values than gjson", raw)
 	}
+}
+
+// dupOnPath reports whether an object on path (keys only) in the JSON
+// object obj has the path's key more than once with different values, by
+// gjson.
+func dupOnPath(obj, path string) bool {
+	for _, part := range strings.Split(path, ".") {
+		var vals []gjson.Result
+		gjson.Parse(obj).ForEach(func(k, v gjson.Result) bool {
+			if k.Str == part {
+				vals = append(vals, v)
+			}
+			return true
+		})
+		if len(vals) == 0 || !vals[0].IsObject() && len(vals) == 1 {
+			return false
+		}
+		for _, v := range vals[1:] {
+			if v.Raw != vals[0].Raw {
+				return true
+			}
+		}
+		if !vals[0].IsObject() {
+			return false
+		}
+		obj = vals[0].Raw
+	}
+	return false
 }

@@ -141,7 +141,7 @@ type Matcher struct {
 // New prepares set for matching against cat.
 func New(set *rules.Set, cat *catalog.Catalog, opts Options) (*Matcher, error) {
 	if opts.System != "" && !cat.HasSystem(opts.System) {
-		return nil, fmt.Errorf("unknown system %q (known: %v)", opts.System, cat.Systems())
+		return nil, fmt.Errorf("unknown system %q (known: %s)", opts.System, strings.Join(cat.Systems(), ", "))
 	}
 	if opts.Only && opts.System == "" {
 		return nil, fmt.Errorf("only one system's rules, but no system named")

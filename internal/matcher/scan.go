@@ -534,6 +534,12 @@ func (st *lineState) applyJSONRules(d *jdoc, obj int32, doc int, found []bool, t
 			}
 			continue
 		}
+		if code.ambiguous {
+			if st.trace != nil {
+				st.trace.eventf(r, doc+code.index, "object has its code key %q more than once, with different values: ambiguous", st.keyStr(code.doc, code.node))
+			}
+			continue
+		}
 		var raws []byte
 		switch code.kind {
 		case jNumber:
@@ -567,7 +573,14 @@ func (st *lineState) applyJSONRules(d *jdoc, obj int32, doc int, found []bool, t
 			continue
 		}
 		msg, hasMsg := "", false
-		if m := st.lookupString(r, d, obj, spec.Message, r.foldedMsg); m.exists {
+		m := st.lookupString(r, d, obj, spec.Message, r.foldedMsg)
+		if m.ambiguous {
+			if st.trace != nil {
+				st.trace.eventf(r, doc+m.index, "object has its message key %q more than once, with different values: ambiguous", st.keyStr(m.doc, m.node))
+			}
+			continue
+		}
+		if m.exists {
 			msg, hasMsg = stringOf(st.valStr(m)), true
 		}
 		if spec.RequireMessage && !hasMsg {
@@ -613,7 +626,16 @@ func (st *lineState) lookup(r *rule, d *jdoc, obj int32, keys, folded []string) 
 	if best < 0 {
 		return jval{}
 	}
-	return d.val(best)
+	v := d.val(best)
+	// Another key that folds to the same one, with another value, makes
+	// the value ambiguous, as a duplicate key does (get).
+	for k := d.nodes[best].next; k >= 0; k = d.nodes[k].next {
+		if foldedEqual(stringOf(st.keyStr(d, k)), folded[bestRank]) && !bytes.Equal(d.raw(k), v.raw) {
+			v.ambiguous = true
+			break
+		}
+	}
+	return v
 }
 
 // foldedEqual reports whether key folds (as rules.FoldKey does) to want,
@@ -643,7 +665,7 @@ func (st *lineState) lookupString(r *rule, d *jdoc, obj int32, keys, folded []st
 		if r.JSON.KeysFold {
 			f = folded[i : i+1]
 		}
-		if v := st.lookup(r, d, obj, keys[i:i+1], f); v.exists && v.kind == jString {
+		if v := st.lookup(r, d, obj, keys[i:i+1], f); v.ambiguous || v.exists && v.kind == jString {
 			return v
 		}
 	}
@@ -680,6 +702,9 @@ func (st *lineState) pathHolds(d *jdoc, obj int32, t rules.PathTest) bool {
 	if !v.exists {
 		return false
 	}
+	if v.ambiguous && t.Type != "" {
+		return false // of which type depends on who reads it
+	}
 	switch t.Type {
 	case "":
 		return true
@@ -704,7 +729,7 @@ func (st *lineState) pathHolds(d *jdoc, obj int32, t rules.PathTest) bool {
 func (st *lineState) failedWhere(d *jdoc, obj int32, where []rules.ValueCondition) int {
 	for i := range where {
 		v := st.get(d, obj, where[i].Path)
-		if !v.exists {
+		if !v.exists || v.ambiguous {
 			return i
 		}
 		text := v.raw

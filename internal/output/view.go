@@ -79,14 +79,9 @@ func (s *viewSink) prefix(b []byte) []byte {
 	return b
 }
 
-// terminator appends a line's terminator: a bare CR (ending the input) is
-// shown, not obeyed, and followed by a line feed when more is written
-// under the line.
+// terminator appends a line's terminator (none for a last line without
+// one), followed by a line feed when more is written under the line.
 func (s *viewSink) terminator(b, term []byte, under bool) []byte {
-	if string(term) == "\r" {
-		b = s.escape(b, term)
-		term = nil
-	}
 	if len(term) == 0 && under {
 		term = []byte{'\n'} // the blocks go under the line
 	}

@@ -116,7 +116,7 @@ func TestViewPlain(t *testing.T) {
 // TestViewEscapes: what would control the terminal is written visibly in
 // every part of the view: plain blocks, annotated and unannotated lines,
 // long lines (a character cut between chunks judged whole), the file name,
-// a bare CR ending the input, and the catalog's text; CRLF stays.
+// a CR ending the input (part of its last line), and the catalog's text; CRLF stays.
 func TestViewEscapes(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
@@ -129,7 +129,7 @@ func TestViewEscapes(t *testing.T) {
 	s.LongChunk([]byte("long \x1b[2J \xe2\x80"))
 	s.LongChunk([]byte("\xae end"))
 	s.LongEnd([]byte("\n"))
-	s.Line([]byte("last"), []byte("\r"), nil)
+	s.Line([]byte("last\r"), nil, nil)
 	w.Flush()
 	want := `esc \x1b[31mRED\x1b[0m \x1b]0;TITLE\x07` + "\r\n" +
 		`bare\rCR` + "\n" +

@@ -63,7 +63,7 @@ func (c Cue) String() string {
 	case CueShape:
 		return "shape"
 	}
-	return "unknown"
+	return fmt.Sprintf("Cue(%d)", int(c))
 }
 
 // Corroboration is what a shape rule's find needs, on a line that does not

@@ -208,13 +208,15 @@ func splitLines(b []byte) [][]byte {
 }
 
 // splitTerm separates a piece from splitLines into line and terminator the
-// way errtag does: LF, CRLF, or a bare CR ending the input.
+// way the docs define a line: it ends in LF, and a CR before the LF
+// belongs to the terminator; a CR at the end of the input, before no LF,
+// is part of the last line.
 func splitTerm(piece []byte) (line, term []byte) {
 	n := len(piece)
 	switch {
 	case n >= 2 && piece[n-2] == '\r' && piece[n-1] == '\n':
 		return piece[:n-2], piece[n-2:]
-	case n >= 1 && (piece[n-1] == '\n' || piece[n-1] == '\r'):
+	case n >= 1 && piece[n-1] == '\n':
 		return piece[:n-1], piece[n-1:]
 	}
 	return piece, nil
@@ -235,7 +237,7 @@ func stripCandidates(piece []byte) [][]byte {
 	join := func(a, b []byte) []byte {
 		return append(append(append([]byte{}, a...), b...), term...)
 	}
-	if t := bytes.TrimRight(body, " \t"); len(t) > 0 && t[len(t)-1] == '}' {
+	if t := bytes.TrimRight(body, " \t\r"); len(t) > 0 && t[len(t)-1] == '}' {
 		closing := len(t) - 1
 		if k := bytes.LastIndex(t, []byte(`"errtag":`)); k >= 0 && json.Valid(t[k+len(`"errtag":`):closing]) {
 			start := k

@@ -128,17 +128,14 @@ func pendingLen(b []byte) int {
 	return len(b)
 }
 
-// split separates a line from its terminator (LF or CRLF, or a bare CR
-// ending the input).
+// split separates a line from its terminator: LF, or CRLF. A CR that is
+// not before an LF (at the end of the input) is part of the line.
 func split(b []byte) (line, term []byte) {
 	n := len(b)
 	if n > 0 && b[n-1] == '\n' {
 		if n > 1 && b[n-2] == '\r' {
 			return b[:n-2], b[n-2:]
 		}
-		return b[:n-1], b[n-1:]
-	}
-	if n > 0 && b[n-1] == '\r' {
 		return b[:n-1], b[n-1:]
 	}
 	return b, nil

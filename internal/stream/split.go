@@ -12,8 +12,8 @@ type unit uint8
 const (
 	// unitLines is one or more complete lines, each ending in LF.
 	unitLines unit = iota
-	// unitLast is the input's last line, which has no LF (it may end in
-	// a bare CR, its terminator).
+	// unitLast is the input's last line, which has no LF (a CR at its
+	// end is part of it).
 	unitLast
 	// unitLongStart, unitLongMore and unitLongEnd are the pieces of an
 	// unfinished line that grew over MaxLine: its first bytes, more of

@@ -57,8 +57,9 @@ type Sink interface {
 	// none annotated.
 	Plain(block []byte) error
 	// Line writes one line no longer than MaxLine (without terminator)
-	// with its terminator ("\n", "\r\n", a bare "\r" ending the input, or
-	// empty for a last line with none) and its annotations (nil if none).
+	// with its terminator ("\n", "\r\n", or empty for a last line with
+	// none: a CR at its end is part of the line) and its annotations (nil
+	// if none).
 	Line(line, term []byte, anns []matcher.Annotation) error
 	// LongStart, LongChunk and LongEnd write a line longer than MaxLine,
 	// unannotated, as its bytes arrive: LongStart, then its bytes in one

@@ -5,8 +5,10 @@
 package yamlfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -37,11 +39,27 @@ func Errorf(file string, node *yaml.Node, format string, args ...any) *Error {
 }
 
 // Parse parses data as a single YAML document and returns its root node,
-// which is always a mapping.
+// which is always a mapping. A second document (after "---") is an error,
+// at its line, unless it is empty: errtag reads one per file, and would
+// otherwise ignore what the others say.
 func Parse(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, syntaxError(file, err)
+	}
+	for {
+		var more yaml.Node
+		err := dec.Decode(&more)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, syntaxError(file, err)
+		}
+		if !emptyDoc(&more) {
+			return nil, &Error{File: file, Line: more.Line, Msg: "more than one YAML document; errtag reads one per file"}
+		}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &Error{File: file, Line: 1, Msg: "file is empty"}
@@ -56,6 +74,15 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 		return nil, Errorf(file, root, "expected a mapping at the top level, found %s", KindName(root))
 	}
 	return root, nil
+}
+
+// emptyDoc reports whether doc holds nothing ("---" and comments).
+func emptyDoc(doc *yaml.Node) bool {
+	if len(doc.Content) == 0 {
+		return true
+	}
+	n := doc.Content[0]
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
 
 // syntaxError turns a yaml.v3 error ("yaml: line 3: ...") into an *Error.
