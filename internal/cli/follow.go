@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -93,9 +94,19 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		}
 		known = state.Patterns
 	}
+	// errtag's own output is never followed (a pattern matching it would
+	// read back what errtag writes, without end).
+	var outs []string
+	var outFiles []os.FileInfo
+	if o.outFile != "" && o.outFile != "-" {
+		outs = append(outs, o.outFile)
+	} else if fi, err := statFile(e.stdout); err == nil && fi.Mode().IsRegular() {
+		outFiles = append(outFiles, fi)
+	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
 		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
+		Outputs: outs, OutputFiles: outFiles,
 	})
 	if err != nil {
 		var nf *follow.NotFollowableError
@@ -425,6 +436,8 @@ func describeNote(c follow.Chunk) string {
 		return fmt.Sprintf("%s: skipped a hole of %d NUL bytes, never written (a writer without O_APPEND wrote on past a truncation)", c.Source, c.Size)
 	case follow.NoMatch:
 		return fmt.Sprintf("%q matches no file yet; following files as they appear", c.Source)
+	case follow.Output:
+		return c.Source + ": errtag's own output: not followed"
 	case follow.Skipped:
 		if c.Path == c.Source {
 			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
