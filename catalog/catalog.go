@@ -8,23 +8,21 @@
 package catalog
 
 import (
-	"embed"
 	"fmt"
 	"github.com/errtag/errtag/internal/fsmsg"
-	"io/fs"
 	"os"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/errtag/errtag/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed data/*.yaml
-var builtinFS embed.FS
+// The built-in catalogs, data/*.yaml, are compiled in as packed YAML
+// trees (builtinPacked): parsing the YAML at run time was most of errtag's
+// start-up. The test TestBuiltinPacked fails when they are out of date.
+//go:generate go run ../internal/yamlfile/gen -pkg catalog -var builtinPacked -prefix builtin: -o builtin_packed.go data/*.yaml
 
 // Entry is one catalog row: the meaning of one code in one system.
 type Entry struct {
@@ -87,33 +85,16 @@ func New() *Catalog { return &Catalog{systems: map[string]*system{}} }
 // Builtin returns a catalog holding the five built-in systems.
 func Builtin() (*Catalog, error) {
 	c := New()
-	names, err := fs.Glob(builtinFS, "data/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	// The files are read (YAML parsed, entries checked) side by side,
-	// most of errtag's start-up; then added in order.
-	files := make([]catalogFile, len(names))
-	var wg sync.WaitGroup
-	for i, n := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			data, err := builtinFS.ReadFile(n)
-			if err != nil {
-				files[i].err = err
-				return
-			}
-			files[i] = readFile("builtin:"+path.Base(n), data)
-		}()
-	}
-	wg.Wait()
-	for _, f := range files {
-		if f.err != nil {
-			return nil, f.err
+	for _, p := range builtinPacked {
+		root, err := p.Unpack()
+		if err != nil {
+			return nil, err
 		}
-		c.merge(f.info, f.entries)
+		info, entries, err := parseTree(p.Name, root)
+		if err != nil {
+			return nil, err
+		}
+		c.merge(info, entries)
 	}
 	return c, nil
 }
@@ -166,11 +147,16 @@ func readFile(file string, data []byte) catalogFile {
 }
 
 func parseFile(file string, data []byte) (SystemInfo, []*Entry, error) {
-	var info SystemInfo
 	root, err := yamlfile.Parse(file, data)
 	if err != nil {
-		return info, nil, err
+		return SystemInfo{}, nil, err
 	}
+	return parseTree(file, root)
+}
+
+// parseTree reads a catalog file's parsed YAML (see Add).
+func parseTree(file string, root *yaml.Node) (SystemInfo, []*Entry, error) {
+	var info SystemInfo
 	f, err := yamlfile.Fields(file, root, "system", "title", "source", "entries")
 	if err != nil {
 		return info, nil, err
