@@ -12,6 +12,7 @@ import (
 	"github.com/errtag/errtag/internal/fsmsg"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,10 +20,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The built-in catalogs, data/*.yaml, are compiled in as packed YAML
-// trees (builtinPacked): parsing the YAML at run time was most of errtag's
-// start-up. The test TestBuiltinPacked fails when they are out of date.
-//go:generate go run ../internal/yamlfile/gen -pkg catalog -var builtinPacked -prefix builtin: -o builtin_packed.go data/*.yaml
+// The built-in catalogs, data/*.yaml, are compiled in as Go tables
+// (builtinFiles, in builtin_table.go): reading the YAML at run time was
+// most of errtag's start-up. The YAML files are the source: the test
+// TestBuiltinTable fails when the table differs from what reading them
+// gives, and rewrites it with -update.
+//go:generate go test -run ^TestBuiltinTable$ -update .
 
 // Entry is one catalog row: the meaning of one code in one system.
 type Entry struct {
@@ -85,18 +88,22 @@ func New() *Catalog { return &Catalog{systems: map[string]*system{}} }
 // Builtin returns a catalog holding the five built-in systems.
 func Builtin() (*Catalog, error) {
 	c := New()
-	for _, p := range builtinPacked {
-		root, err := p.Unpack()
-		if err != nil {
-			return nil, err
+	for _, f := range builtinFiles {
+		// The table's rows are copied: a catalog's rows are its own.
+		rows := slices.Clone(f.entries)
+		entries := make([]*Entry, len(rows))
+		for i := range rows {
+			entries[i] = &rows[i]
 		}
-		info, entries, err := parseTree(p.Name, root)
-		if err != nil {
-			return nil, err
-		}
-		c.merge(info, entries)
+		c.merge(f.info, entries)
 	}
 	return c, nil
+}
+
+// builtinFile is a built-in catalog file as readFile reads it.
+type builtinFile struct {
+	info    SystemInfo
+	entries []Entry
 }
 
 // catalogFile is what a catalog file holds: its system and entries, or
