@@ -339,12 +339,13 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 		}
 	}
 	s.entries = append(kept, entries...)
-	s.byName = map[string]*Entry{}
-	s.byCode = map[string][]*Entry{}
-	s.text = map[*Entry]*rowText{}
-	for _, e := range s.entries {
-		t := newRowText(e)
-		s.text[e] = &t
+	s.byName = make(map[string]*Entry, len(s.entries))
+	s.byCode = make(map[string][]*Entry, len(s.entries))
+	s.text = make(map[*Entry]*rowText, len(s.entries))
+	texts := make([]rowText, len(s.entries))
+	for i, e := range s.entries {
+		texts[i] = newRowText(e)
+		s.text[e] = &texts[i]
 		s.byCode[e.Code] = append(s.byCode[e.Code], e)
 		if _, dup := s.byName[e.Name]; !dup {
 			s.byName[e.Name] = e
