@@ -123,7 +123,7 @@ func openDestination(ctx context.Context, e *env, name string) (*destination, er
 		d.existed = statErr == nil
 		tmp, err := outfile.Create(target)
 		if err != nil {
-			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w (%s)", quoteName(name), err, d.leftAsItWas())}
 		}
 		d.tmp, d.file, out = tmp, tmp.File, tmp.File
 		e.ledger.addTemp(tmp, d.leftAsItWas())
@@ -202,6 +202,10 @@ func (d *destination) abandon() {
 func (d *destination) writeError(err error) error {
 	if errors.Is(err, syscall.EPIPE) {
 		return nil
+	}
+	var re *outfile.ReplaceError
+	if errors.As(err, &re) {
+		return &exitError{code: ExitInput, err: fmt.Errorf("cannot replace %s: %s (%s)", quoteName(d.name), re.Reason(), d.leftAsItWas())}
 	}
 	err = withoutPath(err)
 	if d.name == "" {

@@ -180,8 +180,19 @@ type libError struct {
 	err error
 }
 
-func (e *libError) Error() string { return e.msg }
-func (e *libError) Unwrap() error { return e.err }
+func (e *libError) Error() string {
+	if e == nil {
+		return corrupt
+	}
+	return e.msg
+}
+
+func (e *libError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.err
+}
 
 // corrupt is what most decoding errors mean to a user.
 const corrupt = "the compressed data is corrupt"
