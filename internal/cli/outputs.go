@@ -427,6 +427,39 @@ func checkStdoutNotInput(e *env, inputs []string) error {
 	return nil
 }
 
+// checkStdoutNotOwn is checkNotOwnFiles for standard output, when it is
+// the output (errtag --catalog cat.yaml a.log >> cat.yaml): a regular file
+// that is one of own (file -> what it is), or, when listOnStdin
+// (--files-from -), the file standard input reads the list from.
+func checkStdoutNotOwn(e *env, own map[string]string, listOnStdin bool) error {
+	fi, err := statFile(e.stdout)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	for f, what := range own {
+		if ffi, err := os.Stat(f); err == nil && os.SameFile(fi, ffi) {
+			return configErr(fmt.Errorf("standard output is %s, %s: it would be overwritten", what, quoteName(f)))
+		}
+	}
+	if ifi, err := statFile(e.stdin); listOnStdin && err == nil && os.SameFile(fi, ifi) {
+		return configErr(errors.New("standard output is the --files-from list (standard input): it would be overwritten"))
+	}
+	return nil
+}
+
+// checkNotStdinList returns a usage error if -o out is the file standard
+// input reads the --files-from - list from.
+func checkNotStdinList(e *env, out string) error {
+	ofi, err := os.Stat(out)
+	if err != nil {
+		return nil
+	}
+	if ifi, err := statFile(e.stdin); err == nil && ifi.Mode().IsRegular() && os.SameFile(ofi, ifi) {
+		return configErr(fmt.Errorf("-o %s would overwrite the --files-from list (standard input)", quoteName(out)))
+	}
+	return nil
+}
+
 // statFile stats r if it is a file.
 func statFile(r any) (os.FileInfo, error) {
 	f, ok := r.(*os.File)
