@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,11 +269,21 @@ func quoteNames(names []string) string {
 // describeMkdirError says why --out-dir DIR could not be made, naming the
 // part of DIR that failed when it is not DIR itself.
 func describeMkdirError(dir string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
-		return fmt.Errorf("--out-dir %s: %s: %w", dir, pe.Path, pe.Err)
+	if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+		return fmt.Errorf("--out-dir %s is not a directory", quoteName(dir))
 	}
-	return fmt.Errorf("--out-dir %s: %w", dir, withoutPath(err))
+	var pe *os.PathError
+	if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+		if fi, serr := os.Stat(filepath.Dir(pe.Path)); serr == nil && fi.IsDir() {
+			// The parent is there: its file system makes no new
+			// directories (/proc, /sys).
+			return fmt.Errorf("--out-dir %s: cannot create the directory %s: its file system does not let new directories be made there", quoteName(dir), quoteName(pe.Path))
+		}
+	}
+	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
+		return fmt.Errorf("--out-dir %s: %s: %s", quoteName(dir), quoteName(pe.Path), fsmsg.Reason(pe.Err))
+	}
+	return fmt.Errorf("--out-dir %s: %s", quoteName(dir), fsmsg.Reason(withoutPath(err)))
 }
 
 // say writes one message to standard error.

@@ -361,8 +361,10 @@ func checkNotInputs(e *env, inputs []string, outputs map[string]string) error {
 			case !os.SameFile(fi, i.fi):
 			case out == i.name:
 				return configErr(fmt.Errorf("%s: %s would overwrite its own input", what, out))
+			case i.name == displayName("-"):
+				return configErr(fmt.Errorf("%s: %s would overwrite standard input, which is the same file", what, quoteName(out)))
 			default:
-				return configErr(fmt.Errorf("%s: %s would overwrite the input %s (the same file)", what, out, i.name))
+				return configErr(fmt.Errorf("%s: %s would overwrite the input %s, the same file", what, quoteName(out), quoteName(i.name)))
 			}
 		}
 	}
@@ -480,7 +482,7 @@ func statFile(r any) (os.FileInfo, error) {
 func checkStdoutOpen(e *env) error {
 	f, ok := e.stdout.(*os.File)
 	if ok && stdoutClosed(f) {
-		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written (it is /dev/null opened for reading and writing on its own, which is how the Go runtime fills a closed descriptor); to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
+		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written; to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
 	}
 	return nil
 }

@@ -194,6 +194,13 @@ func (e *libError) Unwrap() error {
 	return e.err
 }
 
+// Trailing reports whether err, a decoder's, says that the compressed
+// data ended properly and what follows it is not more of it (trailing
+// garbage): the data is neither corrupt nor cut short.
+func Trailing(err error) bool {
+	return errors.Is(err, errGzipTrailing) || errors.Is(err, zstd.ErrMagicMismatch)
+}
+
 // corrupt is what most decoding errors mean to a user.
 const corrupt = "the compressed data is corrupt"
 

@@ -182,6 +182,13 @@ func create(dest string, existing fs.FileInfo) (*File, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err // the temporary file's name says nothing
 			}
+			if errors.Is(err, fs.ErrNotExist) {
+				if fi, serr := os.Stat(dir); serr == nil && fi.IsDir() {
+					// The directory is there, but its file system
+					// makes no new files (/proc, /sys).
+					err = errNoNewFiles
+				}
+			}
 			return nil, &DirError{Dir: dir, Err: err}
 		}
 		if err := lock(tf); err != nil {
@@ -205,6 +212,10 @@ func create(dest string, existing fs.FileInfo) (*File, error) {
 	}
 	return nil, &DirError{Dir: dir, Err: errors.New("no free name for a temporary file")}
 }
+
+// errNoNewFiles is a directory whose file system refuses to create files
+// in it although it exists (/proc, /sys say "no such file").
+var errNoNewFiles = errors.New("its file system does not let new files be made there (as /proc and /sys do not), and the output is written to a new file that replaces the old")
 
 // DirError is a temporary file that could not be made in Dir: it says
 // nothing of one output, everything of the directory (read-only,
