@@ -51,3 +51,17 @@ y.log"`, 1, `not written: "out/x\ny.log" is a directory`, nil},
 		}
 	}
 }
+
+// TestGzipTrailingZerosAccepted: a .gz followed by zero bytes (tar or
+// preallocation padding) is read as gzip(1) reads it: every line, a
+// warning, exit 0. (It was exit 1, "corrupt or truncated".)
+func TestGzipTrailingZerosAccepted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	text := strings.Repeat("plain line\n", 100)
+	os.WriteFile(filepath.Join(dir, "p.gz"), append(gzipBytes(t, text), make([]byte, 4096)...), 0o644)
+	code, stdout, stderr := errtag(t, nil, filepath.Join(dir, "p.gz"))
+	if code != 0 || stdout != text || !strings.Contains(stderr, "4096 zero bytes after the end of the gzip data (padding) were ignored") {
+		t.Errorf("exit %d, %d bytes out, stderr %q", code, len(stdout), stderr)
+	}
+}

@@ -231,6 +231,9 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 	}
 	t.state.Store(inProgress)
 	st, err := d.procs.of(src.name).RunParallel(r, sink, d.workers)
+	if note := src.Note(); err == nil && note != nil && d.warn != nil {
+		d.warn(src.shown, note)
+	}
 	if d.onInput != nil {
 		d.onInput(src.shown, st)
 	}

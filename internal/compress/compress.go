@@ -119,6 +119,16 @@ type reader struct {
 	plain func(error) error
 }
 
+// Note says what the stream held that the decoder got past without an
+// error and a user should hear of (zero bytes after a gzip stream's last
+// member), nil if nothing. It is known once the reader has returned io.EOF.
+func (r *reader) Note() error {
+	if n, ok := r.r.(interface{ Note() error }); ok {
+		return n.Note()
+	}
+	return nil
+}
+
 func (r *reader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	if err != nil && err != io.EOF {
