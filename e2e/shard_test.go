@@ -27,7 +27,7 @@ func TestShardIndexedJob(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	var paths []string
-	for day := 1; day <= 30; day++ {
+	for day := 1; day <= 12; day++ {
 		for _, svc := range []string{"api", "efota"} {
 			rel := filepath.Join("archive", svc, fmt.Sprintf("%s-2024-05-%02d.log.gz", svc, day))
 			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {

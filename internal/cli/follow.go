@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -93,9 +94,19 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		}
 		known = state.Patterns
 	}
+	// errtag's own output is never followed (a pattern matching it would
+	// read back what errtag writes, without end).
+	var outs []string
+	var outFiles []os.FileInfo
+	if o.outFile != "" && o.outFile != "-" {
+		outs = append(outs, o.outFile)
+	} else if fi, err := statFile(e.stdout); err == nil && fi.Mode().IsRegular() {
+		outFiles = append(outFiles, fi)
+	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
 		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
+		Outputs: outs, OutputFiles: outFiles,
 	})
 	if err != nil {
 		var nf *follow.NotFollowableError
@@ -114,7 +125,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 
 	rs := newStatsHook(o.stats, e)
 	defer rs.finish(ctx)
-	out, err := openFollowOutput(e, o.outFile, o.follow.state != "")
+	out, err := openFollowOutput(e, o.outFile, state)
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}
@@ -136,7 +147,12 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			rs.addInput(name, *fo.counts[name])
 		}
 	}()
-	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e}
+	fout, _ := out.(*followOutput)
+	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e, out: fout}
+	// The output, as opened (truncated back to the state's mark), holds
+	// what the loaded positions count.
+	sv.mark = fout.mark()
+	fail := func(err error) error { return followWriteFailure(fl, sv, o.outFile, err) }
 	say := newNotifier(e.stderr)
 	defer say.flush()
 	chunks, stopping := fl.Chunks(), false
@@ -166,24 +182,27 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		if msg := describeNote(c); msg != "" {
 			say.say(c.Note.String(), msg)
 		}
+		if len(c.Data) > 0 {
+			sv.beforeWrite()
+		}
 		if err := fo.write(c); err != nil {
-			return followWriteFailure(fl, sv, err)
+			return fail(err)
 		}
 		if c.Note == follow.Gone {
 			sv.gone(c.Source)
 			if st, ok, err := fo.forget(c.Source); err != nil {
-				return followWriteFailure(fl, sv, err)
+				return fail(err)
 			} else if ok {
 				rs.addInput(c.Source, st)
 			}
 		} else if c.HasPos() {
-			sv.handled(c.Source, c.Pos)
+			sv.handled(c)
 		}
 		if len(chunks) == 0 {
 			// Nothing waiting: write out now, then the state may
 			// record it.
 			if err := w.Flush(); err != nil {
-				return followWriteFailure(fl, sv, err)
+				return fail(err)
 			}
 			sv.flushed(stopping)
 		}
@@ -192,13 +211,13 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// is ended, so that what is written next (a restart appending to -o)
 	// starts on its own line.
 	if err := fo.endLong(); err != nil {
-		return followWriteFailure(fl, sv, err)
+		return fail(err)
 	}
 	if err := w.Flush(); err != nil {
-		return followWriteFailure(fl, sv, err)
+		return fail(err)
 	}
 	if err := tail.end(); err != nil {
-		return followWriteFailure(fl, sv, err)
+		return fail(err)
 	}
 	sv.flushed(true)
 	sv.save(true)
@@ -417,6 +436,8 @@ func describeNote(c follow.Chunk) string {
 		return fmt.Sprintf("%s: skipped a hole of %d NUL bytes, never written (a writer without O_APPEND wrote on past a truncation)", c.Source, c.Size)
 	case follow.NoMatch:
 		return fmt.Sprintf("%q matches no file yet; following files as they appear", c.Source)
+	case follow.Output:
+		return c.Source + ": errtag's own output: not followed"
 	case follow.Skipped:
 		if c.Path == c.Source {
 			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
@@ -426,16 +447,17 @@ func describeNote(c follow.Chunk) string {
 	return ""
 }
 
-// followWriteFailure ends follow mode on an output error. The state keeps
-// what was flushed before.
-func followWriteFailure(fl *follow.Follower, sv *stateSaver, err error) error {
+// followWriteFailure ends follow mode on an error writing the output
+// (name: -o's FILE, or "" for standard output). The state keeps what was
+// flushed before.
+func followWriteFailure(fl *follow.Follower, sv *stateSaver, name string, err error) error {
 	fl.Close()
 	sv.save(true)
 	var we *stream.WriteError
 	if errors.As(err, &we) {
 		err = we.Err
 	}
-	return writeFailure(err)
+	return outputFailure(name, err)
 }
 
 // notifier writes notices to stderr, at most noticeBurst of each kind per
@@ -497,21 +519,53 @@ func (n *notifier) flush() {
 
 // stateSaver keeps the --state file: positions become savable once the
 // output holding their lines was flushed, and are saved at most every
-// stateSaveEvery while lines flow, and at the end.
+// stateSaveEvery while lines flow, and at the end. A file's first
+// position, taken before anything was read from it, needs no flush: it is
+// recorded at once, and saved before any of the file's lines is written.
+//
+// With -o FILE (a regular file) the output is fsynced before each save,
+// so that the state is never ahead of the output on disk, and its length
+// when the saved positions were counted is saved with them (the output
+// mark): a restart truncates the output back to it (openFollowOutput).
 type stateSaver struct {
 	state   *follow.State
 	pending map[string]follow.Position // handled, not yet flushed
 	forget  map[string]bool            // gone, not yet flushed
 	dirty   bool                       // flushed positions not saved yet
+	fresh   bool                       // first positions not saved yet
 	last    time.Time
 	timer   *time.Timer
 	e       *env
 	failed  bool
+	out     *followOutput // -o FILE, nil for standard output
+	mark    *follow.OutputMark
 }
 
-func (s *stateSaver) handled(name string, p follow.Position) {
-	delete(s.forget, name)
-	s.pending[name] = p
+// handled records the position after chunk c, once c was written.
+func (s *stateSaver) handled(c follow.Chunk) {
+	delete(s.forget, c.Source)
+	if s.state != nil && len(c.Data) == 0 {
+		k := follow.Key(c.Source)
+		_, saved := s.state.Files[k]
+		_, waits := s.pending[c.Source]
+		if !saved && !waits {
+			// The file's first position: none of its lines was
+			// written before it.
+			s.state.Files[k] = c.Pos
+			s.dirty, s.fresh = true, true
+			return
+		}
+	}
+	s.pending[c.Source] = c.Pos
+}
+
+// beforeWrite saves first positions not saved yet, before lines of their
+// files are written: a stop of any kind (a crash too) then leaves an
+// entry for every file that was read from.
+func (s *stateSaver) beforeWrite() {
+	if s.fresh {
+		s.save(false)
+	}
 }
 
 func (s *stateSaver) gone(name string) {
@@ -536,6 +590,11 @@ func (s *stateSaver) flushed(final bool) {
 	}
 	clear(s.pending)
 	clear(s.forget)
+	if m := s.out.mark(); m != nil {
+		// The output's length now matches the positions recorded.
+		s.mark = m
+		s.dirty = true
+	}
 	if !final && s.dirty && time.Since(s.last) >= stateSaveEvery {
 		s.save(false)
 	}
@@ -561,12 +620,19 @@ func (s *stateSaver) save(final bool) {
 		return
 	}
 	s.last = time.Now()
-	if err := s.state.Save(); err != nil {
+	// The output first: the state must never count lines that a power
+	// loss could take from the output.
+	err := s.out.sync()
+	if err == nil {
+		s.state.Output = s.mark
+		err = s.state.Save()
+	}
+	if err != nil {
 		if !s.failed {
 			fmt.Fprintf(s.e.stderr, "errtag: --state: %v\n", err)
 		}
 		s.failed = true
 		return
 	}
-	s.failed, s.dirty = false, false
+	s.failed, s.dirty, s.fresh = false, false, false
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/errtag/errtag/internal/compress"
+	"github.com/errtag/errtag/internal/follow"
 	"github.com/errtag/errtag/internal/lifecycle"
 	"github.com/errtag/errtag/internal/outfile"
 )
@@ -47,7 +48,8 @@ import (
 // -o naming something else (a FIFO, a terminal, /dev/null) is written
 // directly. In follow mode, -o FILE is written directly too, as lines
 // come: with --state it is appended to, since the state says its lines
-// were written; without, it is truncated first.
+// were written (once truncated back to the length saved with the state:
+// see openFollowOutput); without, it is truncated first.
 
 // destination is the filter's output: standard output or -o FILE, with the
 // lines written to it counted (for a second signal's report).
@@ -246,8 +248,31 @@ func writeFailure(err error) error {
 type followOutput struct {
 	io.Writer
 	file   *os.File
+	name   string // as -o gave it
 	finish func() error
+	// markable: an uncompressed regular file, whose length can be saved
+	// with the state and truncated back to.
+	markable bool
+	regular  bool  // a regular file: synced before a state save
+	start    int64 // its length when opened (after any truncation)
+	written  *byteCounter
 }
+
+// byteCounter counts the bytes written through it.
+type byteCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// length is the output's length: what it held when opened, and what was
+// written to it since (what the encoder, if any, handed on).
+func (f *followOutput) length() int64 { return f.start + f.written.n }
 
 // Close ends the compressed stream and closes the file.
 func (f *followOutput) Close() error {
@@ -262,9 +287,16 @@ func (f *followOutput) Close() error {
 }
 
 // openFollowOutput opens follow mode's output: standard output, or name,
-// appended to when appendTo is set (a --state run resuming), else
-// truncated.
-func openFollowOutput(e *env, name string, appendTo bool) (io.Writer, error) {
+// appended to when st is set (a --state run resuming), else truncated.
+//
+// Appending, an uncompressed regular file is made to agree with the state:
+// when it is the file the state's output mark names and it is longer than
+// the mark, it is truncated back to it (what lies beyond was written after
+// the last save, and its lines are written again); when it is another file
+// (replaced, rotated) or shorter, nothing is removed, and stderr says so.
+// It never goes on after a partial line: a file that does not end with a
+// newline gets one first.
+func openFollowOutput(e *env, name string, st *follow.State) (io.Writer, error) {
 	if name == "" || name == "-" {
 		return e.stdout, nil
 	}
@@ -272,21 +304,106 @@ func openFollowOutput(e *env, name string, appendTo bool) (io.Writer, error) {
 		return e.descriptor(fd) // written into, never emptied
 	}
 	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	if appendTo {
-		flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	if st != nil {
+		flag = os.O_RDWR | os.O_CREATE | os.O_APPEND
 	}
 	f, err := os.OpenFile(name, flag, 0o666)
+	readable := st != nil
+	if err != nil && readable && errors.Is(err, fs.ErrPermission) {
+		// Write-only: its end cannot be looked at.
+		readable = false
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+	}
 	if err != nil {
 		return nil, err
 	}
+	c := compress.ForName(name)
+	fo := &followOutput{file: f, name: name, written: &byteCounter{w: f}}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		fo.regular = true
+		fo.markable = c == compress.None
+		if fo.markable && st != nil {
+			if err := fo.reconcile(e, fi, st.Output, readable); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+	}
 	// A compressed file appended to gets a new gzip member or zstd
 	// frame: both formats allow several, and decoders read them all.
-	w, finish, err := newEncoder(f, compress.ForName(name))
+	w, finish, err := newEncoder(fo.written, c)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &followOutput{Writer: w, file: f, finish: finish}, nil
+	fo.Writer, fo.finish = w, finish
+	return fo, nil
+}
+
+// reconcile truncates the output back to the state's mark when it is the
+// file the mark names and is longer, and ends a partial last line (when
+// the file can be read).
+func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark, readable bool) error {
+	size := fi.Size()
+	abs, _ := filepath.Abs(f.name)
+	dev, ino, ok := follow.FileIdentity(fi)
+	if m != nil && m.Path == abs {
+		switch {
+		case !ok || dev != m.Dev || ino != m.Ino:
+			fmt.Fprintf(e.stderr, "errtag: %s is not the file the --state file counted (replaced or moved since): appending to it, nothing removed; lines written after the last save may be repeated\n", quoteName(f.name))
+		case size > m.Size:
+			if err := f.file.Truncate(m.Size); err != nil {
+				return fmt.Errorf("truncating %s back to where the --state file counted: %w", quoteName(f.name), err)
+			}
+			fmt.Fprintf(e.stderr, "errtag: %s: removed its last %d bytes, written after the last --state save: their lines are written again\n", quoteName(f.name), size-m.Size)
+			size = m.Size
+		case size < m.Size:
+			fmt.Fprintf(e.stderr, "errtag: %s is shorter than when the --state file was saved (truncated by another program?): appending to it\n", quoteName(f.name))
+		}
+	}
+	f.start = size
+	if size == 0 || !readable {
+		return nil
+	}
+	last := make([]byte, 1)
+	if _, err := f.file.ReadAt(last, size-1); err != nil {
+		return fmt.Errorf("reading the end of %s: %w", quoteName(f.name), err)
+	}
+	if last[0] != '\n' {
+		// Never go on after a partial line (a crash in the middle of
+		// a write, or another program's).
+		if _, err := f.written.Write([]byte{'\n'}); err != nil {
+			return fmt.Errorf("writing %s: %w", quoteName(f.name), withoutPath(err))
+		}
+	}
+	return nil
+}
+
+// mark is where the output stands now, for the state (nil when it cannot
+// be truncated back to: standard output, a compressed or special file).
+func (f *followOutput) mark() *follow.OutputMark {
+	if f == nil || !f.markable {
+		return nil
+	}
+	fi, err := f.file.Stat()
+	if err != nil {
+		return nil
+	}
+	dev, ino, _ := follow.FileIdentity(fi)
+	abs, _ := filepath.Abs(f.name)
+	return &follow.OutputMark{Path: abs, Dev: dev, Ino: ino, Size: f.length()}
+}
+
+// sync makes what was written to a regular file durable (a no-op for
+// anything else).
+func (f *followOutput) sync() error {
+	if f == nil || !f.regular {
+		return nil
+	}
+	if err := f.file.Sync(); err != nil {
+		return fmt.Errorf("fsync %s: %w", quoteName(f.name), withoutPath(err))
+	}
+	return nil
 }
 
 // watchOutput ends ctx when out, a pipe or socket, has lost its reader
@@ -311,10 +428,19 @@ func finishOutput(out io.Writer, w interface{ Flush() error }) error {
 	}
 	if c, ok := out.(*followOutput); ok {
 		if err := c.Close(); err != nil {
-			return writeFailure(err)
+			return outputFailure(c.name, err)
 		}
 	}
 	return nil
+}
+
+// outputFailure is writeFailure naming the output: name is -o's FILE ("" or
+// "-" for standard output).
+func outputFailure(name string, err error) error {
+	if name == "-" {
+		name = ""
+	}
+	return (&destination{name: name}).writeError(err)
 }
 
 // newEncoder returns a writer compressing to w as c says, and the function

@@ -23,6 +23,11 @@ import (
 // errtag at once: it says on standard error what it read and could not
 // write (from the ledger), removes its temporary files, leaving -o's
 // destination as it was, and exits with 128+signal.
+//
+// The same signal again within repeatWindow of the first is the same
+// request, not a second one: coreutils timeout, and whatever kills a
+// process group, sends SIGTERM to errtag and then to its group, so errtag
+// gets it twice at once. A person's second Ctrl-C comes later than that.
 
 // stopper watches the stop signals of one run.
 type stopper struct {
@@ -31,25 +36,45 @@ type stopper struct {
 	once sync.Once
 }
 
+// repeatWindow is how long after a first stop signal the same signal is
+// taken as a repeat of it (see above).
+const repeatWindow = 200 * time.Millisecond
+
 // watchSignals calls stop on the first signal from sigs and abort on the
-// second, until end is called. A nil sigs is never ready.
+// second, until end is called; the same signal as the first within
+// repeatWindow of it is not a second. A nil sigs is never ready.
 func watchSignals(sigs <-chan os.Signal, stop func(), abort func(os.Signal)) *stopper {
+	return watchSignalsClock(sigs, stop, abort, time.Now)
+}
+
+// watchSignalsClock is watchSignals with the clock that times the window.
+func watchSignalsClock(sigs <-chan os.Signal, stop func(), abort func(os.Signal), now func() time.Time) *stopper {
 	st := &stopper{done: make(chan struct{})}
 	if sigs == nil {
 		return st
 	}
 	go func() {
+		var first os.Signal
+		var at time.Time
 		select {
-		case s := <-sigs:
-			st.sig.Store(int32(signalNumber(s)))
+		case first = <-sigs:
+			at = now()
+			st.sig.Store(int32(signalNumber(first)))
 			stop()
 		case <-st.done:
 			return
 		}
-		select {
-		case s := <-sigs:
-			abort(s)
-		case <-st.done:
+		for {
+			select {
+			case s := <-sigs:
+				if s == first && now().Sub(at) < repeatWindow {
+					continue // the same request, sent twice
+				}
+				abort(s)
+				return
+			case <-st.done:
+				return
+			}
 		}
 	}()
 	return st

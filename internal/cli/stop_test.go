@@ -123,3 +123,58 @@ func TestInputErrorsSayOnce(t *testing.T) {
 		t.Errorf("missing: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSignalRepeatedAtOnce: the same signal again within repeatWindow of
+// the first (coreutils timeout sends SIGTERM to errtag, then to its
+// process group) is the first request again, not a second signal; another
+// signal, or the same one later, is a second.
+func TestSignalRepeatedAtOnce(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		sigs  []os.Signal
+		after []time.Duration // when each came, after the first
+		want  os.Signal       // the signal abort gets (nil: none)
+	}{
+		{"timeout's two SIGTERMs", []os.Signal{syscall.SIGTERM, syscall.SIGTERM}, []time.Duration{0, time.Millisecond}, nil},
+		{"then another signal", []os.Signal{syscall.SIGTERM, syscall.SIGTERM, syscall.SIGINT}, []time.Duration{0, time.Millisecond, 2 * time.Millisecond}, syscall.SIGINT},
+		{"the same signal later", []os.Signal{syscall.SIGINT, syscall.SIGINT}, []time.Duration{0, repeatWindow}, syscall.SIGINT},
+		{"repeats, then later", []os.Signal{syscall.SIGTERM, syscall.SIGTERM, syscall.SIGTERM}, []time.Duration{0, time.Millisecond, time.Second}, syscall.SIGTERM},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			sigs := make(chan os.Signal)
+			start := time.Unix(1000, 0)
+			// The clock is read once per signal taken: the n-th
+			// read is the n-th signal's time.
+			times := make(chan time.Time, len(c.after)+1)
+			for _, d := range c.after {
+				times <- start.Add(d)
+			}
+			times <- start.Add(time.Hour) // the probe's
+			stopped := make(chan struct{})
+			aborted := make(chan os.Signal, 1)
+			st := watchSignalsClock(sigs, func() { close(stopped) }, func(s os.Signal) { aborted <- s }, func() time.Time { return <-times })
+			defer st.end()
+			for _, s := range c.sigs {
+				sigs <- s // unbuffered: taken once the previous one was handled
+			}
+			<-stopped
+			// Handled when the watcher takes the next send, or aborts.
+			select {
+			case s := <-aborted:
+				if s != c.want {
+					t.Fatalf("abort(%v), want %v", s, c.want)
+				}
+			case sigs <- syscall.SIGQUIT:
+				if c.want != nil {
+					t.Fatalf("no abort, want abort(%v)", c.want)
+				}
+				if s := <-aborted; s != syscall.SIGQUIT {
+					t.Fatalf("abort(%v) after the probe", s)
+				}
+			}
+		})
+	}
+}

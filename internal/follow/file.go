@@ -2,6 +2,7 @@ package follow
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -30,6 +31,10 @@ type file struct {
 	// still holds (copytruncate made the copy but did not truncate yet)
 	// wait here too.
 	queue []*gen
+	// retired holds generations rotated away that are read on (complete
+	// lines only) until they have been idle for Config.RotateWait, oldest
+	// first: their writer may not have reopened the name yet.
+	retired []*gen
 	// done lists generations read to their end (and compressed copies):
 	// they are not read again. since is a lower bound on the modification
 	// time of a generation that was not read yet.
@@ -56,6 +61,15 @@ type file struct {
 	// count when the directory was last listed for them.
 	changedAt, scannedAt int
 	lastScan             time.Time
+	// listedAt is the round in which the last listing of the directory
+	// that held still began: every generation rotated away before a
+	// generation seen at the name by then was in it (or known before).
+	listedAt uint64
+	// cut: the last listing found more rotated copies than could be
+	// pinned; cutTime is the modification time of the oldest left.
+	cut     bool
+	cutTime time.Time
+	cutSaid bool
 }
 
 type doneGen struct {
@@ -92,6 +106,11 @@ func (f *file) holds(fi os.FileInfo) bool {
 		return true
 	}
 	for _, q := range f.queue {
+		if os.SameFile(q.fi, fi) {
+			return true
+		}
+	}
+	for _, q := range f.retired {
 		if os.SameFile(q.fi, fi) {
 			return true
 		}
@@ -232,7 +251,14 @@ func (fl *Follower) posOf(f *file, g *gen, inLine bool) Position {
 func (fl *Follower) deliver(f *file, g *gen, ps []piece) {
 	for _, p := range ps {
 		g.advance(p.data)
-		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: fl.posOf(f, g, p.part == Piece)})
+		pos := fl.posOf(f, g, p.part == Piece)
+		if f.cur != nil && f.cur != g && slices.Contains(f.retired, g) {
+			// A generation read on after a rotation: the
+			// Position to save is the current one's (a restart
+			// goes on with it; see finishRetired).
+			pos = fl.posOf(f, f.cur, f.cur.long)
+		}
+		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: pos})
 	}
 }
 
@@ -307,16 +333,19 @@ func (fl *Follower) lookAround(f *file) {
 	if f.scannedAt == f.changedAt && !f.scanDue {
 		return
 	}
+	before := f.changedAt
 	for range 4 {
 		fl.observe(f)
-		before := f.changedAt
+		before = f.changedAt
 		fl.scanSiblings(f, false)
 		fl.observe(f)
 		if f.changedAt == before {
 			break
 		}
 	}
-	f.scannedAt = f.changedAt
+	// Changes seen after the last listing began are not covered by it:
+	// the next rotation lists again.
+	f.scannedAt = before
 }
 
 // left notes that the name no longer holds its newest generation.
@@ -363,6 +392,10 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		}
 	}()
 	list, stable := stableSiblings(f.dir, f.base)
+	f.listedAt = fl.round
+	if fl.cfg.listed != nil {
+		fl.cfg.listed()
+	}
 	// How numbered copies are named is learnt from the generations
 	// whose age is known: read ones (oldest), the current one, those
 	// seen at the name (in the order seen). Unknown ones are newer than
@@ -408,6 +441,15 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 			hi = max(hi, n)
 		}
 	}
+	// Oldest first: when there is no room to pin them all, those left
+	// are newer than those pinned, and are pinned once these were read.
+	slices.SortStableFunc(list, func(a, b sibling) int {
+		if c := a.fi.ModTime().Compare(b.fi.ModTime()); c != 0 {
+			return c
+		}
+		return olderByName(f.base, a.path, b.path, f.numbers)
+	})
+	f.cut = false
 	for _, s := range list {
 		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) {
 			continue
@@ -416,6 +458,13 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 			continue
 		}
 		if !fl.pinRoom(f) {
+			// Generations newer than this one wait until it is
+			// pinned (see rotate).
+			f.cut, f.cutTime = true, s.fi.ModTime()
+			if !f.cutSaid {
+				f.cutSaid = true
+				fl.note(Chunk{Source: f.name, Err: fmt.Errorf("more than %d rotated generations wait to be read (a slow reader): the others are read from the directory later, and those deleted before that are lost", maxQueue)})
+			}
 			return
 		}
 		g, err := openGen(s.path)
@@ -464,16 +513,16 @@ func (fl *Follower) step(f *file) bool {
 	if !f.started {
 		return fl.start(f)
 	}
+	progress := len(f.retired) > 0 && fl.tendRetired(f, false)
 	if f.cur == nil {
 		fl.observe(f)
 		if f.nameGone && len(f.queue) == 0 && (f.glob || f.retiring) {
 			fl.release(f)
 			return true
 		}
-		return fl.rotate(f)
+		return fl.rotate(f) || progress
 	}
 	g := f.cur
-	progress := false
 	for budget := roundBudget; g.skip == ""; {
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
 		if n > 0 {
@@ -504,7 +553,11 @@ func (fl *Follower) step(f *file) bool {
 				continue
 			}
 			g.sawRead(fl.buf[:n])
+			before := len(g.pend)
 			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+			if fl.held += len(g.pend) - before; fl.held > fl.cfg.MaxHeld {
+				fl.shed()
+			}
 			f.lastErr = ""
 			progress = true
 			budget -= n
@@ -676,7 +729,21 @@ func (fl *Follower) rotate(f *file) bool {
 	fl.lookAround(f)
 	live := fl.live(f)
 	var later []*gen
+	deferred := false
 	for _, q := range f.queue {
+		if f.cut && q.mtime.After(f.cutTime) {
+			// Generations rotated away before it are not pinned yet.
+			deferred = true
+			continue
+		}
+		if q.atName && q.seq > f.listedAt {
+			// Seen at the name after the last listing of the
+			// directory began: generations rotated away before it
+			// may be missing from the listing. It waits for the next
+			// one (taking it now could put it before them).
+			f.scanDue, deferred = true, true
+			continue
+		}
 		q.refresh()
 		if !q.atName && live != nil && live != f.cur && heldBy(q, live.f, live.size) {
 			continue // a copy of the live file, not truncated yet
@@ -684,7 +751,7 @@ func (fl *Follower) rotate(f *file) bool {
 		later = append(later, q)
 	}
 	if len(later) == 0 {
-		return false
+		return deferred
 	}
 	seq := order(f.base, f.numbers, later)
 	last := -1
@@ -695,7 +762,7 @@ func (fl *Follower) rotate(f *file) bool {
 	}
 	if last < 0 {
 		if f.cur != nil {
-			return false // the newer files are empty: the old one may still grow
+			return deferred // the newer files are empty: the old one may still grow
 		}
 		last = len(seq) - 1
 	}
@@ -707,10 +774,10 @@ func (fl *Follower) rotate(f *file) bool {
 	// noticed meanwhile is compared with them; each leaves the queue
 	// once read (finished).
 	if f.cur != nil {
-		if !fl.drain(f, f.cur) {
+		if !fl.readOn(f, f.cur, false) {
 			return true // stopped
 		}
-		fl.finished(f, f.cur)
+		fl.retire(f, f.cur)
 		f.cur = nil
 	}
 	if f.retiring {
@@ -718,10 +785,10 @@ func (fl *Follower) rotate(f *file) bool {
 		return true
 	}
 	for _, q := range seq[:last] {
-		if !fl.drain(f, q) {
+		if !fl.readOn(f, q, false) {
 			return true
 		}
-		fl.finished(f, q)
+		fl.retire(f, q)
 	}
 	f.cur = seq[last]
 	f.queue = without(f.queue, f.cur)
@@ -733,7 +800,85 @@ func (fl *Follower) rotate(f *file) bool {
 
 // drain reads g to its end and delivers it, the last line even if it is
 // incomplete. It reports false if the follower was stopped first.
-func (fl *Follower) drain(f *file, g *gen) bool {
+func (fl *Follower) drain(f *file, g *gen) bool { return fl.readOn(f, g, true) }
+
+// retire keeps g, rotated away, to be read on until it is idle (see
+// Config.RotateWait); beyond maxRetired the oldest is finished now.
+func (fl *Follower) retire(f *file, g *gen) {
+	if g.skip != "" {
+		fl.finished(f, g)
+		return
+	}
+	g.refresh()
+	// Done now: the Positions delivered from here on say so, and a
+	// restart does not read it again.
+	fl.markDone(f, g)
+	f.queue = without(f.queue, g)
+	f.retired = append(f.retired, g)
+	if len(f.retired) > maxRetired {
+		old := f.retired[0]
+		f.retired = f.retired[1:]
+		fl.readOn(f, old, true)
+		fl.disown(old)
+	}
+}
+
+// tendRetired reads on f's generations rotated away, complete lines only,
+// and finishes those idle for Config.RotateWait (all of them with all; also
+// when stopping). It reports whether it delivered or finished anything.
+func (fl *Follower) tendRetired(f *file, all bool) bool {
+	if all {
+		fl.finishing = true
+		defer func() { fl.finishing = false }()
+	}
+	progress := false
+	for len(f.retired) > 0 {
+		g := f.retired[0]
+		before := g.readOff()
+		final := all || (g.refresh() && time.Since(g.grew) >= fl.cfg.RotateWait)
+		if !fl.readOn(f, g, final) && !all {
+			return true // stopped
+		}
+		if g.readOff() != before {
+			progress = true
+		}
+		if !final {
+			break // the newer ones are read on after it
+		}
+		f.retired = f.retired[1:]
+		fl.disown(g)
+		progress = true
+	}
+	// Generations after the first are read on too, complete lines
+	// only, in order; they are finished once they come first.
+	for _, g := range f.retired[min(1, len(f.retired)):] {
+		before := g.readOff()
+		if !fl.readOn(f, g, false) {
+			return true
+		}
+		if g.readOff() != before {
+			progress = true
+		}
+	}
+	return progress
+}
+
+// finishRetired reads every generation still read on after a rotation to
+// its end, its last line delivered even if incomplete: when the follower
+// stops, a saved Position leads to the current generation only, so what
+// they hold would not be read by the next run.
+func (fl *Follower) finishRetired() {
+	for _, f := range fl.files {
+		if len(f.retired) > 0 {
+			fl.tendRetired(f, true)
+		}
+	}
+}
+
+// readOn reads g from where it stands to its end and delivers the complete
+// lines, and with final the last line even if it is incomplete. It reports
+// false if the follower was stopped first.
+func (fl *Follower) readOn(f *file, g *gen, final bool) bool {
 	if g.skip != "" {
 		return true
 	}
@@ -746,13 +891,17 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 		}
 	}
 	for {
-		if fl.stopping() {
+		if fl.stopping() && !fl.finishing {
 			return false
 		}
 		n, err := g.f.ReadAt(fl.buf, g.readOff())
 		if n > 0 {
 			g.sawRead(fl.buf[:n])
+			before := len(g.pend)
 			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+			if fl.held += len(g.pend) - before; fl.held > fl.cfg.MaxHeld {
+				fl.shed()
+			}
 		}
 		if err == io.EOF {
 			break
@@ -761,6 +910,9 @@ func (fl *Follower) drain(f *file, g *gen) bool {
 			fl.report(f, err)
 			break
 		}
+	}
+	if !final {
+		return true
 	}
 	if p, ok := g.rest(); ok {
 		fl.deliver(f, g, []piece{p})
@@ -905,6 +1057,7 @@ func (fl *Follower) maybeRelease(f *file) bool {
 
 // release forgets f (a file matched by a pattern that is gone).
 func (fl *Follower) release(f *file) {
+	fl.tendRetired(f, true)
 	if f.cur != nil {
 		fl.disown(f.cur)
 		f.cur = nil
@@ -1141,4 +1294,35 @@ func (fl *Follower) findByID(f *file, p Position) *gen {
 		g.close()
 	}
 	return nil
+}
+
+// shed keeps the unfinished lines held within Config.MaxHeld: while they
+// add up to more, the longest is delivered as a piece (what follows of its
+// line comes in pieces too, as for a line longer than MaxLine).
+func (fl *Follower) shed() {
+	for {
+		fl.held = 0
+		var big *gen
+		for g, f := range fl.gens {
+			if f.cur != g {
+				continue
+			}
+			fl.held += len(g.pend)
+			if big == nil || len(g.pend) > len(big.pend) {
+				big = g
+			}
+		}
+		if fl.held <= fl.cfg.MaxHeld || big == nil {
+			return
+		}
+		n := pendingLen(big.pend) // a last CR may be half a CRLF
+		if n == 0 {
+			return
+		}
+		data := append([]byte(nil), big.pend[:n]...)
+		big.pend = append([]byte(nil), big.pend[n:]...)
+		big.long = true
+		fl.held -= n
+		fl.deliver(fl.gens[big], big, []piece{{data, Piece}})
+	}
 }

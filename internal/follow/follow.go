@@ -68,16 +68,28 @@
 //
 // # How rotation is made lossless
 //
-// Rotation assumes what every log writer does: it does not write to the old
-// file after its first write to the new one. When the name holds another
-// file and that file (or a generation rotated away unseen) has data, the
-// current generation is complete: it is read to its end through the
-// descriptor held (an incomplete last line is delivered without a
-// terminator), then every generation after it but the newest with data is
-// read whole, oldest first, and the newest becomes current, read from 0.
-// While every newer file is still empty the current one is followed on,
-// since its writer may not have switched yet; generations rotated away
-// unseen do not wait for the new file's first line.
+// When the name holds another file and that file (or a generation rotated
+// away unseen) has data, the name has moved on: the current generation is
+// read to its end through the descriptor held, then every generation after
+// it but the newest with data, oldest first, and the newest becomes
+// current, read from 0. While every newer file is still empty the current
+// one is followed on, since its writer may not have switched yet;
+// generations rotated away unseen do not wait for the new file's first
+// line.
+//
+// A writer may still append to the old file after the new one has data: a
+// daemon that keeps its descriptor until logrotate's postrotate tells it to
+// reopen, while another process already writes to the new file. So the
+// generations left behind stay open and are read on, complete lines only,
+// until each has not grown for Config.RotateWait (5 s); only then is an
+// incomplete last line delivered (without a terminator: it is never joined
+// with another generation's line), and the file closed. Their late lines
+// come after lines of the newer file delivered meanwhile: order holds per
+// generation, and generations start oldest first. At most maxRetired (16)
+// are read on per name; beyond that the oldest is finished at once. At
+// Stop they are read to their end first, last line included: the Position
+// their chunks carry is the current generation's, so the next run would
+// not come back to them.
 //
 // Generations are ordered by when they were seen at the name. A generation
 // found rotated away without ever being seen at the name (it came and went
@@ -125,8 +137,12 @@
 // A line is held until its terminator arrives, up to Config.MaxLine bytes.
 // Past that it is delivered in pieces (Part Piece, then LastPiece) as its
 // bytes arrive, so memory per file is bounded by MaxLine plus one read
-// (256 KiB), whatever the line or hole. A Position taken inside such a line
-// says so (InLine), and a restart continues with the rest of it as pieces.
+// (256 KiB), whatever the line or hole. Over all files, the unfinished
+// lines held add up to at most Config.MaxHeld (plus one read): past it,
+// the longest of them is delivered in pieces the same way, so that many
+// files each ending in a long unfinished line do not hold files times
+// MaxLine. A Position taken inside such a line says so (InLine), and a
+// restart continues with the rest of it as pieces.
 //
 // # Patterns
 //
@@ -138,8 +154,10 @@
 // files matched by Config.Exclude (by path or base name), what is not a
 // regular file, a rotated copy of another matched file (app.log* matches
 // app.log.1, which is read as a generation of app.log, not twice), a file
-// already followed or read under another name (a second symlink to it), and
-// compressed files, reported once (Skipped). A pattern that matches nothing
+// already followed or read under another name (a second symlink to it),
+// compressed files, reported once (Skipped), and the caller's own output
+// (Config.Outputs), reported once (Output) or, matched at start, refused by
+// New. A pattern that matches nothing
 // yet is said once (NoMatch). A file matched by a pattern whose name has no
 // file any more, read to its end and idle for ReleaseAfter (deleted) or 60
 // times that (renamed away), is released: its descriptor closed, its
@@ -172,8 +190,23 @@
 //
 // # Limits
 //
-//   - Data written to a rotated file after the new file has data (a second
-//     writer still appending to the old one) is not read.
+//   - Data written to a rotated file more than RotateWait after its last
+//     growth (or after the follower stopped) is not read.
+//   - Behind a slow receiver, at most maxQueue generations per name are
+//     pinned, oldest first; the others are pinned from the directory once
+//     those were read, and those deleted before that are lost (an Err
+//     chunk says, once per name, that generations wait).
+//   - A file matching a pattern that appeared and was rotated while
+//     errtag was stopped: its rotated copies count as history, not read.
+//     At a restart, compressed generations (delaycompress) are reported,
+//     not decoded; a generation moved to another directory (olddir) is
+//     not found. FromStart reads a pattern's files, not their rotated
+//     copies present at start.
+//   - A hole not preceded by a truncation is delivered as the NUL bytes it
+//     reads as; at Stop, the current generation's incomplete last line is
+//     not delivered (a saved Position resumes inside it).
+//   - copytruncate behind a slow receiver, with copies made faster than
+//     the follower looks, can lose the newest copies (open).
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are
@@ -237,6 +270,11 @@ type Config struct {
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.
 	MaxLine int
+	// MaxHeld bounds the bytes of unfinished last lines held over all
+	// files: when they add up to more, the longest is delivered in
+	// pieces, as a line longer than MaxLine is. Zero means twice MaxLine,
+	// and at least 16 MiB; it is never less than MaxLine.
+	MaxHeld int
 	// PollInterval is how often files are checked when no change
 	// notification arrives (a safety net: notifications wake the
 	// follower at once), and how often patterns are matched again. Zero
@@ -252,6 +290,23 @@ type Config struct {
 	// one renamed away without being deleted is kept 60 times as long.
 	// Zero means 2 s.
 	ReleaseAfter time.Duration
+	// RotateWait is how long a generation rotated away is read on after
+	// the name moved to a newer file: a writer that keeps its descriptor
+	// until it is told to reopen (logrotate's create with a postrotate
+	// reload) goes on writing to it. It is read on, complete lines only,
+	// until it has not grown for RotateWait; then its last line, if
+	// incomplete, is delivered and it is closed. Zero means 5 s (tail's
+	// --max-unchanged-stats at its default --sleep-interval).
+	RotateWait time.Duration
+	// Outputs are files the caller writes (by path: they may not exist
+	// yet) and OutputFiles those it has open (its standard output): a
+	// file that is one of them (same device and inode) is never
+	// followed, which would read back what was written, growing without
+	// end. New refuses a named file, or a file a pattern matches at
+	// start, that is one (OutputError); one that a pattern matches later
+	// is left out with an Output note.
+	Outputs     []string
+	OutputFiles []os.FileInfo
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -259,6 +314,9 @@ type Config struct {
 	// atEOF, in tests, runs when a file was read to its end, before the
 	// follower looks for rotation and truncation.
 	atEOF func(name string)
+	// listed, in tests, runs after each listing of a directory for
+	// rotated copies.
+	listed func()
 }
 
 // Note says what happened to a followed file.
@@ -298,6 +356,9 @@ const (
 	// writer without O_APPEND went on past a copytruncate), were
 	// skipped.
 	Hole
+	// Output: the file Source, matched by a pattern, is one of
+	// Config.Outputs: it is not followed. Pos means nothing.
+	Output
 )
 
 func (n Note) String() string {
@@ -318,6 +379,8 @@ func (n Note) String() string {
 		return "no match"
 	case Hole:
 		return "hole"
+	case Output:
+		return "output"
 	}
 	return ""
 }
@@ -355,7 +418,33 @@ type Chunk struct {
 
 // HasPos reports whether c.Pos is a position of c.Source to be saved.
 func (c Chunk) HasPos() bool {
-	return c.Source != "" && c.Err == nil && c.Note != Skipped && c.Note != NoMatch
+	return c.Source != "" && c.Err == nil && c.Note != Skipped && c.Note != NoMatch && c.Note != Output
+}
+
+// OutputError is returned by New for a file to follow that is one of
+// Config.Outputs.
+type OutputError struct {
+	Name   string // the file, as given or as a pattern matched it
+	Output string // the output it is
+}
+
+func (e *OutputError) Error() string {
+	return fmt.Sprintf("%s: the output (%s): following it would read back what is written to it", e.Name, e.Output)
+}
+
+// outputOf names the output fi is ("" if none).
+func (fl *Follower) outputOf(fi os.FileInfo) string {
+	for _, o := range fl.cfg.OutputFiles {
+		if o != nil && os.SameFile(o, fi) {
+			return "standard output"
+		}
+	}
+	for _, p := range fl.cfg.Outputs {
+		if ofi, err := os.Stat(p); err == nil && os.SameFile(ofi, fi) {
+			return "-o " + p
+		}
+	}
+	return ""
 }
 
 // ErrNoFiles is returned by New when Config.Files is empty.
@@ -377,7 +466,13 @@ const (
 	defaultPoll    = 250 * time.Millisecond
 	fallbackPoll   = 20 * time.Millisecond
 	defaultRelease = 2 * time.Second
+	// defaultRotateWait is Config.RotateWait's default.
+	defaultRotateWait = 5 * time.Second
+	// maxRetired bounds the generations of one name read on after a
+	// rotation: beyond it the oldest is finished at once.
+	maxRetired     = 16
 	defaultMaxLine = 1 << 20
+	defaultMaxHeld = 16 << 20
 	readSize       = 256 << 10
 	// roundBudget is how much is read from one file before the others
 	// get a turn.
@@ -426,6 +521,14 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	// held counts the bytes of unfinished lines held (gen.pend) over all
+	// generations; it may count more than there are (generations that
+	// ended), never less, and is counted again when over Config.MaxHeld.
+	held     int
+	startErr error // a file matched at start that cannot be followed
+	// finishing: generations read on after a rotation are being
+	// finished, even while stopping.
+	finishing bool
 }
 
 // New starts following cfg.Files. A name of "-" is refused (standard input
@@ -443,6 +546,13 @@ func New(cfg Config) (*Follower, error) {
 	}
 	if cfg.ReleaseAfter <= 0 {
 		cfg.ReleaseAfter = defaultRelease
+	}
+	if cfg.MaxHeld <= 0 {
+		cfg.MaxHeld = max(2*cfg.MaxLine, defaultMaxHeld)
+	}
+	cfg.MaxHeld = max(cfg.MaxHeld, cfg.MaxLine)
+	if cfg.RotateWait <= 0 {
+		cfg.RotateWait = defaultRotateWait
 	}
 	for _, x := range cfg.Exclude {
 		if _, err := filepath.Match(x, ""); err != nil {
@@ -482,6 +592,12 @@ func New(cfg Config) (*Follower, error) {
 			fl.closeAll()
 			return nil, err
 		}
+		if fi, err := os.Stat(name); err == nil {
+			if o := fl.outputOf(fi); o != "" {
+				fl.closeAll()
+				return nil, &OutputError{Name: name, Output: o}
+			}
+		}
 		path := filepath.Clean(name)
 		if fl.byKey[Key(path)] != nil {
 			continue
@@ -489,6 +605,10 @@ func New(cfg Config) (*Follower, error) {
 		fl.add(newFile(name, path, false))
 	}
 	fl.globStart()
+	if fl.startErr != nil {
+		fl.closeAll()
+		return nil, fl.startErr
+	}
 	if cfg.manual == nil && !cfg.Poll {
 		fl.watch = newWatcher()
 	}
@@ -609,6 +729,7 @@ func (fl *Follower) run() {
 		fl.watch.close()
 		fl.closeAll()
 	}()
+	defer fl.finishRetired()
 	if fl.watch != nil && fl.watch.err != nil {
 		fl.send(Chunk{Err: fl.watch.err})
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -132,8 +133,9 @@ func TestRenameRotationDrainsOld(t *testing.T) {
 }
 
 // TestRotationWaitsForNewData: while the new file is empty the old one is
-// still followed (its writer may not have switched yet); a last line
-// without newline in the old file is delivered when the switch happens.
+// still followed (its writer may not have switched yet). Once the new file
+// has data, the old one is still read on (its writer may not have reopened
+// yet), and its incomplete last line waits for the rest of it.
 func TestRotationWaitsForNewData(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "app.log")
@@ -142,7 +144,7 @@ func TestRotationWaitsForNewData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer old.Close()
-	s := startManual(t, Config{Files: []string{p}})
+	s := startManual(t, Config{Files: []string{p}, RotateWait: time.Hour})
 	s.settle(t)
 	rename(t, p, p+".1")
 	write(t, p, "")
@@ -152,8 +154,75 @@ func TestRotationWaitsForNewData(t *testing.T) {
 	}
 	old.WriteString("late 2, no newline")
 	appendTo(t, p, "new 1\n")
-	if got := text(s.settle(t)); got != "late 2, no newline"+"new 1\n" {
+	if got := text(s.settle(t)); got != "new 1\n" {
+		t.Fatalf("got %q, want the new file's line alone", got)
+	}
+	old.WriteString(", finished later\nlate 3\n")
+	appendTo(t, p, "new 2\n")
+	if got := text(s.settle(t)); got != "late 2, no newline, finished later\nlate 3\nnew 2\n" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestRotatedReadOnUntilIdle: a generation rotated away is read on until it
+// has been idle for RotateWait; then its incomplete last line is delivered
+// on its own, and the generation is closed.
+func TestRotatedReadOnUntilIdle(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	old, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	c := start(t, Config{Files: []string{p}, PollInterval: 5 * time.Millisecond, RotateWait: 50 * time.Millisecond})
+	<-c.fl.looked
+	old.WriteString("g0 line1\ng0 partial")
+	c.waitText(t, p, "g0 line1\n")
+	rename(t, p, p+".1")
+	write(t, p, "g1 line1\n")
+	c.waitText(t, p, "g0 line1\ng1 line1\n")
+	// Never read as a line while it may grow; delivered once idle.
+	c.waitText(t, p, "g0 line1\ng1 line1\ng0 partial")
+}
+
+// TestStopFinishesRotated: at Stop, a generation still read on after a
+// rotation is read to its end, its last line delivered though incomplete:
+// a saved Position leads only to the current generation.
+func TestStopFinishesRotated(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	old, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	s := startManual(t, Config{Files: []string{p}, RotateWait: time.Hour})
+	s.settle(t)
+	old.WriteString("a1\na2 partial")
+	rename(t, p, p+".1")
+	write(t, p, "b1\n")
+	if got := text(s.settle(t)); got != "a1\nb1\n" {
+		t.Fatalf("got %q", got)
+	}
+	old.WriteString(" and more")
+	s.fl.Stop()
+	var got []Chunk
+	for c := range s.fl.Chunks() {
+		got = append(got, c)
+	}
+	if text(got) != "a2 partial and more" {
+		t.Fatalf("at stop got %q, want the rotated file's last line", text(got))
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ino, _ := idOf(fi)
+	for _, c := range got {
+		if len(c.Data) > 0 && c.Pos.Ino != ino.ino {
+			t.Errorf("a rotated file's late line carries the Position of inode %d, not the current file's", c.Pos.Ino)
+		}
 	}
 }
 
@@ -442,4 +511,40 @@ func TestLatency(t *testing.T) {
 		worst = max(worst, d)
 	}
 	t.Logf("idle append to delivery: mean %v, worst %v over %d lines", total/n, worst, n)
+}
+
+// TestRotationsDuringListings: the name keeps moving on while the follower
+// lists the directory, and every time a generation is created, written and
+// rotated away after the listing without ever being seen at the name. The
+// generation seen at the name afterwards must not be read before it: all
+// generations come out whole, oldest first.
+func TestRotationsDuringListings(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "")
+	var armed atomic.Bool
+	n := 0
+	var want strings.Builder
+	want.WriteString("G0\n")
+	s := startManual(t, Config{Files: []string{p}, listed: func() {
+		if !armed.Load() || n >= 20 {
+			return
+		}
+		// Two rotations: the first new file is never seen at the
+		// name, the second is.
+		for range 2 {
+			n++
+			rename(t, p, fmt.Sprintf("%s.%d", p, n))
+			line := fmt.Sprintf("G%d\n", n)
+			write(t, p, line)
+			want.WriteString(line)
+		}
+	}})
+	s.settle(t)
+	appendTo(t, p, "G0\n")
+	armed.Store(true)
+	got := text(s.settle(t))
+	if got != want.String() {
+		t.Fatalf("got %q, want %q", got, want.String())
+	}
 }

@@ -238,6 +238,16 @@ func (fl *Follower) consider(paths []string, initial bool) int {
 			}
 			delete(fl.ignored, key)
 		}
+		if o := fl.outputOf(fi); o != "" {
+			if initial && fl.startErr == nil {
+				fl.startErr = &OutputError{Name: m, Output: o}
+			}
+			if k, ok := idOf(fi); ok {
+				fl.ignored[key] = FileID{Dev: k.dev, Ino: k.ino}
+			}
+			fl.note(Chunk{Source: m, Note: Output, Path: m})
+			continue
+		}
 		if g, _ := fl.openOwner(fi); g != nil {
 			continue // read under another name
 		}

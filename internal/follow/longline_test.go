@@ -120,3 +120,55 @@ func TestCompressedGenerationSkipped(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestHeldLinesBounded: unfinished last lines held over many files add up
+// to at most MaxHeld: past it, the longest goes out in pieces (as a line
+// longer than MaxLine does), so memory does not grow with the number of
+// files times MaxLine. Every byte still comes, once and in order per file.
+func TestHeldLinesBounded(t *testing.T) {
+	dir := t.TempDir()
+	const files, partial, maxLine = 8, 700, 1000
+	var names []string
+	for i := range files {
+		p := filepath.Join(dir, string(rune('a'+i))+".log")
+		write(t, p, "")
+		names = append(names, p)
+	}
+	s := startManual(t, Config{Files: names, MaxLine: maxLine, MaxHeld: maxLine})
+	s.settle(t)
+	for i, p := range names {
+		appendTo(t, p, strings.Repeat(string(rune('a'+i)), partial))
+	}
+	got := s.settle(t)
+	// What was written and not delivered is held.
+	if held := files*partial - len(text(got)); held > maxLine {
+		t.Errorf("%d bytes of unfinished lines held, want at most %d", held, maxLine)
+	}
+	pieces := 0
+	for _, c := range got {
+		if c.Part == Piece {
+			pieces++
+			if !c.Pos.InLine {
+				t.Errorf("a piece whose Position is not inside the line: %+v", c.Pos)
+			}
+		}
+	}
+	if pieces < files-1 {
+		t.Errorf("%d pieces delivered early, want at least %d", pieces, files-1)
+	}
+	for _, p := range names {
+		appendTo(t, p, "\nnext\n")
+	}
+	got = append(got, s.settle(t)...)
+	for i, p := range names {
+		var b strings.Builder
+		for _, c := range got {
+			if c.Source == p {
+				b.Write(c.Data)
+			}
+		}
+		if want := strings.Repeat(string(rune('a'+i)), partial) + "\nnext\n"; b.String() != want {
+			t.Errorf("%s: got %q, want %q", p, b.String(), want)
+		}
+	}
+}

@@ -191,7 +191,7 @@ func TestParseStateInvalid(t *testing.T) {
 		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
 		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
-		{"future version", `{"version": 3, "files": {}}`, "version 3"},
+		{"future version", `{"version": 4, "files": {}}`, "version 4"},
 		{"not an object", `[1,2]`, "not an errtag state file"},
 		{"files not a map", `{"version": 2, "files": 7}`, "not an errtag state file"},
 	} {

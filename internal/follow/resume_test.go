@@ -71,7 +71,7 @@ func TestResume(t *testing.T) {
 	}
 	// The state is the documented JSON.
 	b, _ := os.ReadFile(st)
-	for _, want := range []string{`"version": 2`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`} {
+	for _, want := range []string{`"version": 3`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("state file lacks %s:\n%s", want, b)
 		}
@@ -192,5 +192,47 @@ func TestLoadStateErrors(t *testing.T) {
 	write(t, bad, `{"version": 7, "files": {}}`)
 	if _, err := LoadState(bad); err == nil || !strings.Contains(err.Error(), "version 7") {
 		t.Errorf("version: %v", err)
+	}
+}
+
+// TestLoadStateEmpty: a 0-byte state file (what a power loss can leave)
+// is refused with a message that says what it is and what to do.
+func TestLoadStateEmpty(t *testing.T) {
+	st := filepath.Join(t.TempDir(), "state.json")
+	write(t, st, "")
+	_, err := LoadState(st)
+	if err == nil {
+		t.Fatal("0-byte state file accepted")
+	}
+	for _, want := range []string{"empty (0 bytes)", "power loss", "Remove it"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// TestStateOutputMark: the output mark is saved and read back, and a bad
+// one is refused.
+func TestStateOutputMark(t *testing.T) {
+	st := filepath.Join(t.TempDir(), "state.json")
+	s, err := LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Output = &OutputMark{Path: "/var/out.log", Dev: 3, Ino: 4, Size: 99}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s.Output == nil || *s.Output != (OutputMark{Path: "/var/out.log", Dev: 3, Ino: 4, Size: 99}) {
+		t.Fatalf("output mark read back: %+v", s.Output)
+	}
+	if _, err := ParseState([]byte(`{"version": 3, "output": {"path": "out.log", "size": 1}, "files": {}}`)); err == nil {
+		t.Error("relative output path accepted")
 	}
 }

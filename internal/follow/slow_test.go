@@ -234,3 +234,47 @@ func TestRotatedFoundLateNoWait(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestMoreGenerationsThanPinned: more generations rotated away unseen than
+// can be pinned at once (maxQueue): the oldest are pinned first, the others
+// once these were read, so that none is lost or misordered; that some wait
+// is said once.
+func TestMoreGenerationsThanPinned(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "")
+	s := startManual(t, Config{Files: []string{p}})
+	s.settle(t)
+	var want strings.Builder
+	base := time.Now()
+	n := maxQueue + 20
+	for i := range n {
+		// Names in an order unlike their age: a listing sorted by
+		// name, or in directory order, is not oldest first.
+		name := fmt.Sprintf("%s.%d", p, (i*37)%n+1000)
+		line := fmt.Sprintf("gen %03d\n", i)
+		appendTo(t, p, line)
+		want.WriteString(line)
+		rename(t, p, name)
+		tm := base.Add(time.Duration(i) * time.Microsecond)
+		if err := os.Chtimes(name, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+		write(t, p, "")
+	}
+	appendTo(t, p, "current\n")
+	want.WriteString("current\n")
+	got := s.settle(t)
+	if text(got) != want.String() {
+		t.Fatalf("got %q, want %q", text(got), want.String())
+	}
+	said := 0
+	for _, c := range got {
+		if c.Err != nil && strings.Contains(c.Err.Error(), "wait to be read") {
+			said++
+		}
+	}
+	if said != 1 {
+		t.Errorf("%d notices that generations wait, want 1", said)
+	}
+}

@@ -14,8 +14,8 @@ import (
 
 // StateVersion is the version of the state file format this package
 // writes. Version 1 files (without mtime_ns, btime_ns, in_line and done)
-// are read too.
-const StateVersion = 2
+// and version 2 files (without output) are read too.
+const StateVersion = 3
 
 // maxStateSize bounds the state file read: a state of tens of thousands of
 // files is a few megabytes.
@@ -24,15 +24,22 @@ const maxStateSize = 64 << 20
 // State is a --state file: for each followed file, the Position up to which
 // its lines were written out. It is JSON, one file per line:
 //
-//	{"version": 2, "patterns": ["/var/log/containers/*.log"], "files": {
+//	{"version": 3, "patterns": ["/var/log/containers/*.log"], "files": {
 //	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321}
 //	}}
 //
 // Keys are absolute paths, so a run from another directory finds them.
+// Output, when the caller writes to a file it can truncate, says which
+// file and how long it was when the Positions saved with it were counted
+// (see OutputMark).
 // Patterns lists the patterns followed, so that a restart knows which new
 // files appeared while it was stopped (Config.KnownPatterns).
 // Entries of files not followed by the current run are kept; Forget drops
 // the entry of a file that is gone for good.
+//
+// A state file that is a symbolic link is resolved: its target is locked
+// and replaced, and the link stays a link, so two followers given two
+// names of one state file are refused too.
 //
 // A State holds a lock on the state file (an flock on STATE.lock beside
 // it, where the platform has one) from LoadState to Close: a second
@@ -58,18 +65,45 @@ type State struct {
 	// Patterns are the patterns (absolute) the runs that kept this
 	// state followed: see Config.KnownPatterns.
 	Patterns []string `json:"patterns,omitempty"`
-	path     string
-	lock     *os.File
+	// Output is where the output stood when Files were counted (nil if
+	// the caller keeps none).
+	Output *OutputMark `json:"output,omitempty"`
+	path   string
+	lock   *os.File
+}
+
+// OutputMark is the output file that the lines counted in a State were
+// written to, and its length once they were written (flushed and synced):
+// what lies beyond Size was written after the last save and is written
+// again by a restart, so a restart truncates the file back to Size when it
+// is still the same file (Dev and Ino, Path).
+type OutputMark struct {
+	Path string `json:"path"`
+	Dev  uint64 `json:"dev"`
+	Ino  uint64 `json:"ino"`
+	Size int64  `json:"size"`
+}
+
+// FileIdentity returns the device and inode number of the file fi
+// describes (ok is false where the platform has none).
+func FileIdentity(fi os.FileInfo) (dev, ino uint64, ok bool) {
+	dev, ino, _, ok = statID(fi)
+	return dev, ino, ok
 }
 
 // ErrStateLocked is wrapped by LoadState's error when another process holds
 // the state file.
 var ErrStateLocked = errors.New("in use by another process")
 
-// LoadState locks and reads the state file at path. A file that does not
-// exist is an empty state (the first run). A file that is not a valid
-// state is an error that says what is wrong, never a panic.
+// LoadState locks and reads the state file at path (the target of path,
+// when it is a symbolic link). A file that does not exist is an empty
+// state (the first run). A file that is not a valid state is an error that
+// says what is wrong, never a panic.
 func LoadState(path string) (*State, error) {
+	path, err := resolveLink(path)
+	if err != nil {
+		return nil, err
+	}
 	lock, err := lockState(path)
 	if err != nil {
 		return nil, err
@@ -95,6 +129,12 @@ func readState(path string) (*State, error) {
 	b, err := io.ReadAll(io.LimitReader(f, maxStateSize+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%s: empty (0 bytes), not a state errtag wrote: errtag replaces its state file whole, "+
+			"so a crash of the machine (a power loss before the file system wrote it) or another program left it empty; "+
+			"the positions it held are lost. Remove it to start again: the files are then followed as on a first run "+
+			"(from their end; with --from-start, from their start, writing again what was written before)", path)
 	}
 	if len(b) > maxStateSize {
 		return nil, fmt.Errorf("%s: state file larger than %d MiB: not an errtag state file", path, maxStateSize>>20)
@@ -138,6 +178,9 @@ func ParseState(b []byte) (*State, error) {
 			return nil, fmt.Errorf("pattern %q: not an absolute pattern", p)
 		}
 	}
+	if o := s.Output; o != nil && (!filepath.IsAbs(o.Path) || o.Size < 0) {
+		return nil, fmt.Errorf("output %q of size %d: not an absolute path and a size", o.Path, o.Size)
+	}
 	for k, p := range s.Files {
 		if !filepath.IsAbs(k) {
 			return nil, fmt.Errorf("entry %q: not an absolute path", k)
@@ -148,6 +191,27 @@ func ParseState(b []byte) (*State, error) {
 	}
 	s.Version = StateVersion
 	return s, nil
+}
+
+// resolveLink returns path with symbolic links at its end followed (also
+// to a target that does not exist yet), so that the file is locked and
+// replaced where it really is.
+func resolveLink(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
 // AddPatterns records patterns followed (see Config.KnownPatterns).
@@ -179,6 +243,13 @@ func (s *State) Marshal() ([]byte, error) {
 			return nil, err
 		}
 		fmt.Fprintf(&b, " \"patterns\": %s,", pb)
+	}
+	if s.Output != nil {
+		ob, err := json.Marshal(s.Output)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "\n\"output\": %s,", ob)
 	}
 	b.WriteString(" \"files\": {")
 	keys := make([]string, 0, len(s.Files))
