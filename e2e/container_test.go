@@ -48,12 +48,20 @@ func TestContainerLogs(t *testing.T) {
 		{p: sync, stream: "stdout", tag: "P", msg: `{"message":"Invalid access `},
 		{p: sync, stream: "stdout", tag: "F", msg: `token.","errorCode":301}`, system: "backend-services", code: "301"},
 	}
-	for _, l := range lines {
+	for i, l := range lines {
+		if l.tag == "P" {
+			// The records before it are out first, so that the P
+			// record is the next line out, counted before it is
+			// written (errtag may be quicker than the count).
+			prev := strings.Fields(lines[i-1].msg)
+			last := strings.TrimRight(prev[len(prev)-1], `"}`) // "exists.", "errorCode=-1012"
+			r.waitFor(t, "the record before the P record", func(out, _ string) bool { return strings.Contains(out, last) })
+		}
+		n := strings.Count(r.output(), "\n") + 1
 		appendFile(t, logs[l.p.link()], record(l.p, l.stream, l.tag, l.msg))
 		if l.tag == "P" {
 			// The F record comes in a write of its own, after errtag
 			// has written the P record.
-			n := strings.Count(r.output(), "\n") + 1
 			r.waitFor(t, "the P record", func(out, _ string) bool { return strings.Count(out, "\n") >= n })
 		}
 	}
