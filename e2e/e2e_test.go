@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package e2e runs the built errtag binary the way its users do: over pipes
 // and files, compressed input, signals, closed pipes and full disks.
 package e2e

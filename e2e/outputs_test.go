@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 // Output tests: what errtag writes, and what it never writes over. An

@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 // Pipeline tests drive the built binary the way log shippers do (see

@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 // Outputs under attack (the red team of issue 8): -o naming a descriptor,

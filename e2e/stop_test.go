@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 // Stop tests: SIGINT, SIGTERM and SIGHUP end errtag with everything it

@@ -49,8 +49,8 @@ func newPollReader(ctx context.Context, f *os.File) (*pollReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+	p, err := wakePipe()
+	if err != nil {
 		return nil, err
 	}
 	r := &pollReader{ctx: ctx, f: f, rc: rc, wakeR: p[0], wakeW: p[1]}
