@@ -632,7 +632,7 @@ func (fl *Follower) atEOF(f *file) bool {
 		return true
 	}
 	fl.observe(f)
-	if f.scanDue || fl.cfg.manual != nil || (fl.pollAll && fl.scanDue(f)) {
+	if f.scanDue || fl.cfg.manual != nil || (fl.polling && fl.scanDue(f)) {
 		fl.scanSiblings(f, false)
 	}
 	if fl.nameHoldsCur(f) {
@@ -991,16 +991,35 @@ func (fl *Follower) truncated(f *file, read []byte) {
 			others = append(others, q)
 		}
 	}
-	for _, q := range order(f.base, f.numbers, others) {
+	for {
+		for _, q := range order(f.base, f.numbers, others) {
+			if !ok {
+				break // stopped: left open, closed when the follower ends
+			}
+			if ok = fl.drain(f, q); ok {
+				fl.finished(f, q)
+			}
+		}
 		if !ok {
-			break // stopped: left open, closed when the follower ends
+			return // stopped: the Position delivered last leads back here
 		}
-		if ok = fl.drain(f, q); ok {
-			fl.finished(f, q)
+		if !f.cut {
+			break
 		}
-	}
-	if !ok {
-		return // stopped: the Position delivered last leads back here
+		// More copies waited than could be pinned: those were read,
+		// so the others are pinned now, and read before the file
+		// is read again from 0 (they are older than what it holds).
+		fl.scanSiblings(f, false)
+		g.refresh()
+		others = others[:0]
+		for _, q := range f.queue {
+			if !q.atName && q.refresh() && !heldBy(q, g.f, g.size) {
+				others = append(others, q)
+			}
+		}
+		if len(others) == 0 {
+			break
+		}
 	}
 	g.seek(0)
 	g.checked = true

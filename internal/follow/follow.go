@@ -521,6 +521,9 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	// polling: this turn looks at every file (pollAll was set when it
+	// began); the safety listings of directories are due on such turns.
+	polling bool
 	// held counts the bytes of unfinished lines held (gen.pend) over all
 	// generations; it may count more than there are (generations that
 	// ended), never less, and is counted again when over Config.MaxHeld.
@@ -743,7 +746,7 @@ func (fl *Follower) run() {
 		fl.flushNotes()
 		busy := false
 		all := fl.pollAll
-		fl.pollAll = false
+		fl.pollAll, fl.polling = false, all
 		if all {
 			fl.lastPoll = time.Now()
 			if fl.cfg.manual != nil || time.Since(fl.lastGlob) >= fl.cfg.PollInterval {

@@ -278,3 +278,32 @@ func TestMoreGenerationsThanPinned(t *testing.T) {
 		t.Errorf("%d notices that generations wait, want 1", said)
 	}
 }
+
+// TestSlowReaderCopytruncateMoreThanPinned: behind a blocked reader, more
+// copies are made and truncated than can be pinned at once (maxQueue),
+// and the file is left empty: the copies left in the directory are read
+// too, in order, once the pinned ones were (A4: the newest were never
+// read).
+func TestSlowReaderCopytruncateMoreThanPinned(t *testing.T) {
+	paths(t, func(t *testing.T, cfg Config) {
+		p := filepath.Join(t.TempDir(), "app.log")
+		write(t, p, "")
+		open := make(chan struct{})
+		cfg.Files = []string{p}
+		c := startGated(t, cfg, open)
+		<-c.fl.looked
+		per := 100
+		lines := (maxQueue + 16) * per
+		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+		for i := 0; i < lines; i++ {
+			f.WriteString(record(i))
+			if (i+1)%per == 0 {
+				copyFile(t, p, fmt.Sprintf("%s.%d", p, (i+1)/per))
+				os.Truncate(p, 0)
+			}
+		}
+		f.Close()
+		close(open)
+		checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+	})
+}
