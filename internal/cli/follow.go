@@ -83,6 +83,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	var state *follow.State
 	var resume map[string]follow.Position
 	var known []string
+	var stoppedAt time.Time
 	if o.follow.state != "" {
 		if state, err = follow.LoadState(o.follow.state); err != nil {
 			return configErr(fmt.Errorf("--state: %w", err))
@@ -92,7 +93,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		for k, p := range state.Files {
 			resume[k] = p
 		}
-		known = state.Patterns
+		known, stoppedAt = state.Patterns, state.SavedAt()
 	}
 	// errtag's own output is never followed (a pattern matching it would
 	// read back what errtag writes, without end).
@@ -105,7 +106,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
-		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
+		Resume: resume, KnownPatterns: known, StoppedAt: stoppedAt, MaxLine: o.maxLine,
 		Outputs: outs, OutputFiles: outFiles,
 	})
 	if err != nil {

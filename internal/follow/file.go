@@ -42,13 +42,17 @@ type file struct {
 	since time.Time
 
 	started  bool
-	appeared bool      // found after start: read from its beginning
-	resume   *Position // where a previous run stopped
-	retiring bool      // a newer name took over: finish, then forget
-	fresh    Note      // the note for a first file when there is none
-	missing  bool      // a Missing note was sent, no file since
-	nameGone bool      // the name had no file at the last look
-	released bool
+	appeared bool // found after start: read from its beginning
+	// whileStopped: matched at start by a pattern a previous run
+	// followed, without a saved Position: it appeared while errtag was
+	// stopped, and so did its rotated copies modified since.
+	whileStopped bool
+	resume       *Position // where a previous run stopped
+	retiring     bool      // a newer name took over: finish, then forget
+	fresh        Note      // the note for a first file when there is none
+	missing      bool      // a Missing note was sent, no file since
+	nameGone     bool      // the name had no file at the last look
+	released     bool
 
 	lastErr string
 	obsErr  error
@@ -1120,15 +1124,29 @@ func (fl *Follower) start(f *file) bool {
 		fl.own(g, f)
 	}
 	f.resolve()
-	if f.appeared {
-		// Created after the follower started: generations of it rotated
-		// away before it was seen are read first, oldest first (they
-		// were written since the start).
+	copies := fl.cfg.FromStart && f.resume == nil && f.glob && !f.appeared
+	if f.appeared || copies {
+		// Created after the follower started (or while it was
+		// stopped): generations of it rotated away before it was seen
+		// are read first, oldest first (they were written since).
+		// With FromStart, the rotated copies the pattern matches too
+		// are read first (those it does not match are history).
 		f.since, f.fresh = fl.started, Appeared
+		switch {
+		case f.whileStopped:
+			f.since = fl.cfg.StoppedAt
+		case copies:
+			f.since, f.fresh = time.Time{}, NoNote
+			for _, s := range listSiblings(f.dir, f.base) {
+				if !fl.matched(s.path) {
+					fl.history(f, s)
+				}
+			}
+		}
 		fl.round++
 		g.atName, g.seq = true, fl.round
 		f.queue = append(f.queue, g)
-		fl.scanSiblings(f, false)
+		fl.scanSiblings(f, f.whileStopped || copies)
 		return fl.rotate(f)
 	}
 	fromStart := fl.cfg.FromStart || f.resume != nil
@@ -1144,20 +1162,28 @@ func (fl *Follower) start(f *file) bool {
 	f.since = g.mtime
 	// Rotated copies already there are history, not to be read.
 	for _, s := range listSiblings(f.dir, f.base) {
-		if c, err := os.Open(s.path); err == nil {
-			id := FileID{BTime: birthTime(c)}
-			if k, ok := idOf(s.fi); ok {
-				id.Dev, id.Ino = k.dev, k.ino
-			}
-			c.Close()
-			f.done = append(f.done, doneGen{id, s.fi.ModTime()})
-			if len(f.done) > maxFileDone {
-				f.done = f.done[1:]
-			}
-		}
+		fl.history(f, s)
 	}
 	fl.sendPos(f, g, NoNote)
 	return true
+}
+
+// history records s, a rotated copy of f there at start, as read: it is
+// history, not to be read.
+func (fl *Follower) history(f *file, s sibling) {
+	c, err := os.Open(s.path)
+	if err != nil {
+		return
+	}
+	id := FileID{BTime: birthTime(c)}
+	if k, ok := idOf(s.fi); ok {
+		id.Dev, id.Ino = k.dev, k.ino
+	}
+	c.Close()
+	f.done = append(f.done, doneGen{id, s.fi.ModTime()})
+	if len(f.done) > maxFileDone {
+		f.done = f.done[1:]
+	}
 }
 
 // resumeAt starts f from p, a Position saved by a previous run.

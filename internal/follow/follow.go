@@ -266,6 +266,12 @@ type Config struct {
 	// and is read from its start (not from its end, as a file present at
 	// a first start is).
 	KnownPatterns []string
+	// StoppedAt is when the previous run saved its state last (the state
+	// file's modification time, State.SavedAt): a file that appeared
+	// while errtag was stopped (see KnownPatterns) is read with its
+	// rotated copies modified since then, oldest first. Zero: all its
+	// rotated copies.
+	StoppedAt time.Time
 	// MaxLine is the longest line held whole; a longer one is delivered
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.
