@@ -443,7 +443,7 @@ func describeNote(c follow.Chunk) string {
 		if c.Path == c.Source {
 			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
 		}
-		return fmt.Sprintf("%s: %s is compressed: not read (lines written to it while errtag was not following are not annotated)", c.Source, c.Path)
+		return fmt.Sprintf("%s: %s is compressed: not read (its lines were read from the file before it was compressed, if errtag was following then; at a restart, the one errtag stopped in is decoded)", c.Source, c.Path)
 	}
 	return ""
 }

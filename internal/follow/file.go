@@ -1209,7 +1209,14 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 			fl.sendPos(f, g, NoNote)
 			return true
 		}
-		// Truncated, or truncated and refilled, while stopped.
+		// Truncated, or truncated and refilled, while stopped. A
+		// compressed copy (copytruncate with compress) may hold the
+		// rest when no plain one does.
+		if !plainCopy(f, p) {
+			if found, ok := fl.readCompressedRest(f, p); found && !ok {
+				return true
+			}
+		}
 		fl.scanSiblings(f, true)
 		var ours *gen
 		var mine []*gen
@@ -1258,6 +1265,11 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 		fl.scanSiblings(f, true)
 		f.resume = nil
 		fl.sendPos(f, old, NoNote)
+		return true
+	}
+	// Compressed since (logrotate's delaycompress, two rotations while
+	// stopped): the rest is decoded.
+	if found, ok := fl.readCompressedRest(f, p); found && !ok {
 		return true
 	}
 	fl.scanSiblings(f, true)
