@@ -108,6 +108,10 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
 		Resume: resume, KnownPatterns: known, StoppedAt: stoppedAt, MaxLine: o.maxLine,
 		Outputs: outs, OutputFiles: outFiles,
+		// Without a state, a last line not ended yet is written at the
+		// stop, as tail -F does; with one, it is held for the next run
+		// (writing it now would write its start twice).
+		EndAtStop: state == nil,
 	})
 	if err != nil {
 		var nf *follow.NotFollowableError

@@ -313,6 +313,13 @@ type Config struct {
 	// is left out with an Output note.
 	Outputs     []string
 	OutputFiles []os.FileInfo
+	// EndAtStop delivers, at Stop, the incomplete last line each file's
+	// current generation holds (its end, for a line longer than MaxLine),
+	// as tail -F prints it: without a terminator, and nothing more of
+	// that file follows. Its Position is past that line, so a caller
+	// that saves Positions for a restart leaves it off: a restart
+	// resumes inside the line and delivers it whole when it is ended.
+	EndAtStop bool
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -738,6 +745,7 @@ func (fl *Follower) run() {
 		fl.watch.close()
 		fl.closeAll()
 	}()
+	defer fl.endLines()
 	defer fl.finishRetired()
 	if fl.watch != nil && fl.watch.err != nil {
 		fl.send(Chunk{Err: fl.watch.err})
@@ -781,6 +789,21 @@ func (fl *Follower) run() {
 		}
 		if !busy && len(fl.pending) == 0 {
 			fl.wait()
+		}
+	}
+}
+
+// endLines delivers, with Config.EndAtStop, the incomplete last lines the
+// current generations hold.
+func (fl *Follower) endLines() {
+	if !fl.cfg.EndAtStop {
+		return
+	}
+	for _, f := range fl.files {
+		if g := f.cur; g != nil && !f.released {
+			if p, ok := g.rest(); ok {
+				fl.deliver(f, g, []piece{p})
+			}
 		}
 	}
 }
