@@ -46,7 +46,11 @@ func (fl *Follower) readCompressedRest(f *file, p Position) (found, ok bool) {
 		g.mtime = s.fi.ModTime()
 		c.Close()
 		if ok {
+			// Done, but not a bound on what is unread: the copy was
+			// written after generations that came after it.
+			since := f.since
 			fl.markDone(f, g)
+			f.since = since
 		}
 		return true, ok
 	}

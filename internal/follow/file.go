@@ -177,11 +177,20 @@ func (fl *Follower) own(g *gen, f *file) {
 
 // disown closes g.
 func (fl *Follower) disown(g *gen) {
+	owner := fl.gens[g]
 	delete(fl.gens, g)
 	if k, ok := idOf(g.fi); ok && fl.byID[k] == g {
 		delete(fl.byID, k)
 	}
 	g.close()
+	// Room for another generation: other files whose last listing
+	// found more than could be pinned list their directory again (the
+	// owner's own reading pins its next ones; see rotate).
+	for _, f := range fl.files {
+		if f.cut && f != owner {
+			f.scanDue, f.dirty = true, true
+		}
+	}
 }
 
 // openOwner returns the open generation that is the file fi describes, and
@@ -203,7 +212,7 @@ func (fl *Follower) openOwner(fi os.FileInfo) (*gen, *file) {
 
 // pinRoom reports whether another generation may be kept open for f.
 func (fl *Follower) pinRoom(f *file) bool {
-	return len(f.queue) < maxQueue && len(fl.gens) < len(fl.files)+maxPinned
+	return len(f.queue) < maxQueue && len(fl.gens) < len(fl.files)+fl.cfg.pinned
 }
 
 // finished records g, read to its end, as done, and closes it.
@@ -736,8 +745,10 @@ func (fl *Follower) rotate(f *file) bool {
 	deferred := false
 	for _, q := range f.queue {
 		if f.cut && q.mtime.After(f.cutTime) {
-			// Generations rotated away before it are not pinned yet.
-			deferred = true
+			// Generations rotated away before it are not pinned
+			// yet: it waits until there is room for them (a
+			// generation closed lists the directory again; see
+			// disown). Waiting is no progress.
 			continue
 		}
 		if q.atName && q.seq > f.listedAt {
@@ -995,35 +1006,23 @@ func (fl *Follower) truncated(f *file, read []byte) {
 			others = append(others, q)
 		}
 	}
-	for {
-		for _, q := range order(f.base, f.numbers, others) {
-			if !ok {
-				break // stopped: left open, closed when the follower ends
-			}
-			if ok = fl.drain(f, q); ok {
-				fl.finished(f, q)
-			}
-		}
+	for _, q := range order(f.base, f.numbers, others) {
 		if !ok {
-			return // stopped: the Position delivered last leads back here
+			break // stopped: left open, closed when the follower ends
 		}
-		if !f.cut {
-			break
+		if ok = fl.drain(f, q); ok {
+			fl.finished(f, q)
 		}
-		// More copies waited than could be pinned: those were read,
-		// so the others are pinned now, and read before the file
-		// is read again from 0 (they are older than what it holds).
-		fl.scanSiblings(f, false)
-		g.refresh()
-		others = others[:0]
-		for _, q := range f.queue {
-			if !q.atName && q.refresh() && !heldBy(q, g.f, g.size) {
-				others = append(others, q)
-			}
-		}
-		if len(others) == 0 {
-			break
-		}
+	}
+	if !ok {
+		return // stopped: the Position delivered last leads back here
+	}
+	if f.cut {
+		// More copies waited than could be pinned: the others are
+		// pinned by the next listing, and read (the file is empty)
+		// or found before the file's first bytes are delivered (see
+		// unreadCopies).
+		f.scanDue = true
 	}
 	g.seek(0)
 	g.checked = true

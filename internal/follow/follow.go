@@ -330,6 +330,8 @@ type Config struct {
 	// listed, in tests, runs after each listing of a directory for
 	// rotated copies.
 	listed func()
+	// pinned, in tests, replaces maxPinned.
+	pinned int
 }
 
 // Note says what happened to a followed file.
@@ -569,6 +571,9 @@ func New(cfg Config) (*Follower, error) {
 	cfg.MaxHeld = max(cfg.MaxHeld, cfg.MaxLine)
 	if cfg.RotateWait <= 0 {
 		cfg.RotateWait = defaultRotateWait
+	}
+	if cfg.pinned <= 0 {
+		cfg.pinned = maxPinned
 	}
 	for _, x := range cfg.Exclude {
 		if _, err := filepath.Match(x, ""); err != nil {
