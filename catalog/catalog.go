@@ -8,23 +8,24 @@
 package catalog
 
 import (
-	"embed"
 	"fmt"
 	"github.com/errtag/errtag/internal/fsmsg"
-	"io/fs"
 	"os"
-	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/errtag/errtag/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed data/*.yaml
-var builtinFS embed.FS
+// The built-in catalogs, data/*.yaml, are compiled in as Go tables
+// (builtinFiles, in builtin_table.go): reading the YAML at run time was
+// most of errtag's start-up. The YAML files are the source: the test
+// TestBuiltinTable fails when the table differs from what reading them
+// gives, and rewrites it with -update.
+//go:generate go test -run ^TestBuiltinTable$ -update .
 
 // Entry is one catalog row: the meaning of one code in one system.
 type Entry struct {
@@ -87,35 +88,22 @@ func New() *Catalog { return &Catalog{systems: map[string]*system{}} }
 // Builtin returns a catalog holding the five built-in systems.
 func Builtin() (*Catalog, error) {
 	c := New()
-	names, err := fs.Glob(builtinFS, "data/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	// The files are read (YAML parsed, entries checked) side by side,
-	// most of errtag's start-up; then added in order.
-	files := make([]catalogFile, len(names))
-	var wg sync.WaitGroup
-	for i, n := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			data, err := builtinFS.ReadFile(n)
-			if err != nil {
-				files[i].err = err
-				return
-			}
-			files[i] = readFile("builtin:"+path.Base(n), data)
-		}()
-	}
-	wg.Wait()
-	for _, f := range files {
-		if f.err != nil {
-			return nil, f.err
+	for _, f := range builtinFiles {
+		// The table's rows are copied: a catalog's rows are its own.
+		rows := slices.Clone(f.entries)
+		entries := make([]*Entry, len(rows))
+		for i := range rows {
+			entries[i] = &rows[i]
 		}
-		c.merge(f.info, f.entries)
+		c.merge(f.info, entries)
 	}
 	return c, nil
+}
+
+// builtinFile is a built-in catalog file as readFile reads it.
+type builtinFile struct {
+	info    SystemInfo
+	entries []Entry
 }
 
 // catalogFile is what a catalog file holds: its system and entries, or
@@ -166,11 +154,16 @@ func readFile(file string, data []byte) catalogFile {
 }
 
 func parseFile(file string, data []byte) (SystemInfo, []*Entry, error) {
-	var info SystemInfo
 	root, err := yamlfile.Parse(file, data)
 	if err != nil {
-		return info, nil, err
+		return SystemInfo{}, nil, err
 	}
+	return parseTree(file, root)
+}
+
+// parseTree reads a catalog file's parsed YAML (see Add).
+func parseTree(file string, root *yaml.Node) (SystemInfo, []*Entry, error) {
+	var info SystemInfo
 	f, err := yamlfile.Fields(file, root, "system", "title", "source", "entries")
 	if err != nil {
 		return info, nil, err
@@ -346,12 +339,13 @@ func (c *Catalog) merge(info SystemInfo, entries []*Entry) {
 		}
 	}
 	s.entries = append(kept, entries...)
-	s.byName = map[string]*Entry{}
-	s.byCode = map[string][]*Entry{}
-	s.text = map[*Entry]*rowText{}
-	for _, e := range s.entries {
-		t := newRowText(e)
-		s.text[e] = &t
+	s.byName = make(map[string]*Entry, len(s.entries))
+	s.byCode = make(map[string][]*Entry, len(s.entries))
+	s.text = make(map[*Entry]*rowText, len(s.entries))
+	texts := make([]rowText, len(s.entries))
+	for i, e := range s.entries {
+		texts[i] = newRowText(e)
+		s.text[e] = &texts[i]
 		s.byCode[e.Code] = append(s.byCode[e.Code], e)
 		if _, dup := s.byName[e.Name]; !dup {
 			s.byName[e.Name] = e

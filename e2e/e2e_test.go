@@ -197,7 +197,7 @@ func TestCorruptGzip(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	if !strings.Contains(stderr, "bad.log.gz: gzip data is corrupt or truncated at compressed byte") {
+	if !strings.Contains(stderr, "bad.log.gz: gzip data is cut short: the file ends inside compressed data, at compressed byte") {
 		t.Errorf("stderr %q", stderr)
 	}
 	if !strings.HasPrefix(out, "line 0 ") || !strings.HasSuffix(out, "the next file\n") || strings.Count(out, "\n") < 1000 {

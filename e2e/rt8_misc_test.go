@@ -21,7 +21,7 @@ func TestClosedStdin(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.log"), []byte("one\n"), 0o644)
 	code, stderr := sh(t, dir, `"$E" <&- > out.txt`)
-	if code != 1 || !strings.Contains(stderr, "(standard input): is closed") {
+	if code != 1 || !strings.Contains(stderr, "standard input: it is closed") {
 		t.Errorf("<&-: exit %d, stderr %q", code, stderr)
 	}
 	code, stderr = sh(t, dir, `"$E" - a.log <&- > out.txt`)

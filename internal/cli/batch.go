@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/errtag/errtag/internal/fsmsg"
 	"github.com/errtag/errtag/internal/outfile"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -134,14 +136,9 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		failed atomic.Bool
-		fatal  error // guarded by b.mu
-		// stopReason, when the run stopped because outputs could
-		// not be written, says why the inputs left were not
-		// written (guarded by b.mu).
-		stopReason string
-		next       atomic.Int64
-		wg         sync.WaitGroup
+		res  batchResult
+		next atomic.Int64
+		wg   sync.WaitGroup
 	)
 	for range parallel {
 		wg.Add(1)
@@ -152,44 +149,7 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 				if i >= len(jobs) || runCtx.Err() != nil {
 					return
 				}
-				err := b.one(runCtx, &d, jobs[i], prog)
-				var ie *inputError
-				var oe *outputError
-				var we *stream.WriteError
-				var de *outfile.DirError
-				switch {
-				case err == nil, errors.Is(err, context.Canceled):
-				case errors.As(err, &ie):
-					b.say("%v", ie)
-					failed.Store(true)
-				case errors.As(err, &oe):
-					// This output's place cannot take it (a
-					// directory there): the others can.
-					b.say("%v", oe)
-					failed.Store(true)
-				case errors.As(err, &we), errors.As(err, &de):
-					// Disk full, or DIR not writable: the other
-					// files would fail the same way.
-					b.mu.Lock()
-					if fatal == nil {
-						msg := fmt.Sprintf("--out-dir %s: no file can be made there: %v", quoteName(b.outDir), withoutPath(errors.Unwrap(de)))
-						if we != nil {
-							msg = fmt.Sprintf("writing %s: %v", jobs[i].out, withoutPath(we.Err))
-						}
-						fatal = &exitError{code: ExitInput, err: errors.New(msg)}
-						stopReason = "the output could not be written"
-						if errors.Is(err, syscall.ENOSPC) {
-							stopReason = "no space left on the device"
-						}
-					}
-					b.mu.Unlock()
-					cancel()
-				default:
-					b.mu.Lock()
-					if fatal == nil {
-						fatal = err
-					}
-					b.mu.Unlock()
+				if b.settle(&res, jobs[i], b.one(runCtx, &d, jobs[i], prog)) {
 					cancel()
 				}
 			}
@@ -198,32 +158,132 @@ func (b *batch) run(ctx context.Context, inputs []string) error {
 	wg.Wait()
 	prog.finish()
 	switch {
-	case stopReason != "":
+	case res.stopReason != "":
 		if names := b.e.ledger.pending(); len(names) > 0 {
-			b.say("not written: %s (%s)", strings.Join(names, ", "), stopReason)
+			b.say("not written: %s (%s)", quoteNames(names), res.stopReason)
 		}
-	case fatal != nil || ctx.Err() != nil:
+	case res.fatal != nil || ctx.Err() != nil:
 		for _, l := range b.e.ledger.unwritten() {
 			b.say("%s", l)
 		}
 	}
 	switch {
-	case fatal != nil:
-		return fatal
-	case failed.Load():
+	case res.fatal != nil:
+		return res.fatal
+	case res.failed:
 		return &exitError{code: ExitInput}
 	}
 	return nil
 }
 
+// batchResult is what the jobs of a batch came to (guarded by batch.mu).
+type batchResult struct {
+	// failed is true when an input or an output was reported and the
+	// others went on (exit 1).
+	failed bool
+	// fatal, when set, stopped the run: the exit error.
+	fatal error
+	// stopReason, when the run stopped because outputs could not be
+	// written, says why the inputs left were not written.
+	stopReason string
+}
+
+// settle reports err, what job j came to, and records it in res. It
+// returns true when the run must stop: no other output could be written
+// either (a full disk, DIR where no file can be made), or an error that is
+// not one file's.
+func (b *batch) settle(res *batchResult, j batchJob, err error) (stop bool) {
+	var (
+		ie *inputError
+		oe *outputError
+		re *outfile.ReplaceError
+		we *stream.WriteError
+		de *outfile.DirError
+	)
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return false
+	case errors.As(err, &ie):
+		b.say("%v", ie)
+	case errors.As(err, &oe):
+		// This output's place cannot take it (a directory there): the
+		// others can.
+		b.say("%v", oe)
+	case errors.As(err, &re):
+		// Written in full, but its entry in DIR refused to be replaced
+		// (an immutable file, a file mounted over): the others can be.
+		b.say("%v", &outputError{in: j.in, err: re})
+	case errors.As(err, &we), errors.As(err, &de):
+		// Disk full, or DIR not writable: the other files would fail
+		// the same way.
+		var msg string
+		if we != nil {
+			msg = "writing " + quoteName(j.out) + ": " + reasonOf(we.Err)
+		} else {
+			msg = "--out-dir " + quoteName(b.outDir) + ": no file can be made there: " + reasonOf(de.Err)
+		}
+		reason := "the output could not be written"
+		if errors.Is(err, syscall.ENOSPC) {
+			reason = "no space left on the device"
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if res.fatal == nil {
+			res.fatal = &exitError{code: ExitInput, err: errors.New(msg)}
+			res.stopReason = reason
+		}
+		return true
+	default:
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if res.fatal == nil {
+			res.fatal = err
+		}
+		return true
+	}
+	b.mu.Lock()
+	res.failed = true
+	b.mu.Unlock()
+	return false
+}
+
+// reasonOf is err in plain words, without a path the message around it
+// names; "reason unknown" for none.
+func reasonOf(err error) string {
+	if err == nil {
+		return "reason unknown"
+	}
+	return fsmsg.Reason(withoutPath(err))
+}
+
+// quoteNames is names, each quoted as messages quote a name, joined by
+// commas.
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteName(n)
+	}
+	return strings.Join(q, ", ")
+}
+
 // describeMkdirError says why --out-dir DIR could not be made, naming the
 // part of DIR that failed when it is not DIR itself.
 func describeMkdirError(dir string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
-		return fmt.Errorf("--out-dir %s: %s: %w", dir, pe.Path, pe.Err)
+	if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+		return fmt.Errorf("--out-dir %s is not a directory", quoteName(dir))
 	}
-	return fmt.Errorf("--out-dir %s: %w", dir, withoutPath(err))
+	var pe *os.PathError
+	if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+		if fi, serr := os.Stat(filepath.Dir(pe.Path)); serr == nil && fi.IsDir() {
+			// The parent is there: its file system makes no new
+			// directories (/proc, /sys).
+			return fmt.Errorf("--out-dir %s: cannot create the directory %s: its file system does not let new directories be made there", quoteName(dir), quoteName(pe.Path))
+		}
+	}
+	if errors.As(err, &pe) && filepath.Clean(pe.Path) != filepath.Clean(dir) {
+		return fmt.Errorf("--out-dir %s: %s: %s", quoteName(dir), quoteName(pe.Path), fsmsg.Reason(pe.Err))
+	}
+	return fmt.Errorf("--out-dir %s: %s", quoteName(dir), fsmsg.Reason(withoutPath(err)))
 }
 
 // say writes one message to standard error.
@@ -308,6 +368,11 @@ func (b *batch) one(ctx context.Context, d *driver, j batchJob, prog *progress) 
 		}
 	}
 	if err := tmp.Commit(); err != nil {
+		var re *outfile.ReplaceError
+		if errors.As(err, &re) {
+			j.t.state.Store(finished) // reported as this output's error
+			return re
+		}
 		return &stream.WriteError{Err: err}
 	}
 	j.t.state.Store(finished)

@@ -118,7 +118,7 @@ func TestBatchDamagedInput(t *testing.T) {
 	os.WriteFile(good, []byte("fine\n"), 0o644)
 	out := t.TempDir()
 	code, _, stderr := run(t, "", "--out-dir", out, bad, good)
-	if code != ExitInput || !strings.Contains(stderr, "bad.log.gz: gzip data is corrupt or truncated") || !strings.Contains(stderr, "what was read is in") {
+	if code != ExitInput || !strings.Contains(stderr, "bad.log.gz: gzip data is cut short") || !strings.Contains(stderr, "what was read is in") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if got := readDecoded(t, filepath.Join(out, "good.log")); got != "fine\n" {

@@ -89,8 +89,21 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+// Error is the message, "" when the failure has been reported already
+// (err is nil: the exit code says the rest).
+func (e *exitError) Error() string {
+	if e == nil || e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.err
+}
 
 func configErr(err error) error { return &exitError{code: ExitConfig, err: err} }
 

@@ -74,7 +74,12 @@ type inputError struct {
 	missing bool
 }
 
-func (e *inputError) Error() string { return quoteName(e.name) + ": " + e.msg }
+func (e *inputError) Error() string {
+	if e.name == displayName("-") {
+		return "standard input: " + e.msg
+	}
+	return quoteName(e.name) + ": " + e.msg
+}
 
 // processors are the stream processors of a run: one per matcher of the
 // run's Tagger that inputs are given (Loaded.For: the config's inputs:
@@ -137,7 +142,7 @@ func (d *driver) open(ctx context.Context, name string, pf *progFile) (*source, 
 		// cat: the runtime's /dev/null in its place would read as an
 		// empty input (see stdoutClosed).
 		if f, ok := d.stdin.(*os.File); ok && stdoutClosed(f) {
-			return nil, &inputError{name: src.shown, msg: "is closed (to give no input on purpose, redirect it with < /dev/null)"}
+			return nil, &inputError{name: src.shown, msg: "it is closed (to give no input on purpose, redirect it with < /dev/null)"}
 		}
 		raw = d.stdin
 	} else {
@@ -226,6 +231,9 @@ func (d *driver) process(src *source, t *track, w *output.Writer) (stream.Stats,
 	}
 	t.state.Store(inProgress)
 	st, err := d.procs.of(src.name).RunParallel(r, sink, d.workers)
+	if note := src.Note(); err == nil && note != nil && d.warn != nil {
+		d.warn(src.shown, note)
+	}
 	if d.onInput != nil {
 		d.onInput(src.shown, st)
 	}
@@ -279,9 +287,15 @@ func describeOpenError(err error) string {
 }
 
 func describeReadError(src *input.Source, re *stream.ReadError) string {
-	if src.Compression != compress.None {
-		return fmt.Sprintf("%s data is corrupt or truncated at compressed byte %d (%d bytes decoded and written): %v",
-			src.Compression, src.RawOffset(), re.Offset, re.Err)
+	if c := src.Compression; c != compress.None {
+		where := fmt.Sprintf("at compressed byte %d (%d bytes decoded and written)", src.RawOffset(), re.Offset)
+		switch {
+		case errors.Is(re.Err, io.ErrUnexpectedEOF):
+			return fmt.Sprintf("%s data is cut short: the file ends inside compressed data, %s", c, where)
+		case compress.Trailing(re.Err):
+			return fmt.Sprintf("%s data is followed by data that is not %s, %s", c, c, where)
+		}
+		return fmt.Sprintf("%s data is corrupt %s: %v", c, where, re.Err)
 	}
 	return fmt.Sprintf("read failed at byte %d: %v", re.Offset, withoutPath(re.Err))
 }

@@ -125,7 +125,7 @@ func openDestination(ctx context.Context, e *env, name string) (*destination, er
 		d.existed = statErr == nil
 		tmp, err := outfile.Create(target)
 		if err != nil {
-			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w", quoteName(name), err)}
+			return nil, &exitError{code: ExitInput, err: fmt.Errorf("-o %s: %w (%s)", quoteName(name), err, d.leftAsItWas())}
 		}
 		d.tmp, d.file, out = tmp, tmp.File, tmp.File
 		e.ledger.addTemp(tmp, d.leftAsItWas())
@@ -204,6 +204,10 @@ func (d *destination) abandon() {
 func (d *destination) writeError(err error) error {
 	if errors.Is(err, syscall.EPIPE) {
 		return nil
+	}
+	var re *outfile.ReplaceError
+	if errors.As(err, &re) {
+		return &exitError{code: ExitInput, err: fmt.Errorf("cannot replace %s: %s (%s)", quoteName(d.name), re.Reason(), d.leftAsItWas())}
 	}
 	err = withoutPath(err)
 	if d.name == "" {
@@ -483,8 +487,10 @@ func checkNotInputs(e *env, inputs []string, outputs map[string]string) error {
 			case !os.SameFile(fi, i.fi):
 			case out == i.name:
 				return configErr(fmt.Errorf("%s: %s would overwrite its own input", what, out))
+			case i.name == displayName("-"):
+				return configErr(fmt.Errorf("%s: %s would overwrite standard input, which is the same file", what, quoteName(out)))
 			default:
-				return configErr(fmt.Errorf("%s: %s would overwrite the input %s (the same file)", what, out, i.name))
+				return configErr(fmt.Errorf("%s: %s would overwrite the input %s, the same file", what, quoteName(out), quoteName(i.name)))
 			}
 		}
 	}
@@ -549,6 +555,39 @@ func checkStdoutNotInput(e *env, inputs []string) error {
 	return nil
 }
 
+// checkStdoutNotOwn is checkNotOwnFiles for standard output, when it is
+// the output (errtag --catalog cat.yaml a.log >> cat.yaml): a regular file
+// that is one of own (file -> what it is), or, when listOnStdin
+// (--files-from -), the file standard input reads the list from.
+func checkStdoutNotOwn(e *env, own map[string]string, listOnStdin bool) error {
+	fi, err := statFile(e.stdout)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	for f, what := range own {
+		if ffi, err := os.Stat(f); err == nil && os.SameFile(fi, ffi) {
+			return configErr(fmt.Errorf("standard output is %s, %s: it would be overwritten", what, quoteName(f)))
+		}
+	}
+	if ifi, err := statFile(e.stdin); listOnStdin && err == nil && os.SameFile(fi, ifi) {
+		return configErr(errors.New("standard output is the --files-from list (standard input): it would be overwritten"))
+	}
+	return nil
+}
+
+// checkNotStdinList returns a usage error if -o out is the file standard
+// input reads the --files-from - list from.
+func checkNotStdinList(e *env, out string) error {
+	ofi, err := os.Stat(out)
+	if err != nil {
+		return nil
+	}
+	if ifi, err := statFile(e.stdin); err == nil && ifi.Mode().IsRegular() && os.SameFile(ofi, ifi) {
+		return configErr(fmt.Errorf("-o %s would overwrite the --files-from list (standard input)", quoteName(out)))
+	}
+	return nil
+}
+
 // statFile stats r if it is a file.
 func statFile(r any) (os.FileInfo, error) {
 	f, ok := r.(*os.File)
@@ -569,7 +608,7 @@ func statFile(r any) (os.FileInfo, error) {
 func checkStdoutOpen(e *env) error {
 	f, ok := e.stdout.(*os.File)
 	if ok && stdoutClosed(f) {
-		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written (it is /dev/null opened for reading and writing on its own, which is how the Go runtime fills a closed descriptor); to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
+		return &exitError{code: ExitInput, err: errors.New("standard output is closed, so nothing would be written; to discard the output on purpose, redirect it with > /dev/null or give -o /dev/null")}
 	}
 	return nil
 }

@@ -239,6 +239,11 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 		if err := checkNotOwnFiles(map[string]string{o.outFile: "-o"}, o.ownFiles(e)); err != nil {
 			return err
 		}
+		if o.inputs.filesFrom == "-" {
+			if err := checkNotStdinList(e, o.outFile); err != nil {
+				return err
+			}
+		}
 		inputs := args
 		if len(inputs) == 0 {
 			inputs = []string{"-"}
@@ -250,12 +255,15 @@ func (o *runOptions) checkOutputs(e *env, args []string) error {
 			return err
 		}
 	}
+	if err := checkStdoutNotOwn(e, o.ownFiles(e), o.inputs.filesFrom == "-"); err != nil {
+		return err
+	}
 	return checkStdoutNotInput(e, args)
 }
 
 // ownFiles are the files the run reads or keeps besides its inputs, and
-// what each is: the rules and catalog files, the config file and the
-// --state file. No output may be one of them.
+// what each is: the rules and catalog files, the config file, the
+// --files-from list and the --state file. No output may be one of them.
 func (o *runOptions) ownFiles(e *env) map[string]string {
 	own := map[string]string{}
 	for _, r := range o.rules {
@@ -269,6 +277,9 @@ func (o *runOptions) ownFiles(e *env) map[string]string {
 	}
 	if o.follow.state != "" {
 		own[o.follow.state] = "the --state file"
+	}
+	if f := o.inputs.filesFrom; f != "" && f != "-" {
+		own[f] = "the --files-from list"
 	}
 	return own
 }

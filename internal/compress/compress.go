@@ -119,6 +119,16 @@ type reader struct {
 	plain func(error) error
 }
 
+// Note says what the stream held that the decoder got past without an
+// error and a user should hear of (zero bytes after a gzip stream's last
+// member), nil if nothing. It is known once the reader has returned io.EOF.
+func (r *reader) Note() error {
+	if n, ok := r.r.(interface{ Note() error }); ok {
+		return n.Note()
+	}
+	return nil
+}
+
 func (r *reader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	if err != nil && err != io.EOF {
@@ -180,8 +190,26 @@ type libError struct {
 	err error
 }
 
-func (e *libError) Error() string { return e.msg }
-func (e *libError) Unwrap() error { return e.err }
+func (e *libError) Error() string {
+	if e == nil {
+		return corrupt
+	}
+	return e.msg
+}
+
+func (e *libError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.err
+}
+
+// Trailing reports whether err, a decoder's, says that the compressed
+// data ended properly and what follows it is not more of it (trailing
+// garbage): the data is neither corrupt nor cut short.
+func Trailing(err error) bool {
+	return errors.Is(err, errGzipTrailing) || errors.Is(err, zstd.ErrMagicMismatch)
+}
 
 // corrupt is what most decoding errors mean to a user.
 const corrupt = "the compressed data is corrupt"

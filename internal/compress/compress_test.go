@@ -110,3 +110,32 @@ func TestErrorsSayItOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipTrailingZeros: zero bytes after the last member (tar or
+// preallocation padding) end the stream as gzip(1) does, with a Note, not
+// an error; zeros followed by anything else are trailing data.
+func TestGzipTrailingZeros(t *testing.T) {
+	t.Parallel()
+	text := strings.Repeat("some text to compress\n", 100)
+	var b bytes.Buffer
+	zw, _ := NewWriter(&b, Gzip)
+	zw.Write([]byte(text))
+	zw.Close()
+	padded := append(bytes.Clone(b.Bytes()), make([]byte, 1024)...)
+	zr, _ := NewReader(bytes.NewReader(padded), Gzip)
+	got, err := io.ReadAll(zr)
+	note := zr.(interface{ Note() error }).Note()
+	if err != nil || string(got) != text || note == nil || !strings.Contains(note.Error(), "1024 zero bytes") {
+		t.Errorf("padded: %d bytes, err %v, note %v", len(got), err, note)
+	}
+	zr, _ = NewReader(bytes.NewReader(append(padded, 'x')), Gzip)
+	got, err = io.ReadAll(zr)
+	if string(got) != text || !Trailing(err) {
+		t.Errorf("zeros then x: %d bytes, err %v, want trailing data", len(got), err)
+	}
+	zr, _ = NewReader(bytes.NewReader(b.Bytes()), Gzip)
+	io.ReadAll(zr)
+	if note := zr.(interface{ Note() error }).Note(); note != nil {
+		t.Errorf("no padding: note %v", note)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 
@@ -24,6 +25,9 @@ type gzipReader struct {
 	members int    // members whose header was read
 	inBody  bool   // a member's data is being decoded
 	err     error  // sticky
+	// zeros is how many zero bytes followed the last member (padding,
+	// as tar and preallocation leave), ignored as gzip(1) ignores them.
+	zeros int64
 }
 
 // The errors of a gzip stream.
@@ -86,6 +90,9 @@ func (g *gzipReader) header() error {
 	if err == io.EOF && g.members > 0 {
 		return io.EOF
 	}
+	if err == nil && b == 0 && g.members > 0 {
+		return g.skipZeros()
+	}
 	if err != nil {
 		return unexpected(err)
 	}
@@ -142,6 +149,35 @@ func (g *gzipReader) header() error {
 		return err
 	}
 	return nil
+}
+
+// skipZeros reads what follows the last member, which began with a zero
+// byte: io.EOF if it is zeros to the end (padding, which gzip(1) ignores
+// with a warning: see Note), errGzipTrailing if anything else comes.
+func (g *gzipReader) skipZeros() error {
+	g.zeros = 1
+	for {
+		b, err := g.r.ReadByte()
+		switch {
+		case err == io.EOF:
+			return io.EOF
+		case err != nil:
+			return err
+		case b != 0:
+			g.zeros = 0
+			return errGzipTrailing
+		}
+		g.zeros++
+	}
+}
+
+// Note says what the stream held that was got past, nil if nothing:
+// zero bytes after the last member.
+func (g *gzipReader) Note() error {
+	if g.zeros == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d zero bytes after the end of the gzip data (padding) were ignored, as gzip does", g.zeros)
 }
 
 // trailer reads and checks a member's trailer: the CRC-32 and length of

@@ -22,12 +22,27 @@ type FileError struct {
 	Err  error
 }
 
-func (e *FileError) Error() string { return e.What + " " + Quote(e.Name) + ": " + Reason(e.Err) }
-func (e *FileError) Unwrap() error { return e.Err }
+func (e *FileError) Error() string {
+	if e == nil {
+		return "a file could not be read"
+	}
+	return e.What + " " + Quote(e.Name) + ": " + Reason(e.Err)
+}
+
+// Unwrap returns the cause, nil if none.
+func (e *FileError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // Reason says why err happened to a file, without the operation or the
 // file's name (the message around it names the file).
 func Reason(err error) string {
+	if err == nil {
+		return "reason unknown"
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

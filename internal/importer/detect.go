@@ -2,14 +2,15 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 var (
-	detectTable   = regexp.MustCompile(`(?i)<table\b`)
-	detectHTMLDoc = regexp.MustCompile(`(?i)<!doctype html|<html\b|<body\b|<tr\b|<td\b`)
+	detectTable   = lazyregexp.New(`(?i)<table\b`)
+	detectHTMLDoc = lazyregexp.New(`(?i)<!doctype html|<html\b|<body\b|<tr\b|<td\b`)
 )
 
 // Detect tells the format of a page (--from auto), and says why:

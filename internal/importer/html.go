@@ -2,14 +2,15 @@ package importer
 
 import (
 	"html"
-	"regexp"
 	"strings"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 var (
-	htmlTag     = regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>`)
-	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-	htmlRaw     = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
+	htmlTag     = lazyregexp.New(`<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>`)
+	htmlComment = lazyregexp.New(`(?s)<!--.*?-->`)
+	htmlRaw     = lazyregexp.New(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
 	// tags whose start or end separates words inside a cell
 	htmlBlock = map[string]bool{"br": true, "p": true, "div": true, "li": true, "ul": true, "ol": true,
 		"table": true, "tr": true, "td": true, "th": true, "h1": true, "h2": true, "h3": true,

@@ -18,10 +18,11 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/errtag/errtag/internal/printf"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 // Format is a page format.
@@ -144,7 +145,7 @@ func IsUsage(err error) bool {
 	return errors.As(err, &u)
 }
 
-var systemIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var systemIDPattern = lazyregexp.New(`^[a-z0-9][a-z0-9._-]*$`)
 
 // Parse reads the rows of page in format f (not Auto), with the columns of
 // its tables as spec says (nil: from their headers and contents).
@@ -586,7 +587,7 @@ func commonPrefix(ss []string) string {
 
 // symbolicCode is a code that is a word: letters, and underscores between
 // them (WRONGTYPE, ERR, ConfigChanged, E_FAIL); no digits.
-var symbolicCode = regexp.MustCompile(`^[A-Za-z]+(?:_[A-Za-z]+)*$`)
+var symbolicCode = lazyregexp.New(`^[A-Za-z]+(?:_[A-Za-z]+)*$`)
 
 // codeName returns the name a code that is a word gives its entry (in
 // upper case unless it is CamelCase), or "" for a code that is no word.
@@ -629,14 +630,14 @@ func collapse(s string) string {
 }
 
 // codeRE is what the catalog accepts as a code: one word, no quotes.
-var codeRE = regexp.MustCompile(`^[^\s"]+$`)
+var codeRE = lazyregexp.New(`^[^\s"]+$`)
 
 // numericCode matches decimal (signed) or hexadecimal numbers.
-var numericCode = regexp.MustCompile(`^(?:[-+]?[0-9]+|0[xX][0-9A-Fa-f]+)$`)
+var numericCode = lazyregexp.New(`^(?:[-+]?[0-9]+|0[xX][0-9A-Fa-f]+)$`)
 
 // alnumCode is an upper-case code of letters and digits, in parts joined
 // by '-' or '_': SQLSTATEs (42P01, 0A000), E1001, ERR-42.
-var alnumCode = regexp.MustCompile(`^[A-Z0-9]+(?:[-_][A-Z0-9]+)*$`)
+var alnumCode = lazyregexp.New(`^[A-Z0-9]+(?:[-_][A-Z0-9]+)*$`)
 
 // looksLikeCode reports whether s is what parsers take for a code in
 // running text and unlabelled columns: a number (decimal, signed, or

@@ -1,15 +1,16 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 var (
-	mdATXHeading   = regexp.MustCompile(`^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$`)
-	mdSetextUnder  = regexp.MustCompile(`^\s{0,3}(=+|-+)\s*$`)
-	mdSeparatorRow = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
-	mdFence        = regexp.MustCompile("^\\s{0,3}(```|~~~)")
+	mdATXHeading   = lazyregexp.New(`^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$`)
+	mdSetextUnder  = lazyregexp.New(`^\s{0,3}(=+|-+)\s*$`)
+	mdSeparatorRow = lazyregexp.New(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
+	mdFence        = lazyregexp.New("^\\s{0,3}(```|~~~)")
 )
 
 // parseMarkdown reads the pipe tables of a Markdown page. A table is a
@@ -105,7 +106,7 @@ func mdCells(line string) []string {
 	return cells
 }
 
-var mdBreaks = regexp.MustCompile(`(?i)<br\s*/?>`)
+var mdBreaks = lazyregexp.New(`(?i)<br\s*/?>`)
 
 // mdInline strips the emphasis and code marks of a heading.
 func mdInline(s string) string {

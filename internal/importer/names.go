@@ -1,11 +1,12 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/errtag/errtag/internal/printf"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 // maxNameWords is how many words of the message a made name keeps.
@@ -13,7 +14,7 @@ const maxNameWords = 6
 
 var (
 	// boilerplate that opens many vendor messages and says nothing.
-	namePreamble = regexp.MustCompile(`(?i)^(?:error code\s+(?:indicating|to indicate|to represent|that indicates|for)\s+(?:that\s+)?|indicates\s+that\s+)`)
+	namePreamble = lazyregexp.New(`(?i)^(?:error code\s+(?:indicating|to indicate|to represent|that indicates|for)\s+(?:that\s+)?|indicates\s+that\s+)`)
 	contractions = strings.NewReplacer("can't", "cannot", "won't", "will not", "n't", " not", "’", "'")
 	nameStop     = map[string]bool{
 		"a": true, "an": true, "the": true, "to": true, "of": true, "for": true, "in": true,

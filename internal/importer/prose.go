@@ -1,15 +1,16 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 var (
-	paraSep = regexp.MustCompile(`\n[ \t\r\x{00A0}]*\n`)
+	paraSep = lazyregexp.New(`\n[ \t\r\x{00A0}]*\n`)
 	// proseName is a name paragraph: one identifier, optionally with its
 	// code after it ("ERROR_ACCESS_DENIED (5)", "E_FAIL = 0x80004005").
-	proseName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)(?:\s*(?:\(|=|:)\s*([-+]?[0-9]+|0[xX][0-9A-Fa-f]+)\)?)?$`)
+	proseName = lazyregexp.New(`^([A-Za-z][A-Za-z0-9_]*)(?:\s*(?:\(|=|:)\s*([-+]?[0-9]+|0[xX][0-9A-Fa-f]+)\)?)?$`)
 )
 
 type paragraph struct {

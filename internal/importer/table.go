@@ -2,9 +2,10 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 // table is a table as a parser found it: an optional header row and data
@@ -49,15 +50,15 @@ func Roles() []string {
 // vendor's page"); keep the two in step.
 var headerRoles = []struct {
 	role Role
-	re   *regexp.Regexp
+	re   *lazyregexp.Regexp
 }{
-	{RoleStatus, regexp.MustCompile(`(?i)\b(http|status)\b`)},
-	{RoleCode, regexp.MustCompile(`(?i)(code|^id$|\bnumber\b|^no\.?$|errno|^value$|^hresult$|sqlstate)`)},
-	{RoleRemediation, regexp.MustCompile(`(?i)(remediation|resolution|solution|action|workaround|what to do)`)},
-	{RoleName, regexp.MustCompile(`(?i)(constant|\bname\b|scenario|symbol|enum|identifier|macro|condition|^error$|^key$)`)},
-	{RoleMessage, regexp.MustCompile(`(?i)(message|meaning|\btext\b|reason|summary)`)},
-	{RoleDescription, regexp.MustCompile(`(?i)(description|details?|explanation|cause|notes?|comments?)`)},
-	{RoleGroup, regexp.MustCompile(`(?i)^(group|class|section|category|module|area|component|subsystem|type)$`)},
+	{RoleStatus, lazyregexp.New(`(?i)\b(http|status)\b`)},
+	{RoleCode, lazyregexp.New(`(?i)(code|^id$|\bnumber\b|^no\.?$|errno|^value$|^hresult$|sqlstate)`)},
+	{RoleRemediation, lazyregexp.New(`(?i)(remediation|resolution|solution|action|workaround|what to do)`)},
+	{RoleName, lazyregexp.New(`(?i)(constant|\bname\b|scenario|symbol|enum|identifier|macro|condition|^error$|^key$)`)},
+	{RoleMessage, lazyregexp.New(`(?i)(message|meaning|\btext\b|reason|summary)`)},
+	{RoleDescription, lazyregexp.New(`(?i)(description|details?|explanation|cause|notes?|comments?)`)},
+	{RoleGroup, lazyregexp.New(`(?i)^(group|class|section|category|module|area|component|subsystem|type)$`)},
 }
 
 // headerRole returns the role a header cell names, or "" for none.
@@ -173,9 +174,9 @@ type columns struct {
 }
 
 var (
-	upperSnake = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$`)
+	upperSnake = lazyregexp.New(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$`)
 	// lowerSnake is a condition name such as PostgreSQL's unique_violation.
-	lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$`)
+	lowerSnake = lazyregexp.New(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$`)
 )
 
 // maxHeaderWords is how many words a header cell has at most: column
@@ -416,8 +417,8 @@ func quoteList(cells []string) string {
 }
 
 var (
-	backticks = regexp.MustCompile("^`+|`+$")
-	emphasis  = regexp.MustCompile(`^(?:\*\*(.+)\*\*|__(.+)__|\*(.+)\*)$`)
+	backticks = lazyregexp.New("^`+|`+$")
+	emphasis  = lazyregexp.New(`^(?:\*\*(.+)\*\*|__(.+)__|\*(.+)\*)$`)
 )
 
 // plainToken strips Markdown code and emphasis marks around a code or name

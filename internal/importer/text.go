@@ -2,10 +2,11 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/errtag/errtag/internal/lazyregexp"
 )
 
 var (
@@ -13,15 +14,15 @@ var (
 	// upper-case token of letters and digits (looksLikeCode decides),
 	// followed by white space, or by a colon, dash or equals sign and
 	// the text ("E1: Card declined.", "404 - Not found").
-	textRowStart   = regexp.MustCompile(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:(?::|\s*[=\x{2013}\x{2014}]|\s+[-:])\s*(\S.*)|\s+(.*))?$`)
-	textSection    = regexp.MustCompile(`^(?:Section|Group|Category):\s*(\S.*)$`)
-	textComment    = regexp.MustCompile(`^#(?:\s|#|$)`)
-	columnSep      = regexp.MustCompile(`\t+|[ \x{00A0}]{2,}`)
-	statusHeader   = regexp.MustCompile(`(?i)\b(http|status)\b`)
-	textHeaderCode = regexp.MustCompile(`(?i)(\bcodes?\b|errorcode)`)
-	textHeaderText = regexp.MustCompile(`(?i)\b(description|message|meaning|explanation)\b`)
-	httpStatusCode = regexp.MustCompile(`^[1-5][0-9]{2}$`)
-	footnoteLine   = regexp.MustCompile(`^(\*|†|‡|§|¹|²|³|(?i:note:))`)
+	textRowStart   = lazyregexp.New(`^([-+]?[0-9]+|0[xX][0-9A-Fa-f]+|[A-Z0-9]+(?:[-_][A-Z0-9]+)*)(?:(?::|\s*[=\x{2013}\x{2014}]|\s+[-:])\s*(\S.*)|\s+(.*))?$`)
+	textSection    = lazyregexp.New(`^(?:Section|Group|Category):\s*(\S.*)$`)
+	textComment    = lazyregexp.New(`^#(?:\s|#|$)`)
+	columnSep      = lazyregexp.New(`\t+|[ \x{00A0}]{2,}`)
+	statusHeader   = lazyregexp.New(`(?i)\b(http|status)\b`)
+	textHeaderCode = lazyregexp.New(`(?i)(\bcodes?\b|errorcode)`)
+	textHeaderText = lazyregexp.New(`(?i)\b(description|message|meaning|explanation)\b`)
+	httpStatusCode = lazyregexp.New(`^[1-5][0-9]{2}$`)
+	footnoteLine   = lazyregexp.New(`^(\*|†|‡|§|¹|²|³|(?i:note:))`)
 )
 
 // parseText reads a plain-text page in whichever of its two layouts finds

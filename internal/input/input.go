@@ -56,6 +56,16 @@ func (s *Source) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Note says what the decoder got past at the end of the input and a user
+// should hear of (zero bytes after a gzip stream), nil if nothing; it is
+// known once Read has returned io.EOF.
+func (s *Source) Note() error {
+	if n, ok := s.r.(interface{ Note() error }); ok {
+		return n.Note()
+	}
+	return nil
+}
+
 // RawOffset is how many bytes of the underlying (compressed) input have been
 // consumed so far.
 func (s *Source) RawOffset() int64 { return s.raw.n }

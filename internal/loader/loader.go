@@ -11,6 +11,7 @@ package loader
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/errtag/errtag/catalog"
@@ -79,8 +80,23 @@ type SystemError struct {
 	Err    error
 }
 
-func (e *SystemError) Error() string { return e.Err.Error() }
-func (e *SystemError) Unwrap() error { return e.Err }
+func (e *SystemError) Error() string {
+	switch {
+	case e == nil:
+		return "unknown system"
+	case e.Err == nil:
+		return "the catalog has no system " + strconv.Quote(e.System)
+	}
+	return e.Err.Error()
+}
+
+// Unwrap returns the cause, nil if none.
+func (e *SystemError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // Catalog returns the built-in catalog with files, then data, added in
 // order.

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,9 +13,12 @@ import (
 // one prefilter set finds which of them occur anywhere, and each that does
 // is then looked at occurrence by occurrence.
 type wordList struct {
-	words []string         // lower case
-	all   *prefilter.Set   // every word, for one FindAll per line
-	one   []*prefilter.Set // each word alone, for its occurrences
+	words []string       // lower case
+	all   *prefilter.Set // every word, for one FindAll per line
+	// one is each word alone, for its occurrences, built when the word
+	// is first found: most words of most lists never occur, and building
+	// every set was a tenth of errtag's start-up.
+	one []func() *prefilter.Set
 	// whole says whether an occurrence is a word of its own:
 	// isWholeWord, or isWholePhrase for phrases.
 	whole func(line []byte, start, end int) bool
@@ -32,8 +36,9 @@ func newPhraseList(phrases []string) *wordList {
 
 func newList(words []string, whole func([]byte, int, int) bool) *wordList {
 	wl := &wordList{words: words, all: prefilter.NewAll(words, nil), whole: whole}
-	for _, w := range words {
-		wl.one = append(wl.one, prefilter.New([]string{w}))
+	wl.one = make([]func() *prefilter.Set, len(words))
+	for i, w := range words {
+		wl.one[i] = sync.OnceValue(func() *prefilter.Set { return prefilter.New([]string{w}) })
 	}
 	return wl
 }
@@ -70,8 +75,9 @@ func (wl *wordList) find(line []byte, found []bool, rejected *[]partOfWord, fn f
 			continue
 		}
 		n := len(wl.words[i])
+		one := wl.one[i]()
 		for from := 0; from < len(line); {
-			k := wl.one[i].Index(line[from:])
+			k := one.Index(line[from:])
 			if k < 0 {
 				break
 			}

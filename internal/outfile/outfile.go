@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/errtag/errtag/internal/fsmsg"
 )
 
 // File is an output being written to a temporary file. Its methods are
@@ -94,7 +96,9 @@ func Resolve(dest string) (string, error) {
 // redirection would; a dangling link's file is created. The temporary
 // file gets dest's permissions, owner and group if dest exists (as far as
 // the process may give them: see keepOwner), and otherwise 0666 less the
-// umask, as any file a tool creates.
+// umask, as any file a tool creates. A dest that no rename could replace
+// (a file mounted over, an immutable file: see checkReplaceable) is a
+// *ReplaceError, before anything is written.
 func Create(dest string) (*File, error) {
 	target, err := Resolve(dest)
 	if err != nil {
@@ -105,6 +109,8 @@ func Create(dest string) (*File, error) {
 		fi = nil
 	} else if !fi.Mode().IsRegular() {
 		return nil, notRegular(target, fi)
+	} else if err := checkReplaceable(target, fi); err != nil {
+		return nil, err
 	}
 	return create(target, fi)
 }
@@ -124,6 +130,10 @@ func CreateEntry(dest string) (*File, error) {
 		return nil, notRegular(dest, fi)
 	case !fi.Mode().IsRegular():
 		fi = nil // replaced; nothing of it to keep
+	default:
+		if err := checkReplaceable(dest, fi); err != nil {
+			return nil, err
+		}
 	}
 	return create(dest, fi)
 }
@@ -135,7 +145,12 @@ type NotRegularError struct {
 	What string // "a directory", "a FIFO", ...
 }
 
-func (e *NotRegularError) Error() string { return e.Dest + " is " + e.What + ", not a file" }
+func (e *NotRegularError) Error() string {
+	if e == nil {
+		return "not a file"
+	}
+	return fsmsg.Quote(e.Dest) + " is " + e.What + ", not a file"
+}
 
 func notRegular(dest string, fi fs.FileInfo) error {
 	what := "not a regular file"
@@ -167,6 +182,13 @@ func create(dest string, existing fs.FileInfo) (*File, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err // the temporary file's name says nothing
 			}
+			if errors.Is(err, fs.ErrNotExist) {
+				if fi, serr := os.Stat(dir); serr == nil && fi.IsDir() {
+					// The directory is there, but its file system
+					// makes no new files (/proc, /sys).
+					err = errNoNewFiles
+				}
+			}
 			return nil, &DirError{Dir: dir, Err: err}
 		}
 		if err := lock(tf); err != nil {
@@ -191,6 +213,10 @@ func create(dest string, existing fs.FileInfo) (*File, error) {
 	return nil, &DirError{Dir: dir, Err: errors.New("no free name for a temporary file")}
 }
 
+// errNoNewFiles is a directory whose file system refuses to create files
+// in it although it exists (/proc, /sys say "no such file").
+var errNoNewFiles = errors.New("its file system does not let new files be made there (as /proc and /sys do not), and the output is written to a new file that replaces the old")
+
 // DirError is a temporary file that could not be made in Dir: it says
 // nothing of one output, everything of the directory (read-only,
 // missing, full).
@@ -199,12 +225,88 @@ type DirError struct {
 	Err error
 }
 
-func (e *DirError) Error() string { return fmt.Sprintf("cannot create a file in %s: %v", e.Dir, e.Err) }
-func (e *DirError) Unwrap() error { return e.Err }
+func (e *DirError) Error() string {
+	if e == nil {
+		return "cannot create a file"
+	}
+	return "cannot create a file in " + fsmsg.Quote(e.Dir) + ": " + reason(e.Err)
+}
+
+// Unwrap returns the cause, nil if none (a nil *DirError has none).
+func (e *DirError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// ReplaceError is an output written in full that could not take its
+// destination's place (the rename failed: an immutable file, a sticky
+// directory and a file of another user's, a file mounted over), or a
+// destination known before anything is written to be one that cannot be
+// replaced. The destination is left as it was.
+type ReplaceError struct {
+	Dest string
+	Err  error
+}
+
+func (e *ReplaceError) Error() string {
+	if e == nil {
+		return "cannot replace the file"
+	}
+	return "cannot replace " + fsmsg.Quote(e.Dest) + ": " + e.Reason()
+}
+
+// Reason says in plain words why the destination could not be replaced,
+// without naming it.
+func (e *ReplaceError) Reason() string {
+	if e == nil || e.Err == nil {
+		return "reason unknown"
+	}
+	var errno syscall.Errno
+	if errors.As(e.Err, &errno) {
+		switch errno {
+		case syscall.EPERM:
+			return "the system does not permit it (the file is immutable or append-only, or its directory is sticky and the file is another user's)"
+		case syscall.EACCES:
+			return "permission denied (its directory cannot be written)"
+		case syscall.EBUSY:
+			return "it is a mount point (a file mounted over it, as containers do with single files), which only unmounting can replace"
+		case syscall.EISDIR, syscall.EEXIST, syscall.ENOTEMPTY:
+			// os.Rename says EEXIST for a directory in the way.
+			return "a directory is there now"
+		case syscall.EROFS:
+			return "the file system is read-only"
+		case syscall.EXDEV:
+			return "it is on another file system than its directory"
+		}
+	}
+	return reason(e.Err)
+}
+
+// Unwrap returns the cause, nil if none.
+func (e *ReplaceError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// reason is err in plain words, without the operation or a temporary
+// file's name (the messages around it name the destination).
+func reason(err error) string {
+	if err == nil {
+		return "reason unknown"
+	}
+	return fsmsg.Reason(err)
+}
 
 // Commit makes the output the destination: it syncs and closes the
 // temporary file and renames it over the destination. If the output was
-// aborted, Commit does nothing and says so.
+// aborted, Commit does nothing and says so. A failure to sync or close is
+// a write error (a full disk); a failure to rename is a *ReplaceError.
+// Either way the temporary file is removed and the destination left as it
+// was.
 func (f *File) Commit() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -222,12 +324,17 @@ func (f *File) Commit() error {
 	if cerr := f.File.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(f.File.Name(), f.dest)
-	}
 	if err != nil {
 		os.Remove(f.File.Name())
 		return err
+	}
+	if err := os.Rename(f.File.Name(), f.dest); err != nil {
+		os.Remove(f.File.Name())
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err // the temporary file's name says nothing
+		}
+		return &ReplaceError{Dest: f.dest, Err: err}
 	}
 	return nil
 }

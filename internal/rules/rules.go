@@ -22,6 +22,12 @@ import (
 //go:embed builtin.yaml
 var builtinRules []byte
 
+// The built-in rules are also compiled in as a packed YAML tree
+// (builtinPacked), which Compile reads instead of parsing builtinRules:
+// parsing YAML at run time was much of errtag's start-up. The test
+// TestBuiltinPacked fails when it is out of date.
+//go:generate go run ../yamlfile/gen -pkg rules -var builtinPacked -o builtin_packed.go builtin:rules.yaml=builtin.yaml
+
 // BuiltinName is the file name the built-in rules are reported under.
 const BuiltinName = "builtin:rules.yaml"
 
@@ -291,10 +297,14 @@ type Source struct {
 	Name    string
 	Data    []byte
 	Disable []Disable
+	// packed, when set, is Data parsed and packed (the built-in rules).
+	packed *yamlfile.Packed
 }
 
 // Builtin returns the source of the built-in rules.
-func Builtin() Source { return Source{Name: BuiltinName, Data: builtinRules} }
+func Builtin() Source {
+	return Source{Name: BuiltinName, Data: builtinRules, packed: builtinPacked[0]}
+}
 
 // ReadFiles reads rule files from disk.
 func ReadFiles(paths []string) ([]Source, error) {
@@ -351,7 +361,13 @@ func (set *Set) ownWordsNotAfter() {
 
 func compileFile(cat *catalog.Catalog, src Source, set *Set, ids map[string]*Rule) error {
 	file := src.Name
-	root, err := yamlfile.Parse(file, src.Data)
+	var root *yaml.Node
+	var err error
+	if src.packed != nil {
+		root, err = src.packed.Unpack()
+	} else {
+		root, err = yamlfile.Parse(file, src.Data)
+	}
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,19 @@ import (
 // not checked.
 func codeWarnings(cat *catalog.Catalog, rs []*Rule) []*yamlfile.Error {
 	var out []*yamlfile.Error
+	// Each system's codes, and whether a code group matches any of them,
+	// are worked out once: rules of one system share them.
+	codesOf := map[string][]string{}
+	systemCodes := func(sys string) []string {
+		codes, ok := codesOf[sys]
+		if !ok {
+			codes = distinctCodes(cat.Entries(sys))
+			codesOf[sys] = codes
+		}
+		return codes
+	}
+	type groupOf struct{ system, group string }
+	matches := map[groupOf]bool{}
 	for _, r := range rs {
 		if r.System == AnySystem || r.Kind == KindNames {
 			continue
@@ -25,7 +38,6 @@ func codeWarnings(cat *catalog.Catalog, rs []*Rule) []*yamlfile.Error {
 		warn := func(format string, args ...any) {
 			out = append(out, &yamlfile.Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("rule %q: ", r.ID) + fmt.Sprintf(format, args...)})
 		}
-		entries := cat.Entries(r.System)
 		switch {
 		case r.Code != "":
 			if len(cat.Lookup(r.System, r.Code)) == 0 {
@@ -39,10 +51,11 @@ func codeWarnings(cat *catalog.Catalog, rs []*Rule) []*yamlfile.Error {
 				}
 			}
 			continue
-		case len(entries) == 0:
+		}
+		codes := systemCodes(r.System)
+		if len(codes) == 0 {
 			continue
 		}
-		codes := distinctCodes(entries)
 		var cannot []string
 		for _, code := range codes {
 			if !CanGive(r.CodeType, code) {
@@ -59,7 +72,17 @@ func codeWarnings(cat *catalog.Catalog, rs []*Rule) []*yamlfile.Error {
 			continue
 		}
 		if r.Kind == KindRegex && r.CodeGroup >= 0 {
-			if group, ok := codeGroup(r.Regexp); ok && !anyMatches(group, codes) {
+			group, ok := codeGroup(r.Regexp)
+			if !ok {
+				continue
+			}
+			key := groupOf{r.System, group}
+			hit, done := matches[key]
+			if !done {
+				hit = anyMatches(group, codes)
+				matches[key] = hit
+			}
+			if !hit {
 				warn("its (?P<code>%s) group matches none of the %d codes of %s's catalog (such as %s)", group, len(codes), r.System, strings.Join(first(codes, 3), ", "))
 			}
 		}

@@ -108,11 +108,38 @@ type ReadError struct {
 	Err    error
 }
 
-func (e *ReadError) Error() string { return fmt.Sprintf("at byte %d: %v", e.Offset, e.Err) }
-func (e *ReadError) Unwrap() error { return e.Err }
+func (e *ReadError) Error() string {
+	if e == nil {
+		return "read error"
+	}
+	if e.Err == nil {
+		return fmt.Sprintf("at byte %d: read error", e.Offset)
+	}
+	return fmt.Sprintf("at byte %d: %v", e.Offset, e.Err)
+}
+
+// Unwrap returns the cause, nil if none.
+func (e *ReadError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // WriteError is an output failure: an error a Sink returned.
 type WriteError struct{ Err error }
 
-func (e *WriteError) Error() string { return "write: " + e.Err.Error() }
-func (e *WriteError) Unwrap() error { return e.Err }
+func (e *WriteError) Error() string {
+	if e == nil || e.Err == nil {
+		return "write error"
+	}
+	return "write: " + e.Err.Error()
+}
+
+// Unwrap returns the cause, nil if none.
+func (e *WriteError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
