@@ -329,7 +329,8 @@ type Config struct {
 	Outputs     []string
 	OutputFiles []os.FileInfo
 	// EndAtStop delivers, at Stop, the incomplete last line each file's
-	// current generation holds (its end, for a line longer than MaxLine),
+	// current generation ends with, when it was read to its end (the
+	// end, for a line longer than MaxLine),
 	// as tail -F prints it: without a terminator, and nothing more of
 	// that file follows. Its Position is past that line, so a caller
 	// that saves Positions for a restart leaves it off: a restart
@@ -820,7 +821,9 @@ func (fl *Follower) endLines() {
 		return
 	}
 	for _, f := range fl.files {
-		if g := f.cur; g != nil && !f.released {
+		// Only a line the file ends inside: the end of a read that
+		// stopped inside a line is not the end of the line.
+		if g := f.cur; g != nil && !f.released && g.refresh() && g.readOff() >= g.size {
 			if p, ok := g.rest(); ok {
 				fl.deliver(f, g, []piece{p})
 			}
