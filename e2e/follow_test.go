@@ -141,3 +141,26 @@ func TestFollowUsage(t *testing.T) {
 		t.Errorf("exit %d, out %q, stderr %q", code, out, stderr)
 	}
 }
+
+// TestFollowEndsLastLineAtStop: without --state, a last line not ended yet
+// is written when errtag is stopped (tail -F prints it too); with --state
+// it is held, and the next run writes it whole once it is ended.
+func TestFollowEndsLastLineAtStop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "errtag.state")
+	os.WriteFile(p, []byte("one\npart"), 0o644)
+	proc := startFollowing(t, "-f", "--from-start", p)
+	proc.expect(t, "one\n")
+	if code, rest := proc.term(t, syscall.SIGTERM); code != 143 || rest != "part\n" {
+		t.Fatalf("without --state: exit %d, then %q; want 143 and the unfinished line", code, rest)
+	}
+	proc = startFollowing(t, "-f", "--from-start", "--state", st, p)
+	proc.expect(t, "one\n")
+	if code, rest := proc.term(t, syscall.SIGTERM); code != 143 || rest != "" {
+		t.Fatalf("with --state: exit %d, then %q; want 143 and nothing", code, rest)
+	}
+	appendFile(t, p, "ial\n")
+	proc = startFollowing(t, "-f", "--state", st, p)
+	proc.expect(t, "partial\n")
+}

@@ -83,6 +83,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	var state *follow.State
 	var resume map[string]follow.Position
 	var known []string
+	var stoppedAt time.Time
 	if o.follow.state != "" {
 		if state, err = follow.LoadState(o.follow.state); err != nil {
 			return configErr(fmt.Errorf("--state: %w", err))
@@ -92,7 +93,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		for k, p := range state.Files {
 			resume[k] = p
 		}
-		known = state.Patterns
+		known, stoppedAt = state.Patterns, state.SavedAt()
 	}
 	// errtag's own output is never followed (a pattern matching it would
 	// read back what errtag writes, without end).
@@ -105,8 +106,12 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
-		Resume: resume, KnownPatterns: known, MaxLine: o.maxLine,
+		Resume: resume, KnownPatterns: known, StoppedAt: stoppedAt, MaxLine: o.maxLine,
 		Outputs: outs, OutputFiles: outFiles,
+		// Without a state, a last line not ended yet is written at the
+		// stop, as tail -F does; with one, it is held for the next run
+		// (writing it now would write its start twice).
+		EndAtStop: state == nil,
 	})
 	if err != nil {
 		var nf *follow.NotFollowableError
@@ -442,7 +447,7 @@ func describeNote(c follow.Chunk) string {
 		if c.Path == c.Source {
 			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
 		}
-		return fmt.Sprintf("%s: %s is compressed: not read (lines written to it while errtag was not following are not annotated)", c.Source, c.Path)
+		return fmt.Sprintf("%s: %s is compressed: not read (its lines were read from the file before it was compressed, if errtag was following then; at a restart, the one errtag stopped in is decoded)", c.Source, c.Path)
 	}
 	return ""
 }

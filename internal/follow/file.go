@@ -42,13 +42,17 @@ type file struct {
 	since time.Time
 
 	started  bool
-	appeared bool      // found after start: read from its beginning
-	resume   *Position // where a previous run stopped
-	retiring bool      // a newer name took over: finish, then forget
-	fresh    Note      // the note for a first file when there is none
-	missing  bool      // a Missing note was sent, no file since
-	nameGone bool      // the name had no file at the last look
-	released bool
+	appeared bool // found after start: read from its beginning
+	// whileStopped: matched at start by a pattern a previous run
+	// followed, without a saved Position: it appeared while errtag was
+	// stopped, and so did its rotated copies modified since.
+	whileStopped bool
+	resume       *Position // where a previous run stopped
+	retiring     bool      // a newer name took over: finish, then forget
+	fresh        Note      // the note for a first file when there is none
+	missing      bool      // a Missing note was sent, no file since
+	nameGone     bool      // the name had no file at the last look
+	released     bool
 
 	lastErr string
 	obsErr  error
@@ -173,11 +177,20 @@ func (fl *Follower) own(g *gen, f *file) {
 
 // disown closes g.
 func (fl *Follower) disown(g *gen) {
+	owner := fl.gens[g]
 	delete(fl.gens, g)
 	if k, ok := idOf(g.fi); ok && fl.byID[k] == g {
 		delete(fl.byID, k)
 	}
 	g.close()
+	// Room for another generation: other files whose last listing
+	// found more than could be pinned list their directory again (the
+	// owner's own reading pins its next ones; see rotate).
+	for _, f := range fl.files {
+		if f.cut && f != owner {
+			f.scanDue, f.dirty = true, true
+		}
+	}
 }
 
 // openOwner returns the open generation that is the file fi describes, and
@@ -199,7 +212,7 @@ func (fl *Follower) openOwner(fi os.FileInfo) (*gen, *file) {
 
 // pinRoom reports whether another generation may be kept open for f.
 func (fl *Follower) pinRoom(f *file) bool {
-	return len(f.queue) < maxQueue && len(fl.gens) < len(fl.files)+maxPinned
+	return len(f.queue) < maxQueue && len(fl.gens) < len(fl.files)+fl.cfg.pinned
 }
 
 // finished records g, read to its end, as done, and closes it.
@@ -632,7 +645,7 @@ func (fl *Follower) atEOF(f *file) bool {
 		return true
 	}
 	fl.observe(f)
-	if f.scanDue || fl.cfg.manual != nil || (fl.pollAll && fl.scanDue(f)) {
+	if f.scanDue || fl.cfg.manual != nil || (fl.polling && fl.scanDue(f)) {
 		fl.scanSiblings(f, false)
 	}
 	if fl.nameHoldsCur(f) {
@@ -732,8 +745,10 @@ func (fl *Follower) rotate(f *file) bool {
 	deferred := false
 	for _, q := range f.queue {
 		if f.cut && q.mtime.After(f.cutTime) {
-			// Generations rotated away before it are not pinned yet.
-			deferred = true
+			// Generations rotated away before it are not pinned
+			// yet: it waits until there is room for them (a
+			// generation closed lists the directory again; see
+			// disown). Waiting is no progress.
 			continue
 		}
 		if q.atName && q.seq > f.listedAt {
@@ -1002,6 +1017,13 @@ func (fl *Follower) truncated(f *file, read []byte) {
 	if !ok {
 		return // stopped: the Position delivered last leads back here
 	}
+	if f.cut {
+		// More copies waited than could be pinned: the others are
+		// pinned by the next listing, and read (the file is empty)
+		// or found before the file's first bytes are delivered (see
+		// unreadCopies).
+		f.scanDue = true
+	}
 	g.seek(0)
 	g.checked = true
 	fl.sendPos(f, g, Truncated)
@@ -1101,15 +1123,29 @@ func (fl *Follower) start(f *file) bool {
 		fl.own(g, f)
 	}
 	f.resolve()
-	if f.appeared {
-		// Created after the follower started: generations of it rotated
-		// away before it was seen are read first, oldest first (they
-		// were written since the start).
+	copies := fl.cfg.FromStart && f.resume == nil && f.glob && !f.appeared
+	if f.appeared || copies {
+		// Created after the follower started (or while it was
+		// stopped): generations of it rotated away before it was seen
+		// are read first, oldest first (they were written since).
+		// With FromStart, the rotated copies the pattern matches too
+		// are read first (those it does not match are history).
 		f.since, f.fresh = fl.started, Appeared
+		switch {
+		case f.whileStopped:
+			f.since = fl.cfg.StoppedAt
+		case copies:
+			f.since, f.fresh = time.Time{}, NoNote
+			for _, s := range listSiblings(f.dir, f.base) {
+				if !fl.matched(s.path) {
+					fl.history(f, s)
+				}
+			}
+		}
 		fl.round++
 		g.atName, g.seq = true, fl.round
 		f.queue = append(f.queue, g)
-		fl.scanSiblings(f, false)
+		fl.scanSiblings(f, f.whileStopped || copies)
 		return fl.rotate(f)
 	}
 	fromStart := fl.cfg.FromStart || f.resume != nil
@@ -1125,20 +1161,28 @@ func (fl *Follower) start(f *file) bool {
 	f.since = g.mtime
 	// Rotated copies already there are history, not to be read.
 	for _, s := range listSiblings(f.dir, f.base) {
-		if c, err := os.Open(s.path); err == nil {
-			id := FileID{BTime: birthTime(c)}
-			if k, ok := idOf(s.fi); ok {
-				id.Dev, id.Ino = k.dev, k.ino
-			}
-			c.Close()
-			f.done = append(f.done, doneGen{id, s.fi.ModTime()})
-			if len(f.done) > maxFileDone {
-				f.done = f.done[1:]
-			}
-		}
+		fl.history(f, s)
 	}
 	fl.sendPos(f, g, NoNote)
 	return true
+}
+
+// history records s, a rotated copy of f there at start, as read: it is
+// history, not to be read.
+func (fl *Follower) history(f *file, s sibling) {
+	c, err := os.Open(s.path)
+	if err != nil {
+		return
+	}
+	id := FileID{BTime: birthTime(c)}
+	if k, ok := idOf(s.fi); ok {
+		id.Dev, id.Ino = k.dev, k.ino
+	}
+	c.Close()
+	f.done = append(f.done, doneGen{id, s.fi.ModTime()})
+	if len(f.done) > maxFileDone {
+		f.done = f.done[1:]
+	}
 }
 
 // resumeAt starts f from p, a Position saved by a previous run.
@@ -1164,7 +1208,14 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 			fl.sendPos(f, g, NoNote)
 			return true
 		}
-		// Truncated, or truncated and refilled, while stopped.
+		// Truncated, or truncated and refilled, while stopped. A
+		// compressed copy (copytruncate with compress) may hold the
+		// rest when no plain one does.
+		if !plainCopy(f, p) {
+			if found, ok := fl.readCompressedRest(f, p); found && !ok {
+				return true
+			}
+		}
 		fl.scanSiblings(f, true)
 		var ours *gen
 		var mine []*gen
@@ -1213,6 +1264,11 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 		fl.scanSiblings(f, true)
 		f.resume = nil
 		fl.sendPos(f, old, NoNote)
+		return true
+	}
+	// Compressed since (logrotate's delaycompress, two rotations while
+	// stopped): the rest is decoded.
+	if found, ok := fl.readCompressedRest(f, p); found && !ok {
 		return true
 	}
 	fl.scanSiblings(f, true)

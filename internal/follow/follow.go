@@ -120,7 +120,10 @@
 // hold nothing new. Copies of generations copied and truncated before any
 // of them was read (behind a slow reader) are read whole, oldest first; the
 // first read of every generation looks for them, after the read, so that a
-// copy made before the truncation that preceded it is complete. A copy the
+// copy made before the truncation that preceded it is complete. When more
+// copies wait than can be pinned (maxQueue), the oldest are read first,
+// and the directory is listed again for the others before the file is
+// read again (also when it is empty). A copy the
 // file still holds (made, not truncated yet) waits. Then the file is read
 // again from offset 0. copytruncate itself loses the lines written between
 // its copy and its truncation: they are in neither file, and they are lost
@@ -157,8 +160,10 @@
 // already followed or read under another name (a second symlink to it),
 // compressed files, reported once (Skipped), and the caller's own output
 // (Config.Outputs), reported once (Output) or, matched at start, refused by
-// New. A pattern that matches nothing
-// yet is said once (NoMatch). A file matched by a pattern whose name has no
+// New. With FromStart, a matched file's rotated copies that the pattern
+// matches too (app.log.1 for app.log*) are read before it, oldest first,
+// once (those it does not match are history, as for a named file). A
+// pattern that matches nothing yet is said once (NoMatch). A file matched by a pattern whose name has no
 // file any more, read to its end and idle for ReleaseAfter (deleted) or 60
 // times that (renamed away), is released: its descriptor closed, its
 // directory no longer watched, a Gone note sent so that its saved Position
@@ -173,20 +178,28 @@
 // delivered nothing before a stop is remembered too, and what is written to
 // it while stopped is read. A file matching a pattern that a previous run
 // followed (Config.KnownPatterns, kept in the State) but without a saved
-// Position appeared while errtag was stopped, and is read from its start.
+// Position appeared while errtag was stopped, and is read from its start,
+// after its rotated copies modified since the state was saved
+// (Config.StoppedAt), oldest first.
 // See Position for how a restart recognises the file, a truncation, a
 // rotation, and generations rotated while stopped.
 //
 // # Compressed files
 //
-// Follow mode never decodes: a compressed file grows by whole frames, is
-// rewritten by the compressor, and its lines have no byte offsets to resume
-// at. New refuses a named compressed file (NotFollowableError), and a
-// directory, FIFO or device, which could never be followed either; a
-// compressed generation at a followed name, or a compressed file matched by
-// a pattern, is skipped with a Skipped note; compressed rotated copies are
-// never read (at a restart, those that may hold lines written while stopped
-// are reported). Reading an archive once is what errtag without -f does.
+// Follow mode does not follow compressed files: a compressed file grows by
+// whole frames and is rewritten by the compressor. New refuses a named
+// compressed file (NotFollowableError), and a directory, FIFO or device,
+// which could never be followed either; a compressed generation at a
+// followed name, or a compressed file matched by a pattern, is skipped
+// with a Skipped note. Compressed rotated copies are not read, with one
+// exception: at a restart, when the file a saved Position was taken of is
+// gone, a gzip or zstd rotated copy whose decoded first bytes are the ones
+// recorded and that decodes to at least Offset bytes (logrotate's compress
+// with delaycompress, rotated twice while stopped: app.log.2.gz) is
+// decoded, and its lines after Offset are delivered before the generations
+// after it (Offset counts uncompressed bytes). Other compressed copies
+// found at a restart are reported (Skipped). Reading an archive once is
+// what errtag without -f does.
 //
 // # Limits
 //
@@ -196,17 +209,19 @@
 //     pinned, oldest first; the others are pinned from the directory once
 //     those were read, and those deleted before that are lost (an Err
 //     chunk says, once per name, that generations wait).
-//   - A file matching a pattern that appeared and was rotated while
-//     errtag was stopped: its rotated copies count as history, not read.
-//     At a restart, compressed generations (delaycompress) are reported,
-//     not decoded; a generation moved to another directory (olddir) is
-//     not found. FromStart reads a pattern's files, not their rotated
-//     copies present at start.
+//   - At a restart, a compressed generation is decoded only when it holds
+//     the saved Position's file; other compressed generations rotated
+//     while stopped (compress without delaycompress) are reported, not
+//     read; a generation moved to another directory (olddir) is not found.
 //   - A hole not preceded by a truncation is delivered as the NUL bytes it
 //     reads as; at Stop, the current generation's incomplete last line is
-//     not delivered (a saved Position resumes inside it).
-//   - copytruncate behind a slow receiver, with copies made faster than
-//     the follower looks, can lose the newest copies (open).
+//     delivered only with Config.EndAtStop (otherwise a saved Position
+//     resumes inside it).
+//   - When a pinning limit (maxQueue for the name, or the one over all
+//     files) is reached and a name's queued generations must wait for an
+//     older one that cannot be pinned, that name waits (without spinning)
+//     until another file's generation is closed: its own pinned
+//     generations do not make room (open).
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are
@@ -266,6 +281,12 @@ type Config struct {
 	// and is read from its start (not from its end, as a file present at
 	// a first start is).
 	KnownPatterns []string
+	// StoppedAt is when the previous run saved its state last (the state
+	// file's modification time, State.SavedAt): a file that appeared
+	// while errtag was stopped (see KnownPatterns) is read with its
+	// rotated copies modified since then, oldest first. Zero: all its
+	// rotated copies.
+	StoppedAt time.Time
 	// MaxLine is the longest line held whole; a longer one is delivered
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.
@@ -307,6 +328,14 @@ type Config struct {
 	// is left out with an Output note.
 	Outputs     []string
 	OutputFiles []os.FileInfo
+	// EndAtStop delivers, at Stop, the incomplete last line each file's
+	// current generation ends with, when it was read to its end (the
+	// end, for a line longer than MaxLine),
+	// as tail -F prints it: without a terminator, and nothing more of
+	// that file follows. Its Position is past that line, so a caller
+	// that saves Positions for a restart leaves it off: a restart
+	// resumes inside the line and delivers it whole when it is ended.
+	EndAtStop bool
 
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
@@ -317,6 +346,8 @@ type Config struct {
 	// listed, in tests, runs after each listing of a directory for
 	// rotated copies.
 	listed func()
+	// pinned, in tests, replaces maxPinned.
+	pinned int
 }
 
 // Note says what happened to a followed file.
@@ -521,6 +552,9 @@ type Follower struct {
 	lastPoll time.Time
 	lastGlob time.Time
 	pollAll  bool
+	// polling: this turn looks at every file (pollAll was set when it
+	// began); the safety listings of directories are due on such turns.
+	polling bool
 	// held counts the bytes of unfinished lines held (gen.pend) over all
 	// generations; it may count more than there are (generations that
 	// ended), never less, and is counted again when over Config.MaxHeld.
@@ -553,6 +587,9 @@ func New(cfg Config) (*Follower, error) {
 	cfg.MaxHeld = max(cfg.MaxHeld, cfg.MaxLine)
 	if cfg.RotateWait <= 0 {
 		cfg.RotateWait = defaultRotateWait
+	}
+	if cfg.pinned <= 0 {
+		cfg.pinned = maxPinned
 	}
 	for _, x := range cfg.Exclude {
 		if _, err := filepath.Match(x, ""); err != nil {
@@ -729,6 +766,7 @@ func (fl *Follower) run() {
 		fl.watch.close()
 		fl.closeAll()
 	}()
+	defer fl.endLines()
 	defer fl.finishRetired()
 	if fl.watch != nil && fl.watch.err != nil {
 		fl.send(Chunk{Err: fl.watch.err})
@@ -743,7 +781,7 @@ func (fl *Follower) run() {
 		fl.flushNotes()
 		busy := false
 		all := fl.pollAll
-		fl.pollAll = false
+		fl.pollAll, fl.polling = false, all
 		if all {
 			fl.lastPoll = time.Now()
 			if fl.cfg.manual != nil || time.Since(fl.lastGlob) >= fl.cfg.PollInterval {
@@ -772,6 +810,23 @@ func (fl *Follower) run() {
 		}
 		if !busy && len(fl.pending) == 0 {
 			fl.wait()
+		}
+	}
+}
+
+// endLines delivers, with Config.EndAtStop, the incomplete last lines the
+// current generations hold.
+func (fl *Follower) endLines() {
+	if !fl.cfg.EndAtStop {
+		return
+	}
+	for _, f := range fl.files {
+		// Only a line the file ends inside: the end of a read that
+		// stopped inside a line is not the end of the line.
+		if g := f.cur; g != nil && !f.released && g.refresh() && g.readOff() >= g.size {
+			if p, ok := g.rest(); ok {
+				fl.deliver(f, g, []piece{p})
+			}
 		}
 	}
 }

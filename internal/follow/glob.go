@@ -71,6 +71,16 @@ func (fl *Follower) Patterns() []string {
 	return out
 }
 
+// matched reports whether a pattern matches path.
+func (fl *Follower) matched(path string) bool {
+	for i := range fl.pats {
+		if fl.pats[i].matches(path) {
+			return true
+		}
+	}
+	return false
+}
+
 // matches reports whether path (as a notification names it) matches.
 func (p *pattern) matches(path string) bool {
 	ok, _ := filepath.Match(p.glob, path)
@@ -109,7 +119,10 @@ func (fl *Follower) globStart() {
 		// A pattern a previous run followed: the files it matches that
 		// have no saved Position appeared while errtag was stopped, and
 		// are read from their start.
-		fl.consider(ms, !slices.Contains(fl.cfg.KnownPatterns, p.abs))
+		known := slices.Contains(fl.cfg.KnownPatterns, p.abs)
+		for _, f := range fl.consider(ms, !known) {
+			f.whileStopped = known
+		}
 		if len(fl.files) == before && !fl.resumeMatches(p) && !fl.anyFollowedMatch(p, ms) {
 			fl.note(Chunk{Source: p.glob, Note: NoMatch})
 		}
@@ -192,7 +205,7 @@ func (fl *Follower) globScan() {
 func (fl *Follower) globOne(path string) bool {
 	for i := range fl.pats {
 		if fl.pats[i].matches(path) {
-			return fl.consider([]string{path}, false) > 0
+			return len(fl.consider([]string{path}, false)) > 0
 		}
 	}
 	return false
@@ -202,8 +215,8 @@ func (fl *Follower) globOne(path string) bool {
 // not followed yet and are to be: not excluded, regular, not a rotated copy
 // of another matched or followed file (app.log* matches app.log.1), not a
 // file followed or read under another name, not compressed (reported
-// once). It returns how many it added.
-func (fl *Follower) consider(paths []string, initial bool) int {
+// once). It returns those it added.
+func (fl *Follower) consider(paths []string, initial bool) []*file {
 	var fresh []string
 	bases := map[string][]string{} // dir -> bases of the files there
 	for _, f := range fl.files {
@@ -221,7 +234,7 @@ func (fl *Follower) consider(paths []string, initial bool) int {
 		d := filepath.Dir(m)
 		bases[d] = append(bases[d], filepath.Base(m))
 	}
-	added := 0
+	var added []*file
 	for _, m := range fresh {
 		d, b := filepath.Dir(m), filepath.Base(m)
 		if slices.ContainsFunc(bases[d], func(o string) bool { return o != b && rotatedName(o, b) }) {
@@ -269,7 +282,7 @@ func (fl *Follower) consider(paths []string, initial bool) int {
 		f.first, f.appeared = g, !initial
 		fl.own(g, f)
 		fl.add(f)
-		added++
+		added = append(added, f)
 		// A file that is a rotated name of this one was followed on
 		// its own until now: finish it, then forget it.
 		for _, o := range fl.files {

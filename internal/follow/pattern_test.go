@@ -227,3 +227,54 @@ func TestPatternRestartReadsNewFiles(t *testing.T) {
 		t.Fatalf("second run: %q, want a2 and b's lines", text(got))
 	}
 }
+
+// TestPatternRestartNewFileRotated: a file that appeared, matching a
+// pattern, and was rotated while errtag was stopped: its rotated
+// generation was never read, and comes first, then the file (A5).
+func TestPatternRestartNewFileRotated(t *testing.T) {
+	dir := t.TempDir()
+	st := filepath.Join(t.TempDir(), "state.json")
+	write(t, filepath.Join(dir, "old.log"), "old\n")
+	cfg := Config{Files: []string{filepath.Join(dir, "*.log*")}}
+	if got := text(sessionCfg(t, st, cfg)); got != "" {
+		t.Fatalf("first run: %q", got)
+	}
+	n := filepath.Join(dir, "new.log")
+	write(t, n, "gen0 1\ngen0 2\n")
+	rename(t, n, n+".1")
+	write(t, n, "gen1 1\n")
+	if got := text(sessionCfg(t, st, cfg)); got != "gen0 1\ngen0 2\ngen1 1\n" {
+		t.Fatalf("second run: %q, want both generations", got)
+	}
+	if got := text(sessionCfg(t, st, cfg)); got != "" {
+		t.Fatalf("third run: %q, want nothing again", got)
+	}
+}
+
+// TestPatternFromStartRotated: with FromStart, the rotated copies of a
+// file that the pattern matches too are read first, oldest first, once;
+// copies the pattern does not match are history, as without a pattern.
+func TestPatternFromStartRotated(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p+".2", "g0\n")
+	write(t, p+".1", "g1\n")
+	write(t, p, "g2\n")
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p+".2", old, old)
+	os.Chtimes(p+".1", old.Add(time.Minute), old.Add(time.Minute))
+	for pat, want := range map[string]string{"*.log*": "g0\ng1\ng2\n", "*.log": "g2\n"} {
+		s := startManual(t, Config{Files: []string{filepath.Join(dir, pat)}, FromStart: true})
+		if got := text(s.settle(t)); got != want {
+			t.Errorf("%s: got %q, want %q", pat, got, want)
+		}
+	}
+	st := filepath.Join(t.TempDir(), "state.json")
+	cfg := Config{Files: []string{filepath.Join(dir, "*.log*")}, FromStart: true}
+	if got := text(sessionCfg(t, st, cfg)); got != "g0\ng1\ng2\n" {
+		t.Fatalf("first run with a state: %q", got)
+	}
+	if got := text(sessionCfg(t, st, cfg)); got != "" {
+		t.Fatalf("second run: %q, want nothing again", got)
+	}
+}

@@ -25,7 +25,7 @@ func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
 		t.Fatal(err)
 	}
 	defer state.Close()
-	cfg.Resume, cfg.KnownPatterns = state.Files, state.Patterns
+	cfg.Resume, cfg.KnownPatterns, cfg.StoppedAt = state.Files, state.Patterns, state.SavedAt()
 	s := startManual(t, cfg)
 	state.AddPatterns(s.fl.Patterns())
 	got := s.settle(t)

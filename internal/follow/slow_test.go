@@ -278,3 +278,84 @@ func TestMoreGenerationsThanPinned(t *testing.T) {
 		t.Errorf("%d notices that generations wait, want 1", said)
 	}
 }
+
+// TestSlowReaderCopytruncateMoreThanPinned: behind a blocked reader, more
+// copies are made and truncated than can be pinned at once (maxQueue),
+// and the file is left empty: the copies left in the directory are read
+// too, in order, once the pinned ones were (A4: the newest were never
+// read).
+func TestSlowReaderCopytruncateMoreThanPinned(t *testing.T) {
+	paths(t, func(t *testing.T, cfg Config) {
+		p := filepath.Join(t.TempDir(), "app.log")
+		write(t, p, "")
+		open := make(chan struct{})
+		cfg.Files = []string{p}
+		c := startGated(t, cfg, open)
+		<-c.fl.looked
+		per := 100
+		lines := (maxQueue + 16) * per
+		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+		for i := 0; i < lines; i++ {
+			f.WriteString(record(i))
+			if (i+1)%per == 0 {
+				copyFile(t, p, fmt.Sprintf("%s.%d", p, (i+1)/per))
+				os.Truncate(p, 0)
+			}
+		}
+		f.Close()
+		close(open)
+		checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+	})
+}
+
+// TestPinLimitWaitsQuietly: the limit on generations held open over all
+// files is reached, and a file's only queued generation must wait for an
+// older one that cannot be pinned yet: the follower waits (it does not
+// spin: a manual follower that spins never becomes idle), and goes on in
+// order once another file's generation is closed.
+func TestPinLimitWaitsQuietly(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	write(t, a, "")
+	write(t, b, "")
+	s := startManual(t, Config{Files: []string{a, b}, pinned: 2, RotateWait: time.Nanosecond})
+	s.settle(t)
+	appendTo(t, a, "a1\n")
+	appendTo(t, b, "b1\n")
+	if got := text(s.settle(t)); len(got) != len("a1\nb1\n") {
+		t.Fatalf("got %q", got)
+	}
+	// b's new file is empty: it is held, and b's old file followed on.
+	rename(t, b, b+".1")
+	write(t, b, "")
+	s.settle(t)
+	// a is rotated twice: the generation between is found in the
+	// directory only, after the newest was pinned at the name.
+	appendTo(t, a, "a2\n")
+	rename(t, a, a+".1")
+	write(t, a, "a3\n")
+	rename(t, a, a+".2")
+	write(t, a, "a4\n")
+	for i, n := range []string{a + ".1", a + ".2", a} {
+		tm := time.Now().Add(time.Duration(i+1) * time.Second)
+		os.Chtimes(n, tm, tm)
+	}
+	got := text(s.settle(t))
+	// b's new file gets a line: b's old file is finished and closed,
+	// which makes room.
+	appendTo(t, b, "b2\n")
+	for range 3 {
+		got += text(s.settle(t))
+	}
+	var as, bs []string
+	for _, l := range strings.SplitAfter(got, "\n") {
+		if strings.HasPrefix(l, "a") {
+			as = append(as, l)
+		} else if l != "" {
+			bs = append(bs, l)
+		}
+	}
+	if strings.Join(as, "") != "a2\na3\na4\n" || strings.Join(bs, "") != "b2\n" {
+		t.Fatalf("got %q, want a2 a3 a4 in order, and b2", got)
+	}
+}

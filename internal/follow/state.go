@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 // StateVersion is the version of the state file format this package
@@ -70,7 +71,12 @@ type State struct {
 	Output *OutputMark `json:"output,omitempty"`
 	path   string
 	lock   *os.File
+	saved  time.Time
 }
+
+// SavedAt is when the state file was last saved (its modification time
+// when it was loaded; zero for a new state): what Config.StoppedAt wants.
+func (s *State) SavedAt() time.Time { return s.saved }
 
 // OutputMark is the output file that the lines counted in a State were
 // written to, and its length once they were written (flushed and synced):
@@ -144,6 +150,9 @@ func readState(path string) (*State, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	s.path = path
+	if fi, err := f.Stat(); err == nil {
+		s.saved = fi.ModTime()
+	}
 	return s, nil
 }
 

@@ -166,3 +166,25 @@ func errorsIs(err, target error) bool {
 	}
 	return false
 }
+
+// TestEndAtStop: with EndAtStop, the incomplete last line read before Stop
+// is delivered at Stop (without a terminator, as tail -F prints it);
+// without it, it is held (a saved Position resumes inside it).
+func TestEndAtStop(t *testing.T) {
+	for _, end := range []bool{false, true} {
+		p := filepath.Join(t.TempDir(), "app.log")
+		write(t, p, "one\ntw")
+		c := start(t, Config{Files: []string{p}, FromStart: true, EndAtStop: end})
+		c.waitText(t, p, "one\n")
+		<-c.fl.looked
+		c.fl.Stop()
+		<-c.closed
+		want := "one\n"
+		if end {
+			want = "one\ntw"
+		}
+		if got := c.text(p); got != want {
+			t.Errorf("EndAtStop %v: got %q, want %q", end, got, want)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package follow
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"github.com/errtag/errtag/internal/compress"
+)
+
+// readCompressedRest looks, at a restart, for the file p was taken of
+// among f's compressed rotated copies (gzip or zstd: logrotate's compress
+// with delaycompress makes app.log.2.gz of the file errtag stopped in):
+// a copy whose decoded first p.HeadLen bytes are the ones recorded and
+// that decodes to at least p.Offset bytes. Its lines after p.Offset are
+// delivered (the last even if incomplete), with Positions that lead back
+// here if the follower stops meanwhile. It reports whether it found one;
+// false with the follower stopped too.
+func (fl *Follower) readCompressedRest(f *file, p Position) (found, ok bool) {
+	if p.HeadLen == 0 || f.dir == "" {
+		return false, true
+	}
+	for _, s := range listSiblings(f.dir, f.base) {
+		if fl.isOpen(s.fi) || f.isDoneFI(s.fi) {
+			continue
+		}
+		c, err := os.Open(s.path)
+		if err != nil {
+			continue
+		}
+		comp := compressed(c)
+		if comp == compress.None {
+			c.Close()
+			continue
+		}
+		g, r := decodeAt(c, comp, p)
+		if g == nil {
+			c.Close()
+			continue
+		}
+		g.path = s.path
+		ok := fl.deliverDecoded(f, g, r)
+		r.Close()
+		g.id.BTime = birthTime(c)
+		g.id.Dev, g.id.Ino, _, _ = statID(s.fi)
+		g.mtime = s.fi.ModTime()
+		c.Close()
+		if ok {
+			// Done, but not a bound on what is unread: the copy was
+			// written after generations that came after it.
+			since := f.since
+			fl.markDone(f, g)
+			f.since = since
+		}
+		return true, ok
+	}
+	return false, true
+}
+
+// isOpen reports whether fi is a generation the follower holds open.
+func (fl *Follower) isOpen(fi os.FileInfo) bool {
+	g, _ := fl.openOwner(fi)
+	return g != nil
+}
+
+// compressed names the compression (gzip or zstd) that f's data is in.
+func compressed(f *os.File) compress.Compression {
+	b := make([]byte, headProbe)
+	n, _ := f.ReadAt(b, 0)
+	c, _, _ := compress.Probe(b[:n], n < len(b))
+	return c
+}
+
+// decodeAt decodes c from its start and, if it begins with the bytes p
+// recorded and reaches p.Offset, returns a gen standing at p.Offset (its
+// Positions are p's, advanced) and the decoder, positioned there.
+func decodeAt(c *os.File, comp compress.Compression, p Position) (*gen, io.ReadCloser) {
+	r, err := compress.NewReader(io.NewSectionReader(c, 0, 1<<62), comp)
+	if err != nil {
+		return nil, nil
+	}
+	head := make([]byte, p.HeadLen)
+	skip := p.Offset - int64(p.HeadLen)
+	if _, err := io.ReadFull(r, head); err != nil || sum(head) != p.HeadSHA256 {
+		r.Close()
+		return nil, nil
+	}
+	if n, _ := io.CopyN(io.Discard, r, skip); n != skip {
+		r.Close()
+		return nil, nil
+	}
+	g := &gen{pos: p, head: head, long: p.InLine, checked: true, mtime: time.Unix(0, p.MTime)}
+	return g, r
+}
+
+// deliverDecoded delivers what r holds from g's position on, the last line
+// even if incomplete. It reports false if the follower was stopped first
+// (the Positions delivered lead back to the copy).
+func (fl *Follower) deliverDecoded(f *file, g *gen, r io.Reader) bool {
+	for {
+		if fl.stopping() {
+			return false
+		}
+		n, err := r.Read(fl.buf)
+		if n > 0 {
+			g.sawRead(fl.buf[:n])
+			fl.deliver(f, g, g.cut(fl.buf[:n], fl.cfg.MaxLine))
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fl.report(f, &os.PathError{Op: "decode", Path: g.path, Err: err})
+			break
+		}
+	}
+	if p, ok := g.rest(); ok {
+		fl.deliver(f, g, []piece{p})
+	}
+	return true
+}
+
+// plainCopy reports whether an uncompressed rotated copy of f holds the
+// file p was taken of, up to p.Offset.
+func plainCopy(f *file, p Position) bool {
+	for _, s := range listSiblings(f.dir, f.base) {
+		if s.fi.Size() < p.Offset {
+			continue
+		}
+		c, err := os.Open(s.path)
+		if err != nil {
+			continue
+		}
+		ok := compressed(c) == compress.None && headSum(c, p.HeadLen) == p.HeadSHA256
+		c.Close()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
