@@ -74,6 +74,9 @@ type file struct {
 	cut     bool
 	cutTime time.Time
 	cutSaid bool
+	// unpinned: the name holds a file that is not its current one nor
+	// queued (no room to pin it): the name has moved on.
+	unpinned bool
 }
 
 type doneGen struct {
@@ -187,7 +190,7 @@ func (fl *Follower) disown(g *gen) {
 	// found more than could be pinned list their directory again (the
 	// owner's own reading pins its next ones; see rotate).
 	for _, f := range fl.files {
-		if f.cut && f != owner {
+		if (f.cut || f.unpinned) && f != owner {
 			f.scanDue, f.dirty = true, true
 		}
 	}
@@ -298,7 +301,7 @@ func (fl *Follower) observe(f *file) {
 		}
 		return
 	}
-	f.nameGone = false
+	f.nameGone, f.unpinned = false, false
 	if !fi.Mode().IsRegular() {
 		f.obsErr = &os.PathError{Op: "follow", Path: f.path, Err: notRegular(fi)}
 		return
@@ -310,6 +313,12 @@ func (fl *Follower) observe(f *file) {
 		return // another followed name's generation
 	}
 	if !fl.pinRoom(f) {
+		if !f.isDoneFI(fi) {
+			// Pinned once there is room; meanwhile the generations
+			// before it are read (see nameHoldsCur).
+			f.unpinned = true
+			fl.left(f)
+		}
 		f.dirty = true
 		return
 	}
@@ -470,7 +479,10 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		if g, _ := fl.openOwner(s.fi); g != nil {
 			continue
 		}
-		if !fl.pinRoom(f) {
+		if !fl.pinRoom(f) && f.isDoneFI(s.fi) {
+			continue // read (checked again when there is room)
+		}
+		if !fl.pinRoom(f) && !fl.evictNewer(f, s, list) {
 			// Generations newer than this one wait until it is
 			// pinned (see rotate).
 			f.cut, f.cutTime = true, s.fi.ModTime()
@@ -512,6 +524,44 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		fl.own(g, f)
 		f.dirty = true
 	}
+}
+
+// evictNewer makes room to pin s, found rotated away, when the newest
+// generation queued for f is newer than s and can be found again (at the
+// name, or in list): it is closed and left to a later look. Without it, a
+// queue full of generations newer than s would wait for s, and s for room
+// that only reading them could make (rotate reads no generation newer
+// than one left unpinned). A generation already looked at (read from, or
+// being read) stays.
+func (fl *Follower) evictNewer(f *file, s sibling, list []sibling) bool {
+	var newest *gen
+	for _, q := range f.queue {
+		if q.checked || q.readOff() > 0 || !q.refresh() || !q.mtime.After(s.fi.ModTime()) {
+			continue
+		}
+		if newest == nil || q.mtime.After(newest.mtime) {
+			newest = q
+		}
+	}
+	if newest == nil || !fl.findable(f, newest, list) {
+		return false
+	}
+	f.queue = without(f.queue, newest)
+	fl.disown(newest)
+	return true
+}
+
+// findable reports whether g is at f's name or in list.
+func (fl *Follower) findable(f *file, g *gen, list []sibling) bool {
+	if fi, err := os.Stat(f.path); err == nil && os.SameFile(fi, g.fi) {
+		return true
+	}
+	for _, s := range list {
+		if os.SameFile(s.fi, g.fi) {
+			return true
+		}
+	}
+	return false
 }
 
 // step reads what is new in f and looks for rotation and truncation. It
@@ -664,7 +714,7 @@ func (fl *Follower) atEOF(f *file) bool {
 // nameHoldsCur reports whether f's name still holds its current file (as
 // of the last look).
 func (fl *Follower) nameHoldsCur(f *file) bool {
-	if f.nameGone {
+	if f.nameGone || f.unpinned {
 		return false
 	}
 	for _, q := range f.queue {

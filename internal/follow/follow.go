@@ -218,10 +218,12 @@
 //     delivered only with Config.EndAtStop (otherwise a saved Position
 //     resumes inside it).
 //   - When a pinning limit (maxQueue for the name, or the one over all
-//     files) is reached and a name's queued generations must wait for an
-//     older one that cannot be pinned, that name waits (without spinning)
-//     until another file's generation is closed: its own pinned
-//     generations do not make room (open).
+//     files) is reached and a listing finds a generation older than some
+//     queued for its name, the newest queued one not yet read is closed to
+//     pin the older one (it is found again at the name or in the listing;
+//     one deleted meanwhile is lost, as above). Generations newer than one
+//     left unpinned wait for it; a name whose queue holds none older waits
+//     (without spinning) until another file's generation is closed.
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are

@@ -359,3 +359,42 @@ func TestPinLimitWaitsQuietly(t *testing.T) {
 		t.Fatalf("got %q, want a2 a3 a4 in order, and b2", got)
 	}
 }
+
+// TestPinLimitFullOfNewer: every generation that can be pinned is newer
+// than one found rotated away in the directory: the name's newest file was
+// pinned before the listing found the one rotated away between two looks.
+// Reading must not wait for room that only reading could make (red team
+// A1: with more than maxQueue generations behind a blocked reader, the
+// follower delivered nothing more, ever): a newer generation is let go (it
+// is found again at the name or in the directory) to pin the older one.
+func TestPinLimitFullOfNewer(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "g0 a\n")
+	s := startManual(t, Config{Files: []string{p}, FromStart: true, pinned: 1, RotateWait: time.Nanosecond})
+	if got := text(s.settle(t)); got != "g0 a\n" {
+		t.Fatalf("got %q", got)
+	}
+	// Two rotations between two looks: g1 is seen only in the
+	// directory, g2 at the name.
+	appendTo(t, p, "g0 b\n")
+	rename(t, p, p+".1")
+	write(t, p, "g1\n")
+	rename(t, p, p+".2")
+	write(t, p, "g2\n")
+	for i, n := range []string{p + ".1", p + ".2", p} {
+		tm := time.Now().Add(time.Duration(i+1) * time.Second)
+		if err := os.Chtimes(n, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got string
+	for range 4 {
+		got += text(s.settle(t))
+	}
+	appendTo(t, p, "g2 b\n")
+	got += text(s.settle(t))
+	if want := "g0 b\ng1\ng2\ng2 b\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
