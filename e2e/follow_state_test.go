@@ -148,7 +148,8 @@ func TestFollowStateBeforeFirstSave(t *testing.T) {
 // a second signal. The second is sent once the first was delivered, the
 // order in which it used to end errtag at once.
 //
-// errtag takes the same signal within 200 ms as the same request. On a
+// errtag takes a SIGTERM within 200 ms of a first SIGTERM as the same
+// request (TestFollowDoubleCtrlC: not a SIGINT). On a
 // loaded machine this test may not get its second signal out that soon
 // after the first: such a try does not count. Every try that counts (up
 // to three) must see one request; before, most saw two (the signals are
@@ -191,6 +192,37 @@ func TestFollowTimeoutDoubleTerm(t *testing.T) {
 	}
 	if counted == 0 {
 		t.Skip("the machine was too loaded to send two signals within 100 ms")
+	}
+}
+
+// TestFollowDoubleCtrlC: a person's second Ctrl-C, however soon after the
+// first, ends errtag at once while its output blocks (exit 130, the
+// unwritten lines named); the 200 ms in which a repeat is the same request
+// is SIGTERM's only (red team 2 B1: a double tap under 200 ms was
+// swallowed, and only a third ended errtag).
+func TestFollowDoubleCtrlC(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc/PID/status")
+	}
+	app := filepath.Join(t.TempDir(), "big.log")
+	recLines(t, app, "a", 100000)
+	c := startPiped(t, nil, nil, errtagArgv("-f", "--from-start", app)...)
+	first := make([]byte, 100)
+	if _, err := io.ReadFull(c.outR, first); err != nil {
+		t.Fatal(err)
+	}
+	// Not read from now on: errtag fills the pipe and blocks.
+	pid := c.cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGINT)
+	waitUntil(t, "the first SIGINT to be delivered", func() bool { return !sigPending(pid, syscall.SIGINT) })
+	syscall.Kill(pid, syscall.SIGINT)
+	// errtag must end with its output still blocked: the pipe is read
+	// only once it has exited (its status is taken first).
+	code := c.wait(pollDeadline)
+	io.Copy(io.Discard, c.outR)
+	if code != 130 || !strings.Contains(c.stderr.String(), "second signal") {
+		t.Fatalf("exit %d, stderr %q; want 130 and the second signal said", code, c.stderr.String())
 	}
 }
 

@@ -24,10 +24,12 @@ import (
 // write (from the ledger), removes its temporary files, leaving -o's
 // destination as it was, and exits with 128+signal.
 //
-// The same signal again within repeatWindow of the first is the same
+// A SIGTERM after a first SIGTERM, within repeatWindow of it, is the same
 // request, not a second one: coreutils timeout, and whatever kills a
 // process group, sends SIGTERM to errtag and then to its group, so errtag
-// gets it twice at once. A person's second Ctrl-C comes later than that.
+// gets it twice at once. Other repeats are a person's (a terminal sends one
+// SIGINT per Ctrl-C, and a fast double press comes well within the
+// window): they end errtag at once.
 
 // stopper watches the stop signals of one run.
 type stopper struct {
@@ -36,12 +38,12 @@ type stopper struct {
 	once sync.Once
 }
 
-// repeatWindow is how long after a first stop signal the same signal is
-// taken as a repeat of it (see above).
+// repeatWindow is how long after a first SIGTERM another SIGTERM is taken
+// as a repeat of it (see above).
 const repeatWindow = 200 * time.Millisecond
 
 // watchSignals calls stop on the first signal from sigs and abort on the
-// second, until end is called; the same signal as the first within
+// second, until end is called; a SIGTERM after a first SIGTERM within
 // repeatWindow of it is not a second. A nil sigs is never ready.
 func watchSignals(sigs <-chan os.Signal, stop func(), abort func(os.Signal)) *stopper {
 	return watchSignalsClock(sigs, stop, abort, time.Now)
@@ -67,7 +69,7 @@ func watchSignalsClock(sigs <-chan os.Signal, stop func(), abort func(os.Signal)
 		for {
 			select {
 			case s := <-sigs:
-				if s == first && now().Sub(at) < repeatWindow {
+				if s == first && s == syscall.SIGTERM && now().Sub(at) < repeatWindow {
 					continue // the same request, sent twice
 				}
 				abort(s)

@@ -124,10 +124,11 @@ func TestInputErrorsSayOnce(t *testing.T) {
 	}
 }
 
-// TestSignalRepeatedAtOnce: the same signal again within repeatWindow of
-// the first (coreutils timeout sends SIGTERM to errtag, then to its
-// process group) is the first request again, not a second signal; another
-// signal, or the same one later, is a second.
+// TestSignalRepeatedAtOnce: a SIGTERM again within repeatWindow of the
+// first (coreutils timeout sends SIGTERM to errtag, then to its process
+// group) is the first request again, not a second signal; another signal,
+// the same one later, or a repeated SIGINT or SIGHUP however soon (a
+// person's fast double Ctrl-C) is a second.
 func TestSignalRepeatedAtOnce(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -138,7 +139,9 @@ func TestSignalRepeatedAtOnce(t *testing.T) {
 	}{
 		{"timeout's two SIGTERMs", []os.Signal{syscall.SIGTERM, syscall.SIGTERM}, []time.Duration{0, time.Millisecond}, nil},
 		{"then another signal", []os.Signal{syscall.SIGTERM, syscall.SIGTERM, syscall.SIGINT}, []time.Duration{0, time.Millisecond, 2 * time.Millisecond}, syscall.SIGINT},
-		{"the same signal later", []os.Signal{syscall.SIGINT, syscall.SIGINT}, []time.Duration{0, repeatWindow}, syscall.SIGINT},
+		{"the same signal later", []os.Signal{syscall.SIGTERM, syscall.SIGTERM}, []time.Duration{0, repeatWindow}, syscall.SIGTERM},
+		{"a fast double Ctrl-C", []os.Signal{syscall.SIGINT, syscall.SIGINT}, []time.Duration{0, 50 * time.Millisecond}, syscall.SIGINT},
+		{"SIGHUP twice at once", []os.Signal{syscall.SIGHUP, syscall.SIGHUP}, []time.Duration{0, time.Millisecond}, syscall.SIGHUP},
 		{"repeats, then later", []os.Signal{syscall.SIGTERM, syscall.SIGTERM, syscall.SIGTERM}, []time.Duration{0, time.Millisecond, time.Second}, syscall.SIGTERM},
 	}
 	for _, c := range cases {
