@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/errtag/errtag/internal/compress"
 	"github.com/errtag/errtag/internal/follow"
 	"github.com/errtag/errtag/internal/output"
 	"github.com/errtag/errtag/internal/stream"
@@ -59,6 +60,13 @@ func runFollowMode(ctx context.Context, e *env, o *runOptions, args []string) (d
 		if a == "-" {
 			return true, configErr(errors.New("-f (--follow) follows files: standard input cannot be followed"))
 		}
+	}
+	if f.state != "" && compress.ForName(o.outFile) != compress.None {
+		// A compressor holds what it was given until a block is full,
+		// so the saved offsets would run ahead of the file: a crash
+		// would lose lines, and the member or frame it cuts off would
+		// make the rest of a .gz unreadable.
+		return true, configErr(fmt.Errorf("--state cannot be kept with a compressed -o (%s): the state would run ahead of what is on disk, and a crash would lose lines and leave the file undecodable; write -o to an uncompressed file (logrotate can compress its rotated copies), or drop --state", o.outFile))
 	}
 	return true, runFollow(ctx, e, o, args)
 }

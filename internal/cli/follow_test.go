@@ -99,6 +99,9 @@ func TestFollowUsage(t *testing.T) {
 		{[]string{"--from-start", p}, "--from-start needs -f"},
 		{[]string{"--exclude", "*.gz", p}, "--exclude needs -f"},
 		{[]string{"-f", "[bad", p}, `pattern "[bad": syntax error in pattern`},
+		// Red team 2 A4: a compressed file cannot follow the state.
+		{[]string{"-f", "--state", filepath.Join(t.TempDir(), "s.json"), "-o", filepath.Join(t.TempDir(), "out.log.gz"), p}, "--state cannot be kept with a compressed -o"},
+		{[]string{"-f", "--state", filepath.Join(t.TempDir(), "s.json"), "-o", filepath.Join(t.TempDir(), "out.zst"), p}, "--state cannot be kept with a compressed -o"},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != ExitConfig || out != "" || !strings.Contains(stderr, c.want) {
