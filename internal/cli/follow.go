@@ -233,6 +233,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		return fail(err)
 	}
 	sv.flushed(true)
+	sv.clean = true // everything read was written: a clean stop
 	sv.save(true)
 	return finishOutput(out, nil)
 }
@@ -552,6 +553,7 @@ type stateSaver struct {
 	failed  bool
 	out     *followOutput // -o FILE, nil for standard output
 	mark    *follow.OutputMark
+	clean   bool // the save is at a clean stop (OutputMark.Clean)
 }
 
 // handled records the position after chunk c, once c was written.
@@ -638,6 +640,11 @@ func (s *stateSaver) save(final bool) {
 	err := s.out.sync()
 	if err == nil {
 		s.state.Output = s.mark
+		if s.mark != nil {
+			m := *s.mark
+			m.Clean = s.clean
+			s.state.Output = &m
+		}
 		err = s.state.Save()
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/errtag/errtag/internal/follow"
 )
@@ -52,6 +53,18 @@ func TestFollowOutputReconcile(t *testing.T) {
 		{"shorter", "a\n", func(p string) *follow.OutputMark { return markOf(t, p, 9) }, "a\nnext\n", "is shorter than"},
 		{"no mark, a partial line", "a\nb", func(string) *follow.OutputMark { return nil }, "a\nb\nnext\n", ""},
 		{"mark inside a line", "a\nbbbb\n", func(p string) *follow.OutputMark { return markOf(t, p, 4) }, "a\nbb\nnext\n", "removed its last 3 bytes"},
+		// Red team 2 A6: after a clean stop the mark is where errtag's
+		// last write ended: what follows is another program's.
+		{"longer than a clean stop's mark", "a\nb\nother's\n", func(p string) *follow.OutputMark {
+			m := markOf(t, p, 4)
+			m.Clean = true
+			return m
+		}, "a\nb\nother's\nnext\n", "were added since errtag stopped"},
+		{"longer than a clean stop's mark, no newline", "a\nb\nother's", func(p string) *follow.OutputMark {
+			m := markOf(t, p, 4)
+			m.Clean = true
+			return m
+		}, "a\nb\nother's\nnext\n", "kept, and appending after them"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,5 +133,55 @@ func TestStateSavedAfterOutputSynced(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "fsync") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// TestFollowCleanStopKeepsOthersBytes: after a clean stop the state says
+// so (OutputMark.Clean), and a restart keeps, and appends after, what
+// another program added to -o's FILE meanwhile, instead of removing it as
+// lines "written again" (red team 2 A6).
+func TestFollowCleanStopKeepsOthersBytes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	app, st, out := filepath.Join(dir, "app.log"), filepath.Join(dir, "st.json"), filepath.Join(dir, "out.log")
+	if err := os.WriteFile(app, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFile := func(want string) {
+		t.Helper()
+		end := time.Now().Add(10 * time.Second)
+		for {
+			b, _ := os.ReadFile(out)
+			if string(b) == want {
+				return
+			}
+			if time.Now().After(end) {
+				t.Fatalf("out.log %q, want %q", b, want)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	fw := startFollow(t, "-f", "--from-start", "--state", st, "-o", out, app)
+	waitFile("a\n")
+	fw.stop(t)
+	if b, _ := os.ReadFile(st); !strings.Contains(string(b), `"clean":true`) {
+		t.Fatalf("state after a clean stop: %s", b)
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("another program's\n")
+	f.Close()
+	if f, err = os.OpenFile(app, os.O_WRONLY|os.O_APPEND, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("b\n")
+	f.Close()
+	fw = startFollow(t, "-f", "--state", st, "-o", out, app)
+	waitFile("a\nanother program's\nb\n")
+	fw.stop(t)
+	if !strings.Contains(fw.errb.String(), "were added since errtag stopped") {
+		t.Errorf("stderr %q", fw.errb.String())
 	}
 }

@@ -341,8 +341,9 @@ func openFollowOutput(e *env, name string, st *follow.State) (io.Writer, error) 
 }
 
 // reconcile truncates the output back to the state's mark when it is the
-// file the mark names and is longer, and ends a partial last line (when
-// the file can be read).
+// file the mark names and is longer, unless the mark was saved at a clean
+// stop (the bytes beyond it are then another program's, and are kept), and
+// ends a partial last line (when the file can be read).
 func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark, readable bool) error {
 	size := fi.Size()
 	abs, _ := filepath.Abs(f.name)
@@ -351,11 +352,13 @@ func (f *followOutput) reconcile(e *env, fi os.FileInfo, m *follow.OutputMark, r
 		switch {
 		case !ok || dev != m.Dev || ino != m.Ino:
 			fmt.Fprintf(e.stderr, "errtag: %s is not the file the --state file counted (replaced or moved since): appending to it, nothing removed; lines written after the last save may be repeated\n", quoteName(f.name))
+		case size > m.Size && m.Clean:
+			fmt.Fprintf(e.stderr, "errtag: %s: %d bytes were added since errtag stopped (by another program): kept, and appending after them\n", quoteName(f.name), size-m.Size)
 		case size > m.Size:
 			if err := f.file.Truncate(m.Size); err != nil {
 				return fmt.Errorf("truncating %s back to where the --state file counted: %w", quoteName(f.name), err)
 			}
-			fmt.Fprintf(e.stderr, "errtag: %s: removed its last %d bytes, written after the last --state save: their lines are written again\n", quoteName(f.name), size-m.Size)
+			fmt.Fprintf(e.stderr, "errtag: %s: removed its last %d bytes, written after the last --state save (errtag stopped without saving again: a crash, or a kill): the lines errtag wrote there are written again\n", quoteName(f.name), size-m.Size)
 			size = m.Size
 		case size < m.Size:
 			fmt.Fprintf(e.stderr, "errtag: %s is shorter than when the --state file was saved (truncated by another program?): appending to it\n", quoteName(f.name))

@@ -79,15 +79,19 @@ type State struct {
 func (s *State) SavedAt() time.Time { return s.saved }
 
 // OutputMark is the output file that the lines counted in a State were
-// written to, and its length once they were written (flushed and synced):
-// what lies beyond Size was written after the last save and is written
-// again by a restart, so a restart truncates the file back to Size when it
-// is still the same file (Dev and Ino, Path).
+// written to, and its length once they were written (flushed and synced).
+// Saved while running (Clean false), what lies beyond Size was written
+// after the save, by the caller before a crash (its lines are written
+// again) or by another program, so a restart truncates the file back to
+// Size when it is still the same file (Dev and Ino, Path). Saved at a clean
+// stop (Clean), Size is where the caller's last write ended: what lies
+// beyond is another program's, and is kept.
 type OutputMark struct {
-	Path string `json:"path"`
-	Dev  uint64 `json:"dev"`
-	Ino  uint64 `json:"ino"`
-	Size int64  `json:"size"`
+	Path  string `json:"path"`
+	Dev   uint64 `json:"dev"`
+	Ino   uint64 `json:"ino"`
+	Size  int64  `json:"size"`
+	Clean bool   `json:"clean,omitempty"`
 }
 
 // FileIdentity returns the device and inode number of the file fi
