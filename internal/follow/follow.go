@@ -340,6 +340,10 @@ type Config struct {
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
 	manual chan struct{}
+	// parked, in tests with manual, is received from while the follower
+	// waits for manual, and does nothing: a send on it returns once the
+	// follower has finished the turn the last receive started.
+	parked chan struct{}
 	// atEOF, in tests, runs when a file was read to its end, before the
 	// follower looks for rotation and truncation.
 	atEOF func(name string)
@@ -844,13 +848,17 @@ func (fl *Follower) watchedFile(f *file) bool {
 // followed name, the poll interval, or Stop.
 func (fl *Follower) wait() {
 	if fl.cfg.manual != nil {
-		select {
-		case <-fl.cfg.manual:
-			fl.observeAll()
-			fl.pollAll = true
-		case <-fl.stop:
+		for {
+			select {
+			case <-fl.cfg.manual:
+				fl.observeAll()
+				fl.pollAll = true
+			case <-fl.cfg.parked:
+				continue
+			case <-fl.stop:
+			}
+			return
 		}
-		return
 	}
 	interval := fl.cfg.PollInterval - time.Since(fl.lastPoll)
 	if fl.unwatched() {
