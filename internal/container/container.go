@@ -285,20 +285,83 @@ func (r Record) AppendMessage(dst []byte) ([]byte, bool) {
 // NextPartial returns where in block (whole lines, each ending in LF) the
 // next line that is a partial record of format f starts, and where it
 // ends (after its LF), or -1, -1.
+//
+// It runs over every block of a container log, so it does not parse every
+// line: it looks (with bytes.Index) for what a partial record cannot lack
+// (a CRI record's "stdout P" or "stderr P"; a Docker record's
+// `","stream":"` after a log string that does not end in a newline) and
+// parses only the lines found.
 func NextPartial(block []byte, f Format) (start, end int) {
-	for s := 0; s < len(block); {
-		e := bytes.IndexByte(block[s:], '\n')
-		if e < 0 {
-			e = len(block)
-		} else {
-			e += s + 1
+	var key []byte
+	switch f {
+	case CRI:
+		return nextCRIPartial(block)
+	case Docker:
+		key = dockerStream
+	default:
+		return -1, -1
+	}
+	for from := 0; from < len(block); {
+		i := bytes.Index(block[from:], key)
+		if i < 0 {
+			return -1, -1
 		}
-		if r, ok := ParseAs(trimEnd(block[s:e]), f); ok && r.Partial {
-			return s, e
+		i += from
+		s, e := lineAround(block, i)
+		// A log string that ends in \n is a whole line's record: skip
+		// the parse. Anything else is parsed, which decides.
+		if !(i >= 2 && block[i-1] == 'n' && backslashesBefore(block, i-1)%2 == 1) {
+			if r, ok := ParseAs(trimEnd(block[s:e]), f); ok && r.Partial {
+				return s, e
+			}
 		}
-		s = e
+		from = e
 	}
 	return -1, -1
+}
+
+var (
+	criStdoutP = []byte("stdout P")
+	criStderrP = []byte("stderr P")
+)
+
+// nextCRIPartial is NextPartial for CRI records: a partial one holds
+// "stdout P" or "stderr P" after its time stamp.
+func nextCRIPartial(block []byte) (start, end int) {
+	next := func(key []byte, from int) int {
+		if i := bytes.Index(block[from:], key); i >= 0 {
+			return from + i
+		}
+		return len(block)
+	}
+	o, e := next(criStdoutP, 0), next(criStderrP, 0)
+	for {
+		i := min(o, e)
+		if i == len(block) {
+			return -1, -1
+		}
+		s, end := lineAround(block, i)
+		if r, ok := ParseAs(trimEnd(block[s:end]), CRI); ok && r.Partial {
+			return s, end
+		}
+		if o < end {
+			o = next(criStdoutP, end)
+		}
+		if e < end {
+			e = next(criStderrP, end)
+		}
+	}
+}
+
+// lineAround returns the bounds of the line of block that holds block[i]:
+// its start, and its end after its LF (or block's end).
+func lineAround(block []byte, i int) (start, end int) {
+	start = bytes.LastIndexByte(block[:i], '\n') + 1
+	end = bytes.IndexByte(block[i:], '\n')
+	if end < 0 {
+		return start, len(block)
+	}
+	return start, i + end + 1
 }
 
 // trimEnd drops a line's terminator (LF or CRLF).

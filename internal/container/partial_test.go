@@ -1,0 +1,83 @@
+package container
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// nextPartialEveryLine is NextPartial as it was: every line parsed. The
+// scan by key must find the same line.
+func nextPartialEveryLine(block []byte, f Format) (start, end int) {
+	for s := 0; s < len(block); {
+		e := bytes.IndexByte(block[s:], '\n')
+		if e < 0 {
+			e = len(block)
+		} else {
+			e += s + 1
+		}
+		if r, ok := ParseAs(trimEnd(block[s:e]), f); ok && r.Partial {
+			return s, e
+		}
+		s = e
+	}
+	return -1, -1
+}
+
+var partialLines = []string{
+	"2024-05-14T08:00:01.123456789Z stdout P part one",
+	"2024-05-14T08:00:01.123456789Z stderr F whole",
+	"2024-05-14T08:00:01Z stderr P:x:y tagged",
+	"2024-05-14T08:00:01.5+02:00 stdout P",
+	"no record: stdout P here",
+	"2024-05-14T08:00:01Z stdout Pxx",
+	"2024-05-14T08:00:01Z stdout F stdout P in the message",
+	`{"log":"whole\n","stream":"stdout","time":"2024-05-14T08:00:01Z"}`,
+	`{"log":"part","stream":"stderr","time":"2024-05-14T08:00:01Z"}`,
+	`{"log":"a \",\"stream\":\" inside\n","stream":"stdout","time":"t"}`,
+	`{"log":"a \",\"stream\":\" inside","stream":"stdout","time":"t"}`,
+	`{"log":"ends in a backslash \\n","stream":"stdout","time":"t"}`,
+	`{"log":"ends in u \u000a","stream":"stdout","time":"t"}`,
+	`{"log":"x","stream":"nope"}`,
+	`plain text ","stream":" and more`,
+	"",
+	"\r",
+}
+
+// TestNextPartialAsEveryLine: the scan by key finds, in every block of
+// these lines (pairs and triples, LF and CRLF, with and without a last
+// LF), the line that parsing every line finds, in both formats.
+func TestNextPartialAsEveryLine(t *testing.T) {
+	for _, f := range []Format{CRI, Docker, None} {
+		for _, a := range partialLines {
+			for _, b := range partialLines {
+				for _, c := range []string{"", partialLines[0], partialLines[8]} {
+					for _, nl := range []string{"\n", "\r\n"} {
+						block := a + nl + b + nl + c
+						checkNextPartial(t, []byte(block), f)
+						checkNextPartial(t, []byte(block+nl), f)
+					}
+				}
+			}
+		}
+	}
+}
+
+func checkNextPartial(t *testing.T, block []byte, f Format) {
+	t.Helper()
+	s, e := NextPartial(block, f)
+	ws, we := nextPartialEveryLine(block, f)
+	if s != ws || e != we {
+		t.Fatalf("%v %q: got %d,%d, want %d,%d", f, block, s, e, ws, we)
+	}
+}
+
+// FuzzNextPartial: any block, both formats.
+func FuzzNextPartial(f *testing.F) {
+	f.Add([]byte(strings.Join(partialLines, "\n")))
+	f.Fuzz(func(t *testing.T, block []byte) {
+		for _, fm := range []Format{CRI, Docker} {
+			checkNextPartial(t, block, fm)
+		}
+	})
+}
