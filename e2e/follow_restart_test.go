@@ -209,7 +209,8 @@ func TestFollowRefusesWhatCannotBeFollowed(t *testing.T) {
 // TestFollowNoGlueAtRotation: a generation whose last line has no newline
 // is rotated: the old file is still read on (its writer may not have
 // reopened yet), so that line waits, and at the stop it and the new file's
-// first line have come out on lines of their own (with -H too).
+// first line have come out on lines of their own (with -H too); it is the
+// last thing written, so no newline is added after it.
 func TestFollowNoGlueAtRotation(t *testing.T) {
 	t.Parallel()
 	for _, h := range []bool{false, true} {
@@ -228,7 +229,7 @@ func TestFollowNoGlueAtRotation(t *testing.T) {
 		os.WriteFile(p, []byte("first of the new file\n"), 0o644)
 		r.waitFor(t, "the rotation", func(out, _ string) bool { return strings.Contains(out, "first of the new file\n") })
 		r.stop(t, syscall.SIGTERM)
-		want := prefix + "a\n" + prefix + "first of the new file\n" + prefix + "last, no newline\n"
+		want := prefix + "a\n" + prefix + "first of the new file\n" + prefix + "last, no newline"
 		if got := r.output(); got != want {
 			t.Errorf("-H %v: got %q, want %q", h, got, want)
 		}

@@ -143,8 +143,11 @@ func TestFollowUsage(t *testing.T) {
 }
 
 // TestFollowEndsLastLineAtStop: without --state, a last line not ended yet
-// is written when errtag is stopped (tail -F prints it too); with --state
-// it is held, and the next run writes it whole once it is ended.
+// is written when errtag is stopped (tail -F prints it too), byte-exact:
+// nothing follows it, so no newline is added (as in batch mode); the
+// unfinished last lines of two files still come out on lines of their own.
+// With --state it is held, and the next run writes it whole once it is
+// ended.
 func TestFollowEndsLastLineAtStop(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -152,8 +155,21 @@ func TestFollowEndsLastLineAtStop(t *testing.T) {
 	os.WriteFile(p, []byte("one\npart"), 0o644)
 	proc := startFollowing(t, "-f", "--from-start", p)
 	proc.expect(t, "one\n")
-	if code, rest := proc.term(t, syscall.SIGTERM); code != 143 || rest != "part\n" {
-		t.Fatalf("without --state: exit %d, then %q; want 143 and the unfinished line", code, rest)
+	if code, rest := proc.term(t, syscall.SIGTERM); code != 143 || rest != "part" {
+		t.Fatalf("without --state: exit %d, then %q; want 143 and the unfinished line, no newline added", code, rest)
+	}
+	q := filepath.Join(dir, "other.log")
+	os.WriteFile(q, []byte("two\nrest"), 0o644)
+	proc = startFollowing(t, "-f", "--from-start", p, q)
+	got := map[string]bool{}
+	for range 2 {
+		got[readLine(t, proc.out, 5*time.Second)] = true
+	}
+	if !got["one\n"] || !got["two\n"] {
+		t.Fatalf("two files: got %v, want one and two", got)
+	}
+	if code, rest := proc.term(t, syscall.SIGTERM); code != 143 || rest != "part\nrest" {
+		t.Fatalf("two files: exit %d, then %q; want 143 and each unfinished line on its own, none added at the end", code, rest)
 	}
 	proc = startFollowing(t, "-f", "--from-start", "--state", st, p)
 	proc.expect(t, "one\n")

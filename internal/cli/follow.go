@@ -220,17 +220,23 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			sv.flushed(stopping)
 		}
 	}
-	// A line left open (a too-long line, a last line without newline)
-	// is ended, so that what is written next (a restart appending to -o)
-	// starts on its own line.
+	// A too-long line whose end has not come is closed (in JSON, its
+	// record). Without --state nothing follows the output's last line:
+	// like batch mode, errtag adds no newline at the very end, so a last
+	// line without one (written at the stop, as tail -F does) comes out
+	// byte-exact. With --state a restart writes on after it (-o is
+	// appended to): the line is ended, so that the next run's first line
+	// starts on its own.
 	if err := fo.endLong(); err != nil {
 		return fail(err)
 	}
 	if err := w.Flush(); err != nil {
 		return fail(err)
 	}
-	if err := tail.end(); err != nil {
-		return fail(err)
+	if state != nil {
+		if err := tail.end(); err != nil {
+			return fail(err)
+		}
 	}
 	sv.flushed(true)
 	sv.clean = true // everything read was written: a clean stop

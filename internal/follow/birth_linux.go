@@ -27,3 +27,15 @@ func birthTime(f *os.File) int64 {
 	}
 	return st.Btime.Sec*1e9 + int64(st.Btime.Nsec)
 }
+
+// birthTimeAt is birthTime of the file at path (following symlinks, as
+// os.Stat does): a directory listing orders the rotated copies it finds by
+// the same times as the generations already open.
+func birthTimeAt(path string) int64 {
+	var st unix.Statx_t
+	err := unix.Statx(unix.AT_FDCWD, path, unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME, &st)
+	if err != nil || st.Mask&unix.STATX_BTIME == 0 {
+		return 0
+	}
+	return st.Btime.Sec*1e9 + int64(st.Btime.Nsec)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,13 +67,20 @@ type file struct {
 	changedAt, scannedAt int
 	lastScan             time.Time
 	// listedAt is the round in which the last listing of the directory
-	// that held still began: every generation rotated away before a
-	// generation seen at the name by then was in it (or known before).
+	// began: every generation rotated away before a generation seen at
+	// the name by then was in it (or known before).
 	listedAt uint64
-	// cut: the last listing found more rotated copies than could be
-	// pinned; cutTime is the modification time of the oldest left.
-	cut     bool
-	cutTime time.Time
+	// listed holds the identities of the rotated copies in the directory
+	// (as of the listings since the last one that held still), each with
+	// the round at which it had not been renamed there yet (absentAt; 0:
+	// unknown); split is the round of the last listing that held still
+	// (see stableSiblings).
+	listed map[FileID]uint64
+	split  uint64
+	// waiting: the last listing found more rotated copies than could be
+	// pinned; these are the oldest of those left (at most maxQueue), not
+	// opened. Generations after them wait (see rotate).
+	waiting []*gen
 	cutSaid bool
 	// unpinned: the name holds a file that is not its current one nor
 	// queued (no room to pin it): the name has moved on.
@@ -190,7 +198,7 @@ func (fl *Follower) disown(g *gen) {
 	// found more than could be pinned list their directory again (the
 	// owner's own reading pins its next ones; see rotate).
 	for _, f := range fl.files {
-		if (f.cut || f.unpinned) && f != owner {
+		if (len(f.waiting) > 0 || f.unpinned) && f != owner {
 			f.scanDue, f.dirty = true, true
 		}
 	}
@@ -307,6 +315,9 @@ func (fl *Follower) observe(f *file) {
 		return
 	}
 	if f.holds(fi) || f.retiring {
+		if g := fl.live(f); g != nil && os.SameFile(g.fi, fi) {
+			g.lastAt = fl.round
+		}
 		return
 	}
 	if g, _ := fl.openOwner(fi); g != nil {
@@ -338,7 +349,7 @@ func (fl *Follower) observe(f *file) {
 		return
 	}
 	fl.left(f)
-	g.seq, g.atName = fl.round, true
+	g.seq, g.lastAt, g.atName = fl.round, fl.round, true
 	f.queue = append(f.queue, g)
 	f.changedAt++
 	fl.own(g, f)
@@ -394,29 +405,49 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 	}
 	f.scanDue = false
 	f.lastScan = time.Now()
-	// The name first: a generation found rotated away is then known to
-	// be older than what the name holds, and the one it held before is
-	// known to have left it.
+	// The name first, and again after the listing: what the name holds
+	// then had not left it (see knownOlder).
 	fl.observe(f)
-	changes := f.changedAt
-	fl.round++
-	var pinned []*gen
-	stable := true
-	defer func() {
-		// If the name changed during the listing, a generation found
-		// may be newer than the one the name held before it; if the
-		// directory did not hold still, one may have been missed and
-		// found later: only their times can order them.
-		if fl.observe(f); f.changedAt != changes || !stable {
-			for _, g := range pinned {
-				g.uncertain = true
-			}
-		}
-	}()
-	list, stable := stableSiblings(f.dir, f.base)
-	f.listedAt = fl.round
+	tick := func() uint64 { fl.round++; return fl.round }
+	f.listedAt = tick()
+	list, stable, split := stableSiblings(f.dir, f.base, tick)
+	end := tick()
 	if fl.cfg.listed != nil {
 		fl.cfg.listed()
+	}
+	fl.observe(f)
+	// What the listing proves: the copies in it had left the name by
+	// split (end, if it did not hold still); those not in it and not in
+	// the last listing that held still had not left at its split; the
+	// generations held but not in it had not left at split.
+	found := end
+	if stable {
+		found = split
+	}
+	in := make(map[FileID]uint64, len(list))
+	for _, s := range list {
+		at, ok := f.listed[s.id]
+		if !ok {
+			at = f.split
+		}
+		in[s.id] = at
+	}
+	for _, q := range f.queue {
+		if _, ok := in[q.id]; ok {
+			if q.foundAt == 0 || found < q.foundAt {
+				q.foundAt = found
+			}
+		} else if stable && q.foundAt == 0 {
+			q.absentAt = split
+		}
+	}
+	if stable || f.listed == nil {
+		f.listed = in
+	} else {
+		maps.Copy(f.listed, in)
+	}
+	if stable {
+		f.split = split
 	}
 	// How numbered copies are named is learnt from the generations
 	// whose age is known: read ones (oldest), the current one, those
@@ -465,39 +496,41 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 	}
 	// Oldest first: when there is no room to pin them all, those left
 	// are newer than those pinned, and are pinned once these were read.
-	slices.SortStableFunc(list, func(a, b sibling) int {
-		if c := a.fi.ModTime().Compare(b.fi.ModTime()); c != 0 {
-			return c
-		}
-		return olderByName(f.base, a.path, b.path, f.numbers)
-	})
-	f.cut = false
+	var cands []*gen
 	for _, s := range list {
-		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) {
+		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) || f.isDone(s.id) || fl.doneIDs[s.id] {
 			continue
 		}
 		if g, _ := fl.openOwner(s.fi); g != nil {
 			continue
 		}
-		if !fl.pinRoom(f) && f.isDoneFI(s.fi) {
-			continue // read (checked again when there is room)
-		}
-		if !fl.pinRoom(f) && !fl.evictNewer(f, s, list) {
-			// Generations newer than this one wait until it is
+		cands = append(cands, &gen{path: s.path, fi: s.fi, id: s.id, size: s.fi.Size(), mtime: s.fi.ModTime(), nlink: 1,
+			foundAt: found, absentAt: in[s.id], waiting: true})
+	}
+	f.waiting = nil
+	cands = order(f.base, f.numbers, cands)
+	for i, c := range cands {
+		if !fl.pinRoom(f) && !fl.evictNewer(f, c, list) {
+			// Generations newer than these wait until they are
 			// pinned (see rotate).
-			f.cut, f.cutTime = true, s.fi.ModTime()
+			f.waiting = cands[i:min(len(cands), i+maxQueue)]
 			if !f.cutSaid {
 				f.cutSaid = true
 				fl.note(Chunk{Source: f.name, Err: fmt.Errorf("more than %d rotated generations wait to be read (a slow reader): the others are read from the directory later, and those deleted before that are lost", maxQueue)})
 			}
 			return
 		}
-		g, err := openGen(s.path)
+		g, err := openGen(c.path)
 		if err != nil {
 			continue
 		}
-		// Names may have moved since the listing (a shift in progress):
-		// check what was opened.
+		if !os.SameFile(g.fi, c.fi) {
+			// Another file under that name since the listing (a
+			// shift in progress): the next listing finds both.
+			g.close()
+			f.scanDue = true
+			continue
+		}
 		if o, _ := fl.openOwner(g.fi); o != nil || f.holds(g.fi) || f.isDone(g.id) || fl.doneIDs[g.id] {
 			g.close()
 			continue
@@ -506,11 +539,11 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 			fl.markDone(f, g)
 			g.close()
 			if report {
-				fl.note(Chunk{Source: f.name, Note: Skipped, Path: s.path})
+				fl.note(Chunk{Source: f.name, Note: Skipped, Path: g.path})
 			}
 			continue
 		}
-		if n, ok := numericSuffix(f.base, filepath.Base(s.path)); ok && lo >= 0 {
+		if n, ok := numericSuffix(f.base, filepath.Base(g.path)); ok && lo >= 0 {
 			switch {
 			case n > hi:
 				f.numbers = 1
@@ -518,50 +551,55 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 				f.numbers = -1
 			}
 		}
-		g.seq = fl.round
+		g.foundAt, g.absentAt = c.foundAt, c.absentAt
 		f.queue = append(f.queue, g)
-		pinned = append(pinned, g)
 		fl.own(g, f)
 		f.dirty = true
 	}
 }
 
-// evictNewer makes room to pin s, found rotated away, when the newest
-// generation queued for f is newer than s and can be found again (at the
-// name, or in list): it is closed and left to a later look. Without it, a
-// queue full of generations newer than s would wait for s, and s for room
-// that only reading them could make (rotate reads no generation newer
-// than one left unpinned). A generation already looked at (read from, or
-// being read) stays.
-func (fl *Follower) evictNewer(f *file, s sibling, list []sibling) bool {
-	var newest *gen
+// evictNewer makes room to pin c, found rotated away, when a generation
+// queued for f comes after c (order, the order rotate reads them in), was
+// not read from yet, and can be found again (at the name, or in list): the
+// newest such is closed and left to a later look. Without it, a queue full
+// of generations newer than c would wait for c, and c for room that only
+// reading them could make (rotate reads no generation after one left
+// unpinned).
+func (fl *Follower) evictNewer(f *file, c *gen, list []sibling) bool {
 	for _, q := range f.queue {
-		if q.checked || q.readOff() > 0 || !q.refresh() || !q.mtime.After(s.fi.ModTime()) {
+		q.refresh()
+	}
+	seq := order(f.base, f.numbers, append(slices.Clone(f.queue), c))
+	for i := len(seq) - 1; i >= 0 && seq[i] != c; i-- {
+		q := seq[i]
+		if q.checked || q.readOff() > 0 {
 			continue
 		}
-		if newest == nil || q.mtime.After(newest.mtime) {
-			newest = q
+		atName, ok := fl.findable(f, q, list)
+		if !ok {
+			continue
 		}
+		f.queue = without(f.queue, q)
+		fl.disown(q)
+		if atName {
+			f.unpinned = true // see nameHoldsCur
+		}
+		return true
 	}
-	if newest == nil || !fl.findable(f, newest, list) {
-		return false
-	}
-	f.queue = without(f.queue, newest)
-	fl.disown(newest)
-	return true
+	return false
 }
 
-// findable reports whether g is at f's name or in list.
-func (fl *Follower) findable(f *file, g *gen, list []sibling) bool {
+// findable reports whether g is at f's name (atName) or in list.
+func (fl *Follower) findable(f *file, g *gen, list []sibling) (atName, ok bool) {
 	if fi, err := os.Stat(f.path); err == nil && os.SameFile(fi, g.fi) {
-		return true
+		return true, true
 	}
 	for _, s := range list {
 		if os.SameFile(s.fi, g.fi) {
-			return true
+			return false, true
 		}
 	}
-	return false
+	return false, false
 }
 
 // step reads what is new in f and looks for rotation and truncation. It
@@ -794,13 +832,6 @@ func (fl *Follower) rotate(f *file) bool {
 	var later []*gen
 	deferred := false
 	for _, q := range f.queue {
-		if f.cut && q.mtime.After(f.cutTime) {
-			// Generations rotated away before it are not pinned
-			// yet: it waits until there is room for them (a
-			// generation closed lists the directory again; see
-			// disown). Waiting is no progress.
-			continue
-		}
 		if q.atName && q.seq > f.listedAt {
 			// Seen at the name after the last listing of the
 			// directory began: generations rotated away before it
@@ -818,7 +849,17 @@ func (fl *Follower) rotate(f *file) bool {
 	if len(later) == 0 {
 		return deferred
 	}
-	seq := order(f.base, f.numbers, later)
+	seq := order(f.base, f.numbers, append(later, f.waiting...))
+	if i := slices.IndexFunc(seq, func(g *gen) bool { return g.waiting }); i >= 0 {
+		// Generations after the oldest left in the directory (no
+		// room to pin it) wait until it is pinned (a generation
+		// closed lists the directory again; see disown). Waiting is
+		// no progress.
+		seq = seq[:i]
+		if len(seq) == 0 {
+			return deferred
+		}
+	}
 	last := -1
 	for i, q := range seq {
 		if q.size > 0 {
@@ -1067,7 +1108,7 @@ func (fl *Follower) truncated(f *file, read []byte) {
 	if !ok {
 		return // stopped: the Position delivered last leads back here
 	}
-	if f.cut {
+	if len(f.waiting) > 0 {
 		// More copies waited than could be pinned: the others are
 		// pinned by the next listing, and read (the file is empty)
 		// or found before the file's first bytes are delivered (see

@@ -91,18 +91,24 @@
 // their chunks carry is the current generation's, so the next run would
 // not come back to them.
 //
-// Generations are ordered by when they were seen at the name. A generation
-// found rotated away without ever being seen at the name (it came and went
-// between two looks, which with notifications means within the time the
-// follower takes to handle one) is placed by observation (it was rotated
-// before the file the name held when it was found), else by creation time,
-// modification time, name (numbered copies either shift upwards, logrotate's
-// way, or take the next number: which one is learnt from generations of
-// known age; dated ones sort by date) and inode number. The name is looked
-// at before and after each listing of the directory, and a listing is
-// repeated until two agree (a directory read while files are renamed in it
-// can miss one); a generation found while the directory did not hold still
-// is placed by its times alone.
+// Generations are ordered by when they left the name (renamed away or
+// deleted: they leave it one after the other). The follower's looks are
+// numbered, and each generation keeps what they proved: the name held it
+// (it had not left), the name held another file, a listing of the
+// directory found it under a rotated name (it had left), a listing that
+// held still did not have it (it had not left, once it is found later or
+// while it still has a link). A generation seen at the name is older than
+// every generation that had not left by then; one that had left by a look
+// is older than one that had not left at that look. A listing is repeated
+// until two agree (a directory read while files are renamed in it can miss
+// one), and what it proves is dated between the two. Only where the looks
+// prove nothing (two generations that left between the same two looks) do
+// times decide: creation time, modification time (as it is now: a
+// generation pinned while empty was written since), name (numbered copies
+// either shift upwards, logrotate's way, or take the next number: which one
+// is learnt from generations of known age; dated ones sort by date) and
+// inode number. A generation seen at the name after the last listing began
+// waits for the next one, which may hold generations rotated before it.
 //
 // # Truncation and copytruncate
 //
@@ -123,7 +129,8 @@
 // copy made before the truncation that preceded it is complete. When more
 // copies wait than can be pinned (maxQueue), the oldest are read first,
 // and the directory is listed again for the others before the file is
-// read again (also when it is empty). A copy the
+// read again (also when it is empty); so it is for generations rotated by
+// rename: those ordered after the oldest left unpinned wait. A copy the
 // file still holds (made, not truncated yet) waits. Then the file is read
 // again from offset 0. copytruncate itself loses the lines written between
 // its copy and its truncation: they are in neither file, and they are lost
@@ -218,12 +225,13 @@
 //     delivered only with Config.EndAtStop (otherwise a saved Position
 //     resumes inside it).
 //   - When a pinning limit (maxQueue for the name, or the one over all
-//     files) is reached and a listing finds a generation older than some
-//     queued for its name, the newest queued one not yet read is closed to
-//     pin the older one (it is found again at the name or in the listing;
-//     one deleted meanwhile is lost, as above). Generations newer than one
-//     left unpinned wait for it; a name whose queue holds none older waits
-//     (without spinning) until another file's generation is closed.
+//     files) is reached and a listing finds a generation ordered before
+//     some queued for its name, the newest queued one not read from yet
+//     is closed to pin the older one (it is found again at the name or in
+//     the listing; one deleted meanwhile is lost, as above). Generations
+//     ordered after one left unpinned wait for it; when none can be let
+//     go that way, the name waits (without spinning) until another file's
+//     generation is closed.
 //   - A generation created and deleted before the follower notices it
 //     (faster than a notification is handled; with polling, within one
 //     PollInterval) cannot be read. Generations never seen at the name are
@@ -342,6 +350,10 @@ type Config struct {
 	// manual, in tests, replaces notifications and polling: the follower
 	// checks its files once per receive.
 	manual chan struct{}
+	// parked, in tests with manual, is received from while the follower
+	// waits for manual, and does nothing: a send on it returns once the
+	// follower has finished the turn the last receive started.
+	parked chan struct{}
 	// atEOF, in tests, runs when a file was read to its end, before the
 	// follower looks for rotation and truncation.
 	atEOF func(name string)
@@ -547,6 +559,8 @@ type Follower struct {
 	doneIDs  map[FileID]bool // generations read to their end, by anyone
 	doneFIFO []FileID
 	ignored  map[string]FileID // pattern matches not followed, by path
+	// round numbers the looks at names and directories, in the order
+	// they were made: what each proved is dated by it (see knownOlder).
 	round    uint64
 	pending  []Chunk // notes found while observing, sent at the next turn
 	changed  bool    // files were added or removed: reindex
@@ -846,13 +860,17 @@ func (fl *Follower) watchedFile(f *file) bool {
 // followed name, the poll interval, or Stop.
 func (fl *Follower) wait() {
 	if fl.cfg.manual != nil {
-		select {
-		case <-fl.cfg.manual:
-			fl.observeAll()
-			fl.pollAll = true
-		case <-fl.stop:
+		for {
+			select {
+			case <-fl.cfg.manual:
+				fl.observeAll()
+				fl.pollAll = true
+			case <-fl.cfg.parked:
+				continue
+			case <-fl.stop:
+			}
+			return
 		}
-		return
 	}
 	interval := fl.cfg.PollInterval - time.Since(fl.lastPoll)
 	if fl.unwatched() {

@@ -30,13 +30,21 @@ type gen struct {
 	sumLen int
 	sumHex string
 
-	// How it was found (see file.queue).
-	seq    uint64 // observation round in which it was pinned
+	// How it was found (see file.queue), and what the follower's looks
+	// (numbered rounds, see Follower.round) proved about when it left
+	// the name (see knownOlder).
 	atName bool   // found at the followed name (else: as a rotated copy)
-	leftAt uint64 // round in which the name was seen holding another file
-	// uncertain: found as a rotated copy while the name changed, so the
-	// rounds do not tell its place among the generations seen there.
-	uncertain bool
+	seq    uint64 // atName: the round in which it was first seen there
+	lastAt uint64 // atName: the last round in which it was seen there
+	leftAt uint64 // atName: round in which the name was seen holding another file
+	// foundAt: it had left the name by this round (a listing of the
+	// directory found it under a rotated name); absentAt: it had not
+	// left yet at this round (a listing that held still did not have
+	// it).
+	foundAt, absentAt uint64
+	// waiting: not opened, a rotated copy left in the directory for
+	// want of room to pin it (see file.waiting).
+	waiting bool
 	// skip names the compression of a generation that is not read.
 	skip    string
 	checked bool // its first bytes were checked for compression

@@ -53,8 +53,9 @@ func start(t *testing.T, cfg Config) *collector {
 // stepper drives a follower that looks at its files only when told to,
 // so that a test can change files "behind its back" and then let it look.
 type stepper struct {
-	fl   *Follower
-	poke chan struct{}
+	fl     *Follower
+	poke   chan struct{}
+	parked chan struct{}
 }
 
 func startManual(t *testing.T, cfg Config) *stepper {
@@ -65,8 +66,8 @@ func startManual(t *testing.T, cfg Config) *stepper {
 // startManualHook is startManual with Follower.atEOF set to hook.
 func startManualHook(t *testing.T, cfg Config, hook func(string)) *stepper {
 	t.Helper()
-	s := &stepper{poke: make(chan struct{})}
-	cfg.manual, cfg.atEOF = s.poke, hook
+	s := &stepper{poke: make(chan struct{}), parked: make(chan struct{})}
+	cfg.manual, cfg.parked, cfg.atEOF = s.poke, s.parked, hook
 	fl, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -78,14 +79,21 @@ func startManualHook(t *testing.T, cfg Config, hook func(string)) *stepper {
 
 // settle lets the follower look until it is idle and returns what it
 // delivered. A poke is taken only when the follower waits, so once the
-// second is taken everything the first led to was sent.
+// second is taken everything the first led to was sent; the follower is
+// then parked: once that is taken, the turn the second poke started is
+// over too, and the follower does not look again until the next settle
+// (what the test changes meanwhile happens behind its back).
 func (s *stepper) settle(t *testing.T) []Chunk {
 	t.Helper()
 	var got []Chunk
 	timeout := time.After(deadline)
-	for pokes := 0; pokes < 2; {
+	for pokes := 0; pokes < 3; {
+		poke := s.poke
+		if pokes == 2 {
+			poke = s.parked
+		}
 		select {
-		case s.poke <- struct{}{}:
+		case poke <- struct{}{}:
 			pokes++
 		case c := <-s.fl.Chunks():
 			got = append(got, c)

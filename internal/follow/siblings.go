@@ -75,10 +75,11 @@ func compressionOf(f *os.File) string {
 type sibling struct {
 	path string
 	fi   os.FileInfo
+	id   FileID
 }
 
 // listSiblings lists the regular files in dir whose names are rotated
-// names of base, with their FileInfo (following symlinks).
+// names of base, with their FileInfo and identity (following symlinks).
 func listSiblings(dir, base string) []sibling {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -94,24 +95,34 @@ func listSiblings(dir, base string) []sibling {
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		out = append(out, sibling{p, fi})
+		s := sibling{path: p, fi: fi}
+		if k, ok := idOf(fi); ok {
+			s.id = FileID{Dev: k.dev, Ino: k.ino, BTime: birthTimeAt(p)}
+		}
+		out = append(out, s)
 	}
 	return out
 }
 
 // stableSiblings is listSiblings repeated until two listings agree (a
 // directory read while files are renamed in it may miss one of them); ok
-// is false if they never did.
-func stableSiblings(dir, base string) (list []sibling, ok bool) {
+// is false if they never did. tick is called before each listing after
+// the first and returns a new round; split is the round taken between the
+// two that agree: every file listed had been renamed to its rotated name
+// before it (it was in the first of the two), and a file not listed had
+// not been renamed to a rotated name before it, else the second would
+// have it.
+func stableSiblings(dir, base string, tick func() uint64) (list []sibling, ok bool, split uint64) {
 	list = listSiblings(dir, base)
 	for range 5 {
+		r := tick()
 		again := listSiblings(dir, base)
 		if sameListing(list, again) {
-			return again, true
+			return again, true, r
 		}
 		list = again
 	}
-	return list, false
+	return list, false, 0
 }
 
 func sameListing(a, b []sibling) bool {
@@ -146,18 +157,64 @@ func olderByName(base, a, b string, numbers int) int {
 	return strings.Compare(a, b)
 }
 
-// compareGens orders generations found as rotated copies (not seen at the
-// name): those found in an earlier look first (they were rotated away
-// earlier), then by creation time, modification time, name (see
-// olderByName) and inode number (allocated upwards by most file
-// systems).
-func compareGens(base string, numbers int, a, b *gen) int {
-	if a.seq != b.seq && !a.uncertain && !b.uncertain {
-		if a.seq < b.seq {
-			return -1
-		}
-		return 1
+// Age. The generations of one name leave it one after the other (renamed
+// away, or deleted), so the order in which they left is their order of
+// age. The follower's looks are numbered (Follower.round), and each
+// generation carries what the looks proved about when it left:
+//
+//   - goneBy: it had left by that round: the name was seen holding another
+//     file (leftAt), or a listing found it under a rotated name (foundAt);
+//   - stayedAt: it had not left yet at that round: the name was seen
+//     holding it (lastAt), or a listing that held still did not have it
+//     (absentAt), counted once it was found under a rotated name later or
+//     while it still has a link (a file deleted from the name is in no
+//     listing, whenever it left);
+//   - a generation seen at the name was there at seq, so every generation
+//     that had not left by then came after it.
+//
+// Where these say nothing (the two may have left in either order between
+// the same two looks), creation time, modification time, name and inode
+// number decide (olderByTime).
+
+// goneBy is the round by which g had left the name (0: not known).
+func (g *gen) goneBy() uint64 {
+	if g.atName && g.leftAt != 0 && (g.foundAt == 0 || g.leftAt < g.foundAt) {
+		return g.leftAt
 	}
+	return g.foundAt
+}
+
+// stayedAt is the last round at which g is known not to have left the
+// name (0: none).
+func (g *gen) stayedAt() uint64 {
+	var at uint64
+	if g.atName {
+		at = max(g.seq, g.lastAt)
+	}
+	if g.absentAt > at && (g.foundAt != 0 || g.nlink > 0) {
+		at = g.absentAt
+	}
+	return at
+}
+
+// knownOlder reports whether the looks prove a older than b: a had left
+// the name when b had not yet, or a was at the name when b had not left
+// it yet (b cannot have left before a came).
+func knownOlder(a, b *gen) bool {
+	stay := b.stayedAt()
+	if stay == 0 {
+		return false
+	}
+	if gone := a.goneBy(); gone != 0 && gone <= stay {
+		return true
+	}
+	return a.atName && a.seq != 0 && a.seq <= stay
+}
+
+// olderByTime orders two generations whose order the looks did not tell:
+// by creation time, modification time, name (rotated copies; see
+// olderByName) and inode number (allocated upwards by most file systems).
+func olderByTime(base string, numbers int, a, b *gen) int {
 	if a.id.BTime != 0 && b.id.BTime != 0 && a.id.BTime != b.id.BTime {
 		if a.id.BTime < b.id.BTime {
 			return -1
@@ -167,8 +224,10 @@ func compareGens(base string, numbers int, a, b *gen) int {
 	if c := a.mtime.Compare(b.mtime); c != 0 {
 		return c
 	}
-	if c := olderByName(base, a.path, b.path, numbers); c != 0 {
-		return c
+	if !a.atName && !b.atName {
+		if c := olderByName(base, a.path, b.path, numbers); c != 0 {
+			return c
+		}
 	}
 	switch {
 	case a.id.Ino < b.id.Ino:
@@ -179,49 +238,45 @@ func compareGens(base string, numbers int, a, b *gen) int {
 	return 0
 }
 
-// olderThanNameGen reports whether s, found as a rotated copy, is older than
-// n, a generation found at the name.
-func olderThanNameGen(s, n *gen) bool {
-	switch {
-	case s.uncertain:
-	case s.seq < n.seq:
-		// s had left the name before n was seen there.
-		return true
-	case n.leftAt == 0 || n.leftAt > s.seq:
-		// n was still at the name when s was found rotated away.
-		return true
-	}
-	if s.id.BTime != 0 && n.id.BTime != 0 && s.id.BTime != n.id.BTime {
-		return s.id.BTime < n.id.BTime
-	}
-	if !s.mtime.Equal(n.mtime) {
-		return s.mtime.Before(n.mtime)
-	}
-	return s.id.Ino < n.id.Ino
-}
-
-// order merges generations found at the name (in the order seen) and
-// rotated copies into one sequence, oldest first.
+// order puts generations in order of age, oldest first: every order the
+// looks proved is kept (see knownOlder), and among the generations whose
+// elders are all placed, the oldest by time comes next. Looks that
+// contradict each other (a name that came back) are ignored.
 func order(base string, numbers int, gens []*gen) []*gen {
-	var names, sibs []*gen
-	for _, g := range gens {
-		if g.atName {
-			names = append(names, g)
-		} else {
-			sibs = append(sibs, g)
+	n := len(gens)
+	older := make([]bool, n*n) // older[i*n+j]: i is proved older than j
+	elders := make([]int, n)
+	for i, a := range gens {
+		for j, b := range gens {
+			if i != j && knownOlder(a, b) && !knownOlder(b, a) {
+				older[i*n+j] = true
+				elders[j]++
+			}
 		}
 	}
-	slices.SortStableFunc(sibs, func(a, b *gen) int { return compareGens(base, numbers, a, b) })
-	out := make([]*gen, 0, len(gens))
-	i := 0
-	for _, n := range names {
-		for i < len(sibs) && olderThanNameGen(sibs[i], n) {
-			out = append(out, sibs[i])
-			i++
+	out := make([]*gen, 0, n)
+	placed := make([]bool, n)
+	for len(out) < n {
+		next := -1
+		for pass := 0; next < 0; pass++ {
+			// pass 0: generations whose elders are all placed;
+			// pass 1 (never, unless the looks contradict each
+			// other): any.
+			for i, g := range gens {
+				if !placed[i] && (elders[i] == 0 || pass > 0) && (next < 0 || olderByTime(base, numbers, g, gens[next]) < 0) {
+					next = i
+				}
+			}
 		}
-		out = append(out, n)
+		placed[next] = true
+		out = append(out, gens[next])
+		for j := range gens {
+			if older[next*n+j] {
+				elders[j]--
+			}
+		}
 	}
-	return append(out, sibs[i:]...)
+	return out
 }
 
 // heldBy reports whether live holds c's content at the same offsets (c is

@@ -279,6 +279,58 @@ func TestMoreGenerationsThanPinned(t *testing.T) {
 	}
 }
 
+// TestPinnedAtNameBeforeTheCut: a generation is pinned at the name while
+// it is still empty, then written and rotated away behind the follower's
+// back, followed by more generations than can be pinned: it is older than
+// all of them, although its modification time when it was pinned (its
+// creation) is newer than theirs (set half an hour back; the first file's
+// an hour back): what was seen at the name decides, and times are looked
+// at as they are now. (It was held back as newer than those left in the
+// directory, and read after them.)
+func TestPinnedAtNameBeforeTheCut(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	write(t, p, "")
+	first := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(p, first, first); err != nil {
+		t.Fatal(err)
+	}
+	s := startManual(t, Config{Files: []string{p}})
+	s.settle(t)
+	base := time.Now().Add(-30 * time.Minute)
+	rotate := func(i int) {
+		name := fmt.Sprintf("%s.%d", p, (i*37)%100+1000)
+		rename(t, p, name)
+		tm := base.Add(time.Duration(i) * time.Microsecond)
+		if err := os.Chtimes(name, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+		write(t, p, "")
+	}
+	var want strings.Builder
+	line := func(i int) {
+		l := fmt.Sprintf("gen %03d\n", i)
+		appendTo(t, p, l)
+		want.WriteString(l)
+	}
+	line(0)
+	rotate(0)
+	// Generation 1 is pinned at the name, empty.
+	if got := text(s.settle(t)); got != "gen 000\n" {
+		t.Fatalf("got %q", got)
+	}
+	want.Reset()
+	for i := 1; i <= maxQueue+20; i++ {
+		line(i)
+		rotate(i)
+	}
+	appendTo(t, p, "current\n")
+	want.WriteString("current\n")
+	if got := text(s.settle(t)); got != want.String() {
+		t.Fatalf("got %q, want %q", got, want.String())
+	}
+}
+
 // TestSlowReaderCopytruncateMoreThanPinned: behind a blocked reader, more
 // copies are made and truncated than can be pinned at once (maxQueue),
 // and the file is left empty: the copies left in the directory are read
