@@ -195,11 +195,15 @@ func TestFollowTimeoutDoubleTerm(t *testing.T) {
 	}
 }
 
-// TestFollowDoubleCtrlC: a person's second Ctrl-C, however soon after the
-// first, ends errtag at once while its output blocks (exit 130, the
-// unwritten lines named); the 200 ms in which a repeat is the same request
-// is SIGTERM's only (red team 2 B1: a double tap under 200 ms was
-// swallowed, and only a third ended errtag).
+// TestFollowDoubleCtrlC: a person's second Ctrl-C ends errtag at once while
+// its output blocks (exit 130, the unwritten lines named); the 200 ms in
+// which a repeat is the same request is SIGTERM's only (red team 2 B1: a
+// double tap under 200 ms was swallowed, and only a third ended errtag).
+// Two signals sent back to back can be merged into one before errtag sees
+// the first (the kernel and Go's runtime keep one pending signal of each
+// kind), so SIGINT is sent again until errtag ends; which repeat counts is
+// timing, so TestSignalRepeatedAtOnce (internal/cli) is the test that
+// fails on the old window, this one checks the whole path.
 func TestFollowDoubleCtrlC(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
@@ -216,9 +220,17 @@ func TestFollowDoubleCtrlC(t *testing.T) {
 	pid := c.cmd.Process.Pid
 	syscall.Kill(pid, syscall.SIGINT)
 	waitUntil(t, "the first SIGINT to be delivered", func() bool { return !sigPending(pid, syscall.SIGINT) })
-	syscall.Kill(pid, syscall.SIGINT)
 	// errtag must end with its output still blocked: the pipe is read
 	// only once it has exited (its status is taken first).
+	waitUntil(t, "errtag to end on a second SIGINT", func() bool {
+		select {
+		case <-c.done:
+			return true
+		default:
+			c.cmd.Process.Signal(syscall.SIGINT) // safe after exit, unlike kill(2)
+			return false
+		}
+	})
 	code := c.wait(pollDeadline)
 	io.Copy(io.Discard, c.outR)
 	if code != 130 || !strings.Contains(c.stderr.String(), "second signal") {
