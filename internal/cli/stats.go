@@ -124,7 +124,9 @@ func runStats(ctx context.Context, e *env, o *statsOptions, args []string) error
 	}
 	prog.finish()
 	r := col.Report()
-	r.Interrupted = interrupted
+	// A signal that came as the last input ended still ends errtag with
+	// its code: the report says so too.
+	r.Interrupted = interrupted || ctx.Err() != nil
 	if err := writeReport(e.stdout, e.display(e.stdout), r, o.format == "json", o.top); err != nil {
 		return writeFailure(err)
 	}
