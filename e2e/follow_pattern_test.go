@@ -119,9 +119,13 @@ func TestFollowPattern500(t *testing.T) {
 	if fdsAtEnd > base {
 		t.Errorf("%d descriptors open after every file was deleted, %d before any: not released", fdsAtEnd, base)
 	}
-	// One per generation at most (files deleted less than 2 s ago
-	// included): a notification or a look at the directory leaves none.
-	if gens := waves*perWave + waves*perWave/5; maxFDs > base+gens {
+	// One per generation at most (files deleted less than 2 s ago, and
+	// rotated ones read on for 5 s, included), and a few for a moment: a
+	// directory being listed, a file opened to check it is the one listed
+	// before it is kept. A notification or a look at the directory leaves
+	// none behind (fdsAtEnd above).
+	const transient = 8
+	if gens := waves*perWave + waves*perWave/5; maxFDs > base+gens+transient {
 		t.Errorf("%d descriptors open at once for %d generations", maxFDs, gens)
 	}
 	if hwm > 100<<20 && os.Getenv("ERRTAG_E2E_RACE") == "" {
