@@ -175,23 +175,11 @@ func (p *jparser) object(n, i int) (int, bool) {
 		if i, ok = p.value(i, ks, ke, kesc); !ok {
 			return i, false
 		}
-		if prev >= 0 {
-			p.nodes[prev].next = int32(kid - p.base)
-		} else {
-			p.nodes[n].kids = true
-		}
+		p.linkKid(n, prev, kid)
 		prev = kid
-		i = skipSpace(data, i)
-		if i >= len(data) {
-			return i, false
-		}
-		switch data[i] {
-		case '}':
-			return i + 1, true
-		case ',':
-			i = skipSpace(data, i+1)
-		default:
-			return i, false
+		var done bool
+		if i, done, ok = after(data, i, '}'); !ok || done {
+			return i, ok
 		}
 	}
 }
@@ -213,25 +201,40 @@ func (p *jparser) array(n, i int) (int, bool) {
 		if i, ok = p.value(i, -1, -1, false); !ok {
 			return i, false
 		}
-		if prev >= 0 {
-			p.nodes[prev].next = int32(kid - p.base)
-		} else {
-			p.nodes[n].kids = true
-		}
+		p.linkKid(n, prev, kid)
 		prev = kid
-		i = skipSpace(data, i)
-		if i >= len(data) {
-			return i, false
-		}
-		switch data[i] {
-		case ']':
-			return i + 1, true
-		case ',':
-			i = skipSpace(data, i+1)
-		default:
-			return i, false
+		var done bool
+		if i, done, ok = after(data, i, ']'); !ok || done {
+			return i, ok
 		}
 	}
+}
+
+// linkKid makes node kid the child of node n that follows prev (-1: its
+// first child).
+func (p *jparser) linkKid(n, prev, kid int) {
+	if prev >= 0 {
+		p.nodes[prev].next = int32(kid - p.base)
+	} else {
+		p.nodes[n].kids = true
+	}
+}
+
+// after reads what follows a member or an element at data[i]: close ends
+// the object or array (done, i after it), ',' another one follows (i at
+// it); anything else is an error.
+func after(data []byte, i int, close byte) (next int, done, ok bool) {
+	i = skipSpace(data, i)
+	if i >= len(data) {
+		return i, false, false
+	}
+	switch data[i] {
+	case close:
+		return i + 1, true, true
+	case ',':
+		return skipSpace(data, i+1), false, true
+	}
+	return i, false, false
 }
 
 // scanString checks the string whose content starts at data[i] (after its
