@@ -205,10 +205,10 @@ func parseDocker(line []byte) (Record, bool) {
 	}
 	body := line[len(dockerLog):]
 	// Inside the log string every '"' is escaped: the string ends at the
-	// first `","stream":"` whose quote no backslash escapes.
+	// first quote no backslash escapes, and Docker writes "stream" next.
 	end := 0
 	for {
-		i := bytes.Index(body[end:], dockerStream)
+		i := bytes.IndexByte(body[end:], '"')
 		if i < 0 {
 			return Record{}, false
 		}
@@ -217,6 +217,9 @@ func parseDocker(line []byte) (Record, bool) {
 			break
 		}
 		end++
+	}
+	if !bytes.HasPrefix(body[end:], dockerStream) {
+		return Record{}, false
 	}
 	raw := body[:end]
 	rest := body[end+len(dockerStream):]

@@ -72,6 +72,11 @@ func TestNotRecords(t *testing.T) {
 		`{"stream":"stdout","log":"x\n"}`,
 		`{"log":"x\",\"stream\":\"stdout\"}`,
 		`{"msg":"x","stream":"stdout"}`,
+		// Another key between log and stream: not Docker's writer, and the
+		// log string ends at its first unescaped quote, not at a later
+		// "," followed by "stream".
+		`{"log":"","":"","stream":"stdout"}`,
+		`{"log":"a","x":"b","stream":"stdout"}`,
 	} {
 		if r, ok := Parse([]byte(line)); ok {
 			t.Errorf("Parse(%q) = %+v, want no record", line, r)
@@ -275,7 +280,7 @@ func FuzzParse(f *testing.F) {
 				Log    *string `json:"log"`
 				Stream string  `json:"stream"`
 			}
-			if err := json.Unmarshal(line, &rec); err != nil || rec.Log == nil {
+			if err := json.Unmarshal(line, &rec); err != nil || rec.Log == nil || foldedTwice(line) {
 				return // the rest of the record is Docker's to get right
 			}
 			if !dec {
@@ -293,4 +298,41 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// foldedTwice says whether a JSON object has two top-level keys that
+// encoding/json would both read into one field (it matches names without
+// regard to case, and the last wins). Docker never writes such a record,
+// so the oracle has nothing to say about it.
+func foldedTwice(line []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(line, &m) != nil {
+		return true
+	}
+	seen := map[string]int{}
+	for k := range m {
+		seen[strings.ToLower(k)]++
+	}
+	for _, n := range seen {
+		if n > 1 {
+			return true
+		}
+	}
+	// Exact duplicates collapse in the map: count the keys as written.
+	dec := json.NewDecoder(strings.NewReader(string(line)))
+	if _, err := dec.Token(); err != nil {
+		return true
+	}
+	n := 0
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return true
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return true
+		}
+		n++
+	}
+	return n != len(m)
 }
