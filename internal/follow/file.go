@@ -504,6 +504,9 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		if g, _ := fl.openOwner(s.fi); g != nil {
 			continue
 		}
+		if fl.outputOf(s.fi) != "" {
+			continue // the caller's output, named like a copy (-o app.1.log)
+		}
 		cands = append(cands, &gen{path: s.path, fi: s.fi, id: s.id, size: s.fi.Size(), mtime: s.fi.ModTime(), nlink: 1,
 			foundAt: found, absentAt: in[s.id], waiting: true})
 	}

@@ -55,8 +55,12 @@
 // complete lines are delivered, so a half-written last line waits for its
 // newline. Behind the current generation each name has a queue of the
 // generations noticed after it, opened at once: files found at the name
-// (in the order seen), and rotated copies found in the directory (named
-// NAME.N, NAME-DATE, NAME_x: a separator and a digit after the name). A
+// (in the order seen), and rotated copies found in the directory: named
+// NAME.N, NAME-DATE, NAME_x (a separator and a digit after the name), or,
+// the way logrotate's `extension` names them, with the number or date
+// before the name's extension (app.1.log, app.000123.log,
+// app-20240501.log, app.1.log.gz for app.log). A file so named is taken
+// for a rotated copy whatever it holds, except the caller's own output. A
 // generation held open is readable after it is renamed or deleted.
 //
 // Noticing does not wait for delivery: while the receiver of the chunks is
@@ -163,7 +167,8 @@
 // once, and the pattern is matched again every PollInterval. Left out are
 // files matched by Config.Exclude (by path or base name), what is not a
 // regular file, a rotated copy of another matched file (app.log* matches
-// app.log.1, which is read as a generation of app.log, not twice), a file
+// app.log.1, and *.log matches app.1.log: each is read as a generation of
+// app.log, not twice), a file
 // already followed or read under another name (a second symlink to it),
 // compressed files, reported once (Skipped), and the caller's own output
 // (Config.Outputs), reported once (Output) or, matched at start, refused by

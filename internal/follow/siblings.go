@@ -12,15 +12,70 @@ import (
 	"github.com/errtag/errtag/internal/compress"
 )
 
-// rotatedName reports whether name looks like a rotated copy of base:
-// base, then '.', '-' or '_', then a digit (app.log.1, app.log-20240501,
-// app.log.1.gz). Only such names are read as lost generations or copies.
+// rotatedName reports whether name looks like a rotated copy of base. Two
+// ways of naming are recognised:
+//
+//   - base, then '.', '-' or '_', then a digit: app.log.1, app.log-20240501,
+//     app.log.1.gz;
+//   - logrotate's `extension` way, where base is a stem and an extension
+//     that does not start with a digit (app + .log): the stem, then '.', '-' or '_', then a digit and more
+//     digits or '.', '-', '_', then the extension, then at most one more
+//     extension of letters and digits (a compression's): app.1.log,
+//     app.000123.log, app-20240501.log, app-2024-05-01.log, app.1.log.gz.
+//
+// Only such names are read as lost generations or copies.
 func rotatedName(base, name string) bool {
-	if len(name) < len(base)+2 || !strings.HasPrefix(name, base) {
+	_, ok := rotationTag(base, name)
+	return ok
+}
+
+// rotationTag returns what tells a rotated copy of base apart from the
+// others (see rotatedName): what follows base and its separator (1,
+// 20240501, 1.gz), or what stands between the stem and its separator and
+// base's extension, with what follows that extension (1, 000123,
+// 20240501, 1.gz).
+func rotationTag(base, name string) (string, bool) {
+	if len(name) >= len(base)+2 && strings.HasPrefix(name, base) && isSep(name[len(base)]) && isDigit(name[len(base)+1]) {
+		return name[len(base)+1:], true
+	}
+	ext := filepath.Ext(base)
+	stem := base[:len(base)-len(ext)]
+	if len(ext) < 2 || isDigit(ext[1]) || stem == "" || len(name) < len(base)+2 || !strings.HasPrefix(name, stem) || !isSep(name[len(stem)]) {
+		return "", false
+	}
+	rest := name[len(stem)+1:] // 1.log, 1.log.gz
+	i := strings.LastIndex(rest, ext)
+	if i < 1 || !isDigit(rest[0]) {
+		return "", false
+	}
+	mid, after := rest[:i], rest[i+len(ext):]
+	for j := 0; j < len(mid); j++ {
+		if !isDigit(mid[j]) && !isSep(mid[j]) {
+			return "", false
+		}
+	}
+	if after != "" && !compressionExt(after) {
+		return "", false
+	}
+	return mid + after, true
+}
+
+func isSep(c byte) bool   { return c == '.' || c == '-' || c == '_' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// compressionExt reports whether s is one short extension of letters and
+// digits (.gz, .zst, .bz2, .xz, .lz4, .Z): what a compressor appends.
+func compressionExt(s string) bool {
+	if len(s) < 2 || len(s) > 5 || s[0] != '.' {
 		return false
 	}
-	sep, d := name[len(base)], name[len(base)+1]
-	return strings.IndexByte(".-_", sep) >= 0 && '0' <= d && d <= '9'
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		if !isDigit(c) && !('a' <= c && c <= 'z') && !('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // magics are the first bytes of the compressed formats errtag does not
@@ -129,12 +184,20 @@ func sameListing(a, b []sibling) bool {
 	return slices.EqualFunc(a, b, func(x, y sibling) bool { return x.path == y.path && os.SameFile(x.fi, y.fi) })
 }
 
-// numericSuffix returns N for base.N (or base-N, base_N) with N all digits.
+// numericSuffix returns N for a rotated copy of base numbered N: base.N
+// (or base-N, base_N), or stem.N.ext (stem-N.ext, stem_N.ext) where base
+// is stem.ext, with N all digits (a compressed copy has no number).
 func numericSuffix(base, name string) (int, bool) {
-	if !rotatedName(base, name) {
+	tag, ok := rotationTag(base, name)
+	if !ok {
 		return 0, false
 	}
-	n, err := strconv.Atoi(name[len(base)+1:])
+	for j := 0; j < len(tag); j++ {
+		if !isDigit(tag[j]) {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(tag)
 	return n, err == nil
 }
 

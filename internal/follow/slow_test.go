@@ -2,6 +2,7 @@ package follow
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -81,7 +82,8 @@ func checkRecords(t *testing.T, s string, n int) {
 // TestSlowReaderRenameRotation: the follower's reader takes nothing while
 // the writer rotates many times (rename and create), then reads: every
 // line comes once, in order, whichever way rotated files are named
-// (numbered upwards, shifted like logrotate, or dated).
+// (numbered upwards, shifted like logrotate, or dated; after the name, or
+// before its extension as logrotate's `extension .log` does).
 func TestSlowReaderRenameRotation(t *testing.T) {
 	schemes := map[string]func(p string, k int){
 		"unique numbers": func(p string, k int) { os.Rename(p, fmt.Sprintf("%s.%d", p, k)) },
@@ -93,6 +95,7 @@ func TestSlowReaderRenameRotation(t *testing.T) {
 		},
 		"dated": func(p string, k int) { os.Rename(p, fmt.Sprintf("%s-2024050%d%02d", p, 1+k/100, k%100)) },
 	}
+	maps.Copy(schemes, extensionSchemes)
 	for name, rotate := range schemes {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -182,30 +185,38 @@ func waitHeld(t *testing.T, path string) {
 }
 
 // TestSlowReaderCopytruncate: behind a blocked reader, the file is copied
-// to a new name and truncated many times (copytruncate with dateext-like
-// unique names). Generations the follower never read are read whole from
+// to a new name and truncated many times (copytruncate with unique names,
+// after the name or before its extension). Generations the follower never read are read whole from
 // their copies, in order; nothing is read twice.
 func TestSlowReaderCopytruncate(t *testing.T) {
-	paths(t, func(t *testing.T, cfg Config) {
-		p := filepath.Join(t.TempDir(), "app.log")
-		write(t, p, "")
-		open := make(chan struct{})
-		cfg.Files = []string{p}
-		c := startGated(t, cfg, open)
-		<-c.fl.looked
-		const lines, per = 6000, 500
-		f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
-		for i := 0; i < lines; i++ {
-			if i > 0 && i%per == 0 {
-				copyFile(t, p, fmt.Sprintf("%s.%d", p, i/per))
-				os.Truncate(p, 0)
-			}
-			f.WriteString(record(i))
-		}
-		f.Close()
-		close(open)
-		checkRecords(t, waitRecord(t, c, p, lines-1), lines)
-	})
+	for name, copyName := range map[string]func(p string, k int) string{
+		"app.log.N":      func(p string, k int) string { return fmt.Sprintf("%s.%d", p, k) },
+		"app.NNNNNN.log": func(p string, k int) string { return fmt.Sprintf("%s.%06d.log", strings.TrimSuffix(p, ".log"), k) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			paths(t, func(t *testing.T, cfg Config) {
+				p := filepath.Join(t.TempDir(), "app.log")
+				write(t, p, "")
+				open := make(chan struct{})
+				cfg.Files = []string{p}
+				c := startGated(t, cfg, open)
+				<-c.fl.looked
+				const lines, per = 6000, 500
+				f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+				for i := 0; i < lines; i++ {
+					if i > 0 && i%per == 0 {
+						copyFile(t, p, copyName(p, i/per))
+						os.Truncate(p, 0)
+					}
+					f.WriteString(record(i))
+				}
+				f.Close()
+				close(open)
+				checkRecords(t, waitRecord(t, c, p, lines-1), lines)
+			})
+		})
+	}
 }
 
 // TestRotatedFoundLateNoWait: generations rotated away before the follower
