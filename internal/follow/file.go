@@ -1295,7 +1295,7 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	f.resolve()
 	if g != nil && samePos(g, p) {
 		f.cur = g
-		if g.size >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && g.seek(p.Offset) {
+		if g.size >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && !fl.copiedAway(f, g, p) && g.seek(p.Offset) {
 			g.long, g.checked = p.InLine, true
 			f.resume = nil
 			f.scanDue = true
@@ -1311,22 +1311,34 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 			}
 		}
 		fl.scanSiblings(f, true)
+		// The copies that start like the saved file, oldest first: the
+		// first that reaches Offset holds its rest (or a later copy
+		// that holds that one too: the same file copied again, further
+		// on). Those before it hold nothing new; those after it that
+		// do not hold it are later generations that start with the
+		// same bytes (a banner line): they are read whole, in order.
 		var ours *gen
 		var mine []*gen
 		for _, q := range f.queue {
-			if p.HeadLen == 0 || headSum(q.f, p.HeadLen) != p.HeadSHA256 {
-				continue
-			}
-			mine = append(mine, q)
-			if q.size >= p.Offset && (ours == nil || q.size > ours.size) {
-				ours = q
+			if p.HeadLen > 0 && headSum(q.f, p.HeadLen) == p.HeadSHA256 {
+				q.refresh()
+				mine = append(mine, q)
 			}
 		}
-		for _, q := range mine {
-			if q != ours {
-				f.queue = without(f.queue, q)
-				fl.finished(f, q) // a copy of what was read before the stop
+		var stale []*gen
+		for _, q := range order(f.base, f.numbers, mine) {
+			switch {
+			case ours == nil && q.size >= p.Offset:
+				ours = q
+			case ours == nil:
+				stale = append(stale, q) // a copy of what was read before the stop
+			case heldBy(ours, q.f, q.size):
+				stale, ours = append(stale, ours), q
 			}
+		}
+		for _, q := range stale {
+			f.queue = without(f.queue, q)
+			fl.finished(f, q)
 		}
 		if ours != nil && ours.seek(p.Offset) {
 			ours.long, ours.checked = p.InLine, true
@@ -1388,6 +1400,34 @@ func without(gs []*gen, g *gen) []*gen {
 		}
 	}
 	return out
+}
+
+// copiedAway reports, at a restart that finds the file p was taken of at
+// f's name (g) with at least p.Offset bytes and the same first bytes,
+// whether it was copied and truncated while errtag was stopped all the
+// same (copytruncate, refilled past Offset with the very same first bytes:
+// a banner line): a rotated copy modified since the save and not read,
+// that starts with those bytes and reaches p.Offset, which the file does
+// not hold (any more).
+func (fl *Follower) copiedAway(f *file, g *gen, p Position) bool {
+	if p.Offset == 0 || p.HeadLen == 0 || f.dir == "" {
+		return false
+	}
+	for _, s := range listSiblings(f.dir, f.base) {
+		if s.fi.Size() < p.Offset || s.fi.ModTime().Before(f.since) || f.isDone(s.id) || fl.outputOf(s.fi) != "" {
+			continue
+		}
+		c, err := openGen(s.path)
+		if err != nil {
+			continue
+		}
+		away := headSum(c.f, p.HeadLen) == p.HeadSHA256 && !heldBy(c, g.f, g.size)
+		c.close()
+		if away {
+			return true
+		}
+	}
+	return false
 }
 
 // samePos reports whether g is the file p was taken of.

@@ -278,3 +278,53 @@ func TestOutputNamedLikeACopy(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeCopytruncateSameHead: copytruncate while stopped, and the
+// writer begins the new file with the very bytes the old one began with
+// (a banner line; also one longer than the fingerprinted head), past the
+// saved offset: the same inode, the same first bytes, enough bytes, yet
+// truncated. The copy's lines after the saved offset come first, then the
+// file from its start. (The restart went on at the saved offset in the new
+// content: the copy's lines were lost.) Several copies made while stopped
+// that start alike are read in order; a copy the file still holds (made,
+// not truncated) is no truncation.
+func TestResumeCopytruncateSameHead(t *testing.T) {
+	for _, banner := range []string{"# myapp 1.2.3 starting\n", "# " + strings.Repeat("B", 2*headMax) + "\n"} {
+		t.Run(fmt.Sprintf("banner %d bytes", len(banner)), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			write(t, p, banner+"a0\n")
+			if got := text(session(t, st, p, true)); got != banner+"a0\n" {
+				t.Fatalf("first run: %.300q", got)
+			}
+			appendTo(t, p, "a1\na2\n")
+			copyFile(t, p, p+".1")
+			write(t, p, banner+"b1 a longer line than the old ones\n")
+			want := "a1\na2\n" + banner + "b1 a longer line than the old ones\n"
+			if got := text(session(t, st, p, false)); got != want {
+				t.Fatalf("one copytruncate: %.300q, want %.300q", got, want)
+			}
+
+			// Twice while stopped: app.log.2 is the saved file's copy,
+			// app.log.3 a whole generation with the same banner.
+			appendTo(t, p, "b2\n")
+			copyFile(t, p, p+".2")
+			write(t, p, banner+"c1\n")
+			copyFile(t, p, p+".3")
+			write(t, p, banner+"d1 and a much longer line than any before it\n")
+			want = "b2\n" + banner + "c1\n" + banner + "d1 and a much longer line than any before it\n"
+			if got := text(session(t, st, p, false)); got != want {
+				t.Fatalf("two copytruncates: %.300q, want %.300q", got, want)
+			}
+
+			// Copied, not truncated: the file goes on.
+			appendTo(t, p, "d2\n")
+			copyFile(t, p, p+".4")
+			appendTo(t, p, "d3\n")
+			if got := text(session(t, st, p, false)); got != "d2\nd3\n" {
+				t.Fatalf("copied, not truncated: %q, want d2 d3", got)
+			}
+		})
+	}
+}

@@ -21,10 +21,13 @@ import (
 //     container), the same first HeadLen bytes; at least Offset bytes and
 //     the same first bytes: reading resumes at Offset;
 //   - the same file, but fewer bytes or other first bytes (truncated, or
-//     truncated and refilled, while stopped): the lines after Offset are
-//     recovered from a copy in the directory that has the same first bytes
-//     (copytruncate), other copies made since are read whole, then the file
-//     is read from 0;
+//     truncated and refilled, while stopped), or a rotated copy made since
+//     that starts with the same first bytes, reaches Offset and is not held
+//     by the file (copytruncate, refilled past Offset with the same first
+//     bytes: a banner line): the lines after Offset are
+//     recovered from the oldest copy in the directory that has the same
+//     first bytes and reaches Offset (copytruncate), other copies made
+//     since are read whole, oldest first, then the file is read from 0;
 //   - another file (rotated while stopped): the old file is looked for in
 //     the directory under any name and, if found, is finished from Offset;
 //     generations rotated after it (modified at MTime or later, not in
