@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -1367,6 +1369,9 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	if old := fl.findByID(f, p); old != nil {
 		old.long, old.checked = p.InLine, true
 		f.cur = old
+		if g != nil && isLink(f.path) {
+			fl.targetsBetween(f, old, g)
+		}
 		fl.scanSiblings(f, true)
 		f.resume = nil
 		fl.sendPos(f, old, NoNote)
@@ -1374,8 +1379,12 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	}
 	// Compressed since (logrotate's delaycompress, two rotations while
 	// stopped): the rest is decoded.
-	if found, ok := fl.readCompressedRest(f, p); found && !ok {
+	found, ok := fl.readCompressedRest(f, p)
+	if found && !ok {
 		return true
+	}
+	if !found && g != nil && isLink(f.path) {
+		fl.send(Chunk{Source: f.name, Err: fmt.Errorf("now a link to %s; the file it led to when errtag stopped is no longer in %s: what was written to it since, and files the link led to in between, if any, are not read", f.target, f.dir)})
 	}
 	fl.scanSiblings(f, true)
 	f.resume, f.fresh = nil, Rotated
@@ -1429,6 +1438,109 @@ func (fl *Follower) copiedAway(f *file, g *gen, p Position) bool {
 	}
 	return false
 }
+
+// isLink reports whether path is a symbolic link.
+func isLink(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&os.ModeSymlink != 0
+}
+
+// targetsBetween queues, at a restart, the files a followed symbolic link
+// led to while errtag was stopped, between old (the file it stopped in,
+// found in the new target's directory) and g (the new target): when the
+// link moves from file to file (app.log -> logs/app-0003.log, then
+// app-0004.log...), those are the files in that directory named as old and
+// g are, with numbers between theirs (app-0004.log..app-0008.log), modified
+// since the save and not read. They are queued oldest (lowest numbered)
+// first, before g. When old is a rotated copy of the target (the link leads
+// to one file, rotated in its directory), there is nothing to do here: the
+// rotated copies are found as for any file. Otherwise, when the names do
+// not tell which files came between (another naming, numbers that do not
+// go up), none is guessed at: an Err chunk says that files in between, if
+// any, are not read.
+func (fl *Follower) targetsBetween(f *file, old, g *gen) {
+	ob := filepath.Base(old.path)
+	if rotatedName(f.base, ob) || filepath.Dir(old.path) != f.dir {
+		return
+	}
+	tmpl, lo, ok := numbering(ob)
+	t2, hi, ok2 := numbering(f.base)
+	if !ok || !ok2 || tmpl != t2 || compareNums(lo, hi) >= 0 {
+		fl.send(Chunk{Source: f.name, Err: fmt.Errorf("now a link to %s, which is not numbered after %s (the file it led to when errtag stopped): files the link led to in between, if any, are not read", f.target, old.path)})
+		return
+	}
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return
+	}
+	type numbered struct {
+		g    *gen
+		nums []uint64
+	}
+	var between []numbered
+	for _, e := range entries {
+		t, n, ok := numbering(e.Name())
+		if !ok || t != tmpl || compareNums(n, lo) <= 0 || compareNums(n, hi) >= 0 {
+			continue
+		}
+		q, err := openGen(filepath.Join(f.dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		if q.mtime.Before(f.since) || f.isDone(q.id) || fl.doneIDs[q.id] || fl.outputOf(q.fi) != "" {
+			q.close()
+			continue
+		}
+		if o, _ := fl.openOwner(q.fi); o != nil {
+			q.close()
+			continue
+		}
+		between = append(between, numbered{q, n})
+	}
+	slices.SortFunc(between, func(a, b numbered) int { return compareNums(a.nums, b.nums) })
+	// Their order is proved by their names, as the follower's looks
+	// prove it (see knownOlder): each had left the name before the next
+	// one, and all before g, seen at the name after them.
+	for _, b := range between {
+		fl.round++
+		b.g.absentAt = fl.round
+		fl.round++
+		b.g.foundAt = fl.round
+		f.queue = append(f.queue, b.g)
+		fl.own(b.g, f)
+	}
+	fl.round++
+	g.seq, g.lastAt = fl.round, fl.round
+}
+
+// numbering splits a file name into its template (the name with each run
+// of digits replaced by '#') and the numbers those runs spell.
+func numbering(name string) (tmpl string, nums []uint64, ok bool) {
+	var b strings.Builder
+	for i := 0; i < len(name); {
+		if !isDigit(name[i]) {
+			b.WriteByte(name[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(name) && isDigit(name[j]) {
+			j++
+		}
+		n, err := strconv.ParseUint(name[i:j], 10, 64)
+		if err != nil {
+			return "", nil, false
+		}
+		nums = append(nums, n)
+		b.WriteByte('#')
+		i = j
+	}
+	return b.String(), nums, len(nums) > 0
+}
+
+// compareNums compares two numberings of one template, the first number
+// first.
+func compareNums(a, b []uint64) int { return slices.Compare(a, b) }
 
 // samePos reports whether g is the file p was taken of.
 func samePos(g *gen, p Position) bool {

@@ -194,7 +194,14 @@
 // after its rotated copies modified since the state was saved
 // (Config.StoppedAt), oldest first.
 // See Position for how a restart recognises the file, a truncation, a
-// rotation, and generations rotated while stopped.
+// rotation, and generations rotated while stopped. A followed name that is
+// a symbolic link a writer moves from file to file (app.log ->
+// logs/app-0003.log, then app-0004.log...) and that moved while stopped:
+// the files in the new target's directory named as the old and new
+// targets are, with numbers between theirs, modified since the save, are
+// read between them, by number (the names prove their order; see
+// targetsBetween). Where the names do not tell (another naming, or the old
+// target gone), nothing is guessed: an Err chunk says so.
 //
 // # Compressed files
 //
@@ -224,7 +231,10 @@
 //   - At a restart, a compressed generation is decoded only when it holds
 //     the saved Position's file; other compressed generations rotated
 //     while stopped (compress without delaycompress) are reported, not
-//     read; a generation moved to another directory (olddir) is not found.
+//     read; a generation moved to another directory (olddir) is not found;
+//     the files a followed link led to while stopped are read only when
+//     the old target is still in the new one's directory and the names
+//     number them between the two (else an Err chunk says they are not).
 //   - A hole not preceded by a truncation is delivered as the NUL bytes it
 //     reads as; at Stop, the current generation's incomplete last line is
 //     delivered only with Config.EndAtStop (otherwise a saved Position

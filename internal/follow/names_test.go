@@ -328,3 +328,102 @@ func TestResumeCopytruncateSameHead(t *testing.T) {
 		})
 	}
 }
+
+// relink points the symbolic link p at target, atomically (as a writer
+// that rotates by moving a link does).
+func relink(t *testing.T, p, target string) {
+	t.Helper()
+	tmp := p + ".tmp-link"
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	rename(t, tmp, p)
+}
+
+// TestResumeLinkRetargeted: the followed name is a link that the writer
+// moves from file to file (app.log -> logs/app-0001.log, app-0002.log...),
+// and it moved several times while errtag was stopped, the files kept:
+// the file it stopped in is finished, then the files the link led to in
+// between, in the order of their numbers, then the new target. (Those in
+// between were skipped.) A file named alike but older than the save, or
+// numbered after the new target, is not read.
+func TestResumeLinkRetargeted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	if err := os.Mkdir(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	target := func(k int) string { return filepath.Join(logs, fmt.Sprintf("app-%04d.log", k)) }
+	write(t, target(1), "t1 a\n")
+	relink(t, p, "logs/app-0001.log")
+	if got := text(session(t, st, p, true)); got != "t1 a\n" {
+		t.Fatalf("first run: %q", got)
+	}
+	appendTo(t, target(1), "t1 b\n")
+	want := "t1 b\n"
+	// The numbers' order is not their names' (app-0010 after
+	// app-0009), nor their inodes' or times': the numbers decide.
+	for _, k := range []int{10, 2, 9} {
+		write(t, target(k), fmt.Sprintf("t%d\n", k))
+	}
+	for _, k := range []int{2, 9, 10} {
+		want += fmt.Sprintf("t%d\n", k)
+	}
+	write(t, target(12), "t12 not yet linked\n")
+	write(t, target(11), "t11\n")
+	relink(t, p, "logs/app-0011.log")
+	want += "t11\n"
+	if got := text(session(t, st, p, false)); got != want {
+		t.Fatalf("after the link moved while stopped: %q, want %q", got, want)
+	}
+	appendTo(t, target(11), "t11 b\n")
+	if got := text(session(t, st, p, false)); got != "t11 b\n" {
+		t.Fatalf("third run: %q", got)
+	}
+}
+
+// TestResumeLinkRetargetedUnknown: the link moved while errtag was
+// stopped to a file whose name does not tell what came between (another
+// naming), or the file it led to is gone: no file is guessed at, and an
+// error says that files in between are not read.
+func TestResumeLinkRetargetedUnknown(t *testing.T) {
+	for _, gone := range []bool{false, true} {
+		t.Run(fmt.Sprintf("old gone %v", gone), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			write(t, filepath.Join(dir, "first.log"), "a1\n")
+			relink(t, p, "first.log")
+			if got := text(session(t, st, p, true)); got != "a1\n" {
+				t.Fatalf("first run: %q", got)
+			}
+			write(t, filepath.Join(dir, "between.log"), "unknown\n")
+			write(t, filepath.Join(dir, "second.log"), "b1\n")
+			relink(t, p, "second.log")
+			if gone {
+				os.Remove(filepath.Join(dir, "first.log"))
+			}
+			state, err := LoadState(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer state.Close()
+			s := startManual(t, Config{Files: []string{p}, Resume: state.Files, StoppedAt: state.SavedAt()})
+			got := s.settle(t)
+			if text(got) != "b1\n" {
+				t.Errorf("got %q, want b1 alone", text(got))
+			}
+			said := 0
+			for _, c := range got {
+				if c.Err != nil && strings.Contains(c.Err.Error(), "in between") && strings.Contains(c.Err.Error(), "not read") {
+					said++
+				}
+			}
+			if said != 1 {
+				t.Errorf("%d notices of the gap, want 1: %v", said, got)
+			}
+		})
+	}
+}
