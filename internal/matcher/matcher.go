@@ -620,7 +620,7 @@ func (st *lineState) isExcluded(r *rule) bool {
 	c := &st.excluded[x.index]
 	if *c == 0 {
 		*c = 1
-		if x.words != nil && len(x.excludedBy(st.line, st.work)) > 0 || x.re != nil && x.re.Match(st.line) {
+		if x.words != nil && len(x.excludedBy(st.line, st.work, &st.contextFound)) > 0 || x.re != nil && x.re.Match(st.line) {
 			*c = 2
 		}
 	}
@@ -628,14 +628,14 @@ func (st *lineState) isExcluded(r *rule) bool {
 }
 
 // excludedBy returns the first of the set's words that occurs in line as
-// a whole word, or "".
-func (x *excludeSet) excludedBy(line []byte, w *workCount) string {
+// a whole word, or "". scratch is reused for the words found.
+func (x *excludeSet) excludedBy(line []byte, w *workCount, scratch *[]bool) string {
 	if x.words == nil {
 		return ""
 	}
 	w.scan(len(line))
 	word := ""
-	found := make([]bool, len(x.words.words))
+	found := clearBools(scratch, len(x.words.words))
 	x.words.find(line, found, nil, func(i int) {
 		if word == "" {
 			word = x.words.words[i]
@@ -669,7 +669,9 @@ func (st *lineState) markSystems(line []byte) {
 		sp.hi = max(sp.hi, start)
 		if !st.marked[sys] {
 			st.marked[sys], st.markedBy[sys], st.anyMark = true, rules.CueMarker, true
-			st.trace.mark(st.m.systems[sys], strings.ToLower(string(line[start:end])))
+			if st.trace != nil {
+				st.trace.mark(st.m.systems[sys], strings.ToLower(string(line[start:end])))
+			}
 		}
 	})
 }
@@ -725,7 +727,7 @@ func (st *lineState) applies(r *rule, tied bool) (rules.Cue, reason) {
 	if st.isExcluded(r) {
 		why := reason{kind: skipExcluded, words: r.Exclude}
 		if st.trace != nil {
-			why.word = r.exclude.excludedBy(st.line, nil)
+			why.word = r.exclude.excludedBy(st.line, nil, &st.contextFound)
 			if why.word == "" && r.ExcludeRegex != nil {
 				why.kind, why.word = skipExcludedRegex, r.ExcludeRegex.String()
 			}
@@ -970,5 +972,22 @@ func normalizeCode(t rules.CodeType, raw string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
+	if isCanonicalInt(raw) {
+		return raw, true
+	}
 	return strconv.FormatInt(n, 10), true
+}
+
+// isCanonicalInt reports whether s, a valid integer, is spelled as
+// strconv.FormatInt spells it: no sign but a '-' before a number that is
+// not 0, no leading zeros.
+func isCanonicalInt(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || digits[0] < '0' || digits[0] > '9' {
+		return false
+	}
+	if digits[0] == '0' {
+		return len(s) == 1
+	}
+	return true
 }

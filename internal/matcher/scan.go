@@ -157,14 +157,15 @@ func wordBefore(text []byte, start int, words []string) string {
 	if len(words) == 0 {
 		return ""
 	}
+	var buf [maxQualifier]byte
 	i := start
 	for hop := 0; hop < 2; hop++ {
-		w, at := prevWord(text, i)
+		w, at := prevWord(text, i, &buf)
 		if w == "" {
 			return ""
 		}
-		if slices.Contains(words, w) {
-			return w
+		if k := slices.Index(words, w); k >= 0 {
+			return words[k] // not w, which is buf's
 		}
 		if !rules.IsConnector(w) {
 			return ""
@@ -176,21 +177,31 @@ func wordBefore(text []byte, start int, words []string) string {
 
 // prevWord returns the word of ASCII letters and digits that ends before
 // text[i] (after at most four separators: white space and ":[(\"'-_.=/"),
-// lower-cased, and where it starts; "" if none. Words longer than 32
-// letters are not words anyone qualifies a code with.
-func prevWord(text []byte, i int) (string, int) {
+// lower-cased in buf's memory, and where it starts; "" if none. Words
+// longer than maxQualifier letters are not words anyone qualifies a code
+// with.
+func prevWord(text []byte, i int, buf *[maxQualifier]byte) (string, int) {
 	for k := 0; k < 4 && i > 0 && strings.IndexByte(" \t:[(\"'-_.=/", text[i-1]) >= 0; k++ {
 		i--
 	}
 	end := i
-	for i > 0 && end-i <= 32 && isAlnum(text[i-1]) && !escapeEndsAt(text, i) {
+	for i > 0 && end-i <= maxQualifier && isAlnum(text[i-1]) && !escapeEndsAt(text, i) {
 		i--
 	}
-	if i == end || end-i > 32 {
+	if i == end || end-i > maxQualifier {
 		return "", i
 	}
-	return strings.ToLower(string(text[i:end])), i
+	n := copy(buf[:], text[i:end])
+	for k, c := range buf[:n] {
+		if 'A' <= c && c <= 'Z' {
+			buf[k] = c + 'a' - 'A'
+		}
+	}
+	return unsafe.String(&buf[0], n), i
 }
+
+// maxQualifier is the length of the longest word prevWord returns.
+const maxQualifier = 32
 
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
