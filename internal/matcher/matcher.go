@@ -121,6 +121,8 @@ type Matcher struct {
 	// rule's literals, searched once per text or object.
 	textLits *prefilter.Set
 	jsonLits *prefilter.Set
+	// textIndex and jsonIndex find the rules whose literals were found.
+	textIndex, jsonIndex *ruleIndex
 	names    map[string]map[string]string
 	// gate holds literals one of which occurs (ignoring ASCII case) in
 	// every line that has an annotation: Match and Candidates pass over
@@ -348,6 +350,8 @@ func (b *builder) finish() {
 	m := b.m
 	m.textLits = b.textLits.build(m.text)
 	m.jsonLits = b.jsonLits.build(m.json)
+	m.textIndex = newRuleIndex(m.text, m.textLits.Len())
+	m.jsonIndex = newRuleIndex(m.json, m.jsonLits.Len())
 	m.gate = prefilter.NewMixed(b.gate, b.gateExact)
 	m.carriers = prefilter.NewMixed(b.carriers, b.carriersExact)
 }
@@ -459,6 +463,10 @@ type lineState struct {
 	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, contextFound []bool
+	// scratch for the rule indexes: the rules that may run on a text
+	// or an object
+	ruleBits             []uint64
+	textRules, jsonRules []*rule
 	markHits                []markHit
 	csvFields               []csvField
 	// The line's JSON documents: their nodes, the documents (ndocs in

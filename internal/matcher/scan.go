@@ -44,7 +44,7 @@ func (st *lineState) scanLine() {
 func (st *lineState) scanText(text []byte, base, depth int, sc *scope, anc *msgTie) {
 	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
-	for _, r := range st.m.text {
+	for _, r := range st.m.textIndex.may(found, st.trace != nil, &st.ruleBits, &st.textRules) {
 		// The literal check is the cheapest: before the line-wide ones.
 		if !r.hasLiteral(found) {
 			if st.trace != nil && r.Kind != rules.KindNames {
@@ -514,7 +514,7 @@ func (st *lineState) applyJSONRules(d *jdoc, obj int32, doc int, found []bool, t
 		}
 		return ties[sys] == 2
 	}
-	for _, r := range st.m.json {
+	for _, r := range st.m.jsonIndex.may(found, st.trace != nil, &st.ruleBits, &st.jsonRules) {
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {
