@@ -123,7 +123,7 @@ type Matcher struct {
 	jsonLits *prefilter.Set
 	// textIndex and jsonIndex find the rules whose literals were found.
 	textIndex, jsonIndex *ruleIndex
-	names    map[string]map[string]string
+	names                map[string]map[string]string
 	// gate holds literals one of which occurs (ignoring ASCII case) in
 	// every line that has an annotation: Match and Candidates pass over
 	// the lines without one.
@@ -467,8 +467,8 @@ type lineState struct {
 	// or an object
 	ruleBits             []uint64
 	textRules, jsonRules []*rule
-	markHits                []markHit
-	csvFields               []csvField
+	markHits             []markHit
+	csvFields            []csvField
 	// The line's JSON documents: their nodes, the documents (ndocs in
 	// use), the unescaped strings read from them, and the documents'
 	// literal tables; all reused line after line.

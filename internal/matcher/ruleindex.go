@@ -39,7 +39,7 @@ func newRuleIndex(rs []*rule, nlits int) *ruleIndex {
 
 // may returns the rules that may run given found (per literal, whether it
 // was found), in order: all of them when there are few (or when tracing,
-// which tells why each rule did not run). bits and dst are scratch.
+// which tells why each rule did not run). set and dst are scratch.
 func (ix *ruleIndex) may(found []bool, tracing bool, set *[]uint64, dst *[]*rule) []*rule {
 	if tracing || len(ix.rules) < minIndexed {
 		return ix.rules
@@ -76,4 +76,3 @@ func (ix *ruleIndex) may(found []bool, tracing bool, set *[]uint64, dst *[]*rule
 	*dst = out
 	return out
 }
-
