@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/errtag/errtag/internal/printf"
 )
@@ -19,46 +20,43 @@ func foldSpace(s string) string {
 	if isFolded(s) {
 		return s
 	}
-	if isASCII(s) {
-		return foldSpaceASCII(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+	b := appendFoldSpace(make([]byte, 0, len(s)), s)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// foldSpaceASCII is foldSpace for ASCII text: the same, byte by byte.
-func foldSpaceASCII(s string) string {
-	b := make([]byte, 0, len(s))
-	space := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' || '\t' <= c && c <= '\r' { // unicode.IsSpace, for ASCII
-			space = len(b) > 0
+// appendFoldSpace appends foldSpace(s) to dst.
+func appendFoldSpace(dst []byte, s string) []byte {
+	space, start := false, len(dst)
+	if isASCII(s) {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c == ' ' || '\t' <= c && c <= '\r' { // unicode.IsSpace, for ASCII
+				space = len(dst) > start
+				continue
+			}
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = len(dst) > start
 			continue
 		}
 		if space {
-			b = append(b, ' ')
+			dst = append(dst, ' ')
 			space = false
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
 	}
-	return string(b)
+	return dst
 }
 
 func isASCII(s string) bool {
@@ -186,8 +184,14 @@ type lineText struct {
 	norm, fold string
 }
 
-func newLineText(msg string) lineText {
-	f := foldSpace(msg)
+// newLineText folds msg into scratch's memory when it needs folding: the
+// lineText is good while scratch is not written to.
+func newLineText(msg string, scratch []byte) lineText {
+	f := msg
+	if !isFolded(msg) {
+		b := appendFoldSpace(scratch[:0], msg)
+		f = unsafe.String(unsafe.SliceData(b), len(b))
+	}
 	return lineText{norm: strings.TrimRight(f, ".! "), fold: f}
 }
 

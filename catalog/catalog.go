@@ -497,7 +497,8 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 	if len(rows) == 0 {
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	}
-	line := newLineText(lineMessage)
+	var scratch [256]byte // most messages fold without allocating
+	line := newLineText(lineMessage, scratch[:])
 	if len(rows) == 1 {
 		return Resolution{Entry: *rows[0], Known: true, Agrees: s.text[rows[0]].agrees(line)}
 	}

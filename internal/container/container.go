@@ -290,69 +290,65 @@ func (r Record) AppendMessage(dst []byte) ([]byte, bool) {
 // ends (after its LF), or -1, -1.
 //
 // It runs over every block of a container log, so it does not parse every
-// line: it looks (with bytes.Index) for what a partial record cannot lack
-// (a CRI record's "stdout P" or "stderr P"; a Docker record's
-// `","stream":"` after a log string that does not end in a newline) and
-// parses only the lines found.
+// line: it looks for what a partial record cannot lack and parses only the
+// lines found. For CRI that is the tag "P" after "stdout " or "stderr "
+// (found by its rarer byte, 'P'); for Docker, the `{"log":"` that starts
+// the line, and then only the log string up to its end.
 func NextPartial(block []byte, f Format) (start, end int) {
-	var key []byte
 	switch f {
 	case CRI:
 		return nextCRIPartial(block)
 	case Docker:
-		key = dockerStream
-	default:
-		return -1, -1
-	}
-	for from := 0; from < len(block); {
-		i := bytes.Index(block[from:], key)
-		if i < 0 {
-			return -1, -1
-		}
-		i += from
-		s, e := lineAround(block, i)
-		// A log string that ends in \n is a whole line's record: skip
-		// the parse. Anything else is parsed, which decides.
-		if !(i >= 2 && block[i-1] == 'n' && backslashesBefore(block, i-1)%2 == 1) {
-			if r, ok := ParseAs(trimEnd(block[s:e]), f); ok && r.Partial {
-				return s, e
-			}
-		}
-		from = e
+		return nextDockerPartial(block)
 	}
 	return -1, -1
 }
 
-var (
-	criStdoutP = []byte("stdout P")
-	criStderrP = []byte("stderr P")
-)
+// nextDockerPartial is NextPartial for Docker records: a line that starts
+// with `{"log":"` and whose log string does not end in a newline.
+func nextDockerPartial(block []byte) (start, end int) {
+	for s := 0; s < len(block); {
+		if !bytes.HasPrefix(block[s:], dockerLog) {
+			// The next line that starts a record.
+			i := bytes.Index(block[s:], dockerLineStart)
+			if i < 0 {
+				return -1, -1
+			}
+			s += i + 1
+		}
+		_, e := lineAround(block, s)
+		if r, ok := ParseAs(trimEnd(block[s:e]), Docker); ok && r.Partial {
+			return s, e
+		}
+		s = e
+	}
+	return -1, -1
+}
+
+// dockerLineStart is a line break followed by a Docker record's start.
+var dockerLineStart = []byte("\n{\"log\":\"")
 
 // nextCRIPartial is NextPartial for CRI records: a partial one holds
 // "stdout P" or "stderr P" after its time stamp.
 func nextCRIPartial(block []byte) (start, end int) {
-	next := func(key []byte, from int) int {
-		if i := bytes.Index(block[from:], key); i >= 0 {
-			return from + i
-		}
-		return len(block)
-	}
-	o, e := next(criStdoutP, 0), next(criStderrP, 0)
-	for {
-		i := min(o, e)
-		if i == len(block) {
+	for from := 0; ; {
+		i := bytes.IndexByte(block[from:], 'P')
+		if i < 0 {
 			return -1, -1
 		}
-		s, end := lineAround(block, i)
-		if r, ok := ParseAs(trimEnd(block[s:end]), CRI); ok && r.Partial {
-			return s, end
+		i += from
+		from = i + 1
+		if i < len(" stdout ") || block[i-1] != ' ' {
+			continue
 		}
-		if o < end {
-			o = next(criStdoutP, end)
+		if w := block[i-len("stdout ") : i-1]; !bytes.Equal(w, stdout) && !bytes.Equal(w, stderr) {
+			continue
 		}
-		if e < end {
-			e = next(criStderrP, end)
+		s, e := lineAround(block, i)
+		if r, ok := ParseAs(trimEnd(block[s:e]), CRI); ok && r.Partial {
+			return s, e
 		}
+		from = e
 	}
 }
 

@@ -81,3 +81,27 @@ func FuzzNextPartial(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkNextPartial scans a mixed log (plain lines, JSON lines, whole
+// Docker and CRI records, no partial one) to its end, as joinedLines does
+// for every block of a container log.
+func BenchmarkNextPartial(b *testing.B) {
+	var sb strings.Builder
+	for sb.Len() < 4<<20 {
+		sb.WriteString("2024-05-14T10:00:01.123Z INFO POST /api/v1/orders status=200 Processing took 12ms\n")
+		sb.WriteString(`{"level":"info","msg":"user \"bob\" logged in","stream":"x","PID":311}` + "\n")
+		sb.WriteString(`{"log":"2024-05-14T00:00:00.004Z INFO checkout listening on :8061\n","stream":"stdout","time":"2024-05-14T00:00:00.004184192Z"}` + "\n")
+		sb.WriteString("2024-05-14T08:00:01.123456789Z stdout F GET /healthz 200 Pending=0\n")
+	}
+	block := []byte(sb.String())
+	for _, f := range []Format{Docker, CRI} {
+		b.Run(f.String(), func(b *testing.B) {
+			b.SetBytes(int64(len(block)))
+			for i := 0; i < b.N; i++ {
+				if s, _ := NextPartial(block, f); s >= 0 {
+					b.Fatal("found a partial record")
+				}
+			}
+		})
+	}
+}

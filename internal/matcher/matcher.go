@@ -121,7 +121,9 @@ type Matcher struct {
 	// rule's literals, searched once per text or object.
 	textLits *prefilter.Set
 	jsonLits *prefilter.Set
-	names    map[string]map[string]string
+	// textIndex and jsonIndex find the rules whose literals were found.
+	textIndex, jsonIndex *ruleIndex
+	names                map[string]map[string]string
 	// gate holds literals one of which occurs (ignoring ASCII case) in
 	// every line that has an annotation: Match and Candidates pass over
 	// the lines without one.
@@ -348,6 +350,8 @@ func (b *builder) finish() {
 	m := b.m
 	m.textLits = b.textLits.build(m.text)
 	m.jsonLits = b.jsonLits.build(m.json)
+	m.textIndex = newRuleIndex(m.text, m.textLits.Len())
+	m.jsonIndex = newRuleIndex(m.json, m.jsonLits.Len())
 	m.gate = prefilter.NewMixed(b.gate, b.gateExact)
 	m.carriers = prefilter.NewMixed(b.carriers, b.carriersExact)
 }
@@ -459,8 +463,12 @@ type lineState struct {
 	nscopes int
 	// scratch for the literal tables' FindAll, reused within the line
 	textFound, contextFound []bool
-	markHits                []markHit
-	csvFields               []csvField
+	// scratch for the rule indexes: the rules that may run on a text
+	// or an object
+	ruleBits             []uint64
+	textRules, jsonRules []*rule
+	markHits             []markHit
+	csvFields            []csvField
 	// The line's JSON documents: their nodes, the documents (ndocs in
 	// use), the unescaped strings read from them, and the documents'
 	// literal tables; all reused line after line.
@@ -620,7 +628,7 @@ func (st *lineState) isExcluded(r *rule) bool {
 	c := &st.excluded[x.index]
 	if *c == 0 {
 		*c = 1
-		if x.words != nil && len(x.excludedBy(st.line, st.work)) > 0 || x.re != nil && x.re.Match(st.line) {
+		if x.words != nil && len(x.excludedBy(st.line, st.work, &st.contextFound)) > 0 || x.re != nil && x.re.Match(st.line) {
 			*c = 2
 		}
 	}
@@ -628,14 +636,14 @@ func (st *lineState) isExcluded(r *rule) bool {
 }
 
 // excludedBy returns the first of the set's words that occurs in line as
-// a whole word, or "".
-func (x *excludeSet) excludedBy(line []byte, w *workCount) string {
+// a whole word, or "". scratch is reused for the words found.
+func (x *excludeSet) excludedBy(line []byte, w *workCount, scratch *[]bool) string {
 	if x.words == nil {
 		return ""
 	}
 	w.scan(len(line))
 	word := ""
-	found := make([]bool, len(x.words.words))
+	found := clearBools(scratch, len(x.words.words))
 	x.words.find(line, found, nil, func(i int) {
 		if word == "" {
 			word = x.words.words[i]
@@ -669,7 +677,9 @@ func (st *lineState) markSystems(line []byte) {
 		sp.hi = max(sp.hi, start)
 		if !st.marked[sys] {
 			st.marked[sys], st.markedBy[sys], st.anyMark = true, rules.CueMarker, true
-			st.trace.mark(st.m.systems[sys], strings.ToLower(string(line[start:end])))
+			if st.trace != nil {
+				st.trace.mark(st.m.systems[sys], strings.ToLower(string(line[start:end])))
+			}
 		}
 	})
 }
@@ -725,7 +735,7 @@ func (st *lineState) applies(r *rule, tied bool) (rules.Cue, reason) {
 	if st.isExcluded(r) {
 		why := reason{kind: skipExcluded, words: r.Exclude}
 		if st.trace != nil {
-			why.word = r.exclude.excludedBy(st.line, nil)
+			why.word = r.exclude.excludedBy(st.line, nil, &st.contextFound)
 			if why.word == "" && r.ExcludeRegex != nil {
 				why.kind, why.word = skipExcludedRegex, r.ExcludeRegex.String()
 			}
@@ -970,5 +980,22 @@ func normalizeCode(t rules.CodeType, raw string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
+	if isCanonicalInt(raw) {
+		return raw, true
+	}
 	return strconv.FormatInt(n, 10), true
+}
+
+// isCanonicalInt reports whether s, a valid integer, is spelled as
+// strconv.FormatInt spells it: no sign but a '-' before a number that is
+// not 0, no leading zeros.
+func isCanonicalInt(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || digits[0] < '0' || digits[0] > '9' {
+		return false
+	}
+	if digits[0] == '0' {
+		return len(s) == 1
+	}
+	return true
 }

@@ -44,7 +44,7 @@ func (st *lineState) scanLine() {
 func (st *lineState) scanText(text []byte, base, depth int, sc *scope, anc *msgTie) {
 	found := clearBools(&st.textFound, st.m.textLits.Len())
 	st.m.textLits.FindAll(text, found)
-	for _, r := range st.m.text {
+	for _, r := range st.m.textIndex.may(found, st.trace != nil, &st.ruleBits, &st.textRules) {
 		// The literal check is the cheapest: before the line-wide ones.
 		if !r.hasLiteral(found) {
 			if st.trace != nil && r.Kind != rules.KindNames {
@@ -157,14 +157,15 @@ func wordBefore(text []byte, start int, words []string) string {
 	if len(words) == 0 {
 		return ""
 	}
+	var buf [maxQualifier]byte
 	i := start
 	for hop := 0; hop < 2; hop++ {
-		w, at := prevWord(text, i)
+		w, at := prevWord(text, i, &buf)
 		if w == "" {
 			return ""
 		}
-		if slices.Contains(words, w) {
-			return w
+		if k := slices.Index(words, w); k >= 0 {
+			return words[k] // not w, which is buf's
 		}
 		if !rules.IsConnector(w) {
 			return ""
@@ -176,21 +177,31 @@ func wordBefore(text []byte, start int, words []string) string {
 
 // prevWord returns the word of ASCII letters and digits that ends before
 // text[i] (after at most four separators: white space and ":[(\"'-_.=/"),
-// lower-cased, and where it starts; "" if none. Words longer than 32
-// letters are not words anyone qualifies a code with.
-func prevWord(text []byte, i int) (string, int) {
+// lower-cased in buf's memory, and where it starts; "" if none. Words
+// longer than maxQualifier letters are not words anyone qualifies a code
+// with.
+func prevWord(text []byte, i int, buf *[maxQualifier]byte) (string, int) {
 	for k := 0; k < 4 && i > 0 && strings.IndexByte(" \t:[(\"'-_.=/", text[i-1]) >= 0; k++ {
 		i--
 	}
 	end := i
-	for i > 0 && end-i <= 32 && isAlnum(text[i-1]) && !escapeEndsAt(text, i) {
+	for i > 0 && end-i <= maxQualifier && isAlnum(text[i-1]) && !escapeEndsAt(text, i) {
 		i--
 	}
-	if i == end || end-i > 32 {
+	if i == end || end-i > maxQualifier {
 		return "", i
 	}
-	return strings.ToLower(string(text[i:end])), i
+	n := copy(buf[:], text[i:end])
+	for k, c := range buf[:n] {
+		if 'A' <= c && c <= 'Z' {
+			buf[k] = c + 'a' - 'A'
+		}
+	}
+	return unsafe.String(&buf[0], n), i
 }
+
+// maxQualifier is the length of the longest word prevWord returns.
+const maxQualifier = 32
 
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
@@ -503,7 +514,7 @@ func (st *lineState) applyJSONRules(d *jdoc, obj int32, doc int, found []bool, t
 		}
 		return ties[sys] == 2
 	}
-	for _, r := range st.m.json {
+	for _, r := range st.m.jsonIndex.may(found, st.trace != nil, &st.ruleBits, &st.jsonRules) {
 		if !r.hasLiteral(found) {
 			// The document does not hold the code's key: no lookups.
 			if st.trace != nil {

@@ -45,10 +45,7 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	pools := &pools{
-		in:  sync.Pool{New: func() any { return new([]byte) }},
-		out: sync.Pool{New: func() any { return new(bytes.Buffer) }},
-	}
+	pools := newPools(2*workers + 4)
 	jobs := make(chan *job, workers)
 	ordered := make(chan *job, workers+2) // bounds the chunks in flight, and memory
 	var writeFailed atomic.Bool
@@ -92,7 +89,7 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 					carry = container.OpenTail(j.carry, b, j.format, p.opts.MaxLine)
 				}
 			}
-			nb := pools.in.Get().(*[]byte)
+			nb := pools.getIn()
 			if cap(*nb) < len(b) {
 				// A power of two, so that buffers of chunks of
 				// about the same size are reused, not regrown.
@@ -124,8 +121,11 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 // work matches and renders one job's lines into its own buffer.
 func (p *Processor) work(j *job, sink ParallelSink, pools *pools) {
 	defer close(j.done)
-	j.out = pools.out.Get().(*bytes.Buffer)
+	j.out = pools.getOut()
 	j.out.Reset()
+	// Room for the lines and some annotations, so that the buffer is
+	// not regrown (and copied) while it is written.
+	j.out.Grow(len(j.in) + len(j.in)/4)
 	st := &run{p: p, sink: sink.Renderer(j.out), joint: &Joint{decided: true}}
 	st.onAnnotated = func(a []matcher.Annotation) { j.anns = append(j.anns, a) }
 	if j.format != container.None {
@@ -181,18 +181,49 @@ func (p *Processor) writeJob(j *job, w *run) error {
 	return nil
 }
 
-// pools recycle the jobs' buffers.
+// pools recycle the jobs' buffers. They are free lists the size of the
+// jobs in flight, not sync.Pools, which the garbage collector empties:
+// every buffer dropped is one more allocated, grown and cleared.
 type pools struct {
-	in, out sync.Pool
+	in  chan *[]byte
+	out chan *bytes.Buffer
+}
+
+func newPools(n int) *pools {
+	return &pools{in: make(chan *[]byte, n), out: make(chan *bytes.Buffer, n)}
+}
+
+func (ps *pools) getIn() *[]byte {
+	select {
+	case b := <-ps.in:
+		return b
+	default:
+		return new([]byte)
+	}
+}
+
+func (ps *pools) getOut() *bytes.Buffer {
+	select {
+	case b := <-ps.out:
+		return b
+	default:
+		return new(bytes.Buffer)
+	}
 }
 
 func (ps *pools) put(j *job) {
 	if j.bufPtr != nil && cap(j.in) <= 2*chunkSize {
 		*j.bufPtr = j.in[:0]
-		ps.in.Put(j.bufPtr)
+		select {
+		case ps.in <- j.bufPtr:
+		default:
+		}
 	}
 	if j.out != nil && j.out.Cap() <= 4*chunkSize {
-		ps.out.Put(j.out)
+		select {
+		case ps.out <- j.out:
+		default:
+		}
 	}
 	j.in, j.out, j.bufPtr, j.carry = nil, nil, nil, nil
 }
