@@ -100,6 +100,9 @@ type rule struct {
 	leadLits *prefilter.Set
 	lead     int
 	anchored *regexp.Regexp
+	// wordStart says every match of the regex starts at a word boundary
+	// (\b first): a start where there is none is not tried.
+	wordStart bool
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
@@ -232,7 +235,7 @@ func (b *builder) rule(r *rules.Rule) *rule {
 	cr.exclude = b.exclude(r)
 	switch r.Kind {
 	case rules.KindRegex:
-		cr.lead, cr.anchored = regexStarts(r)
+		cr.lead, cr.anchored, cr.wordStart = regexStarts(r)
 		if cr.lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)

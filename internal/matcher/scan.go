@@ -267,6 +267,9 @@ func (r *rule) findAll(text []byte, w *workCount) [][]int {
 		matched := false
 		for st := max(pos, p-r.lead, tried+1); st <= p; st++ {
 			tried = st
+			if r.wordStart && !wordBoundaryAt(text, st) {
+				continue // the regex's \b fails here: no call
+			}
 			if loc := r.matchAt(text, st, w); loc != nil {
 				out = append(out, loc)
 				pos = max(loc[1], loc[0]+1)
