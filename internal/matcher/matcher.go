@@ -103,6 +103,12 @@ type rule struct {
 	// wordStart says every match of the regex starts at a word boundary
 	// (\b first): a start where there is none is not tried.
 	wordStart bool
+	// first, for a regex rule without lead literals, holds the bytes its
+	// matches can start with: the anchored regex is tried only there
+	// (nil: at every byte, by the plain regex).
+	first *byteSet
+	// firstList lists first's bytes when they are few (nil otherwise).
+	firstList []byte
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
@@ -241,6 +247,11 @@ func (b *builder) rule(r *rules.Rule) *rule {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
+			}
+		} else {
+			cr.first, cr.anchored, cr.wordStart = regexFirst(r)
+			if cr.first != nil {
+				cr.firstList = cr.first.list(3)
 			}
 		}
 	case rules.KindCSV:
