@@ -293,7 +293,7 @@ func (r Record) AppendMessage(dst []byte) ([]byte, bool) {
 // line: it looks for what a partial record cannot lack and parses only the
 // lines found. For CRI that is the tag "P" after "stdout " or "stderr "
 // (found by its rarer byte, 'P'); for Docker, the `{"log":"` that starts
-// the line, and then only the log string up to its end.
+// the line, and then the log string up to its end.
 func NextPartial(block []byte, f Format) (start, end int) {
 	switch f {
 	case CRI:
@@ -307,26 +307,26 @@ func NextPartial(block []byte, f Format) (start, end int) {
 // nextDockerPartial is NextPartial for Docker records: a line that starts
 // with `{"log":"` and whose log string does not end in a newline.
 func nextDockerPartial(block []byte) (start, end int) {
-	for s := 0; s < len(block); {
-		if !bytes.HasPrefix(block[s:], dockerLog) {
-			// The next line that starts a record.
-			i := bytes.Index(block[s:], dockerLineStart)
-			if i < 0 {
-				return -1, -1
-			}
-			s += i + 1
+	for from := 0; from < len(block); {
+		// The next record start: `{"log":"` at the start of a line
+		// (searched by its '{', rarer than the line breaks).
+		i := bytes.Index(block[from:], dockerLog)
+		if i < 0 {
+			return -1, -1
+		}
+		s := from + i
+		if s > 0 && block[s-1] != '\n' {
+			from = s + 1
+			continue
 		}
 		_, e := lineAround(block, s)
 		if r, ok := ParseAs(trimEnd(block[s:e]), Docker); ok && r.Partial {
 			return s, e
 		}
-		s = e
+		from = e
 	}
 	return -1, -1
 }
-
-// dockerLineStart is a line break followed by a Docker record's start.
-var dockerLineStart = []byte("\n{\"log\":\"")
 
 // nextCRIPartial is NextPartial for CRI records: a partial one holds
 // "stdout P" or "stderr P" after its time stamp.

@@ -100,6 +100,15 @@ type rule struct {
 	leadLits *prefilter.Set
 	lead     int
 	anchored *regexp.Regexp
+	// wordStart says every match of the regex starts at a word boundary
+	// (\b first): a start where there is none is not tried.
+	wordStart bool
+	// first, for a regex rule without lead literals, holds the bytes its
+	// matches can start with: the anchored regex is tried only there
+	// (nil: at every byte, by the plain regex).
+	first *byteSet
+	// firstList lists first's bytes when they are few (nil otherwise).
+	firstList []byte
 	// foldedCode and foldedMsg are JSON.Code and JSON.Message folded, for
 	// keys_fold rules.
 	foldedCode, foldedMsg []string
@@ -232,12 +241,17 @@ func (b *builder) rule(r *rules.Rule) *rule {
 	cr.exclude = b.exclude(r)
 	switch r.Kind {
 	case rules.KindRegex:
-		cr.lead, cr.anchored = regexStarts(r)
+		cr.lead, cr.anchored, cr.wordStart = regexStarts(r)
 		if cr.lead >= 0 {
 			if len(r.ExactLiterals) > 0 {
 				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
 			} else {
 				cr.leadLits = prefilter.New(r.Literals)
+			}
+		} else {
+			cr.first, cr.anchored, cr.wordStart = regexFirst(r)
+			if cr.first != nil {
+				cr.firstList = cr.first.list(3)
 			}
 		}
 	case rules.KindCSV:

@@ -253,6 +253,9 @@ func (st *lineState) addStated(r *rule, cue rules.Cue, text []byte, loc []int, m
 // the cost).
 func (r *rule) findAll(text []byte, w *workCount) [][]int {
 	if r.leadLits == nil {
+		if r.first != nil {
+			return r.findAllFirst(text, w)
+		}
 		w.regexAll(r.Regexp, text)
 		return r.Regexp.FindAllSubmatchIndex(text, -1)
 	}
@@ -267,6 +270,9 @@ func (r *rule) findAll(text []byte, w *workCount) [][]int {
 		matched := false
 		for st := max(pos, p-r.lead, tried+1); st <= p; st++ {
 			tried = st
+			if r.wordStart && !wordBoundaryAt(text, st) {
+				continue // the regex's \b fails here: no call
+			}
 			if loc := r.matchAt(text, st, w); loc != nil {
 				out = append(out, loc)
 				pos = max(loc[1], loc[0]+1)
@@ -280,6 +286,63 @@ func (r *rule) findAll(text []byte, w *workCount) [][]int {
 	}
 	return out
 }
+
+// findAllFirst is findAll for a rule whose matches start with one of the
+// bytes r.first: the regex is tried, anchored, at those bytes only, in
+// order, each match's end the start of the search for the next, which is
+// what FindAllSubmatchIndex returns (the regex matches no empty text).
+// Each anchored try costs about the rest of the text (package regexp
+// readies its state for all of it, and fault:.*code= reads it), so where
+// more than maxFirstTries bytes could start a match the plain regex's one
+// pass is cheaper, and keeps the cost linear in the text.
+func (r *rule) findAllFirst(text []byte, w *workCount) [][]int {
+	starts := 0
+	for st := r.nextStart(text, 0); st >= 0; st = r.nextStart(text, st+1) {
+		if starts++; starts > maxFirstTries {
+			w.regexAll(r.Regexp, text)
+			return r.Regexp.FindAllSubmatchIndex(text, -1)
+		}
+	}
+	var out [][]int
+	for st := r.nextStart(text, 0); st >= 0; st = r.nextStart(text, st+1) {
+		if loc := r.matchAt(text, st, w); loc != nil {
+			out = append(out, loc)
+			st = loc[1] - 1 // loc[1] > st: no match is empty
+		}
+	}
+	return out
+}
+
+// nextStart returns the first place at or after from where a match of the
+// rule's regex may start (by r.first and r.wordStart), or -1.
+func (r *rule) nextStart(text []byte, from int) int {
+	for from < len(text) {
+		st := -1
+		if r.firstList != nil {
+			// A few bytes: the nearest of them, by IndexByte.
+			for _, c := range r.firstList {
+				if i := bytes.IndexByte(text[from:], c); i >= 0 && (st < 0 || from+i < st) {
+					st = from + i
+				}
+			}
+		} else {
+			for i := from; i < len(text); i++ {
+				if r.first[text[i]] {
+					st = i
+					break
+				}
+			}
+		}
+		if st < 0 || !r.wordStart || wordBoundaryAt(text, st) {
+			return st
+		}
+		from = st + 1
+	}
+	return -1
+}
+
+// maxFirstTries bounds the anchored tries of findAllFirst on one text.
+const maxFirstTries = 4
 
 // matchAt returns the match of the rule's regex that starts at st, with
 // submatch offsets in text, or nil.

@@ -77,7 +77,8 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 	// its worker can join them.
 	var jt Joint
 	var carry []byte
-	sp := &splitter{r: r, maxLine: p.opts.MaxLine, size: chunkSize, stop: writeFailed.Load,
+	var sp *splitter
+	sp = &splitter{r: r, maxLine: p.opts.MaxLine, size: chunkSize, stop: writeFailed.Load, alloc: pools.get,
 		emit: func(u unit, b []byte) error {
 			if !jt.decided && (u == unitLines || u == unitLast) {
 				jt.decide(b, p.opts.MaxLine)
@@ -89,14 +90,16 @@ func (p *Processor) RunParallel(r io.Reader, sink ParallelSink, workers int) (St
 					carry = container.OpenTail(j.carry, b, j.format, p.opts.MaxLine)
 				}
 			}
-			nb := pools.getIn()
-			if cap(*nb) < len(b) {
-				// A power of two, so that buffers of chunks of
-				// about the same size are reused, not regrown.
-				*nb = make([]byte, 0, 1<<bits.Len(uint(len(b)-1)))
+			if u == unitLines || u == unitLast {
+				// The splitter gives the job the buffer the lines
+				// were read into (sp.alloc): no copy.
+				whole := sp.cur
+				j.in, j.bufPtr = b, &whole
+			} else {
+				nb := pools.get(len(b))
+				j.in = append(nb[:0], b...)
+				j.bufPtr = &nb
 			}
-			j.in = append((*nb)[:0], b...)
-			j.bufPtr = nb
 			ordered <- j
 			if u == unitLines || u == unitLast {
 				jobs <- j
@@ -193,13 +196,18 @@ func newPools(n int) *pools {
 	return &pools{in: make(chan *[]byte, n), out: make(chan *bytes.Buffer, n)}
 }
 
-func (ps *pools) getIn() *[]byte {
+// get returns a buffer of at least n bytes (all of its capacity).
+func (ps *pools) get(n int) []byte {
 	select {
 	case b := <-ps.in:
-		return b
+		if cap(*b) >= n {
+			return (*b)[:cap(*b)]
+		}
 	default:
-		return new([]byte)
 	}
+	// A power of two, so that buffers of chunks of about the same size
+	// are reused, not regrown.
+	return make([]byte, 1<<bits.Len(uint(max(n, 1)-1)))
 }
 
 func (ps *pools) getOut() *bytes.Buffer {
@@ -212,8 +220,7 @@ func (ps *pools) getOut() *bytes.Buffer {
 }
 
 func (ps *pools) put(j *job) {
-	if j.bufPtr != nil && cap(j.in) <= 2*chunkSize {
-		*j.bufPtr = j.in[:0]
+	if j.bufPtr != nil && cap(*j.bufPtr) <= 2*chunkSize {
 		select {
 		case ps.in <- j.bufPtr:
 		default:

@@ -56,6 +56,13 @@ type splitter struct {
 	idle func() error
 	// stop, when set, is asked before every read whether to stop reading.
 	stop func() bool
+	// alloc, when set, makes the splitter give away the buffer of each
+	// unitLines and unitLast unit instead of emit copying the bytes: emit
+	// may keep b and cur, the whole buffer b lies in. The splitter moves
+	// what follows the unit to a new buffer from alloc (of n bytes at
+	// least) before it reads on, and never writes to cur again.
+	alloc func(n int) []byte
+	cur   []byte
 	// bytes counts the bytes read.
 	bytes int64
 }
@@ -126,10 +133,17 @@ func (s *splitter) run() error {
 			}
 			over := rerr == nil && pendingLen(buf[done:n]) > s.maxLine
 			if done > used && (!s.fill || n >= target || n == len(buf) && len(buf) >= s.size || over || rerr != nil) {
+				s.cur = buf
 				if err := s.emit(unitLines, buf[used:done]); err != nil {
 					return err
 				}
 				used = done
+				if s.alloc != nil {
+					// buf was given away: go on in a new one.
+					nb := s.alloc(len(buf))
+					n = copy(nb, buf[done:n])
+					buf, used, done = nb, 0, 0
+				}
 			}
 			switch {
 			case over:
@@ -142,6 +156,7 @@ func (s *splitter) run() error {
 				}
 				used = end
 			case rerr != nil && n > done:
+				s.cur = buf // given away too: nothing is read into it after
 				if err := s.emit(unitLast, buf[done:n]); err != nil {
 					return err
 				}
