@@ -55,16 +55,28 @@ func watchSignalsClock(sigs <-chan os.Signal, stop func(), abort func(os.Signal)
 	if sigs == nil {
 		return st
 	}
+	var first os.Signal
+	var at time.Time
+	takeFirst := func(s os.Signal) {
+		first, at = s, now()
+		st.sig.Store(int32(signalNumber(first)))
+		stop()
+	}
+	// A signal already queued is taken before the run starts, so that
+	// it stops the run however quickly the run would end.
+	select {
+	case s := <-sigs:
+		takeFirst(s)
+	default:
+	}
 	go func() {
-		var first os.Signal
-		var at time.Time
-		select {
-		case first = <-sigs:
-			at = now()
-			st.sig.Store(int32(signalNumber(first)))
-			stop()
-		case <-st.done:
-			return
+		if first == nil {
+			select {
+			case s := <-sigs:
+				takeFirst(s)
+			case <-st.done:
+				return
+			}
 		}
 		for {
 			select {
