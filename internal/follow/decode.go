@@ -3,6 +3,7 @@ package follow
 import (
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/errtag/errtag/internal/compress"
@@ -39,6 +40,7 @@ func (fl *Follower) readCompressedRest(f *file, p Position) (found, ok bool) {
 			continue
 		}
 		g.path = s.path
+		f.scheme = schemeOf(f.base, filepath.Base(s.path)) // see Position
 		ok := fl.deliverDecoded(f, g, r)
 		r.Close()
 		g.id.BTime = birthTime(c)

@@ -38,11 +38,20 @@ type file struct {
 	// lines only) until they have been idle for Config.RotateWait, oldest
 	// first: their writer may not have reopened the name yet.
 	retired []*gen
-	// done lists generations read to their end (and compressed copies):
-	// they are not read again. since is a lower bound on the modification
-	// time of a generation that was not read yet.
+	// done lists generations read to their end (and compressed copies),
+	// oldest first: they are not read again. since is a lower bound on
+	// the modification time of a generation that was not read yet.
+	// reads caches the Position.Read made of done (nil: to be made).
 	done  []doneGen
 	since time.Time
+	reads []ReadGen
+	// late is the generation read from a previous run's offset at a
+	// restart (see lateLines): its Positions are the saved one's.
+	late *gen
+	// scheme, when not "", is the only way of naming rotated copies
+	// taken for generations (see schemeOf): learnt at a restart from
+	// the name the file it stopped in was found under.
+	scheme string
 
 	started  bool
 	appeared bool // found after start: read from its beginning
@@ -92,6 +101,17 @@ type file struct {
 type doneGen struct {
 	id    FileID
 	mtime time.Time
+	// What Position.Read says of it (see ReadGen); known is false for
+	// an entry of a version 3 Done list, which recorded no offset.
+	known   bool
+	off     int64
+	headLen int
+	head    string
+	unread  bool
+	// late: taken from a saved Position and found in the directory at
+	// path: what it holds past off is read at the restart (lateLines).
+	late bool
+	path string
 }
 
 type devIno struct{ dev, ino uint64 }
@@ -163,16 +183,83 @@ func (f *file) isDoneFI(fi os.FileInfo) bool {
 	return false
 }
 
-// doneAt lists the generations read to their end that were last modified
-// at mtime or later (see Position.Done).
-func (f *file) doneAt(mtime int64) []FileID {
-	var out []FileID
-	for i := len(f.done) - 1; i >= 0 && len(out) < maxDone; i-- {
-		if f.done[i].mtime.UnixNano() >= mtime {
-			out = append(out, f.done[i].id)
+// readList is Position.Read: the most recent maxRead generations in done.
+// The slice is shared by the Positions delivered until done changes, so it
+// is never modified.
+func (f *file) readList() []ReadGen {
+	if f.reads != nil || len(f.done) == 0 {
+		return f.reads
+	}
+	from := max(0, len(f.done)-maxRead)
+	out := make([]ReadGen, 0, len(f.done)-from)
+	for _, d := range f.done[from:] {
+		r := ReadGen{FileID: d.id, Offset: d.off, Head: d.head, Unread: d.unread}
+		if !d.known {
+			r = ReadGen{FileID: d.id, Unread: true}
+		}
+		out = append(out, r)
+	}
+	f.reads = out
+	return out
+}
+
+// addDone records d, replacing an entry of the same file.
+func (f *file) addDone(d doneGen) {
+	if d.id.Ino != 0 {
+		f.done = slices.DeleteFunc(f.done, func(e doneGen) bool { return sameID(e.id, d.id) })
+	}
+	if len(f.done) >= maxFileDone {
+		f.done = append(f.done[:0], f.done[len(f.done)-maxFileDone+1:]...)
+	}
+	f.done = append(f.done, d)
+	f.reads = nil
+}
+
+// doneOf is what g's entry in done says once g was read (or passed over)
+// as far as it stands: a generation read from (checked) up to its
+// delivered offset; one passed over up to its size, Unread; one read
+// through a decoder (g.f nil: a compressed copy) Unread with no offset.
+func doneOf(g *gen) doneGen {
+	d := doneGen{id: g.id, mtime: g.mtime, known: true, unread: true}
+	var head []byte
+	switch {
+	case g.f == nil:
+		return d
+	case g.checked && g.skip == "":
+		d.unread, d.off = false, g.pos.Offset
+		if n := min(d.off, headMax); int64(len(g.head)) >= n {
+			head = g.head[:n]
+		}
+	default:
+		d.off = g.size
+	}
+	d.headLen = int(min(d.off, headMax))
+	if head == nil {
+		head = make([]byte, d.headLen)
+		if !readFull(g.f, head, 0) {
+			return doneGen{id: g.id, mtime: g.mtime, known: true, unread: true}
 		}
 	}
-	return out
+	d.head = headKeyOf(head)
+	return d
+}
+
+// noteRead moves g's entry in done (a generation read on after it was
+// rotated away, or read from a previous run's offset) to where g was
+// delivered up to.
+func (f *file) noteRead(g *gen) {
+	for i := len(f.done) - 1; i >= 0; i-- {
+		d := &f.done[i]
+		if !sameID(d.id, g.id) || !d.known || d.unread {
+			continue
+		}
+		d.off = g.pos.Offset
+		if n := int(min(d.off, headMax)); n != d.headLen && len(g.head) >= n {
+			d.headLen, d.head = n, headKeyOf(g.head[:n])
+		}
+		f.reads = nil
+		return
+	}
 }
 
 func idOf(fi os.FileInfo) (devIno, bool) {
@@ -239,10 +326,7 @@ func (fl *Follower) finished(f *file, g *gen) {
 }
 
 func (fl *Follower) markDone(f *file, g *gen) {
-	if len(f.done) == maxFileDone {
-		f.done = append(f.done[:0], f.done[1:]...)
-	}
-	f.done = append(f.done, doneGen{g.id, g.mtime})
+	f.addDone(doneOf(g))
 	if g.mtime.After(f.since) {
 		f.since = g.mtime
 	}
@@ -270,19 +354,31 @@ func notExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 func (fl *Follower) posOf(f *file, g *gen, inLine bool) Position {
 	p := g.position()
 	p.InLine = inLine
-	p.Done = f.doneAt(p.MTime)
+	p.Read, p.Done = f.readList(), nil
 	return p
 }
 
 func (fl *Follower) deliver(f *file, g *gen, ps []piece) {
 	for _, p := range ps {
 		g.advance(p.data)
+		retired := slices.Contains(f.retired, g)
+		if retired || g == f.late {
+			f.noteRead(g)
+		}
 		pos := fl.posOf(f, g, p.part == Piece)
-		if f.cur != nil && f.cur != g && slices.Contains(f.retired, g) {
+		switch {
+		case f.cur != nil && f.cur != g && retired:
 			// A generation read on after a rotation: the
 			// Position to save is the current one's (a restart
-			// goes on with it; see finishRetired).
+			// goes on with it; see finishRetired), its Read
+			// says how far this one was read.
 			pos = fl.posOf(f, f.cur, f.cur.long)
+		case g == f.late && f.resume != nil:
+			// Late lines of a generation read by a previous
+			// run: the Position to save is still the saved one,
+			// with how far this one was read.
+			pos = *f.resume
+			pos.Read, pos.Done = f.readList(), nil
 		}
 		fl.send(Chunk{Source: f.name, Data: p.data, Part: p.part, Pos: pos})
 	}
@@ -508,6 +604,9 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		}
 		if fl.outputOf(s.fi) != "" {
 			continue // the caller's output, named like a copy (-o app.1.log)
+		}
+		if f.scheme != "" && schemeOf(f.base, filepath.Base(s.path)) != f.scheme {
+			continue // named otherwise: another program's file (app-2.log)
 		}
 		cands = append(cands, &gen{path: s.path, fi: s.fi, id: s.id, size: s.fi.Size(), mtime: s.fi.ModTime(), nlink: 1,
 			foundAt: found, absentAt: in[s.id], waiting: true})
@@ -1274,18 +1373,28 @@ func (fl *Follower) history(f *file, s sibling) {
 	if k, ok := idOf(s.fi); ok {
 		id.Dev, id.Ino = k.dev, k.ino
 	}
-	c.Close()
-	f.done = append(f.done, doneGen{id, s.fi.ModTime()})
-	if len(f.done) > maxFileDone {
-		f.done = f.done[1:]
+	d := doneGen{id: id, mtime: s.fi.ModTime(), known: true, unread: true, off: s.fi.Size()}
+	d.headLen = int(min(d.off, headMax))
+	head := make([]byte, d.headLen)
+	if readFull(c, head, 0) {
+		d.head = headKeyOf(head)
+	} else {
+		d.off, d.headLen = 0, 0
 	}
+	c.Close()
+	f.addDone(d)
 }
 
 // resumeAt starts f from p, a Position saved by a previous run.
 func (fl *Follower) resumeAt(f *file, p Position) bool {
 	f.since = time.Unix(0, p.MTime)
 	for _, id := range p.Done {
-		f.done = append(f.done, doneGen{id, f.since})
+		f.addDone(doneGen{id: id, mtime: f.since})
+	}
+	f.resolve()
+	fl.loadRead(f, p)
+	if !fl.lateLines(f, p) {
+		return true // stopped: the Positions delivered lead back here
 	}
 	g, err := openGen(f.path)
 	if err != nil && !notExist(err) {
@@ -1369,6 +1478,7 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	if old := fl.findByID(f, p); old != nil {
 		old.long, old.checked = p.InLine, true
 		f.cur = old
+		f.scheme = schemeOf(f.base, filepath.Base(old.path))
 		if g != nil && isLink(f.path) {
 			fl.targetsBetween(f, old, g)
 		}
@@ -1399,6 +1509,120 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 		return false
 	}
 	return fl.rotate(f)
+}
+
+// loadRead puts the generations p.Read lists into f.done, those that
+// are still in f's directory (under any name) with the same identity and
+// first bytes: the others are gone, and a file that has the identity of
+// one of them later is another file (a reused inode), not to be taken for
+// it. The device may differ (a remount) where first bytes were recorded.
+func (fl *Follower) loadRead(f *file, p Position) {
+	if len(p.Read) == 0 || f.dir == "" {
+		return
+	}
+	byIno := make(map[uint64][]int, len(p.Read))
+	for i, r := range p.Read {
+		if r.Ino != 0 {
+			byIno[r.Ino] = append(byIno[r.Ino], i)
+		}
+	}
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return
+	}
+	found := make([]*doneGen, len(p.Read))
+	for _, e := range entries {
+		path := filepath.Join(f.dir, e.Name())
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		k, ok := idOf(fi)
+		if !ok || len(byIno[k.ino]) == 0 {
+			continue
+		}
+		c, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		id := FileID{Dev: k.dev, Ino: k.ino, BTime: birthTime(c)}
+		for _, i := range byIno[k.ino] {
+			r := p.Read[i]
+			if found[i] != nil || (r.Dev != id.Dev && r.Head == "") || (r.BTime != 0 && id.BTime != 0 && r.BTime != id.BTime) {
+				continue
+			}
+			n := int(min(r.Offset, headMax))
+			head := make([]byte, n)
+			if !readFull(c, head, 0) || headKeyOf(head) != r.Head {
+				continue
+			}
+			found[i] = &doneGen{id: id, mtime: fi.ModTime(), known: true, off: r.Offset, headLen: n, head: r.Head,
+				unread: r.Unread, late: !r.Unread, path: path}
+		}
+		c.Close()
+	}
+	for _, d := range found {
+		if d != nil {
+			f.addDone(*d)
+		}
+	}
+}
+
+// lateLines reads, at a restart, what the generations a previous run read
+// (loadRead) hold past the offset it read them to: a writer's late lines,
+// written after their read-on or while errtag was stopped. They are read
+// in the order the generations were read, each to its end, before the
+// file the saved Position p was taken of; their Positions are p (with
+// Read saying how far each was read). It reports false if the follower
+// was stopped first.
+func (fl *Follower) lateLines(f *file, p Position) bool {
+	since := f.since
+	defer func() { f.since = since }() // not a bound on what is unread
+	var late []doneGen
+	for _, d := range f.done {
+		if d.late {
+			late = append(late, d)
+		}
+	}
+	for _, d := range late {
+		f.done[slices.IndexFunc(f.done, func(e doneGen) bool { return sameID(e.id, d.id) })].late = false
+		if d.id.Ino == p.Ino && d.id.Dev == p.Dev {
+			continue // the saved Position's own file
+		}
+		fi, err := os.Stat(d.path)
+		if err != nil || fi.Size() <= d.off {
+			continue
+		}
+		if o, _ := fl.openOwner(fi); o != nil {
+			continue
+		}
+		if at, err := os.Stat(f.path); err == nil && os.SameFile(at, fi) {
+			continue // back at the name: not a rotated generation
+		}
+		g, err := openGen(d.path)
+		if err != nil {
+			continue
+		}
+		if !sameID(g.id, d.id) {
+			g.close()
+			continue
+		}
+		head := make([]byte, d.headLen)
+		if !readFull(g.f, head, 0) || headKeyOf(head) != d.head || compressionOf(g.f) != "" || !g.seek(d.off) {
+			g.close()
+			continue
+		}
+		g.checked = true
+		fl.own(g, f)
+		f.late = g
+		ok := fl.drain(f, g)
+		f.late = nil
+		if !ok {
+			return false
+		}
+		fl.finished(f, g)
+	}
+	return true
 }
 
 func without(gs []*gen, g *gen) []*gen {

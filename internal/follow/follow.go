@@ -203,6 +203,14 @@
 // targetsBetween). Where the names do not tell (another naming, or the old
 // target gone), nothing is guessed: an Err chunk says so.
 //
+// A Position lists the generations of its name read before its file
+// (Read: identity, offset read to, a fingerprint of the first bytes; the
+// most recent maxRead). A restart never reads one of them again from its
+// start: one still in the directory that grew past its offset (a writer's
+// late lines) is read from there, once, before the rest; the others are
+// passed over. Beyond maxRead, an older generation modified while stopped
+// is taken for one rotated while stopped and read whole.
+//
 // # Compressed files
 //
 // Follow mode does not follow compressed files: a compressed file grows by
@@ -223,7 +231,9 @@
 // # Limits
 //
 //   - Data written to a rotated file more than RotateWait after its last
-//     growth (or after the follower stopped) is not read.
+//     growth (or after the follower stopped) is not read by this
+//     follower; a restart from a saved Position reads it (see Position.Read),
+//     for the maxRead generations read most recently.
 //   - Behind a slow receiver, at most maxQueue generations per name are
 //     pinned, oldest first; the others are pinned from the directory once
 //     those were read, and those deleted before that are lost (an Err

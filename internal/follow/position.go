@@ -31,8 +31,19 @@ import (
 //   - another file (rotated while stopped): the old file is looked for in
 //     the directory under any name and, if found, is finished from Offset;
 //     generations rotated after it (modified at MTime or later, not in
-//     Done) are read whole, oldest first; then the file at the name is read
-//     from 0.
+//     Read) are read whole, oldest first; then the file at the name is read
+//     from 0. When the old file is found under a rotated name, only names
+//     of its scheme count as generations (found as app.log.3: app.log.N
+//     and app.log-DATE, not app-2.log; found as app.3.log: app.N.log, not
+//     app-2.log; see schemeOf).
+//
+// Before any of that, the generations in Read that are still in the
+// directory with the same identity and first bytes, and that have grown
+// past their Offset (a writer's late lines, after the read-on or while
+// stopped), are read from their Offset, in the order they were read; the
+// others in Read are not read again. Entries of Read whose file is gone,
+// or holds other first bytes (a reused inode), are dropped: the file is
+// another one.
 //
 // The zero Position means "no file yet": the file found at the name is read
 // from its start.
@@ -55,9 +66,32 @@ type Position struct {
 	// InLine says Offset is inside a line longer than MaxLine, whose
 	// first pieces were delivered.
 	InLine bool `json:"in_line,omitempty"`
-	// Done lists generations already read whose modification time is
-	// MTime too (file times are coarse): not to be read again.
+	// Read lists the generations of this name read (wholly or in part)
+	// or passed over (Unread) before this one, oldest first: the most
+	// recent maxRead. They are never read again from their start.
+	Read []ReadGen `json:"read,omitempty"`
+	// Done, in version 3 state files, listed generations read to their
+	// end whose modification time is MTime too: not to be read again.
+	// It is read, not written (Read says more).
 	Done []FileID `json:"done,omitempty"`
+}
+
+// ReadGen is a generation that was read, or passed over, before the one
+// a Position is taken of.
+type ReadGen struct {
+	FileID
+	// Offset is how many of its bytes were delivered; for an Unread
+	// one, its size when it was passed over.
+	Offset int64 `json:"offset"`
+	// Head is the first 16 hex digits of the SHA-256 of its first
+	// min(Offset, 1024) bytes ("" when Offset is 0): a file with the
+	// same identity and other first bytes is another file (a reused
+	// inode).
+	Head string `json:"head,omitempty"`
+	// Unread: passed over, not read (a rotated copy there when
+	// following began, a compressed one, a copy holding nothing new):
+	// what it gains later is not read either.
+	Unread bool `json:"unread,omitempty"`
 }
 
 // FileID names a file: device, inode, and birth time where known.
@@ -75,7 +109,9 @@ func (p Position) IsZero() bool {
 const (
 	headMax = 1024 // first bytes kept to recognise a file and its truncation
 	markMax = 64   // last delivered bytes kept to check a copytruncate copy
-	maxDone = 16   // Position.Done entries kept
+	maxDone = 16   // Position.Done entries kept (version 3)
+	maxRead = 64   // Position.Read entries kept
+	headKey = 16   // hex digits of ReadGen.Head
 )
 
 // validate reports what is wrong with a Position read from a state file.
@@ -93,17 +129,40 @@ func (p Position) validate() error {
 		return fmt.Errorf("head_sha256 %q is not a hex SHA-256", p.HeadSHA256)
 	case len(p.Done) > 4*maxDone:
 		return fmt.Errorf("%d done entries (at most %d)", len(p.Done), 4*maxDone)
+	case len(p.Read) > 4*maxRead:
+		return fmt.Errorf("%d read entries (at most %d)", len(p.Read), 4*maxRead)
+	}
+	for _, r := range p.Read {
+		switch {
+		case r.Offset < 0:
+			return fmt.Errorf("read entry of inode %d: offset %d is negative", r.Ino, r.Offset)
+		case (r.Offset == 0) != (r.Head == ""):
+			return fmt.Errorf("read entry of inode %d: head %q does not fit offset %d", r.Ino, r.Head, r.Offset)
+		case r.Head != "" && !isHex(r.Head, headKey):
+			return fmt.Errorf("read entry of inode %d: head %q is not %d hex digits", r.Ino, r.Head, headKey)
+		}
 	}
 	return nil
 }
 
-func isSHA256(s string) bool {
-	if len(s) != 64 {
+func isHex(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
 	_, err := hex.DecodeString(s)
 	return err == nil
 }
+
+// headKeyOf is ReadGen.Head for b, a file's first min(offset, headMax)
+// bytes.
+func headKeyOf(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return sum(b)[:headKey]
+}
+
+func isSHA256(s string) bool { return isHex(s, 64) }
 
 func sum(b []byte) string {
 	if len(b) == 0 {

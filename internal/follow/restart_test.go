@@ -214,7 +214,11 @@ func TestParseStateInvalid(t *testing.T) {
 		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
 		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
-		{"future version", `{"version": 4, "files": {}}`, "version 4"},
+		{"future version", `{"version": 5, "files": {}}`, "version 5"},
+		{"negative read offset", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":-1}]`), "offset -1 is negative"},
+		{"read head without offset", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":0,"head":"0123456789abcdef"}]`), "does not fit offset 0"},
+		{"read offset without head", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":9}]`), "does not fit offset 9"},
+		{"bad read head", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":9,"head":"xyz"}]`), "is not 16 hex digits"},
 		{"not an object", `[1,2]`, "not an errtag state file"},
 		{"files not a map", `{"version": 2, "files": 7}`, "not an errtag state file"},
 	} {
@@ -230,6 +234,11 @@ func TestParseStateInvalid(t *testing.T) {
 	if err != nil || s.Files["/a.log"].Offset != 4 || s.Version != StateVersion {
 		t.Errorf("version 1: %+v %v", s, err)
 	}
+	// A version 3 file (done, not read) is read.
+	s, err = ParseState([]byte(`{"version": 3, "files": {"/a.log": {"dev": 1, "ino": 2, "offset": 4, "head_len": 4, "head_sha256": "` + sha + `", "done": [{"dev": 1, "ino": 3}]}}}`))
+	if err != nil || len(s.Files["/a.log"].Done) != 1 || s.Version != StateVersion {
+		t.Errorf("version 3: %+v %v", s, err)
+	}
 }
 
 // FuzzParseState: any bytes give a state or an error, never a panic; a
@@ -237,6 +246,7 @@ func TestParseStateInvalid(t *testing.T) {
 func FuzzParseState(f *testing.F) {
 	f.Add([]byte(`{"version": 2, "files": {"/var/log/a.log": {"dev":2049,"ino":12,"btime_ns":5,"offset":10,"head_len":10,"head_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mtime_ns":7,"in_line":true,"done":[{"dev":1,"ino":2}]}}}`))
 	f.Add([]byte(`{"version": 1, "files": {}}`))
+	f.Add([]byte(`{"version": 4, "files": {"/a.log": {"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"btime_ns":4,"offset":9,"head":"0123456789abcdef"},{"dev":1,"ino":5,"offset":0,"unread":true}]}}}`))
 	f.Add([]byte(`{"version": 2, "patterns": ["/var/log/*.log", "/x/[a-"], "files": {}}`))
 	f.Add([]byte(`{"version": 2, "files": {"/x": {"offset": -1, "head_len": -9}}}`))
 	f.Add([]byte(`{"version":2,"files":{"/x":{"head_len":1e300}}}`))
@@ -262,7 +272,7 @@ func FuzzParseState(f *testing.F) {
 			t.Fatalf("round trip: %d entries, want %d", len(again.Files), len(s.Files))
 		}
 		for k, p := range s.Files {
-			if q := again.Files[k]; q.Offset != p.Offset || q.HeadSHA256 != p.HeadSHA256 || q.Ino != p.Ino || len(q.Done) != len(p.Done) {
+			if q := again.Files[k]; q.Offset != p.Offset || q.HeadSHA256 != p.HeadSHA256 || q.Ino != p.Ino || len(q.Done) != len(p.Done) || !slices.Equal(q.Read, p.Read) {
 				t.Fatalf("round trip of %q: %+v, want %+v", k, q, p)
 			}
 		}

@@ -60,6 +60,23 @@ func rotationTag(base, name string) (string, bool) {
 	return mid + after, true
 }
 
+// schemeOf names the way name is a rotated name of base (see
+// rotatedName): "suffix" and the separator after base (app.log.1 and
+// app.log.2.gz: "suffix.", app.log-20240501: "suffix-"), or "ext" and the
+// separator after the stem (app.1.log: "ext.", app-20240501.log and
+// app-2.log: "ext-"); "" when it is none. A rotation scheme names every
+// copy one way.
+func schemeOf(base, name string) string {
+	if len(name) >= len(base)+2 && strings.HasPrefix(name, base) && isSep(name[len(base)]) && isDigit(name[len(base)+1]) {
+		return "suffix" + name[len(base):len(base)+1]
+	}
+	if _, ok := rotationTag(base, name); ok {
+		stem := base[:len(base)-len(filepath.Ext(base))]
+		return "ext" + name[len(stem):len(stem)+1]
+	}
+	return ""
+}
+
 func isSep(c byte) bool   { return c == '.' || c == '-' || c == '_' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 

@@ -14,9 +14,10 @@ import (
 )
 
 // StateVersion is the version of the state file format this package
-// writes. Version 1 files (without mtime_ns, btime_ns, in_line and done)
-// and version 2 files (without output) are read too.
-const StateVersion = 3
+// writes. Version 1 files (without mtime_ns, btime_ns, in_line and done),
+// version 2 files (without output) and version 3 files (done instead of
+// read) are read too.
+const StateVersion = 4
 
 // maxStateSize bounds the state file read: a state of tens of thousands of
 // files is a few megabytes.
@@ -25,8 +26,9 @@ const maxStateSize = 64 << 20
 // State is a --state file: for each followed file, the Position up to which
 // its lines were written out. It is JSON, one file per line:
 //
-//	{"version": 3, "patterns": ["/var/log/containers/*.log"], "files": {
-//	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321}
+//	{"version": 4, "patterns": ["/var/log/containers/*.log"], "files": {
+//	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321,
+//	 "read":[{"dev":2049,"ino":1835012,"btime_ns":1715583600123456789,"offset":48210,"head":"4be1…"}]}
 //	}}
 //
 // Keys are absolute paths, so a run from another directory finds them.
