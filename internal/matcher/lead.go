@@ -11,36 +11,52 @@ import (
 	"github.com/errtag/errtag/internal/rules"
 )
 
-// regexStarts decides where a regex rule's regex is started. When its
-// matches start at most lead bytes before one of the rule's literals, the
-// regex is tried only at the few starts before each literal occurrence,
-// with anchored: the regex anchored at the start of its input, after one
-// byte of context that \b and the like look at. lead is
-// regexlit.Unbounded (and anchored nil) when that is not so, or when the
-// rule's literals were given by its author rather than derived from the
-// regex (the lead is known only for the derived ones). wordStart says the
-// regex begins with \b, so that its matches start at word boundaries only.
-func regexStarts(r *rules.Rule) (lead int, anchored *regexp.Regexp, wordStart bool) {
+// regexStart is where a regex rule's regex is started (see regexStarts).
+type regexStart struct {
+	// lead, when not regexlit.Unbounded, is how far before one of the
+	// rule's literals its matches start: the regex is tried only at the
+	// few starts before each literal occurrence.
+	lead int
+	// first, when lead is unbounded, holds the bytes a match can start
+	// with (nil: any byte, or the regex matches the empty text): the
+	// regex is tried at those bytes.
+	first *byteSet
+	// anchored is the regex anchored at the start of its input, after
+	// one byte of context that \b and the like look at; nil when the
+	// plain regex is run over the whole text.
+	anchored *regexp.Regexp
+	// wordStart says the regex begins with \b: its matches start at word
+	// boundaries only.
+	wordStart bool
+}
+
+// regexStarts decides where a regex rule's regex is started: before its
+// literals when its matches start at most lead bytes before one of them
+// (known only when the rule's literals are derived from the regex, not
+// given by its author), else at the bytes its matches can start with.
+func regexStarts(r *rules.Rule) regexStart {
+	none := regexStart{lead: regexlit.Unbounded}
 	expr := r.Regexp.String()
 	parsed, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return regexlit.Unbounded, nil, false // compiled by rules: cannot happen
+		return none // compiled by rules: cannot happen
 	}
 	simple := parsed.Simplify()
-	derived, _ := regexlit.Literals(simple)
-	if !slices.Equal(derived, r.Literals) {
-		return regexlit.Unbounded, nil, false
+	if derived, _ := regexlit.Literals(simple); slices.Equal(derived, r.Literals) {
+		if lead := regexlit.Lead(simple, r.Literals); lead >= 0 {
+			return regexStart{lead: lead, anchored: anchoredRegex(expr), wordStart: startsWithWordBoundary(simple)}
+		}
 	}
-	lead = regexlit.Lead(simple, r.Literals)
-	if lead < 0 {
-		return regexlit.Unbounded, nil, false
+	var set byteSet
+	if nullable, ok := firstBytes(simple, &set); !ok || nullable {
+		return none
 	}
-	return lead, anchoredRegex(expr), startsWithWordBoundary(simple)
+	return regexStart{lead: regexlit.Unbounded, first: &set, anchored: anchoredRegex(expr), wordStart: startsWithWordBoundary(simple)}
 }
 
-// anchoredRegex returns expr anchored at the start of its input, after one byte
-// of context that \b and the like look at. The wrapping groups capture
-// nothing: submatch numbers stay.
+// anchoredRegex returns expr anchored at the start of its input, after one
+// byte of context. The wrapping groups capture nothing: submatch numbers
+// stay.
 func anchoredRegex(expr string) *regexp.Regexp {
 	return regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
 }
@@ -60,24 +76,6 @@ func (s *byteSet) list(max int) []byte {
 		}
 	}
 	return out
-}
-
-// regexFirst returns, for a regex rule whose matches are not found from
-// its literals (no lead), the bytes a match can start with, the anchored
-// regex to try there, and whether \b begins every match; nil when any
-// byte may start one (or the regex matches the empty text).
-func regexFirst(r *rules.Rule) (first *byteSet, anchored *regexp.Regexp, wordStart bool) {
-	expr := r.Regexp.String()
-	parsed, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil, nil, false
-	}
-	simple := parsed.Simplify()
-	var set byteSet
-	if nullable, ok := firstBytes(simple, &set); !ok || nullable {
-		return nil, nil, false
-	}
-	return &set, anchoredRegex(expr), startsWithWordBoundary(simple)
 }
 
 // firstBytes adds to set the bytes that a match of re can start with, and
@@ -193,11 +191,7 @@ func startsWithWordBoundary(re *syntax.Regexp) bool {
 // other is not (or is outside text). A byte of a multi-byte UTF-8
 // sequence is no word character, as no such rune is one to package regexp.
 func wordBoundaryAt(text []byte, i int) bool {
-	before := i > 0 && isWordChar(text[i-1])
-	after := i < len(text) && isWordChar(text[i])
+	before := i > 0 && isWord(text[i-1])
+	after := i < len(text) && isWord(text[i])
 	return before != after
-}
-
-func isWordChar(c byte) bool {
-	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }

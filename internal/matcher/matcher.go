@@ -241,18 +241,15 @@ func (b *builder) rule(r *rules.Rule) *rule {
 	cr.exclude = b.exclude(r)
 	switch r.Kind {
 	case rules.KindRegex:
-		cr.lead, cr.anchored, cr.wordStart = regexStarts(r)
-		if cr.lead >= 0 {
-			if len(r.ExactLiterals) > 0 {
-				cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
-			} else {
-				cr.leadLits = prefilter.New(r.Literals)
-			}
-		} else {
-			cr.first, cr.anchored, cr.wordStart = regexFirst(r)
-			if cr.first != nil {
-				cr.firstList = cr.first.list(3)
-			}
+		rs := regexStarts(r)
+		cr.lead, cr.first, cr.anchored, cr.wordStart = rs.lead, rs.first, rs.anchored, rs.wordStart
+		switch {
+		case cr.lead >= 0 && len(r.ExactLiterals) > 0:
+			cr.leadLits = prefilter.NewMixed(nil, r.ExactLiterals)
+		case cr.lead >= 0:
+			cr.leadLits = prefilter.New(r.Literals)
+		case cr.first != nil:
+			cr.firstList = cr.first.list(3)
 		}
 	case rules.KindCSV:
 		cr.csvWidth = csvWidth(r.CSV)
