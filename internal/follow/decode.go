@@ -12,8 +12,8 @@ import (
 // readCompressedRest looks, at a restart, for the file p was taken of
 // among f's compressed rotated copies (gzip or zstd: logrotate's compress
 // with delaycompress makes app.log.2.gz of the file errtag stopped in):
-// a copy whose decoded first p.HeadLen bytes are the ones recorded and
-// that decodes to at least p.Offset bytes. Its lines after p.Offset are
+// a copy whose decoded first p.HeadLen bytes, and last p.MarkLen bytes
+// before p.Offset, are the ones recorded. Its lines after p.Offset are
 // delivered (the last even if incomplete), with Positions that lead back
 // here if the follower stops meanwhile. It reports whether it found one;
 // false with the follower stopped too.
@@ -74,7 +74,7 @@ func compressed(f *os.File) compress.Compression {
 }
 
 // decodeAt decodes c from its start and, if it begins with the bytes p
-// recorded and reaches p.Offset, returns a gen standing at p.Offset (its
+// recorded and holds the bytes p recorded before p.Offset, returns a gen standing at p.Offset (its
 // Positions are p's, advanced) and the decoder, positioned there.
 func decodeAt(c *os.File, comp compress.Compression, p Position) (*gen, io.ReadCloser) {
 	r, err := compress.NewReader(io.NewSectionReader(c, 0, 1<<62), comp)
@@ -82,16 +82,36 @@ func decodeAt(c *os.File, comp compress.Compression, p Position) (*gen, io.ReadC
 		return nil, nil
 	}
 	head := make([]byte, p.HeadLen)
-	skip := p.Offset - int64(p.HeadLen)
 	if _, err := io.ReadFull(r, head); err != nil || sum(head) != p.HeadSHA256 {
 		r.Close()
 		return nil, nil
 	}
-	if n, _ := io.CopyN(io.Discard, r, skip); n != skip {
+	// The last bytes before Offset: the mark recorded, or (none
+	// recorded) as many as there are, to record from here on.
+	markLen := p.MarkLen
+	if markLen == 0 {
+		markLen = int(min(p.Offset, markMax))
+	}
+	skip := p.Offset - int64(markLen)
+	if skip < int64(p.HeadLen) {
+		// The mark overlaps the head: it is taken from the head.
+		skip = int64(p.HeadLen)
+	}
+	if n, _ := io.CopyN(io.Discard, r, skip-int64(p.HeadLen)); n != skip-int64(p.HeadLen) {
 		r.Close()
 		return nil, nil
 	}
-	g := &gen{pos: p, head: head, long: p.InLine, checked: true, mtime: time.Unix(0, p.MTime)}
+	rest := make([]byte, p.Offset-skip)
+	if _, err := io.ReadFull(r, rest); err != nil {
+		r.Close()
+		return nil, nil
+	}
+	mark := concat(head[len(head)-(markLen-len(rest)):], rest)
+	if p.MarkLen > 0 && sum(mark) != p.MarkSHA256 {
+		r.Close()
+		return nil, nil
+	}
+	g := &gen{pos: p, head: head, mark: mark, long: p.InLine, checked: true, mtime: time.Unix(0, p.MTime)}
 	return g, r
 }
 
@@ -123,7 +143,8 @@ func (fl *Follower) deliverDecoded(f *file, g *gen, r io.Reader) bool {
 }
 
 // plainCopy reports whether an uncompressed rotated copy of f holds the
-// file p was taken of, up to p.Offset.
+// file p was taken of, up to p.Offset (its first bytes, and the last ones
+// before p.Offset).
 func plainCopy(f *file, p Position) bool {
 	for _, s := range listSiblings(f.dir, f.base) {
 		if s.fi.Size() < p.Offset {
@@ -133,7 +154,7 @@ func plainCopy(f *file, p Position) bool {
 		if err != nil {
 			continue
 		}
-		ok := compressed(c) == compress.None && headSum(c, p.HeadLen) == p.HeadSHA256
+		ok := compressed(c) == compress.None && headSum(c, p.HeadLen) == p.HeadSHA256 && markIntact(c, p)
 		c.Close()
 		if ok {
 			return true

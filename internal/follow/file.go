@@ -823,7 +823,9 @@ func (fl *Follower) skipHole(f *file, g *gen) bool {
 	}
 	g.pos.Offset = end
 	g.mark = make([]byte, min(end, markMax))
-	readFull(g.f, g.mark, end-int64(len(g.mark)))
+	if !readFull(g.f, g.mark, end-int64(len(g.mark))) {
+		g.mark = nil // not recorded: not checked at a restart
+	}
 	fl.send(Chunk{Source: f.name, Note: Hole, Size: end - off, Pos: fl.posOf(f, g, false)})
 	return true
 }
@@ -1406,16 +1408,18 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	f.resolve()
 	if g != nil && samePos(g, p) {
 		f.cur = g
-		if g.size >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && !fl.copiedAway(f, g, p) && g.seek(p.Offset) {
+		if g.size >= p.Offset && headSum(g.f, p.HeadLen) == p.HeadSHA256 && markIntact(g.f, p) && !fl.copiedAway(f, g, p) && g.seek(p.Offset) {
 			g.long, g.checked = p.InLine, true
 			f.resume = nil
 			f.scanDue = true
 			fl.sendPos(f, g, NoNote)
 			return true
 		}
-		// Truncated, or truncated and refilled, while stopped. A
-		// compressed copy (copytruncate with compress) may hold the
-		// rest when no plain one does.
+		// Truncated, or truncated and refilled, while stopped (other
+		// first bytes, or other bytes before Offset: the same banner
+		// line, longer than the head, then other lines). A compressed
+		// copy (copytruncate with compress) may hold the rest when no
+		// plain one does.
 		if !plainCopy(f, p) {
 			if found, ok := fl.readCompressedRest(f, p); found && !ok {
 				return true
@@ -1423,11 +1427,13 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 		}
 		fl.scanSiblings(f, true)
 		// The copies that start like the saved file, oldest first: the
-		// first that reaches Offset holds its rest (or a later copy
-		// that holds that one too: the same file copied again, further
-		// on). Those before it hold nothing new; those after it that
-		// do not hold it are later generations that start with the
-		// same bytes (a banner line): they are read whole, in order.
+		// first that reaches Offset with the bytes delivered last
+		// before it holds its rest (or a later copy that holds that
+		// one too: the same file copied again, further on). Those
+		// before it that do not reach Offset hold nothing new; the
+		// others that do not hold it are generations that start with
+		// the same bytes (a banner line): they are read whole, in
+		// order.
 		var ours *gen
 		var mine []*gen
 		for _, q := range f.queue {
@@ -1439,9 +1445,9 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 		var stale []*gen
 		for _, q := range order(f.base, f.numbers, mine) {
 			switch {
-			case ours == nil && q.size >= p.Offset:
+			case ours == nil && q.size >= p.Offset && markIntact(q.f, p):
 				ours = q
-			case ours == nil:
+			case ours == nil && q.size < p.Offset:
 				stale = append(stale, q) // a copy of what was read before the stop
 			case heldBy(ours, q.f, q.size):
 				stale, ours = append(stale, ours), q
@@ -1813,7 +1819,7 @@ func (fl *Follower) findByID(f *file, p Position) *gen {
 		if err != nil {
 			continue
 		}
-		if samePos(g, p) && headSum(g.f, p.HeadLen) == p.HeadSHA256 && g.seek(p.Offset) {
+		if samePos(g, p) && headSum(g.f, p.HeadLen) == p.HeadSHA256 && markIntact(g.f, p) && g.seek(p.Offset) {
 			fl.own(g, f)
 			return g
 		}

@@ -220,11 +220,12 @@
 // followed name, or a compressed file matched by a pattern, is skipped
 // with a Skipped note. Compressed rotated copies are not read, with one
 // exception: at a restart, when the file a saved Position was taken of is
-// gone, a gzip or zstd rotated copy whose decoded first bytes are the ones
-// recorded and that decodes to at least Offset bytes (logrotate's compress
-// with delaycompress, rotated twice while stopped: app.log.2.gz) is
-// decoded, and its lines after Offset are delivered before the generations
-// after it (Offset counts uncompressed bytes). Other compressed copies
+// gone, or was truncated while stopped and no plain copy holds it, a gzip
+// or zstd rotated copy whose decoded first bytes, and last bytes before
+// Offset, are the ones recorded (logrotate's compress with delaycompress,
+// rotated twice while stopped: app.log.2.gz; copytruncate with compress:
+// app.log.1.gz) is decoded, and its lines after Offset are delivered
+// before the generations after it (Offset counts uncompressed bytes). Other compressed copies
 // found at a restart are reported (Skipped). Reading an archive once is
 // what errtag without -f does.
 //
@@ -264,7 +265,10 @@
 //     tell, two such generations may be misordered.
 //   - A truncation refilled with the very same first bytes, before a copy
 //     shows it, cannot be told from growth (timestamps at the start of a
-//     log make that unlikely).
+//     log make that unlikely). At a restart, the last bytes delivered
+//     before the saved Offset (Position.MarkSHA256) are checked too: only
+//     a refill with the same first bytes and the same bytes there, and no
+//     copy left, is taken for growth.
 //   - A writer appending to a deleted file after it was released is not
 //     read; a file moved to another directory is only followed by its
 //     descriptor while it is current, and is not found at a restart.

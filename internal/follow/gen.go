@@ -132,6 +132,7 @@ func (g *gen) position() Position {
 		g.sumLen, g.sumHex = p.HeadLen, sum(g.head[:p.HeadLen])
 	}
 	p.HeadSHA256 = g.sumHex
+	p.MarkLen, p.MarkSHA256 = len(g.mark), sum(g.mark)
 	p.MTime = g.mtime.UnixNano()
 	p.InLine = g.long
 	return p

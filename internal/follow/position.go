@@ -10,7 +10,8 @@ import (
 
 // Position is where the reading of one followed file stands: which file
 // (device, inode and, where recorded, birth time), how many of its bytes
-// were delivered, and a fingerprint of its first bytes. Offset is at the
+// were delivered, and fingerprints of its first bytes and of the last bytes
+// delivered. Offset is at the
 // end of a delivered line, except inside a line longer than MaxLine
 // (InLine), which is delivered in pieces.
 //
@@ -18,16 +19,21 @@ import (
 // checked against it:
 //   - the same inode (and birth time, where both are known), and the same
 //     device or, if the device number changed (a remount, another
-//     container), the same first HeadLen bytes; at least Offset bytes and
-//     the same first bytes: reading resumes at Offset;
-//   - the same file, but fewer bytes or other first bytes (truncated, or
-//     truncated and refilled, while stopped), or a rotated copy made since
-//     that starts with the same first bytes, reaches Offset and is not held
-//     by the file (copytruncate, refilled past Offset with the same first
-//     bytes: a banner line): the lines after Offset are
-//     recovered from the oldest copy in the directory that has the same
-//     first bytes and reaches Offset (copytruncate), other copies made
-//     since are read whole, oldest first, then the file is read from 0;
+//     container), the same first HeadLen bytes; at least Offset bytes, the
+//     same first bytes and the same MarkLen bytes before Offset: reading
+//     resumes at Offset;
+//   - the same file, but fewer bytes, other first bytes or other bytes
+//     before Offset (truncated, or truncated and refilled, while stopped:
+//     refilled with the same first bytes, a banner line longer than the
+//     head, but not the same bytes before Offset), or a rotated copy made
+//     since that starts with the same first bytes, reaches Offset and is
+//     not held by the file (copytruncate, refilled past Offset with the
+//     same first bytes and the same bytes before Offset): the lines after
+//     Offset are recovered from the oldest copy in the directory that has
+//     the same first bytes and the same bytes before Offset (copytruncate;
+//     decoded, when the only such copy is gzip or zstd: copytruncate with
+//     compress), other copies made since are read whole, oldest first,
+//     then the file is read from 0;
 //   - another file (rotated while stopped): the old file is looked for in
 //     the directory under any name and, if found, is finished from Offset;
 //     generations rotated after it (modified at MTime or later, not in
@@ -59,6 +65,14 @@ type Position struct {
 	HeadLen int `json:"head_len"`
 	// HeadSHA256 is the hex SHA-256 of those bytes ("" when HeadLen is 0).
 	HeadSHA256 string `json:"head_sha256"`
+	// MarkLen is how many of the last bytes delivered before Offset
+	// MarkSHA256 covers: min(Offset, 64), fewer where fewer were seen
+	// (0 in state files of version 4 and before: not checked).
+	MarkLen int `json:"mark_len,omitempty"`
+	// MarkSHA256 is the hex SHA-256 of those bytes ("" when MarkLen is
+	// 0). A file with the same identity, first bytes and length that no
+	// longer holds them before Offset was truncated and written again.
+	MarkSHA256 string `json:"mark_sha256,omitempty"`
 	// MTime is the file's modification time (ns since the epoch) when
 	// last looked at: generations rotated after this one were modified
 	// at this time or later.
@@ -127,6 +141,14 @@ func (p Position) validate() error {
 		return fmt.Errorf("head_sha256 given for head_len 0")
 	case p.HeadLen > 0 && !isSHA256(p.HeadSHA256):
 		return fmt.Errorf("head_sha256 %q is not a hex SHA-256", p.HeadSHA256)
+	case p.MarkLen < 0 || p.MarkLen > markMax:
+		return fmt.Errorf("mark_len %d is not between 0 and %d", p.MarkLen, markMax)
+	case int64(p.MarkLen) > p.Offset:
+		return fmt.Errorf("mark_len %d is more than offset %d", p.MarkLen, p.Offset)
+	case p.MarkLen == 0 && p.MarkSHA256 != "":
+		return fmt.Errorf("mark_sha256 given for mark_len 0")
+	case p.MarkLen > 0 && !isSHA256(p.MarkSHA256):
+		return fmt.Errorf("mark_sha256 %q is not a hex SHA-256", p.MarkSHA256)
 	case len(p.Done) > 4*maxDone:
 		return fmt.Errorf("%d done entries (at most %d)", len(p.Done), 4*maxDone)
 	case len(p.Read) > 4*maxRead:
@@ -182,6 +204,17 @@ func headSum(f *os.File, n int) string {
 		return "-"
 	}
 	return sum(b)
+}
+
+// markIntact reports whether f still holds, just before p.Offset, the
+// last bytes delivered from it (p.MarkLen of them; true when none were
+// recorded).
+func markIntact(f *os.File, p Position) bool {
+	if p.MarkLen == 0 {
+		return true
+	}
+	b := make([]byte, p.MarkLen)
+	return readFull(f, b, p.Offset-int64(p.MarkLen)) && sum(b) == p.MarkSHA256
 }
 
 // Key is the key under which a followed name is kept in a State and in

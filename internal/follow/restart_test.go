@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/errtag/errtag/internal/compress"
 )
 
 // TestResumeFileWithoutLines: a file that delivered no line before the
@@ -132,6 +135,112 @@ func TestResumeCopytruncateCompressed(t *testing.T) {
 	}
 }
 
+// TestResumeCopytruncateCompressedBanner: copytruncate with compress
+// while stopped, and the writer starts the truncated file again with the
+// same banner line: the file at the name has the same inode, the same
+// first bytes (all of the head, for a banner of over headMax bytes) and
+// at least the saved offset's bytes. Its bytes before the offset are no
+// longer the ones delivered, so it was truncated: the copy's lines after
+// the offset come first (decoded from a gzip or zstd copy, read from a
+// plain one), then the file from its start. (With a banner longer than
+// the head, the restart went on at the saved offset in the new content:
+// the copy's unread lines and the file's first lines were lost.) When no
+// copy is left, the file is read from its start all the same.
+func TestResumeCopytruncateCompressedBanner(t *testing.T) {
+	for _, banner := range []string{"# myapp 1.2.3 starting\n", "# " + strings.Repeat("B", headMax+100) + "\n", "# " + strings.Repeat("B", 5000) + "\n"} {
+		for _, comp := range []compress.Compression{compress.Gzip, compress.Zstd, compress.None, -1} {
+			name := comp.String()
+			if comp < 0 {
+				name = "copy gone"
+			}
+			t.Run(fmt.Sprintf("banner %d bytes, %s", len(banner), name), func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+				write(t, p, banner+"a00 first\na01 first\n")
+				if got := text(session(t, st, p, true)); got != banner+"a00 first\na01 first\n" {
+					t.Fatalf("first run: %.300q", got)
+				}
+				appendTo(t, p, "a02 unread\na03 unread\n")
+				copyFile(t, p, p+".1")
+				write(t, p, banner+"b00 new file\nb01 new file\nb02 new file\nb03 new file\n")
+				want := "a02 unread\na03 unread\n" + banner + "b00 new file\nb01 new file\nb02 new file\nb03 new file\n"
+				switch comp {
+				case compress.Gzip:
+					compressFile(t, p+".1", p+".1.gz", comp)
+				case compress.Zstd:
+					compressFile(t, p+".1", p+".1.zst", comp)
+				case compress.None:
+				default:
+					os.Remove(p + ".1")
+					want = strings.TrimPrefix(want, "a02 unread\na03 unread\n")
+				}
+				if got := text(session(t, st, p, false)); got != want {
+					t.Fatalf("got %.300q, want %.300q", got, want)
+				}
+				appendTo(t, p, "b04 after\n")
+				if got := text(session(t, st, p, false)); got != "b04 after\n" {
+					t.Fatalf("next run: %.300q, want b04", got)
+				}
+			})
+		}
+	}
+}
+
+// TestResumeVersion4State: a version 4 state file, which has no mark of
+// the bytes before the offset, resumes as it did: at the offset of the
+// same file, from the start of a truncated one.
+func TestResumeVersion4State(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	write(t, p, "a1\na2\n")
+	session(t, st, p, true)
+	toV4 := func() {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v4 := regexp.MustCompile(`,"mark_len":\d+,"mark_sha256":"[0-9a-f]{64}"`).ReplaceAll(b, nil)
+		v4 = bytes.Replace(v4, []byte(`"version": 5`), []byte(`"version": 4`), 1)
+		if bytes.Equal(v4, b) || bytes.Contains(v4, []byte("mark")) {
+			t.Fatalf("no mark to take out of %s", b)
+		}
+		write(t, st, string(v4))
+	}
+	toV4()
+	appendTo(t, p, "a3\n")
+	if got := text(session(t, st, p, false)); got != "a3\n" {
+		t.Fatalf("appended: %q, want a3", got)
+	}
+	toV4()
+	write(t, p, "b1\n")
+	if got := text(session(t, st, p, false)); got != "b1\n" {
+		t.Fatalf("truncated: %q, want b1", got)
+	}
+}
+
+// compressFile compresses from into to with c and removes from.
+func compressFile(t *testing.T, from, to string, c compress.Compression) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw, err := compress.NewWriter(&buf, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	write(t, to, buf.String())
+	os.Remove(from)
+}
+
 // gzipFile compresses from into to and removes from (logrotate's compress).
 func gzipFile(t *testing.T, from, to string) {
 	t.Helper()
@@ -214,7 +323,11 @@ func TestParseStateInvalid(t *testing.T) {
 		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
 		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
-		{"future version", `{"version": 5, "files": {}}`, "version 5"},
+		{"future version", `{"version": 6, "files": {}}`, "version 6"},
+		{"mark too long", entry(`"dev":1,"ino":2,"offset":100,"head_len":100,"head_sha256":"` + sha + `","mark_len":65,"mark_sha256":"` + sha + `"`), "mark_len 65 is not between 0 and 64"},
+		{"mark past offset", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_len":5,"mark_sha256":"` + sha + `"`), "mark_len 5 is more than offset 4"},
+		{"mark sum without mark", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_sha256":"` + sha + `"`), "mark_sha256 given for mark_len 0"},
+		{"bad mark sum", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_len":4,"mark_sha256":"xyz"`), "is not a hex SHA-256"},
 		{"negative read offset", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":-1}]`), "offset -1 is negative"},
 		{"read head without offset", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":0,"head":"0123456789abcdef"}]`), "does not fit offset 0"},
 		{"read offset without head", entry(`"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"offset":9}]`), "does not fit offset 9"},
@@ -239,6 +352,11 @@ func TestParseStateInvalid(t *testing.T) {
 	if err != nil || len(s.Files["/a.log"].Done) != 1 || s.Version != StateVersion {
 		t.Errorf("version 3: %+v %v", s, err)
 	}
+	// A version 4 file (no mark) is read.
+	s, err = ParseState([]byte(`{"version": 4, "files": {"/a.log": {"dev": 1, "ino": 2, "offset": 4, "head_len": 4, "head_sha256": "` + sha + `"}}}`))
+	if err != nil || s.Files["/a.log"].MarkLen != 0 || s.Version != StateVersion {
+		t.Errorf("version 4: %+v %v", s, err)
+	}
 }
 
 // FuzzParseState: any bytes give a state or an error, never a panic; a
@@ -246,6 +364,7 @@ func TestParseStateInvalid(t *testing.T) {
 func FuzzParseState(f *testing.F) {
 	f.Add([]byte(`{"version": 2, "files": {"/var/log/a.log": {"dev":2049,"ino":12,"btime_ns":5,"offset":10,"head_len":10,"head_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mtime_ns":7,"in_line":true,"done":[{"dev":1,"ino":2}]}}}`))
 	f.Add([]byte(`{"version": 1, "files": {}}`))
+	f.Add([]byte(`{"version": 5, "files": {"/a.log": {"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mark_len":4,"mark_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}}}`))
 	f.Add([]byte(`{"version": 4, "files": {"/a.log": {"dev":1,"ino":2,"offset":0,"head_len":0,"head_sha256":"","read":[{"dev":1,"ino":3,"btime_ns":4,"offset":9,"head":"0123456789abcdef"},{"dev":1,"ino":5,"offset":0,"unread":true}]}}}`))
 	f.Add([]byte(`{"version": 2, "patterns": ["/var/log/*.log", "/x/[a-"], "files": {}}`))
 	f.Add([]byte(`{"version": 2, "files": {"/x": {"offset": -1, "head_len": -9}}}`))

@@ -71,7 +71,7 @@ func TestResume(t *testing.T) {
 	}
 	// The state is the documented JSON.
 	b, _ := os.ReadFile(st)
-	for _, want := range []string{`"version": 4`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`} {
+	for _, want := range []string{`"version": 5`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`, `"mark_len":24`, `"mark_sha256":`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("state file lacks %s:\n%s", want, b)
 		}

@@ -15,9 +15,10 @@ import (
 
 // StateVersion is the version of the state file format this package
 // writes. Version 1 files (without mtime_ns, btime_ns, in_line and done),
-// version 2 files (without output) and version 3 files (done instead of
-// read) are read too.
-const StateVersion = 4
+// version 2 files (without output), version 3 files (done instead of
+// read) and version 4 files (without mark_len and mark_sha256) are read
+// too.
+const StateVersion = 5
 
 // maxStateSize bounds the state file read: a state of tens of thousands of
 // files is a few megabytes.
@@ -26,8 +27,8 @@ const maxStateSize = 64 << 20
 // State is a --state file: for each followed file, the Position up to which
 // its lines were written out. It is JSON, one file per line:
 //
-//	{"version": 4, "patterns": ["/var/log/containers/*.log"], "files": {
-//	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mtime_ns":1715673600987654321,
+//	{"version": 5, "patterns": ["/var/log/containers/*.log"], "files": {
+//	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mark_len":64,"mark_sha256":"07d1…","mtime_ns":1715673600987654321,
 //	 "read":[{"dev":2049,"ino":1835012,"btime_ns":1715583600123456789,"offset":48210,"head":"4be1…"}]}
 //	}}
 //
