@@ -462,7 +462,7 @@ func describeNote(c follow.Chunk) string {
 		if c.Path == c.Source {
 			return c.Path + ": compressed: not followed (errtag without -f reads a compressed file once)"
 		}
-		return fmt.Sprintf("%s: %s is compressed: not read (its lines were read from the file before it was compressed, if errtag was following then; at a restart, the one errtag stopped in is decoded)", c.Source, c.Path)
+		return fmt.Sprintf("%s: %s is compressed: not read (a copy compressed while errtag follows the file holds lines already read; one rotated and compressed while errtag was stopped holds lines that are not read, except the one errtag stopped in, which is decoded)", c.Source, c.Path)
 	}
 	return ""
 }

@@ -602,8 +602,8 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		if g, _ := fl.openOwner(s.fi); g != nil {
 			continue
 		}
-		if fl.outputOf(s.fi) != "" {
-			continue // the caller's output, named like a copy (-o app.1.log)
+		if fl.notACopy(f, s.path, s.fi) {
+			continue // the caller's output or a file followed by its own name, named like a copy (-o app.1.log)
 		}
 		if f.scheme != "" && schemeOf(f.base, filepath.Base(s.path)) != f.scheme {
 			continue // named otherwise: another program's file (app-2.log)
@@ -1653,7 +1653,7 @@ func (fl *Follower) copiedAway(f *file, g *gen, p Position) bool {
 		return false
 	}
 	for _, s := range listSiblings(f.dir, f.base) {
-		if s.fi.Size() < p.Offset || s.fi.ModTime().Before(f.since) || f.isDone(s.id) || fl.outputOf(s.fi) != "" {
+		if s.fi.Size() < p.Offset || s.fi.ModTime().Before(f.since) || f.isDone(s.id) || fl.notACopy(f, s.path, s.fi) {
 			continue
 		}
 		c, err := openGen(s.path)
@@ -1717,7 +1717,7 @@ func (fl *Follower) targetsBetween(f *file, old, g *gen) {
 		if err != nil {
 			continue
 		}
-		if q.mtime.Before(f.since) || f.isDone(q.id) || fl.doneIDs[q.id] || fl.outputOf(q.fi) != "" {
+		if q.mtime.Before(f.since) || f.isDone(q.id) || fl.doneIDs[q.id] || fl.notACopy(f, q.path, q.fi) {
 			q.close()
 			continue
 		}

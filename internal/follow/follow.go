@@ -521,6 +521,26 @@ func (fl *Follower) outputOf(fi os.FileInfo) string {
 	return ""
 }
 
+// notACopy says that the file at path (fi), named like a rotated copy of
+// f, is none: it is one of the caller's outputs, or a file that is
+// followed by its own name (errtag -f app.log app-2.log), which is read as
+// itself, never as another file's generation.
+func (fl *Follower) notACopy(f *file, path string, fi os.FileInfo) bool {
+	if fl.outputOf(fi) != "" {
+		return true
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	for _, g := range fl.files {
+		if g != f && !g.glob && (g.key == abs || g.target == path || g.target == abs) {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrNoFiles is returned by New when Config.Files is empty.
 var ErrNoFiles = errors.New("no files to follow")
 

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,5 +221,51 @@ func TestResumeLateLinesSameFile(t *testing.T) {
 	shiftLogs(t, p, "c1\n")
 	if got := text(s.settle(t)); got != "c1\n" {
 		t.Fatalf("after a rotation: %q", got)
+	}
+}
+
+// TestResumeNamedFileNotACopy: a file followed by its own name that is
+// named like a rotated copy of another followed file (errtag -f app.log
+// app.log.7) is read as itself only, also when it appeared while errtag
+// was stopped and the other file was rotated meanwhile (renamed to a name
+// of the same scheme, or deleted).
+func TestResumeNamedFileNotACopy(t *testing.T) {
+	for _, name := range []string{"app-2.log", "app.1.log", "app.log.7"} {
+		for _, deleted := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/deleted=%v", name, deleted), func(t *testing.T) {
+				dir := t.TempDir()
+				p, other, st := filepath.Join(dir, "app.log"), filepath.Join(dir, name), filepath.Join(dir, "state.json")
+				cfg := Config{Files: []string{p, other}, FromStart: true}
+				write(t, p, "a1\n")
+				bySource := func(chunks []Chunk) map[string]string {
+					m := map[string]string{}
+					for _, c := range chunks {
+						m[c.Source] += string(c.Data)
+					}
+					return m
+				}
+				if got := bySource(sessionCfg(t, st, cfg)); got[p] != "a1\n" || got[other] != "" {
+					t.Fatalf("first run: %q", got)
+				}
+				// While stopped: the other file appears, app.log is rotated.
+				write(t, other, "o1\n")
+				appendTo(t, p, "a2\n")
+				if deleted {
+					if err := os.Remove(p); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					rename(t, p, p+".1")
+				}
+				write(t, p, "b1\n")
+				want := "a2\nb1\n"
+				if deleted {
+					want = "b1\n"
+				}
+				if got := bySource(sessionCfg(t, st, cfg)); got[p] != want || got[other] != "o1\n" {
+					t.Fatalf("restart: %q, want %q for app.log and %q for %s", got, want, "o1\n", name)
+				}
+			})
+		}
 	}
 }
