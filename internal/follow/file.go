@@ -915,11 +915,20 @@ func (fl *Follower) copyEvidence(f *file) bool {
 		if q.atName || !q.refresh() || q.size == 0 || heldBy(q, g.f, g.size) {
 			continue
 		}
-		if len(g.head) == 0 || (int64(len(g.head)) <= q.size && hasAt(q.f, 0, g.head)) {
+		if len(g.head) == 0 || (int64(len(g.head)) <= q.size && hasAt(q.f, 0, g.head) && !otherPast(q, g)) {
 			return true
 		}
 	}
 	return false
+}
+
+// otherPast reports whether q, a file that starts like generation g,
+// reaches past what was delivered of g but holds other bytes before that
+// offset: it is not a copy of g (a file written under a rotated name that
+// begins with the same banner line), whatever its first bytes say.
+func otherPast(q, g *gen) bool {
+	off := g.pos.Offset
+	return len(g.mark) > 0 && q.size >= off && !hasAt(q.f, off-int64(len(g.mark)), g.mark)
 }
 
 // rotate moves f on once its name holds a newer file (or none, with newer
@@ -1449,7 +1458,7 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 				ours = q
 			case ours == nil && q.size < p.Offset:
 				stale = append(stale, q) // a copy of what was read before the stop
-			case heldBy(ours, q.f, q.size):
+			case ours != nil && heldBy(ours, q.f, q.size):
 				stale, ours = append(stale, ours), q
 			}
 		}
@@ -1660,7 +1669,10 @@ func (fl *Follower) copiedAway(f *file, g *gen, p Position) bool {
 		if err != nil {
 			continue
 		}
-		away := headSum(c.f, p.HeadLen) == p.HeadSHA256 && !heldBy(c, g.f, g.size)
+		// A copy of the saved file holds the bytes delivered before
+		// Offset too; a generation that merely starts the same way (a
+		// banner) does not.
+		away := headSum(c.f, p.HeadLen) == p.HeadSHA256 && markIntact(c.f, p) && !heldBy(c, g.f, g.size)
 		c.close()
 		if away {
 			return true

@@ -269,3 +269,34 @@ func TestResumeNamedFileNotACopy(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeGenerationReplacedSameBanner: a rotated generation's name
+// holds, at the restart, a new file that starts with the same long banner
+// as the file errtag stopped in and is longer than the saved offset (an
+// old generation deleted and another written under its name): it is no
+// copy of the saved file, which is read on where it was, and errtag does
+// not panic. (It did: a nil copy was compared with the file.)
+func TestResumeGenerationReplacedSameBanner(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	banner := "BANNER " + strings.Repeat("=", 2*headMax) + "\n"
+	write(t, p+".2", banner+"g1\n")
+	write(t, p+".1", banner+"g2\n")
+	write(t, p, banner+"a1\n")
+	if got := text(session(t, st, p, true)); got != banner+"a1\n" {
+		t.Fatalf("first run: %.100q", got)
+	}
+	if err := os.Remove(p + ".2"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, p+".2", banner+strings.Repeat("other x\n", 30))
+	appendTo(t, p, "a2\n")
+	// The saved file goes on at a2; nothing read before is read again.
+	// (Whether the file written under the old generation's name is read
+	// after it is not asserted: it is not one of this file's.)
+	got := text(session(t, st, p, false))
+	if !strings.HasPrefix(got, "a2\n") || strings.Contains(got, "a1\n") || strings.Contains(got, "g1\n") || strings.Contains(got, "g2\n") {
+		t.Fatalf("restart: %q, want a2 first and nothing read before", strings.ReplaceAll(got, banner, "BANNER\n"))
+	}
+}
