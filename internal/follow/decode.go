@@ -59,6 +59,63 @@ func (fl *Follower) readCompressedRest(f *file, p Position) (found, ok bool) {
 	return false, true
 }
 
+// decodeCopies decodes whole, at a restart from a Position at offset 0
+// (see resumeUnread), f's compressed rotated copies modified since f.since
+// and not read before, oldest first, and delivers their lines (the last
+// even if incomplete). Their Positions are the copy's own: a restart in
+// the middle of one finds it again by its decoded first bytes
+// (readCompressedRest). It reports whether it decoded any; ok false if
+// the follower was stopped first.
+func (fl *Follower) decodeCopies(f *file) (decoded, ok bool) {
+	if f.dir == "" {
+		return false, true
+	}
+	var cands []*gen
+	for _, s := range listSiblings(f.dir, f.base) {
+		if s.fi.ModTime().Before(f.since) || fl.isOpen(s.fi) || f.isDoneFI(s.fi) || fl.doneIDs[s.id] || fl.notACopy(f, s.path, s.fi) {
+			continue
+		}
+		c, err := os.Open(s.path)
+		if err != nil {
+			continue
+		}
+		comp := compressed(c)
+		c.Close()
+		if comp == compress.None {
+			continue
+		}
+		cands = append(cands, &gen{path: s.path, fi: s.fi, id: s.id, size: s.fi.Size(), mtime: s.fi.ModTime(), nlink: 1})
+	}
+	for _, q := range order(f.base, f.numbers, cands) {
+		c, err := os.Open(q.path)
+		if err != nil {
+			continue
+		}
+		if fi, err := c.Stat(); err != nil || !os.SameFile(fi, q.fi) {
+			c.Close()
+			continue // another file under that name since the listing
+		}
+		g, r := decodeAt(c, compressed(c), Position{})
+		if g == nil {
+			c.Close()
+			continue
+		}
+		g.path, g.mtime, g.id = q.path, q.mtime, q.id
+		g.pos.Dev, g.pos.Ino, g.pos.BTime = q.id.Dev, q.id.Ino, q.id.BTime
+		decoded = true
+		ok := fl.deliverDecoded(f, g, r)
+		r.Close()
+		c.Close()
+		if !ok {
+			return true, false
+		}
+		since := f.since // not a bound on what is unread (see readCompressedRest)
+		fl.markDone(f, g)
+		f.since = since
+	}
+	return decoded, true
+}
+
 // isOpen reports whether fi is a generation the follower holds open.
 func (fl *Follower) isOpen(fi os.FileInfo) bool {
 	g, _ := fl.openOwner(fi)

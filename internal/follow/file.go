@@ -1306,7 +1306,11 @@ func (fl *Follower) release(f *file) {
 // the beginning or after the last complete line.
 func (fl *Follower) start(f *file) bool {
 	f.started = true
-	if f.resume != nil && !f.resume.IsZero() {
+	if f.resume != nil {
+		if f.first != nil {
+			fl.disown(f.first) // opened again where the Position says
+			f.first = nil
+		}
 		return fl.resumeAt(f, *f.resume)
 	}
 	g := f.first
@@ -1399,6 +1403,11 @@ func (fl *Follower) history(f *file, s sibling) {
 // resumeAt starts f from p, a Position saved by a previous run.
 func (fl *Follower) resumeAt(f *file, p Position) bool {
 	f.since = time.Unix(0, p.MTime)
+	if p.IsZero() {
+		// No file at the stop: what appeared since was written since
+		// the state was saved.
+		f.since = fl.cfg.StoppedAt
+	}
 	for _, id := range p.Done {
 		f.addDone(doneGen{id: id, mtime: f.since})
 	}
@@ -1406,6 +1415,9 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 	fl.loadRead(f, p)
 	if !fl.lateLines(f, p) {
 		return true // stopped: the Positions delivered lead back here
+	}
+	if p.Offset == 0 && !p.InLine {
+		return fl.resumeUnread(f, p)
 	}
 	g, err := openGen(f.path)
 	if err != nil && !notExist(err) {
@@ -1520,6 +1532,68 @@ func (fl *Follower) resumeAt(f *file, p Position) bool {
 			return true
 		}
 		f.missing, f.fresh = true, Appeared
+		fl.send(Chunk{Source: f.name, Note: Missing})
+		return false
+	}
+	return fl.rotate(f)
+}
+
+// resumeUnread starts f at a restart from p, a Position at offset 0: the
+// zero Position of a file that did not exist at the stop, or that of a file
+// that had delivered nothing yet. Nothing of the file errtag stopped in was
+// delivered, so every rotated copy modified since (f.since: p.MTime, or
+// StoppedAt for the zero Position) and not read before (p.Read) holds lines
+// not delivered, whatever it starts with: the compressed ones are decoded
+// whole, then the plain ones read whole, each oldest first (logrotate
+// compresses the older copies), then the file at the name from its start.
+func (fl *Follower) resumeUnread(f *file, p Position) bool {
+	decoded, ok := fl.decodeCopies(f)
+	if !ok {
+		return true // stopped: the Positions delivered lead back here
+	}
+	g, err := openGen(f.path)
+	if err != nil && !notExist(err) {
+		fl.report(f, err)
+	}
+	if g != nil {
+		fl.own(g, f)
+	}
+	f.resolve()
+	same := g != nil && !p.IsZero() && samePos(g, p)
+	if same {
+		f.cur = g
+	}
+	fl.scanSiblings(f, true)
+	if g != nil && (same || p.IsZero()) && !decoded && len(f.queue) == 0 && g.seek(0) {
+		// Neither rotated nor copied while stopped.
+		f.cur = g
+		f.resume = nil
+		f.scanDue = true
+		fl.sendPos(f, g, NoNote)
+		return true
+	}
+	f.cur = nil
+	f.resume = nil
+	switch {
+	case same:
+		f.fresh = Truncated
+	case p.IsZero():
+		f.fresh = Appeared
+	default:
+		f.fresh = Rotated
+	}
+	if g != nil {
+		fl.round++
+		g.atName, g.seq = true, fl.round
+		f.queue = append(f.queue, g)
+	}
+	if len(f.queue) == 0 {
+		f.nameGone = true
+		if f.glob {
+			fl.release(f)
+			return true
+		}
+		f.since, f.missing, f.fresh = fl.started, true, Appeared
 		fl.send(Chunk{Source: f.name, Note: Missing})
 		return false
 	}

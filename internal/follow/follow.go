@@ -188,7 +188,8 @@
 // Every followed file delivers its Position as soon as it is opened (an
 // empty chunk), and the zero Position when it does not exist: a file that
 // delivered nothing before a stop is remembered too, and what is written to
-// it while stopped is read. A file matching a pattern that a previous run
+// it while stopped is read, with its rotated copies made meanwhile (plain
+// or compressed; see Position). A file matching a pattern that a previous run
 // followed (Config.KnownPatterns, kept in the State) but without a saved
 // Position appeared while errtag was stopped, and is read from its start,
 // after its rotated copies modified since the state was saved

@@ -51,8 +51,13 @@ import (
 // or holds other first bytes (a reused inode), are dropped: the file is
 // another one.
 //
-// The zero Position means "no file yet": the file found at the name is read
-// from its start.
+// At Offset 0 (nothing delivered yet; the zero Position means "no file
+// yet": none at the name), there are no first bytes to recognise a copy
+// by, and none is needed: every rotated copy modified at MTime or later
+// (for the zero Position, since Config.StoppedAt) and not in Read holds
+// only lines not delivered. The compressed ones are decoded whole, then
+// the plain ones read whole, each oldest first, then the file at the name
+// is read from its start.
 type Position struct {
 	Dev uint64 `json:"dev"`
 	Ino uint64 `json:"ino"`

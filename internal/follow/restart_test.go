@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/errtag/errtag/internal/compress"
 )
@@ -420,5 +421,109 @@ func TestStateManyFiles(t *testing.T) {
 	defer s.Close()
 	if len(s.Files) != 5000 || s.Files["/var/log/containers/pod-04999.log"].Offset != 4999 {
 		t.Fatalf("%d entries", len(s.Files))
+	}
+}
+
+// rotateWhileStopped rotates p as logrotate does, by rot: "rename",
+// "copytruncate", either with "+gzip" (the copy compressed), or
+// "delaycompress" (two renames, the older copy compressed: the first
+// copy gets more lines, more, before its rotation). It returns what
+// more it wrote.
+func rotateWhileStopped(t *testing.T, p, rot, more string) string {
+	t.Helper()
+	base, gz := strings.CutSuffix(rot, "+gzip")
+	switch base {
+	case "rename":
+		rename(t, p, p+".1")
+	case "copytruncate":
+		copyFile(t, p, p+".1")
+		write(t, p, "")
+	case "delaycompress":
+		rename(t, p, p+".1")
+		write(t, p, more)
+		gzipFile(t, p+".1", p+".2.gz")
+		rename(t, p, p+".1")
+		return more
+	default:
+		t.Fatalf("rotation %q", rot)
+	}
+	if gz {
+		gzipFile(t, p+".1", p+".1.gz")
+	}
+	return ""
+}
+
+// TestResumeAbsentRotatedWhileStopped: a file that did not exist at the
+// stop (its zero Position saved) is created, written and rotated while
+// errtag is stopped: at the restart its rotated copy, plain or compressed,
+// is read whole before the file at the name. (The copy was taken for
+// history: only the lines written after the rotation came.) A rotated copy
+// there before the stop is history all the same.
+func TestResumeAbsentRotatedWhileStopped(t *testing.T) {
+	t.Parallel()
+	for _, rot := range []string{"rename", "copytruncate", "copytruncate+gzip", "rename+gzip", "delaycompress"} {
+		t.Run(rot, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			old := filepath.Join(dir, "app.log.9")
+			write(t, old, "history\n")
+			hourAgo := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(old, hourAgo, hourAgo); err != nil {
+				t.Fatal(err)
+			}
+			if got := session(t, st, p, false); text(got) != "" || !slices.Equal(notesOf(got), []Note{Missing}) {
+				t.Fatalf("first run: %q, notes %v", text(got), notesOf(got))
+			}
+			write(t, p, "a1\na2\n")
+			more := rotateWhileStopped(t, p, rot, "b1\n")
+			appendTo(t, p, "c1\n")
+			want := "a1\na2\n" + more + "c1\n"
+			if got := text(session(t, st, p, false)); got != want {
+				t.Fatalf("restart: %q, want %q", got, want)
+			}
+			appendTo(t, p, "c2\n")
+			if got := text(session(t, st, p, false)); got != "c2\n" {
+				t.Fatalf("after: %q, want c2 (nothing read twice)", got)
+			}
+		})
+	}
+}
+
+// TestResumeOffsetZeroRotatedWhileStopped: the file errtag stopped in was
+// empty (offset 0: no first bytes recorded to recognise a copy of it by);
+// written and rotated while stopped, plain or compressed, its copy holds
+// nothing delivered, and is read (decoded) whole before the file at the
+// name. (A compressed copy was said to be "not read", and its lines were
+// lost.)
+func TestResumeOffsetZeroRotatedWhileStopped(t *testing.T) {
+	t.Parallel()
+	for _, rot := range []string{"rename", "copytruncate", "copytruncate+gzip", "rename+gzip", "delaycompress"} {
+		t.Run(rot, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			write(t, p, "")
+			if got := session(t, st, p, false); text(got) != "" {
+				t.Fatalf("first run: %q", text(got))
+			}
+			appendTo(t, p, "a1\na2\n")
+			more := rotateWhileStopped(t, p, rot, "b1\n")
+			appendTo(t, p, "c1\n")
+			want := "a1\na2\n" + more + "c1\n"
+			got := session(t, st, p, false)
+			if text(got) != want {
+				t.Fatalf("restart: %q, want %q", text(got), want)
+			}
+			for _, c := range got {
+				if c.Note == Skipped {
+					t.Errorf("%s reported skipped, but it was read", c.Path)
+				}
+			}
+			appendTo(t, p, "c2\n")
+			if got := text(session(t, st, p, false)); got != "c2\n" {
+				t.Fatalf("after: %q, want c2 (nothing read twice)", got)
+			}
+		})
 	}
 }
