@@ -71,7 +71,7 @@ type Position struct {
 	// HeadSHA256 is the hex SHA-256 of those bytes ("" when HeadLen is 0).
 	HeadSHA256 string `json:"head_sha256"`
 	// MarkLen is how many of the last bytes delivered before Offset
-	// MarkSHA256 covers: min(Offset, 64), fewer where fewer were seen
+	// MarkSHA256 covers: min(Offset, 1024), fewer where fewer were seen
 	// (0 in state files of version 4 and before: not checked).
 	MarkLen int `json:"mark_len,omitempty"`
 	// MarkSHA256 is the hex SHA-256 of those bytes ("" when MarkLen is
@@ -127,10 +127,13 @@ func (p Position) IsZero() bool {
 
 const (
 	headMax = 1024 // first bytes kept to recognise a file and its truncation
-	markMax = 64   // last delivered bytes kept to check a copytruncate copy
-	maxDone = 16   // Position.Done entries kept (version 3)
-	maxRead = 64   // Position.Read entries kept
-	headKey = 16   // hex digits of ReadGen.Head
+	// markMax is how many of the last bytes delivered are kept to check
+	// a copytruncate copy and a refilled file: a kilobyte holds several
+	// lines, so lines that all end alike (JSON logs) still differ in it.
+	markMax = 1024
+	maxDone = 16 // Position.Done entries kept (version 3)
+	maxRead = 64 // Position.Read entries kept
+	headKey = 16 // hex digits of ReadGen.Head
 )
 
 // validate reports what is wrong with a Position read from a state file.

@@ -300,3 +300,38 @@ func TestResumeGenerationReplacedSameBanner(t *testing.T) {
 		t.Fatalf("restart: %q, want a2 first and nothing read before", strings.ReplaceAll(got, banner, "BANNER\n"))
 	}
 }
+
+// TestResumeCopytruncateSameSuffix: copytruncate while stopped, the copy
+// kept, the file written again with the same long banner, and every line
+// ending in the same long suffix (JSON logs): the bytes before the saved
+// offset still tell the refilled file from the old one, so the copy's
+// rest is read, then the new file from its start.
+func TestResumeCopytruncateSameSuffix(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	banner := "BANNER " + strings.Repeat("=", 2*headMax) + "\n"
+	line := func(i int) string {
+		return fmt.Sprintf("{\"seq\":%06d,\"msg\":\"%s\"}\n", i, strings.Repeat("same suffix ", 12))
+	}
+	var old strings.Builder
+	for i := 0; i < 10; i++ {
+		old.WriteString(line(i))
+	}
+	write(t, p, banner+old.String())
+	if got := text(session(t, st, p, true)); got != banner+old.String() {
+		t.Fatal("first run")
+	}
+	rest := line(10) + line(11)
+	appendTo(t, p, rest)
+	copyFile(t, p, p+".1")
+	var again strings.Builder
+	for i := 100; i < 120; i++ {
+		again.WriteString(line(i))
+	}
+	write(t, p, banner+again.String())
+	want := rest + banner + again.String()
+	if got := text(session(t, st, p, false)); got != want {
+		t.Fatalf("restart: %d bytes, want %d: %.300q", len(got), len(want), got)
+	}
+}

@@ -325,7 +325,7 @@ func TestParseStateInvalid(t *testing.T) {
 		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
 		{"future version", `{"version": 6, "files": {}}`, "version 6"},
-		{"mark too long", entry(`"dev":1,"ino":2,"offset":100,"head_len":100,"head_sha256":"` + sha + `","mark_len":65,"mark_sha256":"` + sha + `"`), "mark_len 65 is not between 0 and 64"},
+		{"mark too long", entry(`"dev":1,"ino":2,"offset":2000,"head_len":1024,"head_sha256":"` + sha + `","mark_len":1025,"mark_sha256":"` + sha + `"`), "mark_len 1025 is not between 0 and 1024"},
 		{"mark past offset", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_len":5,"mark_sha256":"` + sha + `"`), "mark_len 5 is more than offset 4"},
 		{"mark sum without mark", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_sha256":"` + sha + `"`), "mark_sha256 given for mark_len 0"},
 		{"bad mark sum", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_len":4,"mark_sha256":"xyz"`), "is not a hex SHA-256"},
