@@ -14,10 +14,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,6 +42,7 @@ func TestMain(m *testing.M) {
 	if !parallel {
 		flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
 	}
+	unignoreStopSignals()
 	if err := noteSources(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -415,6 +418,19 @@ func gunzip(t *testing.T, path string) string {
 // race detector, which slows errtag several times over. Tests never assert
 // on how long anything took; this only bounds how long a failure takes to
 // show.
+// unignoreStopSignals lets the errtag processes the tests start receive the
+// stop signals even when the tests were started with one ignored (nohup,
+// a shell's background job): errtag keeps a signal ignored that it
+// inherits ignored, and the signal tests would wait on it for ever. A
+// signal that has a handler here is at its default in a child.
+func unignoreStopSignals() {
+	for _, s := range []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM} {
+		if signal.Ignored(s) {
+			signal.Notify(make(chan os.Signal, 1), s) // and still ignored here
+		}
+	}
+}
+
 func patience(d time.Duration) time.Duration {
 	if os.Getenv("ERRTAG_E2E_RACE") != "" {
 		return 4 * d

@@ -71,7 +71,19 @@ func TestFollowPattern500(t *testing.T) {
 			maxFDs = n
 		}
 	}
-	r.waitFor(t, "every record", func(out, _ string) bool { return strings.Count(out, "\n") >= waves*perWave*lines })
+	waitRecords(t, r, waves*perWave*lines, func(out string) string {
+		seen := map[string]int{}
+		for _, m := range regexp.MustCompile(`<(f\d{3}):L`).FindAllStringSubmatch(out, -1) {
+			seen[m[1]]++
+		}
+		var short []string
+		for f := range waves * perWave {
+			if n := seen[fmt.Sprintf("f%03d", f)]; n != lines {
+				short = append(short, fmt.Sprintf("f%03d:%d", f, n))
+			}
+		}
+		return fmt.Sprintf("files with other than %d records: %v", lines, short)
+	})
 	for f := (waves - 2) * perWave; f < waves*perWave; f++ {
 		os.Remove(name(f))
 		os.Remove(name(f) + ".1")
@@ -130,6 +142,20 @@ func TestFollowPattern500(t *testing.T) {
 	}
 	if hwm > 100<<20 && os.Getenv("ERRTAG_E2E_RACE") == "" {
 		t.Errorf("peak RSS %d MiB", hwm>>20)
+	}
+}
+
+// waitRecords waits until n lines were written out; on a timeout it fails
+// with what describe says of the output (which records are missing).
+func waitRecords(t *testing.T, r *bgRun, n int, describe func(out string) string) {
+	t.Helper()
+	end := time.Now().Add(patience(15 * time.Second))
+	for strings.Count(r.output(), "\n") < n {
+		if time.Now().After(end) {
+			out := r.output()
+			t.Fatalf("%d of %d lines out; %s; stderr %q", strings.Count(out, "\n"), n, describe(out), r.errors())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

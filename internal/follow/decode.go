@@ -72,7 +72,7 @@ func (fl *Follower) decodeCopies(f *file) (decoded, ok bool) {
 	}
 	var cands []*gen
 	for _, s := range listSiblings(f.dir, f.base) {
-		if s.fi.ModTime().Before(f.since) || fl.isOpen(s.fi) || f.isDoneFI(s.fi) || fl.doneIDs[s.id] || fl.notACopy(f, s.path, s.fi) {
+		if writtenBefore(s.fi.ModTime(), f.since) || fl.isOpen(s.fi) || f.isDoneFI(s.fi) || fl.doneIDs[s.id] || fl.notACopy(f, s.path, s.fi) {
 			continue
 		}
 		c, err := os.Open(s.path)

@@ -596,7 +596,7 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 	// are newer than those pinned, and are pinned once these were read.
 	var cands []*gen
 	for _, s := range list {
-		if s.fi.ModTime().Before(f.since) || f.holds(s.fi) || f.isDone(s.id) || fl.doneIDs[s.id] {
+		if writtenBefore(s.fi.ModTime(), f.since) || f.holds(s.fi) || f.isDone(s.id) || fl.doneIDs[s.id] {
 			continue
 		}
 		if g, _ := fl.openOwner(s.fi); g != nil {
@@ -1736,7 +1736,7 @@ func (fl *Follower) copiedAway(f *file, g *gen, p Position) bool {
 		return false
 	}
 	for _, s := range listSiblings(f.dir, f.base) {
-		if s.fi.Size() < p.Offset || s.fi.ModTime().Before(f.since) || f.isDone(s.id) || fl.notACopy(f, s.path, s.fi) {
+		if s.fi.Size() < p.Offset || writtenBefore(s.fi.ModTime(), f.since) || f.isDone(s.id) || fl.notACopy(f, s.path, s.fi) {
 			continue
 		}
 		c, err := openGen(s.path)
@@ -1803,7 +1803,7 @@ func (fl *Follower) targetsBetween(f *file, old, g *gen) {
 		if err != nil {
 			continue
 		}
-		if q.mtime.Before(f.since) || f.isDone(q.id) || fl.doneIDs[q.id] || fl.notACopy(f, q.path, q.fi) {
+		if writtenBefore(q.mtime, f.since) || f.isDone(q.id) || fl.doneIDs[q.id] || fl.notACopy(f, q.path, q.fi) {
 			q.close()
 			continue
 		}

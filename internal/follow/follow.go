@@ -595,7 +595,7 @@ type Follower struct {
 	once    sync.Once
 	buf     []byte
 	watch   *watcher
-	started time.Time
+	started time.Time // on the file system's clock (fsNow), to compare with modification times
 	cwd     string
 	// looked is closed once every file was looked at (tests wait for it
 	// before writing what must be read as new).
@@ -670,7 +670,7 @@ func New(cfg Config) (*Follower, error) {
 		done:    make(chan struct{}),
 		buf:     make([]byte, readSize),
 		looked:  make(chan struct{}),
-		started: time.Now(),
+		started: fsNow(),
 		cwd:     cwd,
 		byKey:   map[string]*file{},
 		gens:    map[*gen]*file{},
