@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/errtag/errtag/catalog"
@@ -65,6 +66,33 @@ func TestRenderCache(t *testing.T) {
 			if got, want := appendLogfmt(nil, anns, fields, c), appendLogfmt(nil, anns, fields, nil); !bytes.Equal(got, want) {
 				t.Errorf("fields %v: all logfmt %q, want %q", fields, got, want)
 			}
+		}
+	}
+}
+
+// TestIndexAt: indexAt finds what bytes.Index finds, whatever the anchor.
+func TestIndexAt(t *testing.T) {
+	hay := []string{"", "g", "errtag", "errtag.", " errtag.", "x errtag.y", "errta errtag.", "gg errtag errtag.", " errtag", "errtag. errtag."}
+	for _, needle := range []string{" errtag.", "errtag", `\u`} {
+		for anchor := range len(needle) {
+			for _, h := range hay {
+				for _, s := range []string{h, h + " errtag.", "ab" + h, h + `\u`, `\\u` + h} {
+					if got, want := indexAt([]byte(s), needle, anchor), strings.Index(s, needle); got != want {
+						t.Errorf("indexAt(%q, %q, %d) = %d, want %d", s, needle, anchor, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkHasLogfmtAnnotation: the check every annotated text line gets,
+// on a line that has no annotation (the usual case).
+func BenchmarkHasLogfmtAnnotation(b *testing.B) {
+	line := []byte(`2024-05-01T12:00:01.123Z host app[1234]: [VMXSync] sync failed for user 42 after 3 retries errorCode=-1012 took 120 ms path=/var/lib/app/data/cache id=7f3a9c2e-1b2c-4d5e-8f90-123456789abc`)
+	for b.Loop() {
+		if hasLogfmtAnnotation(line) {
+			b.Fatal("found one")
 		}
 	}
 }
