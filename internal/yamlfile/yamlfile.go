@@ -46,7 +46,11 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, syntaxError(file, err)
+		e := syntaxError(file, err)
+		if ye, ok := e.(*Error); ok && ye.Line > 0 {
+			ye.Line = problemLine(data, ye.Line, ye.Msg)
+		}
+		return nil, e
 	}
 	for {
 		var more yaml.Node
@@ -83,6 +87,50 @@ func emptyDoc(doc *yaml.Node) bool {
 	}
 	n := doc.Content[0]
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
+}
+
+// problemLine finds the line a syntax error is on. yaml.v3 names the line
+// where the mapping or sequence being read began ("rules.yaml:1: did not
+// find expected key" for a key indented one space too far on line 40); the
+// line at fault is the last of the shortest start of the file that fails
+// with the same message. Starts of the file cut at line ends mostly parse
+// (an unfinished mapping is still a mapping), so it is found by bisection
+// from line, and checked: where the check fails, line is kept.
+func problemLine(data []byte, line int, msg string) int {
+	ends := []int{} // ends[k-1]: the end of line k, after its LF
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		ends = append(ends, len(data))
+	}
+	failsAt := func(k int) bool { // the first k lines fail with msg
+		var n yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(data[:ends[k-1]])).Decode(&n)
+		if err == nil || errors.Is(err, io.EOF) {
+			return false
+		}
+		e, ok := syntaxError("", err).(*Error)
+		return ok && e.Msg == msg
+	}
+	if line < 1 || line > len(ends) {
+		return line
+	}
+	lo, hi := line, len(ends) // failsAt(hi) is assumed: the whole file fails
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if failsAt(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo > line && failsAt(lo) && !failsAt(lo-1) {
+		return lo
+	}
+	return line
 }
 
 // syntaxError turns a yaml.v3 error ("yaml: line 3: ...") into an *Error.
