@@ -523,15 +523,22 @@ func (fl *Follower) scanSiblings(f *file, report bool) {
 		found = split
 	}
 	in := make(map[FileID]uint64, len(list))
+	names := make(map[FileID]string, len(list))
 	for _, s := range list {
 		at, ok := f.listed[s.id]
 		if !ok {
 			at = f.split
 		}
 		in[s.id] = at
+		names[s.id] = s.path
 	}
 	for _, q := range f.queue {
 		if _, ok := in[q.id]; ok {
+			if !q.atName {
+				// Its name now: numbered copies shift, and their
+				// numbers order them (olderByName).
+				q.path = names[q.id]
+			}
 			if q.foundAt == 0 || found < q.foundAt {
 				q.foundAt = found
 			}
@@ -965,6 +972,14 @@ func (fl *Follower) rotate(f *file) bool {
 		return deferred
 	}
 	seq := order(f.base, f.numbers, append(later, f.waiting...))
+	// The file at the name now is the newest generation, whatever its
+	// times say: copytruncate keeps the live file, created before every
+	// copy of it, and the copies made of it hold its older lines.
+	if fi, err := os.Stat(f.path); err == nil {
+		if i := slices.IndexFunc(seq, func(g *gen) bool { return g.fi != nil && os.SameFile(g.fi, fi) }); i >= 0 && i < len(seq)-1 {
+			seq = append(append(seq[:i:i], seq[i+1:]...), seq[i])
+		}
+	}
 	if i := slices.IndexFunc(seq, func(g *gen) bool { return g.waiting }); i >= 0 {
 		// Generations after the oldest left in the directory (no
 		// room to pin it) wait until it is pinned (a generation
@@ -1238,6 +1253,12 @@ func (fl *Follower) truncated(f *file, read []byte) {
 // learnNumbers learns how f's numbered copies are named from old, a copy
 // older than the others in gens.
 func (fl *Follower) learnNumbers(f *file, old *gen, gens []*gen) {
+	if by := numbersByTime(f.base, append(slices.Clone(gens), old)); by != 0 {
+		// The copies' times tell (old may not be older than all of
+		// them: copies made after it, in a burst, are there too).
+		f.numbers = by
+		return
+	}
 	n, ok := numericSuffix(f.base, filepath.Base(old.path))
 	if !ok {
 		return

@@ -2,6 +2,7 @@ package follow
 
 import (
 	"bytes"
+	"cmp"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -318,11 +319,57 @@ func olderByTime(base string, numbers int, a, b *gen) int {
 	return 0
 }
 
+// numbersByTime tells, when the looks did not, how numbered copies are
+// named from the copies among gens that their times order (created or
+// modified in different ticks of the file clock): -1 if in every such pair
+// the older has the higher number (they shift: app.log.1 is the newest), 1
+// if in every one it has the lower, 0 if none tells or they disagree. The
+// copies made within one tick are then ordered the way the others are.
+func numbersByTime(base string, gens []*gen) int {
+	shift, up := 0, 0
+	for i, a := range gens {
+		na, ok := numericSuffix(base, filepath.Base(a.path))
+		if !ok {
+			continue
+		}
+		for _, b := range gens[i+1:] {
+			nb, ok := numericSuffix(base, filepath.Base(b.path))
+			if !ok || na == nb {
+				continue
+			}
+			c := 0
+			switch {
+			case a.id.BTime != 0 && b.id.BTime != 0 && a.id.BTime != b.id.BTime:
+				c = cmp.Compare(a.id.BTime, b.id.BTime)
+			default:
+				c = a.mtime.Compare(b.mtime)
+			}
+			switch {
+			case c == 0:
+			case (c < 0) == (na > nb):
+				shift++
+			default:
+				up++
+			}
+		}
+	}
+	switch {
+	case shift > 0 && up == 0:
+		return -1
+	case up > 0 && shift == 0:
+		return 1
+	}
+	return 0
+}
+
 // order puts generations in order of age, oldest first: every order the
 // looks proved is kept (see knownOlder), and among the generations whose
 // elders are all placed, the oldest by time comes next. Looks that
 // contradict each other (a name that came back) are ignored.
 func order(base string, numbers int, gens []*gen) []*gen {
+	if numbers == 0 {
+		numbers = numbersByTime(base, gens)
+	}
 	n := len(gens)
 	older := make([]bool, n*n) // older[i*n+j]: i is proved older than j
 	elders := make([]int, n)
