@@ -122,3 +122,39 @@ func TestNumbersByTime(t *testing.T) {
 		}
 	}
 }
+
+// TestResumePatternNameGone: with a pattern that matches the rotated names
+// too (*.log and app.1.log), a restart that finds the file errtag stopped
+// in rotated away and no file at its name yet (logrotate's nocreate, or a
+// writer that has not written since) reads nothing again: the rotated
+// generations are the saved file's, not files that appeared while errtag
+// was stopped (they were read again whole, newest first; red team).
+func TestResumePatternNameGone(t *testing.T) {
+	for name, rotate := range extensionSchemes {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+			cfg := Config{Files: []string{filepath.Join(dir, "*.log")}}
+			write(t, p, "g0 a\n")
+			first := cfg
+			first.FromStart = true
+			if got := text(sessionCfg(t, st, first)); got != "g0 a\n" {
+				t.Fatalf("first run: %q", got)
+			}
+			rotate(p, 1)
+			write(t, p, "g1\n")
+			if got := text(sessionCfg(t, st, cfg)); got != "g1\n" {
+				t.Fatalf("after a rotation while stopped: %q, want %q", got, "g1\n")
+			}
+			rotate(p, 2) // and no new file at the name
+			if got := text(sessionCfg(t, st, cfg)); got != "" {
+				t.Fatalf("after a rotation with no new file while stopped: %q, want nothing", got)
+			}
+			write(t, p, "g2\n")
+			if got := text(sessionCfg(t, st, cfg)); got != "g2\n" {
+				t.Fatalf("once the name has a file again: %q, want %q", got, "g2\n")
+			}
+		})
+	}
+}

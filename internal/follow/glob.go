@@ -112,21 +112,10 @@ func (fl *Follower) globStart() {
 		return
 	}
 	fl.lastGlob = time.Now()
-	for i := range fl.pats {
-		p := &fl.pats[i]
-		ms, _ := filepath.Glob(p.glob)
-		before := len(fl.files)
-		// A pattern a previous run followed: the files it matches that
-		// have no saved Position appeared while errtag was stopped, and
-		// are read from their start.
-		known := slices.Contains(fl.cfg.KnownPatterns, p.abs)
-		for _, f := range fl.consider(ms, !known) {
-			f.whileStopped = known
-		}
-		if len(fl.files) == before && !fl.resumeMatches(p) && !fl.anyFollowedMatch(p, ms) {
-			fl.note(Chunk{Source: p.glob, Note: NoMatch})
-		}
-	}
+	// The files of the saved state first: their rotated generations that
+	// the pattern matches too (app.1.log for *.log) are then taken for
+	// theirs, not for files that appeared while errtag was stopped (read
+	// again from their start when the name had no file at the restart).
 	keys := make([]string, 0, len(fl.cfg.Resume))
 	for k := range fl.cfg.Resume {
 		keys = append(keys, k)
@@ -152,6 +141,21 @@ func (fl *Follower) globStart() {
 			}
 			fl.add(newFile(name, filepath.Clean(key), true))
 			break
+		}
+	}
+	for i := range fl.pats {
+		p := &fl.pats[i]
+		ms, _ := filepath.Glob(p.glob)
+		before := len(fl.files)
+		// A pattern a previous run followed: the files it matches that
+		// have no saved Position appeared while errtag was stopped, and
+		// are read from their start.
+		known := slices.Contains(fl.cfg.KnownPatterns, p.abs)
+		for _, f := range fl.consider(ms, !known) {
+			f.whileStopped = known
+		}
+		if len(fl.files) == before && !fl.resumeMatches(p) && !fl.anyFollowedMatch(p, ms) {
+			fl.note(Chunk{Source: p.glob, Note: NoMatch})
 		}
 	}
 }
