@@ -91,7 +91,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	var state *follow.State
 	var resume map[string]follow.Position
 	var known []string
-	var stoppedAt time.Time
+	var stoppedAt, watched time.Time
 	if o.follow.state != "" {
 		if state, err = follow.LoadState(o.follow.state); err != nil {
 			return configErr(fmt.Errorf("--state: %w", err))
@@ -102,6 +102,9 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			resume[k] = p
 		}
 		known, stoppedAt = state.Patterns, state.SavedAt()
+		if state.Watched != 0 {
+			watched = time.Unix(0, state.Watched)
+		}
 	}
 	// errtag's own output is never followed (a pattern matching it would
 	// read back what errtag writes, without end).
@@ -114,7 +117,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	}
 	fl, err := follow.New(follow.Config{
 		Files: args, Exclude: o.follow.exclude, FromStart: o.follow.fromStart,
-		Resume: resume, KnownPatterns: known, StoppedAt: stoppedAt, MaxLine: o.maxLine,
+		Resume: resume, KnownPatterns: known, StoppedAt: stoppedAt, WatchedSince: watched, MaxLine: o.maxLine,
 		Outputs: outs, OutputFiles: outFiles,
 		// Without a state, a last line not ended yet is written at the
 		// stop, as tail -F does; with one, it is held for the next run
@@ -161,7 +164,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		}
 	}()
 	fout, _ := out.(*followOutput)
-	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e, out: fout}
+	sv := &stateSaver{state: state, pending: map[string]follow.Position{}, forget: map[string]bool{}, e: e, out: fout, watching: fl.Watching}
 	// The output, as opened (truncated back to the state's mark), holds
 	// what the loaded positions count.
 	sv.mark = fout.mark()
@@ -560,6 +563,8 @@ type stateSaver struct {
 	out     *followOutput // -o FILE, nil for standard output
 	mark    *follow.OutputMark
 	clean   bool // the save is at a clean stop (OutputMark.Clean)
+	// watching says since when the patterns are watched (State.Watched).
+	watching func() (time.Time, bool)
 }
 
 // handled records the position after chunk c, once c was written.
@@ -643,6 +648,9 @@ func (s *stateSaver) save(final bool) {
 	s.last = time.Now()
 	// The output first: the state must never count lines that a power
 	// loss could take from the output.
+	if t, ok := s.watchedSince(); ok {
+		s.state.Watched = t.UnixNano()
+	}
 	err := s.out.sync()
 	if err == nil {
 		s.state.Output = s.mark
@@ -661,4 +669,12 @@ func (s *stateSaver) save(final bool) {
 		return
 	}
 	s.failed, s.dirty, s.fresh = false, false, false
+}
+
+// watchedSince is what State.Watched is to record (ok false: keep it).
+func (s *stateSaver) watchedSince() (time.Time, bool) {
+	if s.watching == nil {
+		return time.Time{}, false
+	}
+	return s.watching()
 }

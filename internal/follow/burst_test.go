@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCopytruncateBurst: a file that appears and is copytruncated ten times
@@ -156,5 +157,41 @@ func TestResumePatternNameGone(t *testing.T) {
 				t.Fatalf("once the name has a file again: %q, want %q", got, "g2\n")
 			}
 		})
+	}
+}
+
+// TestResumePatternUnseenFile: a file created while errtag ran, rotated
+// and created again before errtag saw it (a run stopped right after its
+// start, or a file created just before the stop), is read whole at the
+// restart, its rotated copy first: its copies were modified before the
+// state was saved, and were taken for history (red team: whole first
+// generations of new files lost over fast restarts).
+func TestResumePatternUnseenFile(t *testing.T) {
+	dir := t.TempDir()
+	p, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	cfg := Config{Files: []string{filepath.Join(dir, "*.log")}}
+	if got := text(sessionCfg(t, st, cfg)); got != "" {
+		t.Fatalf("first run: %q", got)
+	}
+	state, err := LoadState(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watched, saved := time.Unix(0, state.Watched), state.SavedAt()
+	state.Close()
+	if state.Watched == 0 || !watched.Before(saved) {
+		t.Fatalf("Watched %v, saved at %v: want a time before the save", watched, saved)
+	}
+	// Written during the first run, after its look at the pattern, and
+	// not seen by it.
+	during := watched.Add(saved.Sub(watched) / 2)
+	write(t, p, "g0\n")
+	rename(t, p, p+".1")
+	if err := os.Chtimes(p+".1", during, during); err != nil {
+		t.Fatal(err)
+	}
+	write(t, p, "g1\n")
+	if got := text(sessionCfg(t, st, cfg)); got != "g0\ng1\n" {
+		t.Fatalf("restart: %q, want %q", got, "g0\ng1\n")
 	}
 }

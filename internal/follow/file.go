@@ -1364,7 +1364,12 @@ func (fl *Follower) start(f *file) bool {
 		f.since, f.fresh = fl.started, Appeared
 		switch {
 		case f.whileStopped:
+			// Created after the previous runs began to watch the
+			// pattern, and not seen by them.
 			f.since = fl.cfg.StoppedAt
+			if w := fl.cfg.WatchedSince; !w.IsZero() && w.Before(f.since) {
+				f.since = w
+			}
 		case copies:
 			f.since, f.fresh = time.Time{}, NoNote
 			for _, s := range listSiblings(f.dir, f.base) {

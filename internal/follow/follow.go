@@ -327,6 +327,12 @@ type Config struct {
 	// rotated copies modified since then, oldest first. Zero: all its
 	// rotated copies.
 	StoppedAt time.Time
+	// WatchedSince is when the previous runs began to watch the known
+	// patterns without a gap (State.Watched; zero if not known): a file
+	// that appeared while errtag was stopped may have been created
+	// before StoppedAt, in a run that stopped before it saw the file, and
+	// its rotated copies modified since WatchedSince are read.
+	WatchedSince time.Time
 	// MaxLine is the longest line held whole; a longer one is delivered
 	// in pieces (Part Piece and LastPiece) as it arrives. Zero means
 	// 1 MiB.

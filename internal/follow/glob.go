@@ -61,6 +61,19 @@ func (p *pattern) expandDirs() []string {
 
 func (p *pattern) dirs() []string { return p.dirCache }
 
+// Watching returns when the follower started, on the file system's clock,
+// and whether it has looked at every file it follows since: from then on,
+// a file matching a pattern that it has not delivered a Position for was
+// created after that time (what State.Watched records).
+func (fl *Follower) Watching() (time.Time, bool) {
+	select {
+	case <-fl.looked:
+		return fl.started, true
+	default:
+		return fl.started, false
+	}
+}
+
 // Patterns returns the patterns among Config.Files, as absolute paths: what
 // State.Patterns records for the next run's Config.KnownPatterns.
 func (fl *Follower) Patterns() []string {

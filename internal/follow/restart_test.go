@@ -202,7 +202,8 @@ func TestResumeVersion4State(t *testing.T) {
 			t.Fatal(err)
 		}
 		v4 := regexp.MustCompile(`,"mark_len":\d+,"mark_sha256":"[0-9a-f]{64}"`).ReplaceAll(b, nil)
-		v4 = bytes.Replace(v4, []byte(`"version": 5`), []byte(`"version": 4`), 1)
+		v4 = regexp.MustCompile(` "watched_ns": \d+,`).ReplaceAll(v4, nil)
+		v4 = bytes.Replace(v4, []byte(`"version": 6`), []byte(`"version": 4`), 1)
 		if bytes.Equal(v4, b) || bytes.Contains(v4, []byte("mark")) {
 			t.Fatalf("no mark to take out of %s", b)
 		}
@@ -324,7 +325,8 @@ func TestParseStateInvalid(t *testing.T) {
 		{"relative key", `{"version": 2, "files": {"app.log": {}}}`, `entry "app.log": not an absolute path`},
 		{"relative pattern", `{"version": 2, "patterns": ["*.log"], "files": {}}`, `pattern "*.log": not an absolute pattern`},
 		{"no version", `{"files": {}}`, "no version"},
-		{"future version", `{"version": 6, "files": {}}`, "version 6"},
+		{"future version", `{"version": 7, "files": {}}`, "version 7"},
+		{"watched before the epoch", `{"version": 6, "watched_ns": -1, "files": {}}`, "watched_ns"},
 		{"mark too long", entry(`"dev":1,"ino":2,"offset":2000,"head_len":1024,"head_sha256":"` + sha + `","mark_len":1025,"mark_sha256":"` + sha + `"`), "mark_len 1025 is not between 0 and 1024"},
 		{"mark past offset", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_len":5,"mark_sha256":"` + sha + `"`), "mark_len 5 is more than offset 4"},
 		{"mark sum without mark", entry(`"dev":1,"ino":2,"offset":4,"head_len":4,"head_sha256":"` + sha + `","mark_sha256":"` + sha + `"`), "mark_sha256 given for mark_len 0"},

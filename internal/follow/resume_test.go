@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // session runs one follower "process" over p from the state file st:
@@ -26,9 +27,15 @@ func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
 	}
 	defer state.Close()
 	cfg.Resume, cfg.KnownPatterns, cfg.StoppedAt = state.Files, state.Patterns, state.SavedAt()
+	if state.Watched != 0 {
+		cfg.WatchedSince = time.Unix(0, state.Watched)
+	}
 	s := startManual(t, cfg)
 	state.AddPatterns(s.fl.Patterns())
 	got := s.settle(t)
+	if w, ok := s.fl.Watching(); ok {
+		state.Watched = w.UnixNano()
+	}
 	s.fl.Stop()
 	for c := range s.fl.Chunks() {
 		got = append(got, c)
@@ -71,7 +78,7 @@ func TestResume(t *testing.T) {
 	}
 	// The state is the documented JSON.
 	b, _ := os.ReadFile(st)
-	for _, want := range []string{`"version": 5`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`, `"mark_len":24`, `"mark_sha256":`} {
+	for _, want := range []string{`"version": 6`, `"files"`, `"` + Key(p) + `"`, `"ino":`, `"offset":24`, `"head_len":24`, `"head_sha256":`, `"mark_len":24`, `"mark_sha256":`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("state file lacks %s:\n%s", want, b)
 		}

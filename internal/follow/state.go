@@ -16,9 +16,9 @@ import (
 // StateVersion is the version of the state file format this package
 // writes. Version 1 files (without mtime_ns, btime_ns, in_line and done),
 // version 2 files (without output), version 3 files (done instead of
-// read) and version 4 files (without mark_len and mark_sha256) are read
-// too.
-const StateVersion = 5
+// read), version 4 files (without mark_len and mark_sha256) and version 5
+// files (without watched_ns) are read too.
+const StateVersion = 6
 
 // maxStateSize bounds the state file read: a state of tens of thousands of
 // files is a few megabytes.
@@ -27,7 +27,7 @@ const maxStateSize = 64 << 20
 // State is a --state file: for each followed file, the Position up to which
 // its lines were written out. It is JSON, one file per line:
 //
-//	{"version": 5, "patterns": ["/var/log/containers/*.log"], "files": {
+//	{"version": 6, "patterns": ["/var/log/containers/*.log"], "files": {
 //	"/var/log/app.log": {"dev":2049,"ino":1835017,"btime_ns":1715670000123456789,"offset":52114,"head_len":1024,"head_sha256":"9f2c…","mark_len":64,"mark_sha256":"07d1…","mtime_ns":1715673600987654321,
 //	 "read":[{"dev":2049,"ino":1835012,"btime_ns":1715583600123456789,"offset":48210,"head":"4be1…"}]}
 //	}}
@@ -72,9 +72,15 @@ type State struct {
 	// Output is where the output stood when Files were counted (nil if
 	// the caller keeps none).
 	Output *OutputMark `json:"output,omitempty"`
-	path   string
-	lock   *os.File
-	saved  time.Time
+	// Watched is when the patterns have been watched from without a
+	// gap, in nanoseconds since the epoch on the file system's clock:
+	// the start of the last run that looked at every file (see
+	// Follower.Watching; 0 for none). A file a known pattern matches that
+	// has no entry in Files was created after it (Config.WatchedSince).
+	Watched int64 `json:"watched_ns,omitempty"`
+	path    string
+	lock    *os.File
+	saved   time.Time
 }
 
 // SavedAt is when the state file was last saved (its modification time
@@ -194,6 +200,9 @@ func ParseState(b []byte) (*State, error) {
 			return nil, fmt.Errorf("pattern %q: not an absolute pattern", p)
 		}
 	}
+	if s.Watched < 0 {
+		return nil, fmt.Errorf("watched_ns %d: not a time", s.Watched)
+	}
 	if o := s.Output; o != nil && (!filepath.IsAbs(o.Path) || o.Size < 0) {
 		return nil, fmt.Errorf("output %q of size %d: not an absolute path and a size", o.Path, o.Size)
 	}
@@ -259,6 +268,9 @@ func (s *State) Marshal() ([]byte, error) {
 			return nil, err
 		}
 		fmt.Fprintf(&b, " \"patterns\": %s,", pb)
+	}
+	if s.Watched != 0 {
+		fmt.Fprintf(&b, " \"watched_ns\": %d,", s.Watched)
 	}
 	if s.Output != nil {
 		ob, err := json.Marshal(s.Output)
