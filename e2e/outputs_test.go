@@ -367,3 +367,42 @@ func TestOutDirLeftovers(t *testing.T) {
 		t.Errorf("live run's output %q", b)
 	}
 }
+
+// TestFollowKillAfterCleanStop: a run killed right after its first write,
+// following a clean stop, leaves -o FILE holding each line once after the
+// next run. The clean stop's mark says that bytes beyond it are another
+// program's; the killed run wrote there before saving, so its lines were
+// kept and then written again (red team: lines twice in -o after short
+// runs). The mark is now saved unclean before a run's first write.
+func TestFollowKillAfterCleanStop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	app, st, out := filepath.Join(dir, "app.log"), filepath.Join(dir, "st.json"), filepath.Join(dir, "out.log")
+	os.WriteFile(app, []byte("one\n"), 0o644)
+	run := func(want string, sig syscall.Signal, flags ...string) {
+		t.Helper()
+		cmd := exec.Command(binary, append(flags, "-f", "--state", st, "-o", out, app)...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Process.Kill()
+		waitUntil(t, "out.log to hold "+want, func() bool {
+			b, _ := os.ReadFile(out)
+			return string(b) == want
+		})
+		cmd.Process.Signal(sig)
+		cmd.Wait()
+	}
+	run("one\n", syscall.SIGTERM, "--from-start") // a clean stop
+	appendFile(t, app, "two\n")
+	run("one\ntwo\n", syscall.SIGKILL) // killed as soon as it wrote
+	b, _ := os.ReadFile(st)
+	if bytes.Contains(b, []byte(`"clean":true`)) {
+		t.Errorf("state after a kill that followed the first write still marks the output clean: %s", b)
+	}
+	appendFile(t, app, "three\n")
+	run("one\ntwo\nthree\n", syscall.SIGTERM)
+	if b, _ := os.ReadFile(out); string(b) != "one\ntwo\nthree\n" {
+		t.Errorf("out.log %q, want each line once", b)
+	}
+}

@@ -168,6 +168,15 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// The output, as opened (truncated back to the state's mark), holds
 	// what the loaded positions count.
 	sv.mark = fout.mark()
+	if state != nil && state.Output != nil && state.Output.Clean {
+		// Saved at a clean stop, the mark tells a later run that bytes
+		// beyond it are another program's. This run's first write
+		// must not leave it so: were this run killed before its first
+		// save, its lines would be kept and written again (the
+		// positions do not count them). The mark is saved unclean
+		// before the first write.
+		sv.dirty, sv.fresh = true, true
+	}
 	fail := func(err error) error { return followWriteFailure(fl, sv, o.outFile, err) }
 	say := newNotifier(e.stderr)
 	defer say.flush()
