@@ -573,7 +573,7 @@ type stateSaver struct {
 	mark    *follow.OutputMark
 	clean   bool // the save is at a clean stop (OutputMark.Clean)
 	// watching says since when the patterns are watched (State.Watched).
-	watching func() (time.Time, bool)
+	watching func() (time.Time, []string, bool)
 }
 
 // handled records the position after chunk c, once c was written.
@@ -680,10 +680,23 @@ func (s *stateSaver) save(final bool) {
 	s.failed, s.dirty, s.fresh = false, false, false
 }
 
-// watchedSince is what State.Watched is to record (ok false: keep it).
+// watchedSince is what State.Watched is to record (ok false: keep it):
+// the follower's start, once it has looked at every file and the state
+// has a Position for each file it follows (a file it found but whose
+// Position is not saved yet would otherwise look created after it at the
+// next run, and its rotated copies made before be taken for history).
 func (s *stateSaver) watchedSince() (time.Time, bool) {
 	if s.watching == nil {
 		return time.Time{}, false
 	}
-	return s.watching()
+	t, keys, ok := s.watching()
+	if !ok {
+		return t, false
+	}
+	for _, k := range keys {
+		if _, saved := s.state.Files[k]; !saved {
+			return t, false
+		}
+	}
+	return t, true
 }

@@ -286,6 +286,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -602,10 +603,16 @@ type Follower struct {
 	buf     []byte
 	watch   *watcher
 	started time.Time // on the file system's clock (fsNow), to compare with modification times
-	cwd     string
+	// setChanged: files were added or released since followed was
+	// stored.
+	setChanged bool
+	cwd        string
 	// looked is closed once every file was looked at (tests wait for it
 	// before writing what must be read as new).
 	looked chan struct{}
+	// followed holds the keys of the files followed (not released), as
+	// of the end of the last turn once looked is closed: see Watching.
+	followed atomic.Pointer[[]string]
 
 	files    []*file          // followed, in the order found
 	byKey    map[string]*file // by absolute path
@@ -876,6 +883,14 @@ func (fl *Follower) run() {
 			}
 		}
 		fl.dropReleased()
+		if first || fl.setChanged {
+			fl.setChanged = false
+			keys := make([]string, 0, len(fl.files))
+			for _, f := range fl.files {
+				keys = append(keys, Key(f.name))
+			}
+			fl.followed.Store(&keys)
+		}
 		if first {
 			first = false
 			close(fl.looked)
@@ -1069,7 +1084,7 @@ func (fl *Follower) add(f *file) {
 	fl.files = append(fl.files, f)
 	fl.byKey[f.key] = f
 	f.dirty = true
-	fl.changed = true
+	fl.changed, fl.setChanged = true, true
 }
 
 // dropReleased forgets the files released this turn.
@@ -1080,7 +1095,7 @@ func (fl *Follower) dropReleased() {
 			if fl.byKey[f.key] == f {
 				delete(fl.byKey, f.key)
 			}
-			fl.changed = true
+			fl.changed, fl.setChanged = true, true
 			continue
 		}
 		fl.files[n] = f

@@ -62,15 +62,16 @@ func (p *pattern) expandDirs() []string {
 func (p *pattern) dirs() []string { return p.dirCache }
 
 // Watching returns when the follower started, on the file system's clock,
-// and whether it has looked at every file it follows since: from then on,
-// a file matching a pattern that it has not delivered a Position for was
-// created after that time (what State.Watched records).
-func (fl *Follower) Watching() (time.Time, bool) {
+// and, once it has looked at every file, the keys (Key of Chunk.Source) of
+// the files it follows. When a saved state has a Position for each of
+// them, a file matching a pattern that has none was created after that
+// time (what State.Watched records); ok is false before the first look.
+func (fl *Follower) Watching() (started time.Time, keys []string, ok bool) {
 	select {
 	case <-fl.looked:
-		return fl.started, true
+		return fl.started, *fl.followed.Load(), true
 	default:
-		return fl.started, false
+		return fl.started, nil, false
 	}
 }
 

@@ -33,7 +33,7 @@ func sessionCfg(t *testing.T, st string, cfg Config) []Chunk {
 	s := startManual(t, cfg)
 	state.AddPatterns(s.fl.Patterns())
 	got := s.settle(t)
-	if w, ok := s.fl.Watching(); ok {
+	if w, _, ok := s.fl.Watching(); ok {
 		state.Watched = w.UnixNano()
 	}
 	s.fl.Stop()
