@@ -178,20 +178,8 @@ func TestFollowStateAppends(t *testing.T) {
 			// from where the state says the first one stopped.
 			follow := func(want string, sig syscall.Signal, flags ...string) {
 				t.Helper()
-				cmd := exec.Command(binary, append(flags, "-f", "--state", st, "-o", out, app)...)
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				defer cmd.Process.Kill()
-				waitUntil(t, "out.log to hold "+want, func() bool {
-					b, _ := os.ReadFile(out)
-					return string(b) == want
-				})
-				cmd.Process.Signal(sig)
-				if code := exitStatus(cmd.Wait()); code != 128+int(sig) || stderr.Len() != 0 {
-					t.Fatalf("exit %d, stderr %q", code, stderr.String())
+				if code, stderr := followUntil(t, app, st, out, want, sig, flags...); code != 128+int(sig) || stderr != "" {
+					t.Fatalf("exit %d, stderr %q", code, stderr)
 				}
 			}
 			follow("one\n", sig, "--from-start")
@@ -199,6 +187,25 @@ func TestFollowStateAppends(t *testing.T) {
 			follow("one\ntwo\n", syscall.SIGTERM)
 		})
 	}
+}
+
+// followUntil runs errtag -f --state st -o out app (after flags) until out
+// holds want, then sends sig; it returns the exit status and stderr.
+func followUntil(t *testing.T, app, st, out, want string, sig syscall.Signal, flags ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary, append(flags, "-f", "--state", st, "-o", out, app)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitUntil(t, "out.log to hold "+want, func() bool {
+		b, _ := os.ReadFile(out)
+		return string(b) == want
+	})
+	cmd.Process.Signal(sig)
+	return exitStatus(cmd.Wait()), stderr.String()
 }
 
 // TestOutDirFiles: --out-dir's files get 0666 less the umask (they were
@@ -381,17 +388,7 @@ func TestFollowKillAfterCleanStop(t *testing.T) {
 	os.WriteFile(app, []byte("one\n"), 0o644)
 	run := func(want string, sig syscall.Signal, flags ...string) {
 		t.Helper()
-		cmd := exec.Command(binary, append(flags, "-f", "--state", st, "-o", out, app)...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer cmd.Process.Kill()
-		waitUntil(t, "out.log to hold "+want, func() bool {
-			b, _ := os.ReadFile(out)
-			return string(b) == want
-		})
-		cmd.Process.Signal(sig)
-		cmd.Wait()
+		followUntil(t, app, st, out, want, sig, flags...)
 	}
 	run("one\n", syscall.SIGTERM, "--from-start") // a clean stop
 	appendFile(t, app, "two\n")
