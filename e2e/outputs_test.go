@@ -403,3 +403,32 @@ func TestFollowKillAfterCleanStop(t *testing.T) {
 		t.Errorf("out.log %q, want each line once", b)
 	}
 }
+
+// TestFollowKillAfterNotice: errtag -f --state, killed right after it
+// says a pattern matches nothing yet or a FILE does not exist yet, leaves
+// a state that makes the restart read the files that appeared meanwhile
+// from their start. It used to save its state only later: the restart
+// took them for present at a first start and read them from their end
+// (red team: every line lost).
+func TestFollowKillAfterNotice(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, follow, notice string }{
+		{"pattern", "*.log", "matches no file yet"},
+		{"named file", "app.log", "no such file"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			app, st := filepath.Join(dir, "app.log"), filepath.Join(dir, "st.json")
+			r := startBG(t, "-f", "--state", st, filepath.Join(dir, c.follow))
+			r.waitFor(t, "the notice", func(_, e string) bool { return strings.Contains(e, c.notice) })
+			r.cmd.Process.Kill()
+			<-r.done
+			r.cmd.Wait()
+			appendFile(t, app, "one\ntwo\n")
+			r = startBG(t, "-f", "--state", st, filepath.Join(dir, c.follow))
+			r.waitFor(t, "both lines", func(out, _ string) bool { return out == "one\ntwo\n" })
+			r.stop(t, syscall.SIGTERM)
+		})
+	}
+}

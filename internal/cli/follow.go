@@ -168,6 +168,14 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	// The output, as opened (truncated back to the state's mark), holds
 	// what the loaded positions count.
 	sv.mark = fout.mark()
+	if state != nil && state.SavedAt().IsZero() {
+		// A new state is saved at once, with the patterns: killed
+		// before its first save, a run left none, and the restart took
+		// the files that appeared meanwhile for present at a first
+		// start (read from their end).
+		sv.dirty = true
+		sv.save(false)
+	}
 	if state != nil && state.Output != nil && state.Output.Clean {
 		// Saved at a clean stop, the mark tells a later run that bytes
 		// beyond it are another program's. This run's first write
@@ -181,6 +189,13 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 	say := newNotifier(e.stderr)
 	defer say.flush()
 	chunks, stopping := fl.Chunks(), false
+	type heldNote struct{ kind, msg string }
+	var held []heldNote // notices waiting for the state to be saved
+	defer func() {
+		for _, n := range held {
+			say.say(n.kind, n.msg)
+		}
+	}()
 	for {
 		var c follow.Chunk
 		var ok bool
@@ -205,7 +220,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			continue
 		}
 		if msg := describeNote(c); msg != "" {
-			say.say(c.Note.String(), msg)
+			held = append(held, heldNote{c.Note.String(), msg})
 		}
 		if len(c.Data) > 0 {
 			sv.beforeWrite()
@@ -222,6 +237,20 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 			}
 		} else if c.HasPos() {
 			sv.handled(c)
+		}
+		// A notice is told once the state holds the file's first
+		// position: a kill right after "appeared" or "no such file"
+		// left no entry, and the restart took the file for one present
+		// at a first start (read from its end). The first positions of
+		// a burst are saved together.
+		if sv.fresh && len(chunks) == 0 {
+			sv.save(false)
+		}
+		if !sv.fresh {
+			for _, n := range held {
+				say.say(n.kind, n.msg)
+			}
+			held = held[:0]
 		}
 		if len(chunks) == 0 {
 			// Nothing waiting: write out now, then the state may
