@@ -246,7 +246,7 @@ func runFollow(ctx context.Context, e *env, o *runOptions, args []string) error 
 		if sv.fresh && len(chunks) == 0 {
 			sv.save(false)
 		}
-		if !sv.fresh {
+		if !sv.fresh || sv.failed {
 			for _, n := range held {
 				say.say(n.kind, n.msg)
 			}
