@@ -166,6 +166,7 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // rowText is a row's texts as messages are compared with them, computed
 // once when the catalog is built.
 type rowText struct {
+	raw        string // Message
 	message    string // NormalizeMessage(Message)
 	prefix     string // NormalizeMessage(MessagePrefix)
 	prefixFold string // foldSpace(MessagePrefix)
@@ -175,7 +176,7 @@ type rowText struct {
 }
 
 func newRowText(e *Entry) rowText {
-	return rowText{message: NormalizeMessage(e.Message), prefix: NormalizeMessage(e.MessagePrefix), prefixFold: foldSpace(e.MessagePrefix),
+	return rowText{raw: e.Message, message: NormalizeMessage(e.Message), prefix: NormalizeMessage(e.MessagePrefix), prefixFold: foldSpace(e.MessagePrefix),
 		messageT: newTemplate(e.Message), prefixT: newTemplate(e.MessagePrefix)}
 }
 
@@ -193,6 +194,13 @@ func newLineText(msg string, scratch []byte) lineText {
 		f = unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	return lineText{norm: strings.TrimRight(f, ".! "), fold: f}
+}
+
+// verbatim reports whether msg is the row's vendor message as it stands
+// (not a template), and so agrees with it without being folded: the usual
+// case, a logger printing the vendor's text.
+func (r *rowText) verbatim(msg string) bool {
+	return r.messageT == nil && r.message != "" && msg == r.raw
 }
 
 // agrees reports whether a line's message agrees with a row: with its

@@ -498,10 +498,12 @@ func (c *Catalog) Resolve(system, code, lineMessage string) Resolution {
 		return Resolution{Entry: Entry{System: system, Code: code}}
 	}
 	var scratch [256]byte // most messages fold without allocating
-	line := newLineText(lineMessage, scratch[:])
 	if len(rows) == 1 {
-		return Resolution{Entry: *rows[0], Known: true, Agrees: s.text[rows[0]].agrees(line)}
+		t := s.text[rows[0]]
+		agrees := t.verbatim(lineMessage) || t.agrees(newLineText(lineMessage, scratch[:]))
+		return Resolution{Entry: *rows[0], Known: true, Agrees: agrees}
 	}
+	line := newLineText(lineMessage, scratch[:])
 	for _, e := range rows {
 		if s.text[e].agrees(line) {
 			return Resolution{Entry: *e, Known: true, Agrees: true}
