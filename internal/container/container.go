@@ -320,12 +320,33 @@ func nextDockerPartial(block []byte) (start, end int) {
 			continue
 		}
 		_, e := lineAround(block, s)
-		if r, ok := ParseAs(trimEnd(block[s:e]), Docker); ok && r.Partial {
-			return s, e
+		if line := trimEnd(block[s:e]); mayBeDockerPartial(line) {
+			if r, ok := ParseAs(line, Docker); ok && r.Partial {
+				return s, e
+			}
 		}
 		from = e
 	}
 	return -1, -1
+}
+
+// mayBeDockerPartial reports whether line, which starts with `{"log":"`,
+// may be a partial Docker record, without reading its log string quote by
+// quote (a log of escaped JSON holds dozens): a record's log string ends at
+// the first `","stream":"` of its body (see below), so a line whose body
+// ends in an escaped newline there is no partial record, whether or not it
+// is a record at all.
+//
+// parseDocker ends the log string at F, the first quote that no backslash
+// escapes, and reads the line only if `","stream":"` follows: it occurs at
+// F, and first at some Q <= F. Were Q < F, the quote at Q would be escaped
+// (F is the first that is not), but the quote at Q+2 follows a ',' and is
+// not: F would be Q+2, where `"stream"` stands, not `","stream":"`. So
+// F = Q.
+func mayBeDockerPartial(line []byte) bool {
+	body := line[len(dockerLog):]
+	q := bytes.Index(body, dockerStream)
+	return q >= 0 && !endsInNewline(body[:q])
 }
 
 // nextCRIPartial is NextPartial for CRI records: a partial one holds

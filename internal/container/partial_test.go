@@ -38,6 +38,15 @@ var partialLines = []string{
 	`{"log":"a \",\"stream\":\" inside","stream":"stdout","time":"t"}`,
 	`{"log":"ends in a backslash \\n","stream":"stdout","time":"t"}`,
 	`{"log":"ends in u \u000a","stream":"stdout","time":"t"}`,
+	// mayBeDockerPartial's short cut: an escaped quote before the
+	// first `","stream":"`, an escaped backslash before the string's end,
+	// a second "stream" after a quote the log string does not end at.
+	`{"log":"x\n\","stream":"stdout","stream":"stdout","time":"t"}`,
+	`{"log":"x\n\","stream":"stdout","time":"t"}`,
+	`{"log":"x\\","stream":"stdout","time":"t"}`,
+	`{"log":"{\"a\":\"b\",\"stream\":\"c\"}\n","stream":"stderr","time":"t"}`,
+	`{"log":"{\"a\":\"b\",\"stream\":\"c\"}","stream":"stderr","time":"t"}`,
+	`{"log":"no stream key\n"}`,
 	`{"log":"x","stream":"nope"}`,
 	`plain text ","stream":" and more`,
 	"",
