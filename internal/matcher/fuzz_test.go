@@ -1,6 +1,7 @@
 package matcher_test
 
 import (
+	"bytes"
 	"reflect"
 	"sync"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/errtag/errtag/catalog"
 	"github.com/errtag/errtag/internal/matcher"
 	"github.com/errtag/errtag/internal/rules"
+	"github.com/tidwall/gjson"
 )
 
 // fuzzSystems are the --system choices FuzzMatch runs under: none, then each
@@ -117,6 +119,13 @@ func FuzzMatch(f *testing.F) {
 				t.Fatalf("system %q: line %q: annotations out of line order: %+v", fuzzSystems[si], line, anns)
 			}
 			prev = a.Offset
+			// A writer trusts JSONLine instead of validating the
+			// line: it must say what gjson says.
+			trimmed := bytes.TrimLeft(line, " \t\r")
+			doc := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && gjson.ValidBytes(trimmed)
+			if a.JSONLine != doc {
+				t.Fatalf("system %q: line %q: annotation %d has JSONLine %v, gjson.Valid says %v", fuzzSystems[si], line, i, a.JSONLine, doc)
+			}
 			key := [2]string{a.Entry.System, a.Entry.Code}
 			if seen[key] {
 				t.Fatalf("system %q: line %q: %s:%s annotated twice: %+v", fuzzSystems[si], line, key[0], key[1], anns)

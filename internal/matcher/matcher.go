@@ -58,6 +58,10 @@ type Annotation struct {
 	// unescaped, it is the string's start plus the offset in the
 	// unescaped text: inside the string, not exact.
 	Offset int
+	// JSONLine says the line, without the spaces, tabs and CRs at its
+	// start, is one valid JSON value (as gjson.Valid holds it): the
+	// matcher read it as one, and a writer need not check it again.
+	JSONLine bool
 }
 
 // strength ranks cues, strongest highest: a carrier only the system writes
@@ -454,6 +458,9 @@ type lineState struct {
 	markedBy   []rules.Cue
 	findMarked []bool
 	anyMark    bool
+	// jsonLine says the line (its leading spaces, tabs and CRs aside) is
+	// one valid JSON value.
+	jsonLine bool
 	// lineMarks are, per system index, the first and last offset of a
 	// marker of the system on the line (-1: none).
 	lineMarks []span
@@ -536,7 +543,7 @@ func (m *Matcher) matchCounting(line []byte, tr *Trace, w *workCount) []Annotati
 // reset readies a pooled lineState for line.
 func (st *lineState) reset(line []byte, tr *Trace, w *workCount) {
 	n := len(st.m.systems)
-	st.line, st.trace, st.work, st.budget, st.anyMark, st.nscopes = line, tr, w, maxJSONAttempts, false, 0
+	st.line, st.trace, st.work, st.budget, st.anyMark, st.nscopes, st.jsonLine = line, tr, w, maxJSONAttempts, false, 0, false
 	st.marked = clearBools(&st.marked, n)
 	st.findMarked = clearBools(&st.findMarked, n)
 	if cap(st.markedBy) < n {
@@ -801,7 +808,9 @@ func (st *lineState) resolve() []Annotation {
 		return nil
 	}
 	if len(finds) == 1 {
-		return []Annotation{annotation(finds[0])}
+		a := annotation(finds[0])
+		a.JSONLine = st.jsonLine
+		return []Annotation{a}
 	}
 	w := st.work
 	byOffset := func(a, b find) int {
@@ -852,7 +861,9 @@ func (st *lineState) resolve() []Annotation {
 		if index != nil {
 			index[sysCode{f.system, f.code}] = len(out)
 		}
-		out = append(out, annotation(f))
+		a := annotation(f)
+		a.JSONLine = st.jsonLine
+		out = append(out, a)
 	}
 	return out
 }

@@ -29,6 +29,7 @@ func (st *lineState) scanLine() {
 	trimmed := bytes.TrimLeft(line, " \t\r")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		if d, ok := st.parse(trimmed); ok {
+			st.jsonLine = true
 			off := len(line) - len(trimmed)
 			st.walkDoc(d, off, 0, nil, 0, 0, nil)
 			return

@@ -76,7 +76,7 @@ func (s *autoEncoder) Line(line, term []byte, anns []matcher.Annotation) error {
 	s.prefix()
 	b := s.buf[:0]
 	if len(anns) > 0 {
-		if at, empty, ok := jsonObjectEnd(line); ok {
+		if at, empty, ok := jsonObjectEnd(line, anns[0].JSONLine); ok {
 			if k := keysOf(line, false); !k.errtag && !k.annotatedLog {
 				b = append(b, line[:at]...)
 				if !empty {
@@ -115,11 +115,13 @@ func (s *autoEncoder) LongEnd(term []byte) error {
 func (s *autoEncoder) Flush() error { return nil }
 
 // jsonObjectEnd reports whether line is one JSON object and, if so, the
-// offset of its closing brace and whether the object is empty.
-func jsonObjectEnd(line []byte) (at int, empty, ok bool) {
+// offset of its closing brace and whether the object is empty. valid says
+// the line is known to be one valid JSON value (matcher.Annotation's
+// JSONLine): it is not checked again.
+func jsonObjectEnd(line []byte, valid bool) (at int, empty, ok bool) {
 	t := bytes.TrimRight(line, jsonSpace)
 	l := bytes.TrimLeft(t, jsonSpace)
-	if len(l) < 2 || l[0] != '{' || t[len(t)-1] != '}' || !gjson.ValidBytes(l) {
+	if len(l) < 2 || l[0] != '{' || t[len(t)-1] != '}' || !valid && !gjson.ValidBytes(l) {
 		return 0, false, false
 	}
 	at = len(t) - 1
@@ -280,7 +282,7 @@ func (s *jsonEncoder) Plain(block []byte) error {
 
 func (s *jsonEncoder) Line(line, _ []byte, anns []matcher.Annotation) error {
 	b := s.buf[:0]
-	if at, empty, ok := jsonObjectEnd(line); ok && utf8.Valid(line) {
+	if at, empty, ok := jsonObjectEnd(line, len(anns) > 0 && anns[0].JSONLine); ok && utf8.Valid(line) {
 		b = append(b, bytes.TrimLeft(line[:at], jsonSpace)...)
 		var keys ownKeys
 		if s.opts.Source != "" || len(anns) > 0 {
