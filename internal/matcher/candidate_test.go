@@ -78,3 +78,30 @@ func TestCandidates(t *testing.T) {
 		t.Fatalf("only %d candidate lines: the blocks do not exercise the gate", candidates)
 	}
 }
+
+// TestLastNewline puts a line break at every place of the words
+// lastNewline tests at once, with bytes next to '\n' in value around it.
+func TestLastNewline(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		for at := -1; at < n; at++ {
+			for _, fill := range []byte{'a', '\t', '\v', 0, 0xff} {
+				b := bytes.Repeat([]byte{fill}, n)
+				if at >= 0 {
+					b[at] = '\n'
+				}
+				if got, want := lastNewline(b), bytes.LastIndexByte(b, '\n'); got != want {
+					t.Fatalf("lastNewline(%q) = %d, want %d", b, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzLastNewline(f *testing.F) {
+	f.Add([]byte("ab\ncdefghijklmnop\nqrs"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := lastNewline(b), bytes.LastIndexByte(b, '\n'); got != want {
+			t.Fatalf("lastNewline(%q) = %d, want %d", b, got, want)
+		}
+	})
+}
