@@ -193,6 +193,7 @@ func isTimestamp(b []byte) bool {
 var (
 	dockerLog    = []byte(`{"log":"`)
 	dockerStream = []byte(`","stream":"`)
+	nlDockerLog  = []byte("\n" + `{"log":"`) // a line break and a record's start
 )
 
 // parseDocker reads {"log":"...","stream":"stdout|stderr",...} as Docker
@@ -307,17 +308,11 @@ func NextPartial(block []byte, f Format) (start, end int) {
 // nextDockerPartial is NextPartial for Docker records: a line that starts
 // with `{"log":"` and whose log string does not end in a newline.
 func nextDockerPartial(block []byte) (start, end int) {
+	byLine := bracesOutnumberLines(block)
 	for from := 0; from < len(block); {
-		// The next record start: `{"log":"` at the start of a line
-		// (searched by its '{', rarer than the line breaks).
-		i := bytes.Index(block[from:], dockerLog)
-		if i < 0 {
+		s := nextDockerStart(block, from, byLine)
+		if s < 0 {
 			return -1, -1
-		}
-		s := from + i
-		if s > 0 && block[s-1] != '\n' {
-			from = s + 1
-			continue
 		}
 		_, e := lineAround(block, s)
 		if line := trimEnd(block[s:e]); mayBeDockerPartial(line) {
@@ -328,6 +323,44 @@ func nextDockerPartial(block []byte) (start, end int) {
 		from = e
 	}
 	return -1, -1
+}
+
+// nextDockerStart returns the first line start at or after from that
+// begins a Docker record (`{"log":"`), or -1. It searches for the key by
+// its '{' (rarer than line breaks in a text log) or, byLine, for a line
+// break followed by the key (in JSON lines, where every line starts with
+// a '{' and holds more).
+func nextDockerStart(block []byte, from int, byLine bool) int {
+	if byLine {
+		if from == 0 && bytes.HasPrefix(block, dockerLog) {
+			return 0
+		}
+		at := max(from-1, 0) // a record at from follows a line break at from-1
+		i := bytes.Index(block[at:], nlDockerLog)
+		if i < 0 {
+			return -1
+		}
+		return at + i + 1
+	}
+	for {
+		i := bytes.Index(block[from:], dockerLog)
+		if i < 0 {
+			return -1
+		}
+		s := from + i
+		if s == 0 || block[s-1] == '\n' {
+			return s
+		}
+		from = s + 1
+	}
+}
+
+// bracesOutnumberLines reports whether the first 4 KiB of block hold more
+// '{' than line breaks: JSON lines, where the search for a record's start
+// goes line by line.
+func bracesOutnumberLines(block []byte) bool {
+	sample := block[:min(len(block), 4<<10)]
+	return bytes.Count(sample, []byte{'{'}) > bytes.Count(sample, []byte{'\n'})
 }
 
 // mayBeDockerPartial reports whether line, which starts with `{"log":"`,

@@ -81,14 +81,39 @@ func checkNextPartial(t *testing.T, block []byte, f Format) {
 	}
 }
 
-// FuzzNextPartial: any block, both formats.
+// FuzzNextPartial: any block, both formats, and the two searches for a
+// Docker record's start from every place.
 func FuzzNextPartial(f *testing.F) {
 	f.Add([]byte(strings.Join(partialLines, "\n")))
 	f.Fuzz(func(t *testing.T, block []byte) {
 		for _, fm := range []Format{CRI, Docker} {
 			checkNextPartial(t, block, fm)
 		}
+		checkDockerStarts(t, block)
 	})
+}
+
+// TestNextDockerStartModes: the search by line breaks (JSON lines) finds
+// the record starts the search by '{' finds, from every place of blocks
+// of the partial lines.
+func TestNextDockerStartModes(t *testing.T) {
+	for _, a := range partialLines {
+		for _, b := range partialLines {
+			for _, nl := range []string{"\n", "\r\n"} {
+				checkDockerStarts(t, []byte(a+nl+b+nl+a))
+				checkDockerStarts(t, []byte(a+nl+b))
+			}
+		}
+	}
+}
+
+func checkDockerStarts(t *testing.T, block []byte) {
+	t.Helper()
+	for from := 0; from <= len(block); from++ {
+		if got, want := nextDockerStart(block, from, true), nextDockerStart(block, from, false); got != want {
+			t.Fatalf("%q from %d: by line breaks %d, by '{' %d", block, from, got, want)
+		}
+	}
 }
 
 // BenchmarkNextPartial scans a mixed log (plain lines, JSON lines, whole
