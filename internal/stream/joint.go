@@ -143,12 +143,23 @@ func (st *run) joinLine(b []byte) error {
 	var anns []matcher.Annotation
 	switch p := jt.g.Add(line); {
 	case p.Joined:
-		anns = st.p.m.Match(p.Whole)
+		anns = notOfLine(st.p.m.Match(p.Whole))
 	case p.Held:
 	case p.CutBefore || p.CutAfter:
-		anns = st.p.m.Match(container.MaskCut(line, jt.g.Format(), p.CutBefore, p.CutAfter))
+		anns = notOfLine(st.p.m.Match(container.MaskCut(line, jt.g.Format(), p.CutBefore, p.CutAfter)))
 	default:
 		anns = st.p.m.Match(line)
 	}
 	return st.write(line, term, anns)
+}
+
+// notOfLine clears JSONLine in anns, which were found in another text than
+// the line they are written with (the record the line's pieces make, the
+// line with its cut words blanked): what that text is says nothing of what
+// the line is.
+func notOfLine(anns []matcher.Annotation) []matcher.Annotation {
+	for i := range anns {
+		anns[i].JSONLine = false
+	}
+	return anns
 }
