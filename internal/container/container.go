@@ -427,54 +427,50 @@ func trimEnd(b []byte) []byte {
 // in LF) that begin a line not finished yet: the partial records of one
 // stream in a row that end block. prev is what OpenTail returned for the
 // block before: when block is nothing but partial records of the same
-// stream, they go on from prev's. It returns nil when there are none, and
-// when their messages are more than max bytes (a line too long to match
-// is not joined).
+// stream, they go on from prev's. It returns nil when there are none.
+//
+// What it returns is what a Group that takes it (Add, line by line) needs
+// to go on as one that read the whole input would: the line's pieces
+// while their messages are max bytes or fewer, and once they are more
+// (the line is too long to join: its pieces are matched alone) the last
+// pieces that are more than max bytes by themselves, which leave such a
+// Group over max too. Nil there would make the next block's pieces look
+// like a line of their own, joined and matched, or not, depending on
+// where the input's reads fell.
 func OpenTail(prev, block []byte, f Format, max int) []byte {
-	start := len(block)
-	stream := ""
-	size := 0
-	for start > 0 {
-		s := bytes.LastIndexByte(block[:start-1], '\n') + 1
-		r, ok := ParseAs(trimEnd(block[s:start]), f)
-		if !ok || !r.Partial || (stream != "" && r.Stream != stream) {
-			break
-		}
-		stream = r.Stream
-		if size += r.MessageLen(); size > max {
-			return nil
-		}
-		start = s
-	}
+	start, over, stream := openStart(block, f, max)
 	if start == len(block) {
 		return nil
 	}
-	if start == 0 && len(prev) > 0 {
-		first, _ := ParseAs(trimEnd(prev[:bytes.IndexByte(prev, '\n')+1]), f)
-		if first.Stream == stream {
-			if messagesLen(prev, f)+size > max {
-				return nil
-			}
-			return append(append(make([]byte, 0, len(prev)+len(block)), prev...), block...)
+	if !over && start == 0 && len(prev) > 0 {
+		if first, _ := ParseAs(trimEnd(prev[:bytes.IndexByte(prev, '\n')+1]), f); first.Stream == stream {
+			joined := append(append(make([]byte, 0, len(prev)+len(block)), prev...), block...)
+			s, _, _ := openStart(joined, f, max)
+			return joined[s:]
 		}
 	}
 	return append([]byte(nil), block[start:]...)
 }
 
-// messagesLen is the length of the messages of the records in lines.
-func messagesLen(lines []byte, f Format) int {
-	n := 0
-	for s := 0; s < len(lines); {
-		e := bytes.IndexByte(lines[s:], '\n') + s + 1
-		if e == s {
-			e = len(lines)
+// openStart returns where the partial records of one stream in a row that
+// end lines start, that stream, and whether their messages are more than
+// max bytes: then start is that of the last of them that are (and the
+// walk back stops there).
+func openStart(lines []byte, f Format, max int) (start int, over bool, stream string) {
+	start = len(lines)
+	size := 0
+	for start > 0 {
+		s := bytes.LastIndexByte(lines[:start-1], '\n') + 1
+		r, ok := ParseAs(trimEnd(lines[s:start]), f)
+		if !ok || !r.Partial || (stream != "" && r.Stream != stream) {
+			break
 		}
-		if r, ok := ParseAs(trimEnd(lines[s:e]), f); ok {
-			n += r.MessageLen()
+		stream, start = r.Stream, s
+		if size += r.MessageLen(); size > max {
+			return start, true, stream
 		}
-		s = e
 	}
-	return n
+	return start, false, stream
 }
 
 // Group gathers the pieces of a line that a runtime split into partial

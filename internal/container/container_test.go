@@ -114,7 +114,7 @@ func TestNextPartial(t *testing.T) {
 
 func TestOpenTail(t *testing.T) {
 	t.Parallel()
-	p1, p2 := ts+"stderr P one\n", ts+"stderr P two\n"
+	p1, p2, p3 := ts+"stderr P one\n", ts+"stderr P two\n", ts+"stderr P six\n"
 	o1 := ts + "stdout P other\n"
 	f := ts + "stderr F end\n"
 	for _, tc := range []struct {
@@ -129,8 +129,12 @@ func TestOpenTail(t *testing.T) {
 		{"continues prev", p1, p2, 100, p1 + p2},
 		{"prev of another stream", o1, p1, 100, p1},
 		{"not whole: prev is not continued", p1, f + p2, 100, p2},
-		{"too long", "", p1 + p2, 5, ""},
-		{"too long with prev", p1, p2, 5, ""},
+		// Over max: the last pieces over max by themselves, so that
+		// the next block's pieces are not joined as a line of their own.
+		{"too long", "", p1 + p2, 5, p1 + p2},
+		{"too long: the last pieces over max", "", f + p1 + p2 + p3, 5, p2 + p3},
+		{"too long with prev", p1, p2, 5, p1 + p2},
+		{"too long with prev: the last pieces over max", p1 + p2, p3, 5, p2 + p3},
 		{"nothing", "", "", 100, ""},
 		{"no record", p1, "text\n", 100, ""},
 	} {

@@ -3,6 +3,7 @@ package stream_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -353,5 +354,48 @@ func TestJointDocsAreTheRuntimesFormat(t *testing.T) {
 	}
 	if got := docker("stdout", `say "hi" <b>`, true); got != `{"log":"say \"hi\" \u003cb\u003e\n","stream":"stdout","time":"2024-05-14T08:00:01.123456789Z"}` {
 		t.Fatal(got)
+	}
+}
+
+// TestJointOverMaxAcrossReads: a line split into pieces that are more
+// than MaxLine together is matched piece by piece, however the reads and
+// RunParallel's jobs fall among its pieces. A job that starts inside such
+// a line took the line's pieces carried from the job before as a line of
+// its own (red team: -c said 1 or 0 by where a pipe's reads fell): its
+// last pieces were joined, and a code in them annotated or not.
+func TestJointOverMaxAcrossReads(t *testing.T) {
+	t.Parallel()
+	m := builtinProp(t)
+	const maxLine = 1024
+	filler := strings.Repeat("x", 290)
+	for _, format := range []string{"cri", "docker"} {
+		var b strings.Builder
+		for i := range 6 {
+			// Five pieces of 290 bytes, more than maxLine together, and
+			// an end whose code is found only when its piece is joined
+			// with the one before ("resu" + "ltCode=-1401").
+			rec := func(msg string, full bool) string {
+				if format == "cri" {
+					return cri("stderr", map[bool]string{true: "F", false: "P"}[full], msg)
+				}
+				return docker("stderr", msg, full)
+			}
+			for range 5 {
+				b.WriteString(rec(filler, false) + "\n")
+			}
+			b.WriteString(rec("E EFOTA : download failed resu", false) + "\n")
+			b.WriteString(rec("ltCode=-1401", true) + "\n")
+			b.WriteString(rec(fmt.Sprintf("line %d between", i), true) + "\n")
+		}
+		data := []byte(b.String())
+		for _, c := range []config{
+			{format: output.Auto, maxLine: maxLine},
+			{format: output.Auto, maxLine: maxLine, workers: 2, cuts: []byte{255}},
+			{format: output.Auto, maxLine: maxLine, workers: 2, cuts: []byte{200, 57}},
+			{format: output.JSON, maxLine: maxLine, workers: 3, cuts: []byte{97, 255, 13}},
+			{format: output.Auto, maxLine: maxLine, workers: 2, fill: true},
+		} {
+			checkOracle(t, m, c, data)
+		}
 	}
 }
